@@ -1,0 +1,483 @@
+package io.warrenmq.store.queue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.warrenmq.store.recovery.RecoveryReport;
+import io.warrenmq.store.recovery.StoreRecovery;
+import io.warrenmq.store.segment.RecordLayout;
+import io.warrenmq.store.segment.SegmentFile;
+import io.warrenmq.store.segment.SegmentHeader;
+import io.warrenmq.store.segment.SegmentPosition;
+import io.warrenmq.store.sync.BlockingGuard;
+import io.warrenmq.store.sync.DirectorySync;
+import io.warrenmq.store.sync.Syncable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The message store of one queue, in its own directory (the LavinMQ design: disk first). Every
+ * message is a record in an append-only, memory-mapped segment file; the OS page cache does the
+ * caching. Messages are addressed by {@link SegmentPosition}s (primitive longs). Ready messages are
+ * read back from the segments in order through a read cursor, so the heap holds a few descriptors
+ * per segment and the primitive heap of requeued positions, nothing per waiting message. A record's
+ * state (ready, taken, acked) and its delivery count live in the record itself, mutated in place; a
+ * segment whose records are all acked is deleted once the writer has left it.
+ *
+ * <p><b>Threading.</b> Every method except {@link #force()}, {@link #close()} and the count getters
+ * is called by one thread at a time (the owning queue serialises them). {@link #force()} may run
+ * concurrently on the group-commit thread; the count getters may be read from any thread. {@link
+ * #close()} is idempotent and safe against {@code force()}; an owner call racing with it fails
+ * with {@link IllegalStateException}, never with a crash. {@link #open}, {@link #force()} and {@link
+ * #deleteAll()} block and refuse Netty event loops; {@code append} may create a segment file.
+ *
+ * <p><b>Buffers.</b> {@link #append} borrows its payload (it copies the readable bytes); {@link
+ * #read} returns a new buffer the caller owns; {@link #readInto} writes into the caller's buffer.
+ *
+ * <p><b>Durability.</b> Appends are not durable until {@link #force()} returns (call it through the
+ * {@code GroupCommitter}). Acks, requeues and delivery counts are written in place without a
+ * force: after a crash an acked message may come back, flagged as redelivered (at least once).
+ * Methods that may delete a segment file ({@link #ack}, {@link #purge}) report an I/O failure as
+ * {@link UncheckedIOException}: like any I/O error of the store, it means the store is failed.
+ */
+public final class MessageStore implements Syncable, AutoCloseable {
+
+  private final Path dir;
+  private final StoreOptions options;
+  private final RecoveryReport recoveryReport;
+  private final @Nullable UnforcedSegments unforced;
+
+  // owner state
+  private final TreeMap<Long, SegmentFile> segments = new TreeMap<>();
+  private final RequeuedPositions requeued = new RequeuedPositions();
+  private @Nullable SegmentFile write;
+  private long nextSegmentId;
+  private long readSegmentId;
+  private int readOffset;
+  private @Nullable SegmentFile lastLookup;
+
+  // written by the owner, read anywhere
+  private volatile long readyCount;
+  private volatile long readyWeight;
+  private volatile long unackedCount;
+  private volatile int segmentCount;
+  private volatile long diskBytes;
+  private volatile boolean closed;
+
+  private MessageStore(Path dir, StoreOptions options, StoreRecovery.Result recovered) {
+    this.dir = dir;
+    this.options = options;
+    this.recoveryReport = recovered.report();
+    long bytes = 0;
+    for (SegmentFile s : recovered.segments()) {
+      segments.put(s.id(), s);
+      bytes += s.end();
+    }
+    Map.Entry<Long, SegmentFile> last = segments.lastEntry();
+    // appends continue in the last segment if it is the newest file; new segments get newer ids
+    this.write =
+        last != null && last.getKey() == recovered.lastSegmentId() ? last.getValue() : null;
+    this.nextSegmentId = recovered.lastSegmentId() + 1;
+    this.readSegmentId = segments.isEmpty() ? nextSegmentId : segments.firstKey();
+    this.readOffset = SegmentHeader.SIZE;
+    this.readyCount = recovered.readyCount();
+    this.readyWeight = recovered.readyWeight();
+    this.segmentCount = segments.size();
+    this.diskBytes = bytes;
+    this.unforced = options.durable() ? new UnforcedSegments(dir, write) : null;
+  }
+
+  /**
+   * Opens the store of one queue in {@code dir}, creating the directory if missing. A durable store
+   * recovers what is there (see {@link StoreRecovery}); a non-durable one wipes the directory and
+   * starts empty. No segment file exists until the first append.
+   *
+   * @throws IOException on an I/O error, or naming a segment file whose format is unknown
+   */
+  public static MessageStore open(Path dir, StoreOptions options) throws IOException {
+    BlockingGuard.checkNotOnEventLoop();
+    if (options.durable()) {
+      DirectorySync.createDirectories(dir);
+      return new MessageStore(dir, options, StoreRecovery.recover(dir));
+    }
+    Files.createDirectories(dir);
+    deleteContents(dir);
+    return new MessageStore(
+        dir, options, new StoreRecovery.Result(List.of(), 0, 0, 0, RecoveryReport.EMPTY));
+  }
+
+  /** What recovery found and did at {@link #open}; {@link RecoveryReport#EMPTY} if nothing. */
+  public RecoveryReport recoveryReport() {
+    return recoveryReport;
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  public StoreOptions options() {
+    return options;
+  }
+
+  /**
+   * Appends a ready message at the tail: copies the readable bytes of {@code payload} (borrowed:
+   * neither its indexes nor its reference count change; composite buffers are fine) into the
+   * current segment, rolling to a new one when it is full.
+   *
+   * @param weight an opaque non-negative number summed in {@link #readyWeight()}, e.g. body size
+   * @return the record's position
+   * @throws IllegalArgumentException if the payload is empty or larger than {@link
+   *     SegmentFile#MAX_PAYLOAD}, or the weight negative
+   */
+  public long append(ByteBuf payload, boolean persistent, int weight) throws IOException {
+    int len = payload.readableBytes();
+    if (len == 0 || len > SegmentFile.MAX_PAYLOAD) {
+      throw new IllegalArgumentException("payload of " + len + " bytes");
+    }
+    if (weight < 0) {
+      throw new IllegalArgumentException("negative weight: " + weight);
+    }
+    checkOpen();
+    SegmentFile seg = write;
+    if (seg == null || !seg.fits(len)) {
+      seg = roll(len);
+    }
+    int off = seg.append(payload, persistent, weight);
+    readyCount++;
+    readyWeight += weight;
+    diskBytes += RecordLayout.HEADER_SIZE + len;
+    return SegmentPosition.of(seg.id(), off);
+  }
+
+  /**
+   * Takes the next ready message in queue order (the lowest requeued position first, else the
+   * next live record at the read cursor) and marks it taken (delivered, unacked), counting one
+   * more delivery in the record.
+   *
+   * @return its position, or {@link SegmentPosition#NONE} if nothing is ready
+   */
+  public long nextReady() {
+    checkOpen();
+    long pos;
+    if (!requeued.isEmpty()) {
+      pos = requeued.poll();
+    } else {
+      pos = cursor();
+      if (pos == SegmentPosition.NONE) {
+        return pos;
+      }
+      readOffset = segment(pos).nextOffset(readOffset);
+    }
+    SegmentFile seg = segment(pos);
+    int off = SegmentPosition.offset(pos);
+    seg.state(off, RecordLayout.STATE_TAKEN);
+    seg.incrementDeliveries(off);
+    readyCount--;
+    readyWeight -= seg.weight(off);
+    unackedCount++;
+    return pos;
+  }
+
+  /** The position {@link #nextReady()} would return, without taking it. */
+  public long peekReady() {
+    checkOpen();
+    return requeued.isEmpty() ? cursor() : requeued.peek();
+  }
+
+  /** Times the record was handed out (after {@code nextReady}'s count: above 1 is a redelivery). */
+  public int deliveries(long pos) {
+    return segment(pos).deliveries(SegmentPosition.offset(pos));
+  }
+
+  public int weight(long pos) {
+    return segment(pos).weight(SegmentPosition.offset(pos));
+  }
+
+  public int payloadLength(long pos) {
+    return segment(pos).payloadLength(SegmentPosition.offset(pos));
+  }
+
+  public boolean persistent(long pos) {
+    return segment(pos).persistent(SegmentPosition.offset(pos));
+  }
+
+  /** A new buffer from {@code alloc} with a copy of the payload: the caller owns (releases) it. */
+  public ByteBuf read(long pos, ByteBufAllocator alloc) {
+    return segment(pos).read(SegmentPosition.offset(pos), alloc);
+  }
+
+  /** Appends a copy of the payload to {@code dst}, the caller's buffer. */
+  public void readInto(long pos, ByteBuf dst) {
+    segment(pos).readInto(SegmentPosition.offset(pos), dst);
+  }
+
+  /**
+   * The taken record at {@code pos} is gone for good. A segment whose records are now all acked
+   * is unmapped and deleted unless it is the write segment.
+   *
+   * @throws IllegalStateException if the record is not taken (acked twice, or never delivered)
+   * @throws UncheckedIOException if a segment file cannot be deleted: the store is failed
+   */
+  public void ack(long pos) {
+    SegmentFile seg = taken(pos);
+    seg.state(SegmentPosition.offset(pos), RecordLayout.STATE_ACKED);
+    unackedCount--;
+    deleteIfDone(seg);
+  }
+
+  /**
+   * The taken record at {@code pos} becomes ready again at its original place in queue order.
+   *
+   * @throws IllegalStateException if the record is not taken
+   */
+  public void requeue(long pos) {
+    SegmentFile seg = taken(pos);
+    int off = SegmentPosition.offset(pos);
+    seg.state(off, RecordLayout.STATE_READY);
+    requeued.add(pos);
+    unackedCount--;
+    readyCount++;
+    readyWeight += seg.weight(off);
+  }
+
+  /**
+   * Removes every ready message; taken (unacked) ones stay. Segments after the read cursor hold no
+   * taken record, so they go whole; only the requeued records and the rest of the cursor's segment
+   * are marked one by one.
+   *
+   * @return how many messages were removed
+   * @throws UncheckedIOException if a segment file cannot be deleted: the store is failed
+   */
+  public long purge() {
+    checkOpen();
+    long purged = readyCount;
+    while (!requeued.isEmpty()) {
+      long pos = requeued.poll();
+      SegmentFile seg = segment(pos);
+      seg.state(SegmentPosition.offset(pos), RecordLayout.STATE_ACKED);
+      deleteIfDone(seg);
+    }
+    requeued.clear();
+    SegmentFile cursorSeg = lookup(readSegmentId);
+    if (cursorSeg != null) {
+      for (int off = readOffset, end = cursorSeg.end(); off < end; off = cursorSeg.nextOffset(off)) {
+        cursorSeg.state(off, RecordLayout.STATE_ACKED);
+      }
+      readOffset = cursorSeg.end();
+      deleteIfDone(cursorSeg);
+    }
+    for (Map.Entry<Long, SegmentFile> e; (e = segments.higherEntry(readSegmentId)) != null; ) {
+      delete(e.getValue());
+    }
+    readyCount = 0;
+    readyWeight = 0;
+    return purged;
+  }
+
+  /** Messages ready to be taken. Any thread. */
+  public long readyCount() {
+    return readyCount;
+  }
+
+  /** The sum of the weights of the ready messages. Any thread. */
+  public long readyWeight() {
+    return readyWeight;
+  }
+
+  /** Messages taken and not yet acked or requeued. Any thread. */
+  public long unackedCount() {
+    return unackedCount;
+  }
+
+  /** Segment files in use. Any thread. */
+  public int segmentCount() {
+    return segmentCount;
+  }
+
+  /** Bytes of data in the segment files (headers and records, acked or not). Any thread. */
+  public long diskBytes() {
+    return diskBytes;
+  }
+
+  /** Requeued positions waiting to be taken again. Owner thread. */
+  public int requeuedCount() {
+    return requeued.size();
+  }
+
+  /** The capacity of the requeued-positions heap: what it retains on the heap. Owner thread. */
+  int requeuedCapacity() {
+    return requeued.capacity();
+  }
+
+  /**
+   * Makes every record appended so far durable: msyncs the segments written since the last force
+   * (including those the writer rolled away from) and, after a roll, the directory. Safe against
+   * concurrent appends, rolls, acks and deletions; a no-op once closed, and for a non-durable
+   * store (it starts empty anyway).
+   */
+  @Override
+  public void force() throws IOException {
+    BlockingGuard.checkNotOnEventLoop();
+    if (unforced != null) {
+      unforced.force();
+    }
+  }
+
+  /** Unmaps every segment and keeps the files. Idempotent; safe against {@link #force()}. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    if (unforced != null) {
+      unforced.close();
+    }
+    for (SegmentFile s : segments.values()) {
+      s.release();
+    }
+    segments.clear();
+    write = null;
+    lastLookup = null;
+    requeued.clear();
+    segmentCount = 0;
+  }
+
+  /** Closes the store and removes its directory with every file in it. */
+  public void deleteAll() throws IOException {
+    BlockingGuard.checkNotOnEventLoop();
+    close();
+    diskBytes = 0;
+    if (Files.exists(dir)) {
+      deleteContents(dir);
+      Files.delete(dir);
+    }
+  }
+
+  /** The position of the first live record at the read cursor, moving past dead ones. */
+  private long cursor() {
+    for (; ; ) {
+      SegmentFile seg = lookup(readSegmentId);
+      if (seg == null || readOffset >= seg.end()) {
+        if (seg == write && seg != null) {
+          return SegmentPosition.NONE;
+        }
+        Long next = segments.higherKey(readSegmentId);
+        if (next == null) {
+          return SegmentPosition.NONE;
+        }
+        readSegmentId = next;
+        readOffset = SegmentHeader.SIZE;
+      } else if (seg.state(readOffset) == RecordLayout.STATE_ACKED) {
+        readOffset = seg.nextOffset(readOffset);
+      } else {
+        return SegmentPosition.of(readSegmentId, readOffset);
+      }
+    }
+  }
+
+  private SegmentFile roll(int payloadLength) throws IOException {
+    long id = nextSegmentId;
+    if (id > SegmentPosition.MAX_SEGMENT_ID) {
+      throw new IOException("segment ids exhausted in " + dir);
+    }
+    SegmentFile seg =
+        SegmentFile.create(dir, id, SegmentFile.capacityFor(options.segmentCapacity(), payloadLength));
+    nextSegmentId = id + 1;
+    segments.put(id, seg);
+    segmentCount++;
+    diskBytes += seg.end();
+    SegmentFile old = write;
+    write = seg;
+    if (unforced != null) {
+      unforced.rolledTo(seg);
+    }
+    if (old != null) {
+      deleteIfDone(old);
+    }
+    return seg;
+  }
+
+  private void deleteIfDone(SegmentFile seg) {
+    if (seg.fullyAcked() && seg != write) {
+      delete(seg);
+    }
+  }
+
+  private void delete(SegmentFile seg) {
+    segments.remove(seg.id());
+    segmentCount--;
+    diskBytes -= seg.end();
+    if (seg == write) {
+      write = null;
+    }
+    if (lastLookup == seg) {
+      lastLookup = null;
+    }
+    if (unforced != null) {
+      unforced.dropped(seg);
+    }
+    try {
+      seg.delete();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + seg.path(), e);
+    }
+  }
+
+  private SegmentFile taken(long pos) {
+    SegmentFile seg = segment(pos);
+    int state = seg.state(SegmentPosition.offset(pos));
+    if (state != RecordLayout.STATE_TAKEN) {
+      throw new IllegalStateException(
+          "record " + SegmentPosition.toString(pos) + " is not taken (state " + state + ")");
+    }
+    return seg;
+  }
+
+  private SegmentFile segment(long pos) {
+    SegmentFile seg = lookup(SegmentPosition.segmentId(pos));
+    if (seg == null) {
+      checkOpen();
+      throw new IllegalArgumentException("no segment for " + SegmentPosition.toString(pos));
+    }
+    return seg;
+  }
+
+  /** The segment with this id, or null; remembers the last one (saves a map lookup per call). */
+  private @Nullable SegmentFile lookup(long id) {
+    SegmentFile seg = lastLookup;
+    if (seg != null && seg.id() == id) {
+      return seg;
+    }
+    seg = segments.get(id);
+    if (seg != null) {
+      lastLookup = seg;
+    }
+    return seg;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("message store closed: " + dir);
+    }
+  }
+
+  private static void deleteContents(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        if (!p.equals(dir)) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,386 @@
+package io.warrenmq.store.segment;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32C;
+
+/**
+ * One segment file ({@code msgs.NNNNNNNNNN}), pre-sized (sparse) to its capacity and mapped with
+ * FFM into an {@link Arena#ofShared() shared arena}, so that it is unmapped deterministically. It
+ * starts with a {@link SegmentHeader} and holds records in the {@link RecordLayout} one after the
+ * other; the zeros of the pre-sized file after the last record mark the end of data.
+ *
+ * <p><b>Threading.</b> One owner thread at a time (the queue's) appends, reads and mutates records
+ * and their counters; {@link #force()} may run concurrently on another thread, which must hold a
+ * reference taken with {@link #tryRetain()}. The mapping lives as long as references do: the owner
+ * holds the first one and gives it up with {@link #release()} or {@link #delete()}; whoever drops
+ * the last reference unmaps. Record accessors after the owner released throw {@link
+ * IllegalStateException} (FFM checks it), never crash the JVM.
+ *
+ * <p><b>Buffers.</b> {@link #append} borrows its payload; {@link #read} returns a new buffer that the
+ * caller owns; {@link #readInto} writes into the caller's buffer.
+ */
+public final class SegmentFile {
+
+  /** The default capacity of a segment: 8 MiB. */
+  public static final int DEFAULT_CAPACITY = 8 * 1024 * 1024;
+
+  /** The smallest capacity accepted: a header and one small record. */
+  public static final int MIN_CAPACITY = 64;
+
+  /** The largest payload a record may carry (its segment must stay addressable by an int). */
+  public static final int MAX_PAYLOAD =
+      Integer.MAX_VALUE - SegmentHeader.SIZE - RecordLayout.HEADER_SIZE;
+
+  private static final String PREFIX = "msgs.";
+  private static final int ID_DIGITS = 10;
+
+  private final long id;
+  private final Path path;
+  private final Arena arena;
+  private final MemorySegment mapped;
+  private final int capacity;
+  private final AtomicInteger refs = new AtomicInteger(1);
+  private final CRC32C crc = new CRC32C();
+  private final Object forceLock = new Object();
+
+  /** Written by the owner after a record is complete; read by the forcer. */
+  private volatile int end;
+
+  // owner-thread state
+  private int records;
+  private int acked;
+
+  // guarded by forceLock
+  private int forcedUpTo;
+
+  private SegmentFile(
+      long id, Path path, Arena arena, MemorySegment mapped, int end, int records, int acked,
+      int forcedUpTo) {
+    this.id = id;
+    this.path = path;
+    this.arena = arena;
+    this.mapped = mapped;
+    this.capacity = Math.toIntExact(mapped.byteSize());
+    this.end = end;
+    this.records = records;
+    this.acked = acked;
+    this.forcedUpTo = forcedUpTo;
+  }
+
+  /** {@code msgs.NNNNNNNNNN}: the file name of a segment. */
+  public static String fileName(long id) {
+    if (id < 0 || id > SegmentPosition.MAX_SEGMENT_ID) {
+      throw new IllegalArgumentException("segment id out of range: " + id);
+    }
+    String digits = Long.toString(id);
+    return PREFIX + "0".repeat(ID_DIGITS - digits.length()) + digits;
+  }
+
+  /** The segment id in a file name, or {@code -1} if the name is not a segment's. */
+  public static long parseId(String fileName) {
+    if (fileName.length() != PREFIX.length() + ID_DIGITS || !fileName.startsWith(PREFIX)) {
+      return -1;
+    }
+    long id = 0;
+    for (int i = PREFIX.length(); i < fileName.length(); i++) {
+      char c = fileName.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      id = id * 10 + (c - '0');
+    }
+    return id <= SegmentPosition.MAX_SEGMENT_ID ? id : -1;
+  }
+
+  /** The capacity of a new segment that must hold a payload of this length. */
+  public static int capacityFor(int defaultCapacity, int payloadLength) {
+    long needed = (long) SegmentHeader.SIZE + RecordLayout.HEADER_SIZE + payloadLength;
+    return (int) Math.max(defaultCapacity, needed);
+  }
+
+  /**
+   * Creates, pre-sizes and maps a new, empty segment file. The file and its directory entry are
+   * not yet durable: the first {@link #force()} covers the header, the owner must fsync the
+   * directory.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if the file exists
+   */
+  public static SegmentFile create(Path dir, long id, int capacity) throws IOException {
+    if (capacity < MIN_CAPACITY) {
+      throw new IllegalArgumentException("segment capacity below " + MIN_CAPACITY + ": " + capacity);
+    }
+    Path path = dir.resolve(fileName(id));
+    Arena arena = Arena.ofShared();
+    try (FileChannel ch =
+        FileChannel.open(
+            path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+            StandardOpenOption.WRITE)) {
+      var header = SegmentHeader.encode();
+      while (header.hasRemaining()) {
+        ch.write(header, header.position());
+      }
+      // mapping READ_WRITE beyond the end extends the file: sparse, reads as zeros
+      MemorySegment mapped = ch.map(FileChannel.MapMode.READ_WRITE, 0, capacity, arena);
+      return new SegmentFile(id, path, arena, mapped, SegmentHeader.SIZE, 0, 0, 0);
+    } catch (IOException | RuntimeException e) {
+      arena.close();
+      try {
+        Files.deleteIfExists(path);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Maps an existing segment file whose records recovery has checked: the data ends at {@code
+   * end}, holds {@code records} records of which {@code acked} are acked, and counts as forced.
+   */
+  public static SegmentFile open(Path path, long id, int end, int records, int acked)
+      throws IOException {
+    Arena arena = Arena.ofShared();
+    try (FileChannel ch =
+        FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      if (!SegmentHeader.check(ch, path)) {
+        throw new IOException("blank segment header: " + path);
+      }
+      long size = ch.size();
+      if (size > Integer.MAX_VALUE || end < SegmentHeader.SIZE || end > size) {
+        throw new IOException("segment " + path + " of " + size + " bytes cannot end at " + end);
+      }
+      MemorySegment mapped = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+      return new SegmentFile(id, path, arena, mapped, end, records, acked, end);
+    } catch (IOException | RuntimeException e) {
+      arena.close();
+      throw e;
+    }
+  }
+
+  public long id() {
+    return id;
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  public int capacity() {
+    return capacity;
+  }
+
+  /** The offset after the last record: the end of data. Readable from any thread. */
+  public int end() {
+    return end;
+  }
+
+  /** Records in this segment, acked or not. Owner thread. */
+  public int records() {
+    return records;
+  }
+
+  /** Acked records in this segment. Owner thread. */
+  public int acked() {
+    return acked;
+  }
+
+  /** Whether every record here is acked (an empty segment is). Owner thread. */
+  public boolean fullyAcked() {
+    return acked == records;
+  }
+
+  /** Whether a record with a payload of this length fits after the end of data. */
+  public boolean fits(int payloadLength) {
+    return (long) end + RecordLayout.HEADER_SIZE + payloadLength <= capacity;
+  }
+
+  /**
+   * Appends a ready record: copies the readable bytes of {@code payload} (borrowed; its indexes do
+   * not move) and frames them. Owner thread.
+   *
+   * @return the record's offset
+   * @throws IllegalArgumentException if the payload is empty, the weight negative, or the record
+   *     does not {@link #fits fit}
+   */
+  public int append(ByteBuf payload, boolean persistent, int weight) {
+    int len = payload.readableBytes();
+    if (len == 0) {
+      throw new IllegalArgumentException("empty payload: a record carries at least one byte");
+    }
+    if (weight < 0) {
+      throw new IllegalArgumentException("negative weight: " + weight);
+    }
+    if (!fits(len)) {
+      throw new IllegalArgumentException(
+          "record of " + len + " bytes does not fit in " + path + " at " + end);
+    }
+    int off = end;
+    payload.getBytes(
+        payload.readerIndex(), mapped.asSlice(off + RecordLayout.HEADER_SIZE, len).asByteBuffer());
+    RecordLayout.writeHeader(
+        mapped, off, len, persistent ? RecordLayout.FLAG_PERSISTENT : 0, weight, crc);
+    records++;
+    end = off + RecordLayout.HEADER_SIZE + len;
+    return off;
+  }
+
+  /** The offset of the record after the one at {@code off}. */
+  public int nextOffset(int off) {
+    return off + RecordLayout.HEADER_SIZE + payloadLength(off);
+  }
+
+  public int payloadLength(int off) {
+    return RecordLayout.payloadLength(mapped, checkOffset(off));
+  }
+
+  public boolean persistent(int off) {
+    return (RecordLayout.flags(mapped, checkOffset(off)) & RecordLayout.FLAG_PERSISTENT) != 0;
+  }
+
+  public int weight(int off) {
+    return RecordLayout.weight(mapped, checkOffset(off));
+  }
+
+  public int deliveries(int off) {
+    return RecordLayout.deliveries(mapped, checkOffset(off));
+  }
+
+  /** Counts one more delivery (saturating) and returns the new count. Owner thread. */
+  public int incrementDeliveries(int off) {
+    int d = RecordLayout.deliveries(mapped, checkOffset(off));
+    if (d < RecordLayout.MAX_DELIVERIES) {
+      d++;
+      RecordLayout.deliveries(mapped, off, d);
+    }
+    return d;
+  }
+
+  /** One of {@link RecordLayout#STATE_READY}, {@code STATE_TAKEN}, {@code STATE_ACKED}. */
+  public int state(int off) {
+    return RecordLayout.state(mapped, checkOffset(off));
+  }
+
+  /**
+   * Sets a record's state in place, keeping the acked counter. Owner thread.
+   *
+   * @throws IllegalArgumentException if the state is unknown or an acked record would come back
+   */
+  public void state(int off, int state) {
+    int old = RecordLayout.state(mapped, checkOffset(off));
+    if (state == old) {
+      return;
+    }
+    if (old == RecordLayout.STATE_ACKED
+        || (state != RecordLayout.STATE_READY
+            && state != RecordLayout.STATE_TAKEN
+            && state != RecordLayout.STATE_ACKED)) {
+      throw new IllegalArgumentException("state " + old + " -> " + state + " at " + off);
+    }
+    RecordLayout.state(mapped, off, state);
+    if (state == RecordLayout.STATE_ACKED) {
+      acked++;
+    }
+  }
+
+  /** Appends a copy of the record's payload to {@code dst} (the caller's buffer). */
+  public void readInto(int off, ByteBuf dst) {
+    int len = payloadLength(off);
+    dst.writeBytes(mapped.asSlice(off + RecordLayout.HEADER_SIZE, len).asByteBuffer());
+  }
+
+  /** A new buffer from {@code alloc} with a copy of the record's payload; the caller owns it. */
+  public ByteBuf read(int off, ByteBufAllocator alloc) {
+    int len = payloadLength(off);
+    ByteBuf buf = alloc.buffer(len, len);
+    try {
+      buf.writeBytes(mapped.asSlice(off + RecordLayout.HEADER_SIZE, len).asByteBuffer());
+      return buf;
+    } catch (RuntimeException e) {
+      buf.release();
+      throw e;
+    }
+  }
+
+  /**
+   * Makes every record appended so far durable: msyncs the range written since the last force.
+   * The caller holds a reference ({@link #tryRetain()} or the owner's). In-place state and
+   * deliveries updates are not part of the promise. Thread-safe.
+   */
+  public void force() throws IOException {
+    synchronized (forceLock) {
+      int e = end;
+      if (e <= forcedUpTo) {
+        return;
+      }
+      try {
+        mapped.asSlice(forcedUpTo, e - forcedUpTo).force();
+      } catch (UncheckedIOException x) {
+        throw new IOException("msync failed for " + path, x.getCause());
+      }
+      forcedUpTo = e;
+    }
+  }
+
+  /** Takes a reference unless the mapping is already gone. Thread-safe. */
+  public boolean tryRetain() {
+    for (; ; ) {
+      int n = refs.get();
+      if (n <= 0) {
+        return false;
+      }
+      if (refs.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Drops a reference; the last one unmaps. Thread-safe. */
+  public void release() {
+    int n = refs.decrementAndGet();
+    if (n == 0) {
+      arena.close();
+    } else if (n < 0) {
+      throw new IllegalStateException("segment released too often: " + path);
+    }
+  }
+
+  /** Whether the mapping is still there. */
+  public boolean mapped() {
+    return refs.get() > 0;
+  }
+
+  /**
+   * Deletes the file and gives up the owner's reference. The file goes at once (POSIX keeps a
+   * mapping of an unlinked file valid); the mapping goes when the last reference does. Owner.
+   */
+  public void delete() throws IOException {
+    try {
+      Files.deleteIfExists(path);
+    } finally {
+      release();
+    }
+  }
+
+  private int checkOffset(int off) {
+    if (off < SegmentHeader.SIZE || off >= end) {
+      throw new IllegalArgumentException("no record at offset " + off + " of " + path);
+    }
+    return off;
+  }
+
+  @Override
+  public String toString() {
+    return "SegmentFile[" + path + ", end=" + end + ", records=" + records + ", acked=" + acked
+        + "]";
+  }
+}
