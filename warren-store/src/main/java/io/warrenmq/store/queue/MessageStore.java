@@ -17,10 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The message store of one queue, in its own directory (the LavinMQ design: disk first). Every
@@ -52,46 +49,29 @@ public final class MessageStore implements Syncable, AutoCloseable {
   private final Path dir;
   private final StoreOptions options;
   private final RecoveryReport recoveryReport;
-  private final @Nullable UnforcedSegments unforced;
+  private final SegmentSet segments;
+  private final Object closeLock = new Object();
 
   // owner state
-  private final TreeMap<Long, SegmentFile> segments = new TreeMap<>();
   private final RequeuedPositions requeued = new RequeuedPositions();
-  private @Nullable SegmentFile write;
-  private long nextSegmentId;
   private long readSegmentId;
   private int readOffset;
-  private @Nullable SegmentFile lastLookup;
 
   // written by the owner, read anywhere
   private volatile long readyCount;
   private volatile long readyWeight;
   private volatile long unackedCount;
-  private volatile int segmentCount;
-  private volatile long diskBytes;
   private volatile boolean closed;
 
   private MessageStore(Path dir, StoreOptions options, StoreRecovery.Result recovered) {
     this.dir = dir;
     this.options = options;
     this.recoveryReport = recovered.report();
-    long bytes = 0;
-    for (SegmentFile s : recovered.segments()) {
-      segments.put(s.id(), s);
-      bytes += s.end();
-    }
-    Map.Entry<Long, SegmentFile> last = segments.lastEntry();
-    // appends continue in the last segment if it is the newest file; new segments get newer ids
-    this.write =
-        last != null && last.getKey() == recovered.lastSegmentId() ? last.getValue() : null;
-    this.nextSegmentId = recovered.lastSegmentId() + 1;
-    this.readSegmentId = segments.isEmpty() ? nextSegmentId : segments.firstKey();
+    this.segments = new SegmentSet(dir, options, recovered);
+    this.readSegmentId = segments.firstId();
     this.readOffset = SegmentHeader.SIZE;
     this.readyCount = recovered.readyCount();
     this.readyWeight = recovered.readyWeight();
-    this.segmentCount = segments.size();
-    this.diskBytes = bytes;
-    this.unforced = options.durable() ? new UnforcedSegments(dir, write) : null;
   }
 
   /**
@@ -145,14 +125,11 @@ public final class MessageStore implements Syncable, AutoCloseable {
       throw new IllegalArgumentException("negative weight: " + weight);
     }
     checkOpen();
-    SegmentFile seg = write;
-    if (seg == null || !seg.fits(len)) {
-      seg = roll(len);
-    }
+    SegmentFile seg = segments.writable(len);
     int off = seg.append(payload, persistent, weight);
+    segments.appended(len);
     readyCount++;
     readyWeight += weight;
-    diskBytes += RecordLayout.HEADER_SIZE + len;
     return SegmentPosition.of(seg.id(), off);
   }
 
@@ -166,16 +143,18 @@ public final class MessageStore implements Syncable, AutoCloseable {
   public long nextReady() {
     checkOpen();
     long pos;
+    SegmentFile seg;
     if (!requeued.isEmpty()) {
       pos = requeued.poll();
+      seg = segment(pos);
     } else {
       pos = cursor();
       if (pos == SegmentPosition.NONE) {
         return pos;
       }
-      readOffset = segment(pos).nextOffset(readOffset);
+      seg = segment(pos);
+      readOffset = seg.nextOffset(readOffset);
     }
-    SegmentFile seg = segment(pos);
     int off = SegmentPosition.offset(pos);
     seg.state(off, RecordLayout.STATE_TAKEN);
     seg.incrementDeliveries(off);
@@ -229,7 +208,7 @@ public final class MessageStore implements Syncable, AutoCloseable {
     SegmentFile seg = taken(pos);
     seg.state(SegmentPosition.offset(pos), RecordLayout.STATE_ACKED);
     unackedCount--;
-    deleteIfDone(seg);
+    segments.deleteIfDone(seg);
   }
 
   /**
@@ -248,9 +227,9 @@ public final class MessageStore implements Syncable, AutoCloseable {
   }
 
   /**
-   * Removes every ready message; taken (unacked) ones stay. Segments after the read cursor hold no
-   * taken record, so they go whole; only the requeued records and the rest of the cursor's segment
-   * are marked one by one.
+   * Removes every ready message; taken (unacked) ones stay. Segments after the read cursor's hold
+   * no taken record, so they go whole, without a look at their records; only the requeued records
+   * and the rest of the cursor's segment are marked one by one. Allocates nothing per message.
    *
    * @return how many messages were removed
    * @throws UncheckedIOException if a segment file cannot be deleted: the store is failed
@@ -258,23 +237,23 @@ public final class MessageStore implements Syncable, AutoCloseable {
   public long purge() {
     checkOpen();
     long purged = readyCount;
-    while (!requeued.isEmpty()) {
-      long pos = requeued.poll();
+    for (long pos; (pos = requeued.poll()) != SegmentPosition.NONE; ) {
       SegmentFile seg = segment(pos);
       seg.state(SegmentPosition.offset(pos), RecordLayout.STATE_ACKED);
-      deleteIfDone(seg);
+      segments.deleteIfDone(seg);
     }
     requeued.clear();
-    SegmentFile cursorSeg = lookup(readSegmentId);
+    SegmentFile cursorSeg = segments.get(readSegmentId);
     if (cursorSeg != null) {
-      for (int off = readOffset, end = cursorSeg.end(); off < end; off = cursorSeg.nextOffset(off)) {
+      int end = cursorSeg.end();
+      for (int off = readOffset; off < end; off = cursorSeg.nextOffset(off)) {
         cursorSeg.state(off, RecordLayout.STATE_ACKED);
       }
-      readOffset = cursorSeg.end();
-      deleteIfDone(cursorSeg);
+      readOffset = end;
+      segments.deleteIfDone(cursorSeg);
     }
-    for (Map.Entry<Long, SegmentFile> e; (e = segments.higherEntry(readSegmentId)) != null; ) {
-      delete(e.getValue());
+    for (SegmentFile s; (s = segments.after(readSegmentId)) != null; ) {
+      segments.delete(s);
     }
     readyCount = 0;
     readyWeight = 0;
@@ -298,12 +277,12 @@ public final class MessageStore implements Syncable, AutoCloseable {
 
   /** Segment files in use. Any thread. */
   public int segmentCount() {
-    return segmentCount;
+    return segments.count();
   }
 
   /** Bytes of data in the segment files (headers and records, acked or not). Any thread. */
   public long diskBytes() {
-    return diskBytes;
+    return segments.diskBytes();
   }
 
   /** Requeued positions waiting to be taken again. Owner thread. */
@@ -319,44 +298,32 @@ public final class MessageStore implements Syncable, AutoCloseable {
   /**
    * Makes every record appended so far durable: msyncs the segments written since the last force
    * (including those the writer rolled away from) and, after a roll, the directory. Safe against
-   * concurrent appends, rolls, acks and deletions; a no-op once closed, and for a non-durable
-   * store (it starts empty anyway).
+   * concurrent appends, rolls, acks and deletions (a segment is unmapped only once no force holds
+   * it); a no-op once closed, and for a non-durable store (it starts empty anyway).
    */
   @Override
   public void force() throws IOException {
     BlockingGuard.checkNotOnEventLoop();
-    if (unforced != null) {
-      unforced.force();
-    }
+    segments.force();
   }
 
   /** Unmaps every segment and keeps the files. Idempotent; safe against {@link #force()}. */
   @Override
   public void close() {
-    synchronized (this) {
+    synchronized (closeLock) {
       if (closed) {
         return;
       }
       closed = true;
     }
-    if (unforced != null) {
-      unforced.close();
-    }
-    for (SegmentFile s : segments.values()) {
-      s.release();
-    }
-    segments.clear();
-    write = null;
-    lastLookup = null;
+    segments.close();
     requeued.clear();
-    segmentCount = 0;
   }
 
   /** Closes the store and removes its directory with every file in it. */
   public void deleteAll() throws IOException {
     BlockingGuard.checkNotOnEventLoop();
     close();
-    diskBytes = 0;
     if (Files.exists(dir)) {
       deleteContents(dir);
       Files.delete(dir);
@@ -366,70 +333,23 @@ public final class MessageStore implements Syncable, AutoCloseable {
   /** The position of the first live record at the read cursor, moving past dead ones. */
   private long cursor() {
     for (; ; ) {
-      SegmentFile seg = lookup(readSegmentId);
-      if (seg == null || readOffset >= seg.end()) {
-        if (seg == write && seg != null) {
-          return SegmentPosition.NONE;
+      SegmentFile seg = segments.get(readSegmentId);
+      if (seg != null && readOffset < seg.end()) {
+        if (seg.state(readOffset) != RecordLayout.STATE_ACKED) {
+          return SegmentPosition.of(readSegmentId, readOffset);
         }
-        Long next = segments.higherKey(readSegmentId);
-        if (next == null) {
-          return SegmentPosition.NONE;
-        }
-        readSegmentId = next;
-        readOffset = SegmentHeader.SIZE;
-      } else if (seg.state(readOffset) == RecordLayout.STATE_ACKED) {
         readOffset = seg.nextOffset(readOffset);
-      } else {
-        return SegmentPosition.of(readSegmentId, readOffset);
+        continue;
       }
-    }
-  }
-
-  private SegmentFile roll(int payloadLength) throws IOException {
-    long id = nextSegmentId;
-    if (id > SegmentPosition.MAX_SEGMENT_ID) {
-      throw new IOException("segment ids exhausted in " + dir);
-    }
-    SegmentFile seg =
-        SegmentFile.create(dir, id, SegmentFile.capacityFor(options.segmentCapacity(), payloadLength));
-    nextSegmentId = id + 1;
-    segments.put(id, seg);
-    segmentCount++;
-    diskBytes += seg.end();
-    SegmentFile old = write;
-    write = seg;
-    if (unforced != null) {
-      unforced.rolledTo(seg);
-    }
-    if (old != null) {
-      deleteIfDone(old);
-    }
-    return seg;
-  }
-
-  private void deleteIfDone(SegmentFile seg) {
-    if (seg.fullyAcked() && seg != write) {
-      delete(seg);
-    }
-  }
-
-  private void delete(SegmentFile seg) {
-    segments.remove(seg.id());
-    segmentCount--;
-    diskBytes -= seg.end();
-    if (seg == write) {
-      write = null;
-    }
-    if (lastLookup == seg) {
-      lastLookup = null;
-    }
-    if (unforced != null) {
-      unforced.dropped(seg);
-    }
-    try {
-      seg.delete();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + seg.path(), e);
+      if (seg != null && segments.isWrite(seg)) {
+        return SegmentPosition.NONE;
+      }
+      SegmentFile next = segments.after(readSegmentId);
+      if (next == null) {
+        return SegmentPosition.NONE;
+      }
+      readSegmentId = next.id();
+      readOffset = SegmentHeader.SIZE;
     }
   }
 
@@ -444,23 +364,10 @@ public final class MessageStore implements Syncable, AutoCloseable {
   }
 
   private SegmentFile segment(long pos) {
-    SegmentFile seg = lookup(SegmentPosition.segmentId(pos));
+    SegmentFile seg = segments.get(SegmentPosition.segmentId(pos));
     if (seg == null) {
       checkOpen();
       throw new IllegalArgumentException("no segment for " + SegmentPosition.toString(pos));
-    }
-    return seg;
-  }
-
-  /** The segment with this id, or null; remembers the last one (saves a map lookup per call). */
-  private @Nullable SegmentFile lookup(long id) {
-    SegmentFile seg = lastLookup;
-    if (seg != null && seg.id() == id) {
-      return seg;
-    }
-    seg = segments.get(id);
-    if (seg != null) {
-      lastLookup = seg;
     }
     return seg;
   }
