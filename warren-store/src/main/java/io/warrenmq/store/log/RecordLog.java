@@ -86,6 +86,10 @@ public final class RecordLog implements Syncable, AutoCloseable {
             file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     try {
       if (!hasHeader(ch, file)) {
+        if (ch.size() > HEADER_SIZE) {
+          // the header is forced before any record is appended: this is damage, not a crash
+          throw new IOException("record log with a blank header and data after it: " + file);
+        }
         ch.truncate(0);
         writeFully(ch, header(), 0);
         ch.force(true);

@@ -211,8 +211,10 @@ public final class SegmentFile {
    * @return the record's offset
    * @throws IllegalArgumentException if the payload is empty, the weight negative, or the record
    *     does not {@link #fits fit}
+   * @throws IOException if the page cannot be written (the JVM reports a fault in mapped memory,
+   *     typically a full disk under the sparse file); the record is then not appended
    */
-  public int append(ByteBuf payload, boolean persistent, int weight) {
+  public int append(ByteBuf payload, boolean persistent, int weight) throws IOException {
     int len = payload.readableBytes();
     if (len == 0) {
       throw new IllegalArgumentException("empty payload: a record carries at least one byte");
@@ -225,10 +227,17 @@ public final class SegmentFile {
           "record of " + len + " bytes does not fit in " + path + " at " + end);
     }
     int off = end;
-    payload.getBytes(
-        payload.readerIndex(), mapped.asSlice(off + RecordLayout.HEADER_SIZE, len).asByteBuffer());
-    RecordLayout.writeHeader(
-        mapped, off, len, persistent ? RecordLayout.FLAG_PERSISTENT : 0, weight, crc);
+    try {
+      payload.getBytes(
+          payload.readerIndex(),
+          mapped.asSlice(off + RecordLayout.HEADER_SIZE, len).asByteBuffer());
+      RecordLayout.writeHeader(
+          mapped, off, len, persistent ? RecordLayout.FLAG_PERSISTENT : 0, weight, crc);
+    } catch (InternalError e) {
+      // SIGBUS on a page of the mapping (no block for a hole of the sparse file): see JDK's
+      // "a fault occurred in an unsafe memory access operation". end has not moved.
+      throw new IOException("cannot write to " + path + " at " + off + " (disk full?)", e);
+    }
     records++;
     end = off + RecordLayout.HEADER_SIZE + len;
     return off;

@@ -2,9 +2,11 @@ package io.warrenmq.store.sync;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -134,9 +136,9 @@ public final class GroupCommitter implements AutoCloseable {
 
   private void process(List<Request> batch) {
     Map<Syncable, IOException> failures = new IdentityHashMap<>();
-    Map<Syncable, Boolean> forced = new IdentityHashMap<>();
+    Set<Syncable> forced = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Request r : batch) {
-      if (forced.putIfAbsent(r.target(), Boolean.TRUE) == null) {
+      if (forced.add(r.target())) {
         forces.incrementAndGet();
         try {
           r.target().force();

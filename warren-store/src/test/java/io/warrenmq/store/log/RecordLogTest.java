@@ -111,6 +111,22 @@ class RecordLogTest {
   }
 
   @Test
+  void aLogTornAtCreationStartsEmptyButABlankHeaderBeforeDataIsRefused() throws IOException {
+    Files.createDirectories(file().getParent());
+    Files.write(file(), new byte[10]);
+    try (RecordLog log = RecordLog.open(file())) {
+      assertThat(log.records()).isEmpty();
+      log.append(bytes("one"));
+    }
+    try (FileChannel ch = FileChannel.open(file(), StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(new byte[16]), 0);
+    }
+    assertThatThrownBy(() -> RecordLog.open(file()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("blank header");
+  }
+
+  @Test
   void emptyAndOversizedRecordsAreRefused() throws IOException {
     try (RecordLog log = RecordLog.open(file())) {
       assertThatThrownBy(() -> log.append(new byte[0]))
