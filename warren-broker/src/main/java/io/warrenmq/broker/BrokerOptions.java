@@ -1,0 +1,29 @@
+package io.warrenmq.broker;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * What a broker is built from.
+ *
+ * @param dataDir root of everything durable (definitions, segment files)
+ * @param segmentCapacity size of a queue's segment file
+ * @param defaultUser user created on first boot, with all permissions on the default vhost
+ * @param defaultPassword its password
+ * @param defaultVhost vhost created on first boot
+ * @param loopbackUsers users allowed to log in from loopback addresses only
+ */
+public record BrokerOptions(
+    Path dataDir,
+    int segmentCapacity,
+    String defaultUser,
+    String defaultPassword,
+    String defaultVhost,
+    Set<String> loopbackUsers) {
+
+  public static final int DEFAULT_SEGMENT_CAPACITY = 8 * 1024 * 1024;
+
+  public static BrokerOptions defaults(Path dataDir) {
+    return new BrokerOptions(dataDir, DEFAULT_SEGMENT_CAPACITY, "guest", "guest", "/", Set.of("guest"));
+  }
+}

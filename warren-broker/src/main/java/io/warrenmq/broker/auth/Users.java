@@ -1,0 +1,148 @@
+package io.warrenmq.broker.auth;
+
+import io.warrenmq.amqp.AmqpException;
+import io.warrenmq.amqp.ReplyCode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The in-memory registry of users and their per-vhost permissions, with the checks the AMQP
+ * channel makes. Persistence is the caller's ({@code Broker}) business. Thread-safe.
+ */
+public final class Users {
+  private final Map<String, User> users = new ConcurrentHashMap<>();
+  /** user name -> vhost -> permission. */
+  private final Map<String, Map<String, Permission>> permissions = new ConcurrentHashMap<>();
+
+  private final Set<String> loopbackOnly;
+
+  /** @param loopbackOnly users that may log in from a loopback address only (RabbitMQ: guest) */
+  public Users(Set<String> loopbackOnly) {
+    this.loopbackOnly = Set.copyOf(loopbackOnly);
+  }
+
+  public void put(User user) {
+    users.put(user.name(), user);
+  }
+
+  /** Removes the user and all of its permissions; returns whether it existed. */
+  public boolean remove(String name) {
+    permissions.remove(name);
+    return users.remove(name) != null;
+  }
+
+  public @Nullable User get(String name) {
+    return users.get(name);
+  }
+
+  public List<User> list() {
+    List<User> l = new ArrayList<>(users.values());
+    l.sort(Comparator.comparing(User::name));
+    return l;
+  }
+
+  public void setPermission(String user, String vhost, Permission permission) {
+    permissions.computeIfAbsent(user, k -> new ConcurrentHashMap<>()).put(vhost, permission);
+  }
+
+  public boolean clearPermission(String user, String vhost) {
+    Map<String, Permission> m = permissions.get(user);
+    return m != null && m.remove(vhost) != null;
+  }
+
+  /** Forgets every permission on {@code vhost} (it was deleted). */
+  public void clearVhost(String vhost) {
+    permissions.values().forEach(m -> m.remove(vhost));
+  }
+
+  public @Nullable Permission permission(String user, String vhost) {
+    Map<String, Permission> m = permissions.get(user);
+    return m == null ? null : m.get(vhost);
+  }
+
+  /** Every (user, vhost, permission), sorted, for listings and definitions. */
+  public List<Grant> grants() {
+    List<Grant> out = new ArrayList<>();
+    permissions.forEach((u, m) -> m.forEach((v, p) -> out.add(new Grant(u, v, p))));
+    out.sort(Comparator.comparing(Grant::user).thenComparing(Grant::vhost));
+    return out;
+  }
+
+  /**
+   * Password login (SASL PLAIN / AMQPLAIN). Returns the user, or throws a connection-level 403
+   * ACCESS_REFUSED whose text is RabbitMQ's, without saying which part was wrong.
+   */
+  public User authenticate(String name, String password, String mechanism, boolean loopback) {
+    User u = users.get(name);
+    if (u == null || !u.checkPassword(password)) {
+      throw AmqpException.connectionError(
+          ReplyCode.ACCESS_REFUSED,
+          "Login was refused using authentication mechanism %s. For details see the broker logfile.",
+          mechanism);
+    }
+    if (!loopback && loopbackOnly.contains(name)) {
+      throw AmqpException.connectionError(
+          ReplyCode.ACCESS_REFUSED, "user '%s' can only connect via localhost", name);
+    }
+    return u;
+  }
+
+  /** connection.open: a user needs some permission on the vhost (RabbitMQ answers 530). */
+  public void checkVhostAccess(User user, String vhost) {
+    if (permission(user.name(), vhost) == null) {
+      throw AmqpException.connectionError(
+          ReplyCode.NOT_ALLOWED, "access to vhost '%s' refused for user '%s'", vhost, user.name());
+    }
+  }
+
+  /**
+   * Refuses with channel-level 403 unless {@code user} has {@code access} to the resource, with
+   * RabbitMQ's text: "access to queue 'q' in vhost '/' refused for user 'bob'".
+   *
+   * @param kind "queue" or "exchange"
+   * @param name resource name; the default exchange is checked as "amq.default"
+   */
+  public void check(User user, String vhost, Permission.Access access, String kind, String name) {
+    Permission p = permission(user.name(), vhost);
+    String resource = name.isEmpty() && kind.equals("exchange") ? "amq.default" : name;
+    if (p == null || !p.permits(access, resource)) {
+      throw AmqpException.channelError(
+          ReplyCode.ACCESS_REFUSED,
+          "access to %s '%s' in vhost '%s' refused for user '%s'",
+          kind,
+          resource,
+          vhost,
+          user.name());
+    }
+  }
+
+  /**
+   * Passive declarations need some permission, whichever, on the resource (RabbitMQ's
+   * check_any_resource_access_permitted).
+   */
+  public void checkAny(User user, String vhost, String kind, String name) {
+    Permission p = permission(user.name(), vhost);
+    if (p != null) {
+      for (Permission.Access a : Permission.Access.values()) {
+        if (p.permits(a, name)) {
+          return;
+        }
+      }
+    }
+    throw AmqpException.channelError(
+        ReplyCode.ACCESS_REFUSED,
+        "access to %s '%s' in vhost '%s' refused for user '%s'",
+        kind,
+        name,
+        vhost,
+        user.name());
+  }
+
+  /** One user's permission on one vhost. */
+  public record Grant(String user, String vhost, Permission permission) {}
+}

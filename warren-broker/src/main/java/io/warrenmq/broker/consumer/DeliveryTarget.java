@@ -1,0 +1,24 @@
+package io.warrenmq.broker.consumer;
+
+/**
+ * The port through which a queue hands deliveries to the AMQP channel that owns a consumer; the
+ * server's channel implements it. Queues call it from their dispatching thread while holding their
+ * lock, so every method must be thread-safe, quick and non-blocking.
+ */
+public interface DeliveryTarget {
+  /**
+   * Whether the channel accepts more deliveries now: it is open, its flow is on and its connection
+   * is writable (or its backlog of unwritten deliveries is small). A queue skips a consumer whose
+   * target is not ready; the channel calls {@link Consumer#queueReady()} when it becomes ready.
+   */
+  boolean ready();
+
+  /** Takes ownership of {@code delivery} for {@code consumer}; writes it on the channel's thread. */
+  void deliver(Consumer consumer, Delivery delivery);
+
+  /**
+   * The broker cancelled {@code consumer} (its queue was deleted): the channel sends basic.cancel
+   * if the client announced consumer_cancel_notify, and forgets the consumer.
+   */
+  void cancelledByBroker(Consumer consumer);
+}

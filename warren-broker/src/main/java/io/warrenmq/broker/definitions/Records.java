@@ -1,0 +1,118 @@
+package io.warrenmq.broker.definitions;
+
+import io.warrenmq.amqp.types.FieldTable;
+import io.warrenmq.broker.auth.Permission;
+import io.warrenmq.broker.auth.User;
+import io.warrenmq.broker.exchange.ExchangeSpec;
+import io.warrenmq.broker.queue.QueueSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The schema of definition records: one field table per change, with {@code type} naming the kind
+ * of entity and {@code op} either {@code put} or {@code del}. New fields may be added; readers
+ * ignore fields they do not know, so old logs stay readable.
+ */
+public final class Records {
+  public static final String TYPE = "type";
+  public static final String OP = "op";
+  public static final String PUT = "put";
+  public static final String DEL = "del";
+
+  private Records() {}
+
+  public static FieldTable vhost(String name) {
+    return table("vhost", PUT, "name", name);
+  }
+
+  public static FieldTable vhostDeleted(String name) {
+    return table("vhost", DEL, "name", name);
+  }
+
+  public static FieldTable user(User u) {
+    Map<String, Object> m = base("user", PUT);
+    m.put("name", u.name());
+    m.put("hash", u.passwordHash());
+    m.put("tags", List.copyOf(u.tags()));
+    return FieldTable.of(m);
+  }
+
+  public static FieldTable userDeleted(String name) {
+    return table("user", DEL, "name", name);
+  }
+
+  public static FieldTable permission(String user, String vhost, Permission p) {
+    Map<String, Object> m = base("permission", PUT);
+    m.put("user", user);
+    m.put("vhost", vhost);
+    m.put("configure", p.configure());
+    m.put("write", p.write());
+    m.put("read", p.read());
+    return FieldTable.of(m);
+  }
+
+  public static FieldTable permissionCleared(String user, String vhost) {
+    return table("permission", DEL, "user", user, "vhost", vhost);
+  }
+
+  public static FieldTable exchange(ExchangeSpec x) {
+    Map<String, Object> m = base("exchange", PUT);
+    m.put("vhost", x.vhost());
+    m.put("name", x.name());
+    m.put("xtype", x.type());
+    m.put("durable", x.durable());
+    m.put("autoDelete", x.autoDelete());
+    m.put("internal", x.internal());
+    m.put("arguments", x.arguments());
+    return FieldTable.of(m);
+  }
+
+  public static FieldTable exchangeDeleted(String vhost, String name) {
+    return table("exchange", DEL, "vhost", vhost, "name", name);
+  }
+
+  /** A durable queue; {@code dir} names its directory of segment files. */
+  public static FieldTable queue(QueueSpec q, String dir) {
+    Map<String, Object> m = base("queue", PUT);
+    m.put("dir", dir);
+    m.put("vhost", q.vhost());
+    m.put("name", q.name());
+    m.put("durable", q.durable());
+    m.put("autoDelete", q.autoDelete());
+    m.put("arguments", q.arguments());
+    return FieldTable.of(m);
+  }
+
+  public static FieldTable queueDeleted(String vhost, String name) {
+    return table("queue", DEL, "vhost", vhost, "name", name);
+  }
+
+  /** A binding; {@code destKind} is "queue" or "exchange". */
+  public static FieldTable binding(
+      String op, String vhost, String source, String destKind, String dest, String key, FieldTable args) {
+    Map<String, Object> m = base("binding", op);
+    m.put("vhost", vhost);
+    m.put("source", source);
+    m.put("destKind", destKind);
+    m.put("dest", dest);
+    m.put("key", key);
+    m.put("arguments", args);
+    return FieldTable.of(m);
+  }
+
+  private static Map<String, Object> base(String type, String op) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put(TYPE, type);
+    m.put(OP, op);
+    return m;
+  }
+
+  private static FieldTable table(String type, String op, String... kv) {
+    Map<String, Object> m = base(type, op);
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
+    return FieldTable.of(m);
+  }
+}

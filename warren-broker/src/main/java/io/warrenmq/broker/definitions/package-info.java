@@ -1,0 +1,7 @@
+/**
+ * The durable definitions (vhosts, users, permissions, exchanges, queues, bindings) as records in a {@code warren-store} record log, encoded as AMQP field tables; replayed at boot and compacted. Depends on {@code broker.exchange}, {@code broker.queue}, {@code broker.auth}.
+ */
+@NullMarked
+package io.warrenmq.broker.definitions;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,92 @@
+package io.warrenmq.broker.exchange;
+
+import io.warrenmq.amqp.AmqpException;
+import io.warrenmq.amqp.ReplyCode;
+import io.warrenmq.broker.message.Message;
+import io.warrenmq.broker.queue.Queue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An exchange: routes a message to destinations by its bindings.
+ *
+ * <p>Threading: {@link #route} runs concurrently on every publishing thread and takes no lock;
+ * bindings change under the exchange's monitor and are published through volatile copy-on-write
+ * structures, so a route sees either the old or the new set of bindings.
+ */
+public abstract sealed class Exchange
+    permits DirectExchange, FanoutExchange, TopicExchange, HeadersExchange, DefaultExchange {
+
+  /** The exchange types this broker knows, by their AMQP names. */
+  public static final List<String> TYPES = List.of("direct", "fanout", "topic", "headers");
+
+  private final ExchangeSpec spec;
+
+  protected Exchange(ExchangeSpec spec) {
+    this.spec = spec;
+  }
+
+  /** Creates an exchange of {@code spec.type()}; 503 COMMAND_INVALID for an unknown type. */
+  public static Exchange create(ExchangeSpec spec) {
+    return switch (spec.type()) {
+      case "direct" -> new DirectExchange(spec);
+      case "fanout" -> new FanoutExchange(spec);
+      case "topic" -> new TopicExchange(spec);
+      case "headers" -> new HeadersExchange(spec);
+      default ->
+          throw AmqpException.connectionError(
+              ReplyCode.COMMAND_INVALID, "unknown exchange type '%s'", spec.type());
+    };
+  }
+
+  /** The nameless default exchange of a vhost: routes to the queue named by the routing key. */
+  public static Exchange defaultExchange(String vhost, Function<String, @Nullable Queue> queues) {
+    return new DefaultExchange(vhost, queues);
+  }
+
+  public ExchangeSpec spec() {
+    return spec;
+  }
+
+  public String name() {
+    return spec.name();
+  }
+
+  public String type() {
+    return spec.type();
+  }
+
+  /** Adds the destinations {@code message} is routed to by this exchange's bindings. */
+  public abstract void route(Message message, RouteCollector out);
+
+  /** Adds a binding; returns false if an identical one exists. Throws 406 for invalid arguments. */
+  public abstract boolean bind(Binding binding);
+
+  /** Removes a binding; returns false if there was none. */
+  public abstract boolean unbind(Binding binding);
+
+  /** A snapshot of the bindings. */
+  public abstract List<Binding> bindings();
+
+  public boolean hasBindings() {
+    return !bindings().isEmpty();
+  }
+
+  /** Removes every binding to {@code destination}; returns those removed. */
+  public synchronized List<Binding> unbindAll(Destination destination) {
+    List<Binding> removed = new ArrayList<>();
+    for (Binding b : bindings()) {
+      if (b.destination().equals(destination) && unbind(b)) {
+        removed.add(b);
+      }
+    }
+    return removed;
+  }
+
+  @Override
+  public String toString() {
+    return spec.resource();
+  }
+}

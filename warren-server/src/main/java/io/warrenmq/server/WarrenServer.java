@@ -1,0 +1,131 @@
+package io.warrenmq.server;
+
+import io.netty.buffer.PooledByteBufAllocator;
+import io.warrenmq.broker.Broker;
+import io.warrenmq.broker.BrokerOptions;
+import io.warrenmq.broker.queue.Queue;
+import io.warrenmq.broker.vhost.VirtualHost;
+import io.warrenmq.server.config.BrokerConfig;
+import io.warrenmq.server.ctl.CtlCommands;
+import io.warrenmq.server.ctl.CtlServer;
+import io.warrenmq.server.netty.AmqpServer;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running WarrenMQ: the broker, the AMQP listener and the control socket, started in that
+ * order and stopped in reverse. Several can run in one JVM (tests do).
+ */
+public final class WarrenServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WarrenServer.class);
+  /** How long a graceful stop waits for clients to answer connection.close. */
+  private static final long DRAIN_MS = 2000;
+
+  private final BrokerConfig config;
+  private final Broker broker;
+  private final AmqpServer amqp;
+  private final @Nullable CtlServer ctl;
+  private final int port;
+  private boolean closed;
+
+  private WarrenServer(BrokerConfig config, Broker broker, AmqpServer amqp, @Nullable CtlServer ctl, int port) {
+    this.config = config;
+    this.broker = broker;
+    this.amqp = amqp;
+    this.ctl = ctl;
+    this.port = port;
+  }
+
+  /** Recovers the data directory, then starts listening. */
+  public static WarrenServer start(BrokerConfig config) throws IOException, InterruptedException {
+    long t0 = System.nanoTime();
+    log.info("WarrenMQ {} starting on Java {} (pid {})", Version.get(), Runtime.version(),
+        ProcessHandle.current().pid());
+    log.info("data directory {}", config.dataDir().toAbsolutePath().normalize());
+    BrokerOptions options = new BrokerOptions(config.dataDir(), config.segmentSize(), config.defaultUser(),
+        config.defaultPass(), config.defaultVhost(), config.loopbackUsers());
+    Broker broker = new Broker(options, PooledByteBufAllocator.DEFAULT);
+    broker.start();
+    logRecovered(broker);
+    AmqpServer amqp = new AmqpServer(config, broker);
+    int port;
+    try {
+      port = amqp.start();
+    } catch (RuntimeException | InterruptedException e) {
+      amqp.close();
+      broker.close();
+      throw e;
+    }
+    String status = String.format("WarrenMQ %s%namqp: %s:%d (%s)%ndata directory: %s%n", Version.get(),
+        config.bind(), port, amqp.transport(), config.dataDir().toAbsolutePath().normalize());
+    CtlServer ctl = null;
+    try {
+      ctl = new CtlServer(config.ctlSocket(), new CtlCommands(broker, status));
+      log.info("control socket {}", config.ctlSocket().toAbsolutePath().normalize());
+    } catch (IOException | UnsupportedOperationException e) {
+      log.warn("no control socket at {} (warrenctl will not reach this broker): {}", config.ctlSocket(), e.toString());
+    }
+    log.info("AMQP listening on {}:{} ({}), frame_max {}, channel_max {}, heartbeat {} s", config.bind(), port,
+        amqp.transport(), config.frameMax(), config.channelMax(), config.heartbeat());
+    log.info("started in {} ms (JVM up {} ms)", (System.nanoTime() - t0) / 1_000_000,
+        ManagementFactory.getRuntimeMXBean().getUptime());
+    return new WarrenServer(config, broker, amqp, ctl, port);
+  }
+
+  private static void logRecovered(Broker broker) {
+    long queues = 0;
+    long messages = 0;
+    for (VirtualHost vh : broker.vhosts()) {
+      for (Queue q : vh.queues()) {
+        queues++;
+        messages += q.messageCount();
+      }
+    }
+    log.info("recovered {} vhosts, {} durable queues, {} messages", broker.vhosts().size(), queues, messages);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Broker broker() {
+    return broker;
+  }
+
+  public BrokerConfig config() {
+    return config;
+  }
+
+  /**
+   * Graceful stop: no new connections, every client gets connection.close 320 CONNECTION_FORCED,
+   * then the stores are forced to disk and closed.
+   */
+  @Override
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    log.info("stopping: closing {} connections", broker.connections().size());
+    amqp.stopAccepting();
+    broker.connections().closeAll("broker shutdown");
+    long deadline = System.nanoTime() + DRAIN_MS * 1_000_000;
+    while (broker.connections().size() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    amqp.close();
+    if (ctl != null) {
+      ctl.close();
+    }
+    broker.close();
+    log.info("stopped");
+  }
+}

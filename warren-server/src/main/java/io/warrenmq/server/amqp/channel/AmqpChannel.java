@@ -1,0 +1,406 @@
+package io.warrenmq.server.amqp.channel;
+
+import io.netty.buffer.ByteBuf;
+import io.warrenmq.amqp.AmqpException;
+import io.warrenmq.amqp.ReplyCode;
+import io.warrenmq.amqp.frame.BodyFrame;
+import io.warrenmq.amqp.frame.Frame;
+import io.warrenmq.amqp.frame.Frames;
+import io.warrenmq.amqp.frame.HeaderFrame;
+import io.warrenmq.amqp.frame.HeartbeatFrame;
+import io.warrenmq.amqp.frame.MethodFrame;
+import io.warrenmq.amqp.method.BasicAck;
+import io.warrenmq.amqp.method.BasicCancel;
+import io.warrenmq.amqp.method.BasicConsume;
+import io.warrenmq.amqp.method.BasicDeliver;
+import io.warrenmq.amqp.method.BasicGet;
+import io.warrenmq.amqp.method.BasicNack;
+import io.warrenmq.amqp.method.BasicPublish;
+import io.warrenmq.amqp.method.BasicQos;
+import io.warrenmq.amqp.method.BasicRecover;
+import io.warrenmq.amqp.method.BasicRecoverAsync;
+import io.warrenmq.amqp.method.BasicReject;
+import io.warrenmq.amqp.method.ChannelClose;
+import io.warrenmq.amqp.method.ChannelCloseOk;
+import io.warrenmq.amqp.method.ChannelFlow;
+import io.warrenmq.amqp.method.ChannelFlowOk;
+import io.warrenmq.amqp.method.ChannelOpen;
+import io.warrenmq.amqp.method.ConfirmSelect;
+import io.warrenmq.amqp.method.ConfirmSelectOk;
+import io.warrenmq.amqp.method.ExchangeBind;
+import io.warrenmq.amqp.method.ExchangeDeclare;
+import io.warrenmq.amqp.method.ExchangeDelete;
+import io.warrenmq.amqp.method.ExchangeUnbind;
+import io.warrenmq.amqp.method.Method;
+import io.warrenmq.amqp.method.QueueBind;
+import io.warrenmq.amqp.method.QueueDeclare;
+import io.warrenmq.amqp.method.QueueDelete;
+import io.warrenmq.amqp.method.QueuePurge;
+import io.warrenmq.amqp.method.QueueUnbind;
+import io.warrenmq.amqp.method.TxCommit;
+import io.warrenmq.amqp.method.TxRollback;
+import io.warrenmq.amqp.method.TxSelect;
+import io.warrenmq.amqp.method.TxSelectOk;
+import io.warrenmq.broker.auth.Permission.Access;
+import io.warrenmq.broker.consumer.Consumer;
+import io.warrenmq.broker.consumer.Delivery;
+import io.warrenmq.broker.message.Envelope;
+import java.util.ArrayDeque;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One AMQP channel: its lifecycle (open, closing after an error, closed), the dispatch of its
+ * methods and content frames, and deliveries to its consumers. The work is split among
+ * {@link TopologyMethods} (exchange.*, queue.*), {@link Publishing} (basic.publish, confirms,
+ * transactions), {@link Consuming} (consume, cancel, get, qos, acknowledgements) and
+ * {@link ConsumerSink} (the broker's delivery port).
+ *
+ * <p>Errors: a soft error (AmqpException.channelError) closes this channel with channel.close and
+ * the channel then drops every frame but channel.close-ok; a hard error propagates to the
+ * connection. Replies that must wait for the definitions to be durable suspend the channel:
+ * frames arriving meanwhile wait in order.
+ *
+ * <p>Threading: confined to the connection's event loop, except what {@link ConsumerSink} says.
+ */
+public final class AmqpChannel {
+  private static final Logger log = LoggerFactory.getLogger(AmqpChannel.class);
+
+  private enum State {
+    OPEN,
+    CLOSING,
+    CLOSED
+  }
+
+  private final int number;
+  private final FrameSink sink;
+  private final Session session;
+  private final TopologyMethods topology;
+  private final Publishing publishing;
+  private final Consuming consuming;
+  private final ConsumerSink consumerSink;
+  private State state = State.OPEN;
+  private boolean suspended;
+  private final ArrayDeque<Frame> deferred = new ArrayDeque<>();
+
+  public AmqpChannel(int number, FrameSink sink, Session session) {
+    this.number = number;
+    this.sink = sink;
+    this.session = session;
+    this.topology = new TopologyMethods(this, session);
+    this.consumerSink = new ConsumerSink(this);
+    this.publishing = new Publishing(this, session);
+    this.consuming = new Consuming(this, session, consumerSink);
+  }
+
+  public int number() {
+    return number;
+  }
+
+  FrameSink sink() {
+    return sink;
+  }
+
+  TopologyMethods topology() {
+    return topology;
+  }
+
+  Publishing publishing() {
+    return publishing;
+  }
+
+  Consuming consuming() {
+    return consuming;
+  }
+
+  public boolean isOpen() {
+    return state == State.OPEN;
+  }
+
+  public int consumerCount() {
+    return consuming.consumerCount();
+  }
+
+  /**
+   * Handles one frame for this channel; takes ownership of content frames. Soft errors close the
+   * channel here; hard errors are thrown to the connection.
+   */
+  public void handle(Frame frame) {
+    if (state != State.OPEN) {
+      handleWhileClosing(frame);
+      return;
+    }
+    if (suspended) {
+      deferred.add(frame);
+      return;
+    }
+    try {
+      dispatch(frame);
+    } catch (AmqpException e) {
+      if (e.connectionLevel()) {
+        throw e;
+      }
+      closeWithError(e);
+    }
+  }
+
+  private void dispatch(Frame frame) {
+    switch (frame) {
+      case MethodFrame m -> {
+        publishing.expectMethod();
+        try {
+          handleMethod(m.method());
+        } catch (AmqpException e) {
+          throw e.classId() == 0 ? e.withMethod(m.method().classId(), m.method().methodId()) : e;
+        }
+      }
+      case HeaderFrame h -> publishing.header(h);
+      case BodyFrame b -> publishing.body(b);
+      case HeartbeatFrame h ->
+          throw AmqpException.connectionError(ReplyCode.UNEXPECTED_FRAME, "heartbeat on channel %d", number);
+    }
+  }
+
+  private void handleMethod(Method method) {
+    switch (method) {
+      case BasicPublish m -> publishing.method(m);
+      case BasicAck m -> consuming.settle(m.deliveryTag(), m.multiple(), Settlement.Op.ACK);
+      case BasicNack m ->
+          consuming.settle(m.deliveryTag(), m.multiple(), m.requeue() ? Settlement.Op.REQUEUE : Settlement.Op.REJECT);
+      case BasicReject m ->
+          consuming.settle(m.deliveryTag(), false, m.requeue() ? Settlement.Op.REQUEUE : Settlement.Op.REJECT);
+      case BasicConsume m -> consuming.consume(m);
+      case BasicCancel m -> consuming.cancel(m);
+      case BasicGet m -> consuming.get(m);
+      case BasicQos m -> consuming.qos(m);
+      case BasicRecover m -> consuming.recover(m.requeue(), true);
+      case BasicRecoverAsync m -> consuming.recover(m.requeue(), false);
+      case ExchangeDeclare m -> topology.exchangeDeclare(m);
+      case ExchangeDelete m -> topology.exchangeDelete(m);
+      case ExchangeBind m -> topology.exchangeBind(m);
+      case ExchangeUnbind m -> topology.exchangeUnbind(m);
+      case QueueDeclare m -> topology.queueDeclare(m);
+      case QueueBind m -> topology.queueBind(m);
+      case QueueUnbind m -> topology.queueUnbind(m);
+      case QueuePurge m -> topology.queuePurge(m);
+      case QueueDelete m -> topology.queueDelete(m);
+      case ConfirmSelect m -> {
+        publishing.selectConfirms();
+        reply(m.nowait() ? null : new ConfirmSelectOk());
+      }
+      case TxSelect m -> {
+        publishing.selectTx();
+        reply(new TxSelectOk());
+      }
+      case TxCommit m -> publishing.commit();
+      case TxRollback m -> publishing.rollback();
+      case ChannelFlow m -> {
+        consumerSink.setFlowActive(m.active());
+        if (m.active()) {
+          consuming.resumeDispatch();
+        }
+        reply(new ChannelFlowOk(m.active()));
+      }
+      case ChannelClose m -> {
+        state = State.CLOSING;
+        release();
+        sink.writeMethod(number, new ChannelCloseOk());
+        finish();
+      }
+      case ChannelOpen m ->
+          throw AmqpException.connectionError(ReplyCode.CHANNEL_ERROR, "second 'channel.open' seen");
+      case io.warrenmq.amqp.method.AccessRequest m -> reply(new io.warrenmq.amqp.method.AccessRequestOk());
+      default ->
+          throw AmqpException.connectionError(
+              ReplyCode.COMMAND_INVALID, "unexpected method %s on channel %d", method.name(), number);
+    }
+  }
+
+  /** After we sent channel.close: only close-ok (or the client's own close) matters. */
+  private void handleWhileClosing(Frame frame) {
+    if (frame instanceof MethodFrame m) {
+      if (m.method() instanceof ChannelCloseOk) {
+        finish();
+      } else if (m.method() instanceof ChannelClose) {
+        sink.writeMethod(number, new ChannelCloseOk());
+      }
+    } else if (frame instanceof io.netty.util.ReferenceCounted rc) {
+      rc.release();
+    }
+  }
+
+  /** A soft error: channel.close with its code and text; the channel waits for close-ok. */
+  void closeWithError(AmqpException e) {
+    log.debug("channel {} closed by the broker: {}", number, e.replyText());
+    state = State.CLOSING;
+    release();
+    sink.writeMethod(number, new ChannelClose(e.replyCode().code(), e.replyText(), e.classId(), e.methodId()));
+  }
+
+  /** Sends a reply now (null = nowait, nothing to send). */
+  void reply(@Nullable Method reply) {
+    if (reply != null) {
+      sink.writeMethod(number, reply);
+    }
+  }
+
+  /** What runs back on the event loop after an operation that ran on a blocking thread. */
+  interface Continuation {
+    void run();
+  }
+
+  /** An operation on the topology that may block on disk; returns what to do afterwards. */
+  interface BlockingOperation {
+    Continuation run();
+  }
+
+  /**
+   * Runs {@code op} on the broker's blocking executor (it may open or delete files, write
+   * definitions); meanwhile the channel is suspended so replies keep their order. Once every
+   * definition written so far is durable, the continuation runs on the event loop and the frames
+   * that waited are handled.
+   */
+  void runBlocking(BlockingOperation op) {
+    suspended = true;
+    var broker = session.broker();
+    broker.blockingExecutor().execute(() -> {
+      Continuation then;
+      try {
+        then = op.run();
+      } catch (RuntimeException e) {
+        sink.executor().execute(() -> failedBlocking(e));
+        return;
+      }
+      broker.definitions().whenDurable(
+          () -> sink.executor().execute(() -> {
+            if (state == State.OPEN) {
+              then.run();
+            }
+            resume(null);
+          }),
+          e -> sink.executor().execute(() -> sink.fail(e)));
+    });
+  }
+
+  private void failedBlocking(RuntimeException e) {
+    if (e instanceof AmqpException a && !a.connectionLevel() && state == State.OPEN) {
+      suspended = false;
+      closeWithError(a);
+      sink.flush();
+    } else {
+      sink.fail(e);
+    }
+  }
+
+  /** Ends a suspension: sends the deferred reply, then handles the frames that waited. */
+  void resume(@Nullable Method reply) {
+    suspended = false;
+    if (state == State.OPEN) {
+      reply(reply);
+    }
+    try {
+      Frame f;
+      while (!suspended && (f = deferred.poll()) != null) {
+        handle(f);
+      }
+    } catch (RuntimeException e) {
+      sink.fail(e);
+    }
+    sink.flush();
+  }
+
+  /** Suspends frame handling until {@link #resume} (tx.commit waiting for fsync). */
+  void suspend() {
+    suspended = true;
+  }
+
+  /** End of the connection's read batch: confirms of this batch go to the group committer. */
+  public void readComplete() {
+    publishing.flushConfirms();
+  }
+
+  /** The connection's socket became writable again: consumers may get more. */
+  public void writabilityChanged(boolean writable) {
+    if (writable && state == State.OPEN) {
+      consuming.resumeDispatch();
+    }
+  }
+
+  /** Writes basic.deliver with content for a consumer (called by the sink's drain). */
+  void writeDelivery(Consumer c, Delivery d) {
+    if (state != State.OPEN) {
+      consuming.returnUndelivered(c, d);
+      return;
+    }
+    long tag = consuming.track(c, d);
+    Envelope e = d.envelope();
+    ByteBuf out = contentBuffer(e, c.tag().length());
+    Frames.writeMethod(out, number, new BasicDeliver(c.tag(), tag, d.redelivered(), e.exchange(), e.routingKey()));
+    writeContent(out, e.properties(), e.body());
+    d.release();
+    sink.write(out);
+  }
+
+  /** A buffer large enough for a method frame and the content frames of {@code e}. */
+  ByteBuf contentBuffer(Envelope e, int extra) {
+    int frameMax = sink.frameMax();
+    int body = e.bodySize();
+    int size = 96 + 3 * (extra + e.exchange().length() + e.routingKey().length())
+        + e.properties().readableBytes() + body + 8 * (body / Math.max(1, frameMax - 8) + 2);
+    return sink.alloc().buffer(size);
+  }
+
+  /** Appends the content header and body frames (borrows both buffers). */
+  void writeContent(ByteBuf out, ByteBuf properties, ByteBuf body) {
+    Frames.writeHeader(out, number, body.readableBytes(), properties);
+    Frames.writeBody(out, number, body, sink.frameMax());
+  }
+
+  /** The queue deleted the consumer: forget it, and tell the client if it asked to be told. */
+  void consumerCancelledByBroker(Consumer c) {
+    if (consuming.forget(c) && state == State.OPEN && session.consumerCancelNotify()) {
+      sink.writeMethod(number, new BasicCancel(c.tag(), true));
+    }
+  }
+
+  /** The channel's shared prefetch credit went up by {@code n} (acks). */
+  void creditReturned(int n) {
+    consuming.creditReturned(n);
+  }
+
+  /** Checks a permission of the channel's user in its vhost (403 if refused). */
+  void check(Access access, String kind, String name) {
+    session.broker().users().check(session.user(), session.vhost().name(), access, kind, name);
+  }
+
+  /**
+   * Releases everything the channel holds: consumers are cancelled, unacked and undelivered
+   * messages go back to their queues, half-assembled content is dropped.
+   */
+  private void release() {
+    publishing.release();
+    consuming.release();
+    Frame f;
+    while ((f = deferred.poll()) != null) {
+      if (f instanceof io.netty.util.ReferenceCounted rc) {
+        rc.release();
+      }
+    }
+  }
+
+  /** The channel is gone from the connection. */
+  private void finish() {
+    state = State.CLOSED;
+    session.channelClosed(this);
+  }
+
+  /** The connection is closing: release without any frame. */
+  public void connectionClosed() {
+    if (state == State.OPEN) {
+      state = State.CLOSED;
+      release();
+    }
+    state = State.CLOSED;
+  }
+}

@@ -1,0 +1,93 @@
+package io.warrenmq.server.amqp.channel;
+
+import io.netty.util.internal.PlatformDependent;
+import io.warrenmq.broker.consumer.Consumer;
+import io.warrenmq.broker.consumer.Delivery;
+import io.warrenmq.broker.consumer.DeliveryTarget;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The channel's side of the broker's delivery port. Queues hand deliveries over from whatever
+ * thread dispatches (under their lock); the sink queues them in a lock-free inbox and schedules one
+ * drain task on the connection's event loop, which writes them in order and flushes once.
+ *
+ * <p>Threading: {@link #ready()}, {@link #deliver} and {@link #cancelledByBroker} are called from
+ * any thread; everything else runs on the connection's event loop.
+ */
+final class ConsumerSink implements DeliveryTarget {
+  /** Deliveries that may wait in the inbox while the socket is not writable. */
+  private static final int INBOX_SOFT_LIMIT = 256;
+
+  private final AmqpChannel channel;
+  private final Queue<Object[]> inbox = PlatformDependent.newMpscQueue();
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final AtomicInteger queued = new AtomicInteger();
+  private final Runnable drainTask = this::drain;
+  private volatile boolean open = true;
+  private volatile boolean flowActive = true;
+
+  ConsumerSink(AmqpChannel channel) {
+    this.channel = channel;
+  }
+
+  @Override
+  public boolean ready() {
+    return open && flowActive && (channel.sink().isWritable() || queued.get() < INBOX_SOFT_LIMIT);
+  }
+
+  @Override
+  public void deliver(Consumer consumer, Delivery delivery) {
+    queued.incrementAndGet();
+    inbox.offer(new Object[] {consumer, delivery});
+    schedule();
+  }
+
+  @Override
+  public void cancelledByBroker(Consumer consumer) {
+    inbox.offer(new Object[] {consumer, null});
+    schedule();
+  }
+
+  private void schedule() {
+    if (scheduled.compareAndSet(false, true)) {
+      channel.sink().executor().execute(drainTask);
+    }
+  }
+
+  /** On the event loop: writes every queued delivery, then flushes. */
+  void drain() {
+    scheduled.set(false);
+    boolean wrote = false;
+    Object[] e;
+    while ((e = inbox.poll()) != null) {
+      Consumer c = (Consumer) e[0];
+      Delivery d = (Delivery) e[1];
+      if (d == null) {
+        channel.consumerCancelledByBroker(c);
+      } else {
+        queued.decrementAndGet();
+        channel.writeDelivery(c, d);
+      }
+      wrote = true;
+    }
+    if (wrote) {
+      channel.sink().flush();
+    }
+  }
+
+  void setFlowActive(boolean active) {
+    flowActive = active;
+  }
+
+  boolean flowActive() {
+    return flowActive;
+  }
+
+  /** The channel is closing: deliveries still queued go back to their queues. */
+  void close() {
+    open = false;
+    drain();
+  }
+}

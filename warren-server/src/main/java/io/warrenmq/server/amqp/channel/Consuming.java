@@ -1,0 +1,237 @@
+package io.warrenmq.server.amqp.channel;
+
+import io.netty.buffer.ByteBuf;
+import io.warrenmq.amqp.AmqpException;
+import io.warrenmq.amqp.ReplyCode;
+import io.warrenmq.amqp.frame.Frames;
+import io.warrenmq.amqp.method.BasicCancel;
+import io.warrenmq.amqp.method.BasicCancelOk;
+import io.warrenmq.amqp.method.BasicConsume;
+import io.warrenmq.amqp.method.BasicConsumeOk;
+import io.warrenmq.amqp.method.BasicGet;
+import io.warrenmq.amqp.method.BasicGetEmpty;
+import io.warrenmq.amqp.method.BasicGetOk;
+import io.warrenmq.amqp.method.BasicQos;
+import io.warrenmq.amqp.method.BasicQosOk;
+import io.warrenmq.amqp.method.BasicRecoverOk;
+import io.warrenmq.broker.auth.Permission.Access;
+import io.warrenmq.broker.consumer.ChannelCredit;
+import io.warrenmq.broker.consumer.Consumer;
+import io.warrenmq.broker.consumer.Delivery;
+import io.warrenmq.broker.message.Envelope;
+import io.warrenmq.broker.queue.ArgumentTypes;
+import io.warrenmq.broker.queue.Queue;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The consuming side of a channel: basic.consume/cancel/get/qos/recover and acknowledgements
+ * (basic.ack, nack, reject), with the unacked-delivery tracker and prefetch credit.
+ *
+ * <p>Threading: confined to the connection's event loop.
+ */
+final class Consuming {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final AmqpChannel channel;
+  private final Session session;
+  private final ConsumerSink sink;
+  private final Map<String, Consumer> consumers = new LinkedHashMap<>();
+  private final UnackedTracker unacked = new UnackedTracker();
+  private final Settlement settlement;
+  private final ChannelCredit credit = new ChannelCredit();
+  private int consumerPrefetch;
+  private long deliveryTag;
+
+  Consuming(AmqpChannel channel, Session session, ConsumerSink sink) {
+    this.channel = channel;
+    this.session = session;
+    this.sink = sink;
+    this.settlement = new Settlement(channel);
+  }
+
+  int consumerCount() {
+    return consumers.size();
+  }
+
+  void consume(BasicConsume m) {
+    String queueName = channel.topology().expandQueue(m.queue());
+    channel.check(Access.READ, "queue", queueName);
+    String tag = m.consumerTag().isEmpty() ? generateTag() : m.consumerTag();
+    if (consumers.containsKey(tag)) {
+      throw AmqpException.connectionError(ReplyCode.NOT_ALLOWED, "attempt to reuse consumer tag '%s'", tag);
+    }
+    int max = session.consumersPerChannel();
+    if (consumers.size() >= max) {
+      throw AmqpException.connectionError(
+          ReplyCode.NOT_ALLOWED, "reached maximum (%d) of consumers per channel", max);
+    }
+    Queue q = session.vhost().queueOrDie(queueName, session.owner());
+    Object priority = m.arguments().get("x-priority");
+    if (priority != null && !ArgumentTypes.isInteger(priority)) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,
+          "invalid arg 'x-priority' for %s: {unacceptable_type,%s}", q.spec().resource(),
+          ArgumentTypes.typeName(priority));
+    }
+    Consumer c = new Consumer(tag, q, sink, m.noAck(), m.exclusive(), consumerPrefetch, credit,
+        m.arguments(), priority == null ? 0 : (int) ArgumentTypes.longValue(priority), session.owner());
+    consumers.put(tag, c);
+    try {
+      q.addConsumer(c);
+    } catch (RuntimeException e) {
+      consumers.remove(tag);
+      throw e;
+    }
+    channel.reply(m.nowait() ? null : new BasicConsumeOk(tag));
+  }
+
+  /** RabbitMQ's generated consumer tags: "amq.ctag-" and 22 characters of url-safe base64. */
+  private static String generateTag() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    return "amq.ctag-" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  void cancel(BasicCancel m) {
+    Consumer c = consumers.remove(m.consumerTag());
+    if (c != null) {
+      detach(c);
+      // deliveries handed over before the cancel go out before cancel-ok
+      sink.drain();
+    }
+    channel.reply(m.nowait() ? null : new BasicCancelOk(m.consumerTag()));
+  }
+
+  /** Removes the consumer from its queue; an auto-delete queue that lost its last one goes. */
+  private void detach(Consumer c) {
+    Queue q = (Queue) c.queue();
+    if (q.removeConsumer(c)) {
+      session.vhost().autoDelete(q);
+    }
+  }
+
+  /** The broker cancelled {@code c}; returns whether it was still known. */
+  boolean forget(Consumer c) {
+    return consumers.remove(c.tag(), c);
+  }
+
+  void get(BasicGet m) {
+    String queueName = channel.topology().expandQueue(m.queue());
+    channel.check(Access.READ, "queue", queueName);
+    Queue q = session.vhost().queueOrDie(queueName, session.owner());
+    Delivery d = q.get(m.noAck());
+    if (d == null) {
+      channel.reply(new BasicGetEmpty());
+      return;
+    }
+    long tag = ++deliveryTag;
+    if (!d.noAck()) {
+      unacked.add(tag, d.source(), null, d.position());
+    }
+    Envelope e = d.envelope();
+    ByteBuf out = channel.contentBuffer(e, 0);
+    Frames.writeMethod(out, channel.number(),
+        new BasicGetOk(tag, d.redelivered(), e.exchange(), e.routingKey(), q.messageCount()));
+    channel.writeContent(out, e.properties(), e.body());
+    d.release();
+    channel.sink().write(out);
+  }
+
+  /** basic.qos: global=false limits each new consumer, global=true the channel (RabbitMQ). */
+  void qos(BasicQos m) {
+    if (m.prefetchSize() != 0) {
+      throw AmqpException.connectionError(ReplyCode.NOT_IMPLEMENTED, "prefetch_size!=0 (%d)", m.prefetchSize());
+    }
+    if (m.global()) {
+      int before = credit.limit();
+      credit.setLimit(m.prefetchCount());
+      if (m.prefetchCount() == 0 || m.prefetchCount() > before) {
+        resumeDispatch();
+      }
+    } else {
+      consumerPrefetch = m.prefetchCount();
+    }
+    channel.reply(new BasicQosOk());
+  }
+
+  /** A consumer delivery is about to be written: its delivery tag, tracked unless no-ack. */
+  long track(Consumer c, Delivery d) {
+    long tag = ++deliveryTag;
+    if (!d.noAck()) {
+      unacked.add(tag, d.source(), c, d.position());
+    }
+    return tag;
+  }
+
+  /** A delivery that will not be written (channel closed): back to its queue. */
+  void returnUndelivered(Consumer c, Delivery d) {
+    if (!d.noAck()) {
+      d.source().requeue(c, new long[] {d.position()}, 1);
+      credit.release(1);
+    }
+    d.release();
+  }
+
+  /** basic.ack/nack/reject; in a transaction the settlement waits for tx.commit. */
+  void settle(long tag, boolean multiple, Settlement.Op op) {
+    if (channel.publishing().transactional()) {
+      if (!(multiple && tag == 0) && !unacked.contains(tag)) {
+        throw unknownTag(tag);
+      }
+      channel.publishing().requireTx().settle(tag, multiple, op);
+      return;
+    }
+    settleNow(tag, multiple, op);
+  }
+
+  void settleNow(long tag, boolean multiple, Settlement.Op op) {
+    boolean known = unacked.remove(tag, multiple, settlement.begin(op));
+    settlement.finish();
+    if (!known) {
+      throw unknownTag(tag);
+    }
+  }
+
+  private static AmqpException unknownTag(long tag) {
+    return AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "unknown delivery tag %d", tag);
+  }
+
+  /** basic.recover(-async): every unacked delivery goes back to its queue (requeue=true only). */
+  void recover(boolean requeue, boolean sync) {
+    if (!requeue) {
+      throw AmqpException.connectionError(ReplyCode.NOT_IMPLEMENTED, "requeue=false");
+    }
+    unacked.removeAll(settlement.begin(Settlement.Op.REQUEUE));
+    settlement.finish();
+    channel.reply(sync ? new BasicRecoverOk() : null);
+  }
+
+  void creditReturned(int n) {
+    if (credit.release(n)) {
+      resumeDispatch();
+    }
+  }
+
+  /** Asks every consumer's queue to try dispatching again (credit, flow or writability came back). */
+  void resumeDispatch() {
+    for (Consumer c : List.copyOf(consumers.values())) {
+      c.queueReady();
+    }
+  }
+
+  /** Channel close: consumers cancelled, queued deliveries and unacked messages requeued. */
+  void release() {
+    List<Consumer> all = new ArrayList<>(consumers.values());
+    consumers.clear();
+    for (Consumer c : all) {
+      detach(c);
+    }
+    sink.close();
+    unacked.removeAll(settlement.begin(Settlement.Op.REQUEUE));
+    settlement.finish();
+  }
+}

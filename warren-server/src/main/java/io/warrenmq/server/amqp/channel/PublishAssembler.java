@@ -1,0 +1,168 @@
+package io.warrenmq.server.amqp.channel;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.warrenmq.amqp.AmqpConstants;
+import io.warrenmq.amqp.AmqpException;
+import io.warrenmq.amqp.ReplyCode;
+import io.warrenmq.amqp.frame.BodyFrame;
+import io.warrenmq.amqp.frame.HeaderFrame;
+import io.warrenmq.amqp.method.BasicPublish;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Assembles basic.publish, its content header and its body frames into one message (AMQP 0-9-1
+ * 4.2.6), enforcing the order of frames and the maximum message size as soon as the header
+ * announces the body size.
+ *
+ * <p>Buffers: the assembler owns the header's property bytes and the body slices it receives
+ * until {@link Complete} hands them to the channel, which releases them with
+ * {@link Complete#release()}; {@link #reset()} releases a half-assembled message.
+ *
+ * <p>Threading: confined to the connection's event loop.
+ */
+final class PublishAssembler {
+  private enum State {
+    IDLE,
+    AWAIT_HEADER,
+    AWAIT_BODY
+  }
+
+  /** A complete message; the receiver releases it. */
+  record Complete(BasicPublish method, HeaderFrame header, ByteBuf body) {
+    void release() {
+      header.release();
+      body.release();
+    }
+  }
+
+  private final ByteBufAllocator alloc;
+  private final long maxMessageSize;
+  private State state = State.IDLE;
+  private @Nullable BasicPublish method;
+  private @Nullable HeaderFrame header;
+  private @Nullable ByteBuf body;
+  private long remaining;
+
+  PublishAssembler(ByteBufAllocator alloc, long maxMessageSize) {
+    this.alloc = alloc;
+    this.maxMessageSize = maxMessageSize;
+  }
+
+  boolean idle() {
+    return state == State.IDLE;
+  }
+
+  /** A basic.publish arrived; a content header must follow. */
+  void method(BasicPublish m) {
+    expectIdle();
+    method = m;
+    state = State.AWAIT_HEADER;
+  }
+
+  /** Throws 505 unless the assembler waits for a method. */
+  void expectIdle() {
+    if (state != State.IDLE) {
+      throw AmqpException.connectionError(
+          ReplyCode.UNEXPECTED_FRAME,
+          "expected content %s for class basic, got non content frame instead",
+          state == State.AWAIT_HEADER ? "header" : "body");
+    }
+  }
+
+  /** Takes ownership of {@code h}. Returns the message if its body is empty. */
+  @Nullable Complete header(HeaderFrame h) {
+    if (state != State.AWAIT_HEADER) {
+      h.release();
+      throw AmqpException.connectionError(
+          ReplyCode.UNEXPECTED_FRAME,
+          state == State.IDLE
+              ? "expected method frame, got non method frame instead"
+              : "expected content body, got content header instead");
+    }
+    if (h.classId() != AmqpConstants.CLASS_BASIC) {
+      h.release();
+      throw AmqpException.connectionError(
+          ReplyCode.UNEXPECTED_FRAME, "content header for class %d does not match basic.publish", h.classId());
+    }
+    if (h.bodySize() > maxMessageSize) {
+      long size = h.bodySize();
+      h.release();
+      reset();
+      throw AmqpException.channelError(
+          ReplyCode.PRECONDITION_FAILED,
+          "message size %d is larger than configured max size %d",
+          size,
+          maxMessageSize);
+    }
+    header = h;
+    remaining = h.bodySize();
+    if (remaining == 0) {
+      return complete(Unpooled.EMPTY_BUFFER);
+    }
+    state = State.AWAIT_BODY;
+    return null;
+  }
+
+  /** Takes ownership of {@code b}. Returns the message once its last body frame arrived. */
+  @Nullable Complete body(BodyFrame b) {
+    if (state != State.AWAIT_BODY) {
+      b.release();
+      throw AmqpException.connectionError(
+          ReplyCode.UNEXPECTED_FRAME,
+          state == State.IDLE
+              ? "expected method frame, got non method frame instead"
+              : "expected content header for class basic, got content body instead");
+    }
+    ByteBuf payload = b.payload();
+    int len = payload.readableBytes();
+    if (len > remaining) {
+      b.release();
+      reset();
+      throw AmqpException.connectionError(
+          ReplyCode.FRAME_ERROR, "content body overruns the announced body size by %d bytes", len - remaining);
+    }
+    remaining -= len;
+    if (body == null) {
+      if (remaining == 0) {
+        return complete(payload);
+      }
+      CompositeByteBuf c = alloc.compositeBuffer(Integer.MAX_VALUE);
+      c.addComponent(true, payload);
+      body = c;
+    } else {
+      ((CompositeByteBuf) body).addComponent(true, payload);
+    }
+    if (remaining == 0) {
+      ByteBuf full = body;
+      body = null;
+      return complete(full);
+    }
+    return null;
+  }
+
+  private Complete complete(ByteBuf fullBody) {
+    Complete c = new Complete(method, header, fullBody);
+    method = null;
+    header = null;
+    body = null;
+    state = State.IDLE;
+    return c;
+  }
+
+  /** Drops a half-assembled message (channel closing or error). */
+  void reset() {
+    if (header != null) {
+      header.release();
+      header = null;
+    }
+    if (body != null) {
+      body.release();
+      body = null;
+    }
+    method = null;
+    state = State.IDLE;
+  }
+}

@@ -1,0 +1,262 @@
+package io.warrenmq.server.amqp.channel;
+
+import io.netty.buffer.ByteBuf;
+import io.warrenmq.amqp.AmqpException;
+import io.warrenmq.amqp.ReplyCode;
+import io.warrenmq.amqp.content.BasicProperties;
+import io.warrenmq.amqp.content.BasicPropertiesCodec;
+import io.warrenmq.amqp.content.PropertiesSummary;
+import io.warrenmq.amqp.frame.BodyFrame;
+import io.warrenmq.amqp.frame.Frames;
+import io.warrenmq.amqp.frame.HeaderFrame;
+import io.warrenmq.amqp.method.BasicPublish;
+import io.warrenmq.amqp.method.BasicReturn;
+import io.warrenmq.amqp.method.TxCommitOk;
+import io.warrenmq.amqp.method.TxRollbackOk;
+import io.warrenmq.broker.auth.Permission.Access;
+import io.warrenmq.broker.exchange.Exchange;
+import io.warrenmq.broker.exchange.RouteCollector;
+import io.warrenmq.broker.message.Message;
+import io.warrenmq.broker.queue.EnqueueResult;
+import io.warrenmq.broker.queue.Queue;
+import io.warrenmq.broker.vhost.VirtualHost;
+import io.warrenmq.store.sync.Syncable;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The publishing side of a channel: basic.publish from method to routed message, mandatory
+ * returns, publisher confirms and transactions (AMQP 0-9-1 basic, tx; RabbitMQ confirm.select).
+ *
+ * <p>Threading: confined to the connection's event loop.
+ */
+final class Publishing {
+  /** Bit of the user-id property in the first property-flags word (AMQP 0-9-1 4.2.6.1). */
+  private static final int USER_ID_FLAG = 1 << 4;
+
+  private final AmqpChannel channel;
+  private final Session session;
+  private final PublishAssembler assembler;
+  private final RouteCollector route = new RouteCollector();
+  private @Nullable ConfirmTracker confirms;
+  private @Nullable TxBuffer tx;
+
+  Publishing(AmqpChannel channel, Session session) {
+    this.channel = channel;
+    this.session = session;
+    this.assembler = new PublishAssembler(channel.sink().alloc(), session.maxMessageSize());
+  }
+
+  /** A method frame arrived: it must not interrupt a message's content (505 otherwise). */
+  void expectMethod() {
+    assembler.expectIdle();
+  }
+
+  void method(BasicPublish m) {
+    if (m.immediate()) {
+      throw AmqpException.connectionError(ReplyCode.NOT_IMPLEMENTED, "immediate=true");
+    }
+    channel.check(Access.WRITE, "exchange", m.exchange());
+    session.vhost().exchangeForPublish(m.exchange());
+    assembler.method(m);
+  }
+
+  void header(HeaderFrame h) {
+    PublishAssembler.Complete c = assembler.header(h);
+    if (c != null) {
+      complete(c);
+    }
+  }
+
+  void body(BodyFrame b) {
+    PublishAssembler.Complete c = assembler.body(b);
+    if (c != null) {
+      complete(c);
+    }
+  }
+
+  private void complete(PublishAssembler.Complete c) {
+    try {
+      if (tx != null) {
+        validate(c.header().properties());
+        tx.publish(c.method(), c.header().properties(), c.body());
+      } else {
+        publish(c.method(), c.header().properties(), c.body(), null);
+      }
+    } finally {
+      c.release();
+    }
+  }
+
+  /**
+   * Routes and stores one message (buffers borrowed). Persistent messages stored in durable
+   * queues add those queues to the confirm batch, or to {@code txTargets} during a commit.
+   */
+  private void publish(BasicPublish m, ByteBuf props, ByteBuf body, @Nullable Set<Syncable> txTargets) {
+    VirtualHost vh = session.vhost();
+    Exchange x = vh.exchangeForPublish(m.exchange());
+    PropertiesSummary summary = validate(props);
+    Message msg = new Message(m.exchange(), m.routingKey(), props, summary, body, System.currentTimeMillis());
+    vh.route(x, msg, route);
+    ConfirmTracker ct = confirms;
+    long seq = ct == null ? 0 : ct.next();
+    boolean rejected = false;
+    for (Queue q : route.queues()) {
+      EnqueueResult r = q.enqueue(msg);
+      if (r == EnqueueResult.STORED_DURABLE) {
+        if (ct != null) {
+          ct.needSync(q.syncTarget());
+        }
+        if (txTargets != null) {
+          txTargets.add(q.syncTarget());
+        }
+      } else if (r == EnqueueResult.REJECTED) {
+        rejected = true;
+      }
+    }
+    if (route.isEmpty() && m.mandatory()) {
+      sendReturn(m, props, body);
+    }
+    if (rejected && ct != null) {
+      ct.nack(seq);
+    }
+  }
+
+  /** RabbitMQ's checks on properties: expiration must be a non-negative integer, user-id the user's. */
+  private PropertiesSummary validate(ByteBuf props) {
+    PropertiesSummary summary = BasicPropertiesCodec.summarize(props);
+    String expiration = summary.expiration();
+    if (expiration != null && !validExpiration(expiration)) {
+      throw AmqpException.channelError(
+          ReplyCode.PRECONDITION_FAILED, "invalid expiration '%s': {error,badarg}", expiration);
+    }
+    if (props.readableBytes() >= 2 && (props.getUnsignedShort(props.readerIndex()) & USER_ID_FLAG) != 0) {
+      BasicProperties p = BasicPropertiesCodec.decode(props);
+      String userId = p.userId();
+      if (userId != null && !userId.equals(session.user().name())) {
+        throw AmqpException.channelError(
+            ReplyCode.PRECONDITION_FAILED,
+            "user_id property set to '%s' but authenticated user was '%s'",
+            userId,
+            session.user().name());
+      }
+    }
+    return summary;
+  }
+
+  private static boolean validExpiration(String s) {
+    if (s.isEmpty() || s.length() > 18) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (!Character.isDigit(s.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** basic.return 312 NO_ROUTE with the message's content (AMQP 0-9-1 basic.publish mandatory). */
+  private void sendReturn(BasicPublish m, ByteBuf props, ByteBuf body) {
+    FrameSink sink = channel.sink();
+    ByteBuf out = sink.alloc().buffer(128 + props.readableBytes() + body.readableBytes());
+    Frames.writeMethod(out, channel.number(),
+        new BasicReturn(ReplyCode.NO_ROUTE.code(), "NO_ROUTE", m.exchange(), m.routingKey()));
+    channel.writeContent(out, props, body);
+    sink.write(out);
+  }
+
+  void selectConfirms() {
+    if (tx != null) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "cannot switch from tx to confirm mode");
+    }
+    if (confirms == null) {
+      FrameSink sink = channel.sink();
+      confirms = new ConfirmTracker(channel.number(), sink, session.broker().committer(),
+          () -> sink.markDirty(channel));
+    }
+  }
+
+  void selectTx() {
+    if (confirms != null) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "cannot switch from confirm to tx mode");
+    }
+    if (tx == null) {
+      tx = new TxBuffer();
+    }
+  }
+
+  /**
+   * tx.commit: the buffered publishes are routed and the acknowledgements applied, in order; the
+   * commit-ok waits until the persistent messages are on disk.
+   */
+  void commit() {
+    TxBuffer t = requireTx();
+    Set<Syncable> targets = Collections.newSetFromMap(new IdentityHashMap<>());
+    try {
+      for (Object w : t.work()) {
+        if (w instanceof TxBuffer.Publish p) {
+          publish(p.method(), p.properties(), p.body(), targets);
+        } else if (w instanceof TxBuffer.Settle s) {
+          channel.consuming().settleNow(s.tag(), s.multiple(), s.op());
+        }
+      }
+    } finally {
+      t.clear();
+    }
+    if (targets.isEmpty()) {
+      channel.reply(new TxCommitOk());
+      return;
+    }
+    channel.suspend();
+    FrameSink sink = channel.sink();
+    int[] remaining = {targets.size()};
+    for (Syncable target : targets) {
+      session.broker().committer().submit(
+          target,
+          () -> sink.executor().execute(() -> {
+            if (--remaining[0] == 0) {
+              channel.resume(new TxCommitOk());
+            }
+          }),
+          e -> sink.executor().execute(() -> sink.fail(e)));
+    }
+  }
+
+  void rollback() {
+    requireTx().clear();
+    channel.reply(new TxRollbackOk());
+  }
+
+  boolean transactional() {
+    return tx != null;
+  }
+
+  TxBuffer requireTx() {
+    TxBuffer t = tx;
+    if (t == null) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "channel is not transactional");
+    }
+    return t;
+  }
+
+  /** End of a read batch. */
+  void flushConfirms() {
+    if (confirms != null) {
+      confirms.flushBatch();
+    }
+  }
+
+  /** The channel is closing. */
+  void release() {
+    assembler.reset();
+    if (confirms != null) {
+      confirms.close();
+    }
+    if (tx != null) {
+      tx.clear();
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package io.warrenmq.server.amqp.channel;
+
+import io.warrenmq.broker.Broker;
+import io.warrenmq.broker.auth.User;
+import io.warrenmq.broker.vhost.VirtualHost;
+
+/**
+ * What a channel knows of its connection once it is open: who is logged in, in which vhost, and
+ * what the client announced. Immutable after connection.open.
+ */
+public interface Session {
+  Broker broker();
+
+  VirtualHost vhost();
+
+  User user();
+
+  /** The identity exclusive queues and consumers are owned by: the connection. */
+  Object owner();
+
+  /** The client announced capabilities.consumer_cancel_notify. */
+  boolean consumerCancelNotify();
+
+  long maxMessageSize();
+
+  int consumersPerChannel();
+
+  /** The channel is closed and must leave the connection's table. */
+  void channelClosed(AmqpChannel channel);
+}

@@ -1,0 +1,199 @@
+package io.warrenmq.server.amqp.channel;
+
+import io.warrenmq.amqp.AmqpException;
+import io.warrenmq.amqp.ReplyCode;
+import io.warrenmq.amqp.method.ExchangeBind;
+import io.warrenmq.amqp.method.ExchangeBindOk;
+import io.warrenmq.amqp.method.ExchangeDeclare;
+import io.warrenmq.amqp.method.ExchangeDeclareOk;
+import io.warrenmq.amqp.method.ExchangeDelete;
+import io.warrenmq.amqp.method.ExchangeDeleteOk;
+import io.warrenmq.amqp.method.ExchangeUnbind;
+import io.warrenmq.amqp.method.ExchangeUnbindOk;
+import io.warrenmq.amqp.method.QueueBind;
+import io.warrenmq.amqp.method.QueueBindOk;
+import io.warrenmq.amqp.method.QueueDeclare;
+import io.warrenmq.amqp.method.QueueDeclareOk;
+import io.warrenmq.amqp.method.QueueDelete;
+import io.warrenmq.amqp.method.QueueDeleteOk;
+import io.warrenmq.amqp.method.QueuePurge;
+import io.warrenmq.amqp.method.QueuePurgeOk;
+import io.warrenmq.amqp.method.QueueUnbind;
+import io.warrenmq.amqp.method.QueueUnbindOk;
+import io.warrenmq.broker.auth.Permission.Access;
+import io.warrenmq.broker.auth.User;
+import io.warrenmq.broker.auth.Users;
+import io.warrenmq.broker.exchange.ExchangeSpec;
+import io.warrenmq.broker.queue.QueueSpec;
+import io.warrenmq.broker.vhost.QueueDeclareResult;
+import io.warrenmq.broker.vhost.VirtualHost;
+
+/**
+ * The exchange.* and queue.* methods of one channel: permission checks in RabbitMQ's order, the
+ * queue-name shortcuts of AMQP 0-9-1 (an empty queue name means the channel's most recently
+ * declared queue) and the replies, sent once the definitions they changed are durable.
+ *
+ * <p>Threading: confined to the connection's event loop.
+ */
+final class TopologyMethods {
+  private final AmqpChannel channel;
+  private final Session session;
+  private String lastDeclaredQueue = "";
+
+  TopologyMethods(AmqpChannel channel, Session session) {
+    this.channel = channel;
+    this.session = session;
+  }
+
+  private VirtualHost vhost() {
+    return session.vhost();
+  }
+
+  private void check(Access access, String kind, String name) {
+    Users users = session.broker().users();
+    User u = session.user();
+    users.check(u, vhost().name(), access, kind, name);
+  }
+
+  /** AMQP 0-9-1 queue name shortcut: "" is the last queue declared on this channel. */
+  String expandQueue(String name) {
+    if (!name.isEmpty()) {
+      return name;
+    }
+    if (lastDeclaredQueue.isEmpty()) {
+      throw AmqpException.channelError(ReplyCode.NOT_FOUND, "no previously declared queue");
+    }
+    return lastDeclaredQueue;
+  }
+
+  void exchangeDeclare(ExchangeDeclare m) {
+    if (m.passive()) {
+      if (m.exchange().isEmpty()) {
+        throw VirtualHost.defaultExchangeRefused();
+      }
+      session.broker().users().checkAny(session.user(), vhost().name(), "exchange", m.exchange());
+      vhost().declareExchangePassive(m.exchange());
+      channel.reply(m.nowait() ? null : new ExchangeDeclareOk());
+      return;
+    }
+    if (!m.exchange().isEmpty()) {
+      check(Access.CONFIGURE, "exchange", m.exchange());
+    }
+    String ae = m.arguments().getString("alternate-exchange");
+    if (ae != null && vhost().exchange(m.exchange()) == null) {
+      // RabbitMQ: declaring an exchange with an alternate exchange needs write on the latter
+      check(Access.READ, "exchange", m.exchange());
+      check(Access.WRITE, "exchange", ae);
+    }
+    ExchangeSpec spec = new ExchangeSpec(vhost().name(), m.exchange(), m.type(), m.durable(),
+        m.autoDelete(), m.internal(), m.arguments());
+    channel.runBlocking(() -> {
+      vhost().declareExchange(spec);
+      return () -> channel.reply(m.nowait() ? null : new ExchangeDeclareOk());
+    });
+  }
+
+  void exchangeDelete(ExchangeDelete m) {
+    if (!m.exchange().isEmpty() && !m.exchange().startsWith("amq.")) {
+      check(Access.CONFIGURE, "exchange", m.exchange());
+    }
+    channel.runBlocking(() -> {
+      vhost().deleteExchange(m.exchange(), m.ifUnused());
+      return () -> channel.reply(m.nowait() ? null : new ExchangeDeleteOk());
+    });
+  }
+
+  void exchangeBind(ExchangeBind m) {
+    checkBinding("exchange", m.destination(), m.source());
+    channel.runBlocking(() -> {
+      vhost().bindExchange(m.destination(), m.source(), m.routingKey(), m.arguments());
+      return () -> channel.reply(m.nowait() ? null : new ExchangeBindOk());
+    });
+  }
+
+  void exchangeUnbind(ExchangeUnbind m) {
+    checkBinding("exchange", m.destination(), m.source());
+    channel.runBlocking(() -> {
+      vhost().unbindExchange(m.destination(), m.source(), m.routingKey(), m.arguments());
+      return () -> channel.reply(m.nowait() ? null : new ExchangeUnbindOk());
+    });
+  }
+
+  /** Binding needs write on the destination and read on the source (RabbitMQ's access table). */
+  private void checkBinding(String destKind, String destination, String source) {
+    if (source.isEmpty() || (destKind.equals("exchange") && destination.isEmpty())) {
+      throw VirtualHost.defaultExchangeRefused();
+    }
+    check(Access.WRITE, destKind, destination);
+    check(Access.READ, "exchange", source);
+  }
+
+  void queueDeclare(QueueDeclare m) {
+    if (m.passive()) {
+      String name = expandQueue(m.queue());
+      session.broker().users().checkAny(session.user(), vhost().name(), "queue", name);
+      QueueDeclareResult r = vhost().declareQueuePassive(name, session.owner());
+      lastDeclaredQueue = name;
+      channel.reply(m.nowait() ? null : new QueueDeclareOk(name, r.messageCount(), r.consumerCount()));
+      return;
+    }
+    String name = m.queue().isEmpty() ? VirtualHost.generateName() : m.queue();
+    check(Access.CONFIGURE, "queue", name);
+    String dlx = m.arguments().getString("x-dead-letter-exchange");
+    if (dlx != null && vhost().queue(name) == null) {
+      check(Access.READ, "queue", name);
+      check(Access.WRITE, "exchange", dlx);
+    }
+    QueueSpec spec = new QueueSpec(vhost().name(), name, m.durable(), m.exclusive(), m.autoDelete(), m.arguments());
+    Object owner = session.owner();
+    channel.runBlocking(() -> {
+      QueueDeclareResult r = vhost().declareQueue(spec, owner);
+      return () -> {
+        lastDeclaredQueue = name;
+        channel.reply(m.nowait() ? null : new QueueDeclareOk(name, r.messageCount(), r.consumerCount()));
+      };
+    });
+  }
+
+  void queueBind(QueueBind m) {
+    String queue = expandQueue(m.queue());
+    String key = m.queue().isEmpty() && m.routingKey().isEmpty() ? queue : m.routingKey();
+    checkBinding("queue", queue, m.exchange());
+    Object owner = session.owner();
+    channel.runBlocking(() -> {
+      vhost().bindQueue(queue, m.exchange(), key, m.arguments(), owner);
+      return () -> channel.reply(m.nowait() ? null : new QueueBindOk());
+    });
+  }
+
+  void queueUnbind(QueueUnbind m) {
+    String queue = expandQueue(m.queue());
+    String key = m.queue().isEmpty() && m.routingKey().isEmpty() ? queue : m.routingKey();
+    checkBinding("queue", queue, m.exchange());
+    Object owner = session.owner();
+    channel.runBlocking(() -> {
+      vhost().unbindQueue(queue, m.exchange(), key, m.arguments(), owner);
+      return () -> channel.reply(new QueueUnbindOk());
+    });
+  }
+
+  void queuePurge(QueuePurge m) {
+    String queue = expandQueue(m.queue());
+    check(Access.READ, "queue", queue);
+    Object owner = session.owner();
+    channel.runBlocking(() -> {
+      long n = vhost().purgeQueue(queue, owner);
+      return () -> channel.reply(m.nowait() ? null : new QueuePurgeOk(n));
+    });
+  }
+
+  void queueDelete(QueueDelete m) {
+    String queue = expandQueue(m.queue());
+    check(Access.CONFIGURE, "queue", queue);
+    Object owner = session.owner();
+    channel.runBlocking(() -> {
+      long n = vhost().deleteQueue(queue, m.ifUnused(), m.ifEmpty(), owner);
+      return () -> channel.reply(m.nowait() ? null : new QueueDeleteOk(n));
+    });
+  }
+}

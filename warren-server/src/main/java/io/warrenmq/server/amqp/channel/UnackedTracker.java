@@ -1,0 +1,150 @@
+package io.warrenmq.server.amqp.channel;
+
+import io.warrenmq.broker.consumer.Consumer;
+import io.warrenmq.broker.consumer.MessageSource;
+import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The channel's deliveries awaiting acknowledgement, by delivery tag. Tags grow monotonically, so
+ * the entries live in a ring of parallel primitive arrays in tag order: acks at the head (the
+ * common case) are O(1), others a binary search; a settled entry in the middle becomes a tombstone
+ * until the head passes it. Memory is bounded by the prefetch of the channel's consumers.
+ *
+ * <p>Threading: confined to the connection's event loop.
+ */
+final class UnackedTracker {
+  private long[] tags = new long[16];
+  private long[] positions = new long[16];
+  private @Nullable MessageSource[] sources = new MessageSource[16];
+  private @Nullable Consumer[] consumers = new Consumer[16];
+  private int head;
+  /** Slots in use, tombstones included. */
+  private int span;
+  private int live;
+
+  int size() {
+    return live;
+  }
+
+  void add(long tag, MessageSource source, @Nullable Consumer consumer, long position) {
+    if (span == tags.length) {
+      grow();
+    }
+    int i = (head + span) & (tags.length - 1);
+    tags[i] = tag;
+    positions[i] = position;
+    sources[i] = source;
+    consumers[i] = consumer;
+    span++;
+    live++;
+  }
+
+  private void grow() {
+    int n = tags.length;
+    long[] t = new long[n * 2];
+    long[] p = new long[n * 2];
+    MessageSource[] s = new MessageSource[n * 2];
+    Consumer[] c = new Consumer[n * 2];
+    for (int k = 0; k < span; k++) {
+      int i = (head + k) & (n - 1);
+      t[k] = tags[i];
+      p[k] = positions[i];
+      s[k] = sources[i];
+      c[k] = consumers[i];
+    }
+    tags = t;
+    positions = p;
+    sources = s;
+    consumers = c;
+    head = 0;
+  }
+
+  /** Receives settled entries. */
+  interface Visitor {
+    void settle(long tag, MessageSource source, @Nullable Consumer consumer, long position);
+  }
+
+  /**
+   * Removes the entry with {@code tag}, or with multiple every entry up to and including it (tag 0
+   * with multiple = all, AMQP 0-9-1 basic.ack). Returns false if the tag is unknown (nothing
+   * removed then).
+   */
+  boolean remove(long tag, boolean multiple, Visitor v) {
+    if (multiple && tag == 0) {
+      removeAll(v);
+      return true;
+    }
+    int k = find(tag);
+    if (k < 0) {
+      return false;
+    }
+    int mask = tags.length - 1;
+    if (multiple) {
+      for (int j = 0; j <= k; j++) {
+        take((head + j) & mask, v);
+      }
+    } else {
+      take((head + k) & mask, v);
+    }
+    advanceHead();
+    return true;
+  }
+
+  boolean contains(long tag) {
+    return find(tag) >= 0;
+  }
+
+  /** Removes every entry (channel close, basic.recover). */
+  void removeAll(Visitor v) {
+    while (span > 0) {
+      take(head, v);
+      advanceHead();
+    }
+  }
+
+  private void take(int i, Visitor v) {
+    MessageSource s = sources[i];
+    if (s == null) {
+      return;
+    }
+    v.settle(tags[i], s, consumers[i], positions[i]);
+    sources[i] = null;
+    consumers[i] = null;
+    live--;
+  }
+
+  private void advanceHead() {
+    while (span > 0 && sources[head] == null) {
+      head = (head + 1) & (tags.length - 1);
+      span--;
+    }
+    if (span == 0) {
+      head = 0;
+    }
+  }
+
+  /** Offset from head of the live entry with {@code tag}, or -1. */
+  private int find(long tag) {
+    int lo = 0;
+    int hi = span - 1;
+    int mask = tags.length - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      long t = tags[(head + mid) & mask];
+      if (t < tag) {
+        lo = mid + 1;
+      } else if (t > tag) {
+        hi = mid - 1;
+      } else {
+        return sources[(head + mid) & mask] == null ? -1 : mid;
+      }
+    }
+    return -1;
+  }
+
+  @Override
+  public String toString() {
+    return "UnackedTracker[live=" + live + ", span=" + span + ", tags=" + Arrays.toString(Arrays.copyOf(tags, Math.min(span, 8))) + "]";
+  }
+}

@@ -1,0 +1,189 @@
+package io.warrenmq.server.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Builds a {@link BrokerConfig} from, in increasing precedence: built-in defaults, a config file
+ * ({@code --config FILE} or {@code WARREN_CONFIG}; lines of {@code key = value}, {@code #}
+ * comments, as rabbitmq.conf), environment variables ({@code WARREN_<KEY>}, e.g.
+ * {@code WARREN_DATA_DIR}) and command-line flags ({@code --data-dir DIR} or
+ * {@code --data-dir=DIR}). An unknown key or a bad value is an error naming it.
+ */
+public final class ConfigLoader {
+  /** A configuration key: its name, default and one line of documentation. */
+  public record Key(String name, String defaultValue, String doc) {
+    public String flag() {
+      return "--" + name.replace('_', '-');
+    }
+
+    public String env() {
+      return "WARREN_" + name.toUpperCase(Locale.ROOT);
+    }
+  }
+
+  public static final List<Key> KEYS =
+      List.of(
+          new Key("bind", "127.0.0.1", "address the AMQP listener binds to (0.0.0.0 for every interface)"),
+          new Key("port", "5672", "AMQP port; 0 picks a free port"),
+          new Key("data_dir", "./data", "directory for definitions, segment files and the control socket"),
+          new Key("frame_max", "131072", "largest frame offered in connection.tune, in bytes (at least 4096)"),
+          new Key("channel_max", "2047", "highest channel number offered in connection.tune"),
+          new Key("heartbeat", "60", "heartbeat interval offered in connection.tune, in seconds (0 disables)"),
+          new Key("max_message_size", "134217728", "largest message body accepted, in bytes (RabbitMQ's default, 128 MiB)"),
+          new Key("handshake_timeout", "10000", "milliseconds a client gets to finish the AMQP handshake"),
+          new Key("segment_size", "8388608", "size of a queue's segment files, in bytes"),
+          new Key("default_user", "guest", "user created on first boot, with all permissions on the default vhost"),
+          new Key("default_pass", "guest", "password of the default user"),
+          new Key("default_vhost", "/", "vhost created on first boot"),
+          new Key("loopback_users", "guest", "comma-separated users allowed to connect from loopback addresses only"),
+          new Key("consumers_per_channel", "65536", "most consumers a single channel may have"),
+          new Key("ctl_socket", "", "path of the warrenctl control socket (default DATA_DIR/warren.sock)"));
+
+  private ConfigLoader() {}
+
+  /** Loads with the process environment. */
+  public static BrokerConfig load(String[] args) {
+    return load(args, System.getenv());
+  }
+
+  public static BrokerConfig load(String[] args, Map<String, String> env) {
+    Map<String, String> values = new LinkedHashMap<>();
+    KEYS.forEach(k -> values.put(k.name(), k.defaultValue()));
+    Map<String, String> flags = parseFlags(args);
+    String configFile = flags.getOrDefault("config", env.get("WARREN_CONFIG"));
+    if (configFile != null && !configFile.isEmpty()) {
+      values.putAll(readFile(Path.of(configFile)));
+    }
+    for (Key k : KEYS) {
+      String v = env.get(k.env());
+      if (v != null) {
+        values.put(k.name(), v);
+      }
+    }
+    flags.remove("config");
+    values.putAll(flags);
+    return build(values);
+  }
+
+  private static Map<String, String> parseFlags(String[] args) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--")) {
+        throw new ConfigException("unexpected argument '" + a + "' (flags look like --port 5672)");
+      }
+      String name;
+      String value;
+      int eq = a.indexOf('=');
+      if (eq > 0) {
+        name = a.substring(2, eq);
+        value = a.substring(eq + 1);
+      } else {
+        name = a.substring(2);
+        if (i + 1 >= args.length) {
+          throw new ConfigException("flag " + a + " needs a value");
+        }
+        value = args[++i];
+      }
+      out.put(checkKey(name.replace('-', '_'), "flag --" + name), value);
+    }
+    return out;
+  }
+
+  private static String checkKey(String name, String where) {
+    if (name.equals("config") || KEYS.stream().anyMatch(k -> k.name().equals(name))) {
+      return name;
+    }
+    throw new ConfigException("unknown configuration key '" + name + "' in " + where + "; known keys: "
+        + KEYS.stream().map(Key::name).collect(Collectors.joining(", ")));
+  }
+
+  static Map<String, String> readFile(Path file) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (int n = 0; n < lines.size(); n++) {
+      String line = lines.get(n).strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      int eq = line.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigException(file + ":" + (n + 1) + ": expected 'key = value', got '" + line + "'");
+      }
+      String key = line.substring(0, eq).strip();
+      out.put(checkKey(key, file + ":" + (n + 1)), line.substring(eq + 1).strip());
+    }
+    return out;
+  }
+
+  private static BrokerConfig build(Map<String, String> v) {
+    Path dataDir = Path.of(v.get("data_dir"));
+    String ctl = v.get("ctl_socket");
+    int frameMax = intValue(v, "frame_max", 4096, Integer.MAX_VALUE);
+    return new BrokerConfig(
+        v.get("bind"),
+        intValue(v, "port", 0, 65535),
+        dataDir,
+        frameMax,
+        intValue(v, "channel_max", 1, 65535),
+        intValue(v, "heartbeat", 0, 65535),
+        longValue(v, "max_message_size", 1, 512L * 1024 * 1024),
+        intValue(v, "handshake_timeout", 100, Integer.MAX_VALUE),
+        intValue(v, "segment_size", 64 * 1024, 1 << 30),
+        v.get("default_user"),
+        v.get("default_pass"),
+        v.get("default_vhost"),
+        Set.copyOf(Arrays.stream(v.get("loopback_users").split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList()),
+        intValue(v, "consumers_per_channel", 1, Integer.MAX_VALUE),
+        ctl == null || ctl.isEmpty() ? dataDir.resolve("warren.sock") : Path.of(ctl));
+  }
+
+  private static int intValue(Map<String, String> v, String key, int min, int max) {
+    return (int) longValue(v, key, min, max);
+  }
+
+  private static long longValue(Map<String, String> v, String key, long min, long max) {
+    String s = v.get(key);
+    long n;
+    try {
+      n = Long.parseLong(s.strip());
+    } catch (NumberFormatException e) {
+      throw new ConfigException("configuration key '" + key + "' must be a number, got '" + s + "'");
+    }
+    if (n < min || n > max) {
+      throw new ConfigException("configuration key '" + key + "' must be between " + min + " and " + max + ", got " + n);
+    }
+    return n;
+  }
+
+  /** The --help text: every key with its flag, environment variable and default. */
+  public static String help() {
+    StringBuilder sb = new StringBuilder("Usage: warren [--config FILE] [--KEY VALUE ...]\n\nKeys (flag, environment variable, default):\n");
+    for (Key k : KEYS) {
+      sb.append(String.format("  %-26s %-28s %s%n      %s%n", k.flag(), k.env(), k.defaultValue().isEmpty() ? "(none)" : k.defaultValue(), k.doc()));
+    }
+    return sb.toString();
+  }
+
+  /** A configuration error, reported to the user without a stack trace. */
+  public static final class ConfigException extends RuntimeException {
+    public ConfigException(String message) {
+      super(message);
+    }
+  }
+}

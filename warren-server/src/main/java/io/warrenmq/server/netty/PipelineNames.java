@@ -1,0 +1,13 @@
+package io.warrenmq.server.netty;
+
+/** Names of the handlers in an AMQP connection's pipeline, in order. */
+public final class PipelineNames {
+  /** Reads and checks the 8-byte protocol header, then replaces itself with the frame decoder. */
+  public static final String PROTOCOL_HEADER = "protocolHeader";
+  /** Added after tune-ok when heartbeats were negotiated. */
+  public static final String HEARTBEAT = "heartbeat";
+  /** The connection handler. */
+  public static final String AMQP = "amqp";
+
+  private PipelineNames() {}
+}

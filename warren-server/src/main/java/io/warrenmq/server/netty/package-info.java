@@ -1,0 +1,7 @@
+/**
+ * The Netty side of the AMQP listener: event-loop groups (epoll where available, NIO otherwise), the channel initializer with the pipeline's handler names, socket options and write-buffer water marks. Depends on {@code server.amqp}.
+ */
+@NullMarked
+package io.warrenmq.server.netty;
+
+import org.jspecify.annotations.NullMarked;
