@@ -47,7 +47,8 @@ class AmqpExceptionTest {
 
   @Test
   void hardErrorsAreTheSpecsHardErrorClass() {
-    assertThat(Arrays.stream(ReplyCode.values()).filter(ReplyCode::isHardError).map(ReplyCode::code))
+    assertThat(
+            Arrays.stream(ReplyCode.values()).filter(ReplyCode::isHardError).map(ReplyCode::code))
         .containsExactly(320, 402, 501, 502, 503, 504, 505, 506, 530, 540, 541);
   }
 

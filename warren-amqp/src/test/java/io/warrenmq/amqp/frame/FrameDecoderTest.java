@@ -235,7 +235,8 @@ class FrameDecoderTest {
   }
 
   private void feed(byte[] bytes) {
-    ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+    // allocated by the channel's allocator, so the leak detector tracks it
+    ByteBuf buf = ch.alloc().buffer(bytes.length).writeBytes(bytes);
     fed.add(buf);
     ch.writeInbound(buf);
   }

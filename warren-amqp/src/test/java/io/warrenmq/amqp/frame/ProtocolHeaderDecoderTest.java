@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -127,7 +126,8 @@ class ProtocolHeaderDecoderTest {
   }
 
   private void feed(byte[] bytes) {
-    ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+    // allocated by the channel's allocator, so the leak detector tracks it
+    ByteBuf buf = ch.alloc().buffer(bytes.length).writeBytes(bytes);
     fed.add(buf);
     ch.writeInbound(buf);
   }

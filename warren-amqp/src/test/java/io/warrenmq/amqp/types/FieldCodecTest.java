@@ -84,7 +84,8 @@ class FieldCodecTest {
     @Test
     void tableKeepsInsertionOrder() {
       FieldTable table = FieldTable.EMPTY.with("z", 1).with("a", 2).with("m", 3);
-      FieldTable decoded = read(written(out -> FieldCodec.writeTable(out, table)), FieldCodec::readTable);
+      FieldTable decoded =
+          read(written(out -> FieldCodec.writeTable(out, table)), FieldCodec::readTable);
       assertThat(decoded.asMap().keySet()).containsExactly("z", "a", "m");
     }
 
@@ -146,7 +147,8 @@ class FieldCodecTest {
     private static Object clientReadValue(byte[] bytes) throws IOException {
       // ValueReader reads single values only inside tables: wrap the value in one
       byte[] table =
-          written(out -> out.writeInt(2 + bytes.length).writeByte(1).writeByte('v').writeBytes(bytes));
+          written(
+              out -> out.writeInt(2 + bytes.length).writeByte(1).writeByte('v').writeBytes(bytes));
       Map<String, Object> map =
           new ValueReader(new DataInputStream(new ByteArrayInputStream(table))).readTable();
       return map.get("v");
@@ -199,7 +201,10 @@ class FieldCodecTest {
           () -> read(new byte[] {0, 0, 0, 10, 1, 'k'}, FieldCodec::readTable),
           "SYNTAX_ERROR - field table overruns the frame");
       assertSyntaxError(
-          () -> read(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF}, FieldCodec::readTable),
+          () ->
+              read(
+                  new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF},
+                  FieldCodec::readTable),
           "field table overruns the frame");
     }
 
@@ -246,7 +251,8 @@ class FieldCodecTest {
     }
 
     private static long allocatedBytes() {
-      return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+      return ((com.sun.management.ThreadMXBean)
+              java.lang.management.ManagementFactory.getThreadMXBean())
           .getCurrentThreadAllocatedBytes();
     }
   }
@@ -267,7 +273,9 @@ class FieldCodecTest {
     return m;
   }
 
-  /** A top-level table holding {@code levels} nested tables, built by hand (we refuse to write it). */
+  /**
+   * A top-level table holding {@code levels} nested tables, built by hand (we refuse to write it).
+   */
   static byte[] nestedBytes(int levels) {
     byte[] inner = {0, 0, 0, 0};
     for (int i = 0; i < levels; i++) {
