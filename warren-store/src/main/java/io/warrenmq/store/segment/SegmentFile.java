@@ -340,6 +340,13 @@ public final class SegmentFile {
     }
   }
 
+  /** The offset up to which records are known durable (forced, or recovered). Thread-safe. */
+  public int forcedUpTo() {
+    synchronized (forceLock) {
+      return forcedUpTo;
+    }
+  }
+
   /** Takes a reference unless the mapping is already gone. Thread-safe. */
   public boolean tryRetain() {
     for (; ; ) {
