@@ -284,9 +284,19 @@ public final class VirtualHost {
    */
   public QueueDeclareResult declareQueue(QueueSpec requested, Object connection) {
     QueueSpec spec = requested;
-    if (spec.name().isEmpty()) {
+    boolean serverNamed = spec.name().isEmpty();
+    if (serverNamed) {
       spec = withName(spec, generateName());
     }
+    return declareQueue(spec, serverNamed, connection);
+  }
+
+  /**
+   * queue.declare of {@code spec.name()}; {@code serverNamed} says the name was generated for
+   * this declaration (and so may carry the reserved amq. prefix).
+   */
+  public QueueDeclareResult declareQueue(QueueSpec requested, boolean serverNamed, Object connection) {
+    QueueSpec spec = requested;
     if (spec.exclusive() && spec.durable()) {
       spec = new QueueSpec(spec.vhost(), spec.name(), false, true, spec.autoDelete(), spec.arguments());
     }
@@ -297,7 +307,9 @@ public final class VirtualHost {
         QueueArguments.assertEquivalent(existing.spec(), spec);
         return new QueueDeclareResult(existing, existing.messageCount(), existing.consumerCount(), false);
       }
-      checkNotReserved("queue", spec.name());
+      if (!serverNamed) {
+        checkNotReserved("queue", spec.name());
+      }
       QueueArguments.validate(spec);
       String dir = newQueueDir(spec.name());
       Queue q = createQueue(spec, spec.exclusive() ? connection : null, dir);

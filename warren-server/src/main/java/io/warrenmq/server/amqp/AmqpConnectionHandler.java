@@ -76,6 +76,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
   private State state = State.HANDSHAKE;
   private String name = "?";
   private @Nullable ScheduledFuture<?> timer;
+  private boolean registered;
 
   public AmqpConnectionHandler(BrokerConfig config, Broker broker) {
     this.config = config;
@@ -192,14 +193,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
     if (timer != null) {
       timer.cancel(false);
     }
-    boolean wasOpen = state == State.OPEN || state == State.CLOSING;
-    releaseChannels();
+    cleanup();
     state = State.CLOSED;
-    if (wasOpen && handshake != null && handshake.vhost() != null) {
-      handshake.vhost().connectionClosed(this);
-      broker.connections().remove(this);
-      log.info("closed AMQP connection {} (user '{}', vhost '{}')", name, userName(), vhostName());
-    }
     ctx.fireChannelInactive();
   }
 
@@ -214,6 +209,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
             timer.cancel(false);
           }
           broker.connections().add(this);
+          registered = true;
           log.info("accepted AMQP connection {} (user '{}', vhost '{}')", name, userName(), vhostName());
         }
       }
@@ -264,7 +260,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
         switch (method) {
           case ConnectionClose c -> {
             log.debug("connection {}: client closed ({} {})", name, c.replyCode(), c.replyText());
-            releaseChannels();
+            cleanup();
             state = State.CLOSED;
             ByteBuf out = ctx().alloc().buffer(16);
             Frames.writeMethod(out, 0, new ConnectionCloseOk());
@@ -326,7 +322,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
   }
 
   private void sendClose(ReplyCode code, String text, int classId, int methodId, boolean closeNow) {
-    releaseChannels();
+    cleanup();
     state = State.CLOSING;
     ChannelHandlerContext c = ctx();
     ByteBuf out = c.alloc().buffer(64 + text.length());
@@ -343,6 +339,24 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
       c.close();
       return null;
     }, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Releases the channels (requeueing their unacked messages), removes the connection's exclusive
+   * queues and unregisters it: before close-ok goes out, so a client that reconnects at once finds
+   * them gone. Idempotent.
+   */
+  private void cleanup() {
+    releaseChannels();
+    if (registered) {
+      registered = false;
+      VirtualHost vh = handshake == null ? null : handshake.vhost();
+      if (vh != null) {
+        vh.connectionClosed(this);
+      }
+      broker.connections().remove(this);
+      log.info("closed AMQP connection {} (user '{}', vhost '{}')", name, userName(), vhostName());
+    }
   }
 
   private void releaseChannels() {

@@ -261,13 +261,17 @@ public final class AmqpChannel {
    * definition written so far is durable, the continuation runs on the event loop and the frames
    * that waited are handled.
    */
-  void runBlocking(BlockingOperation op) {
+  void runBlocking(Method method, BlockingOperation op) {
     suspended = true;
     var broker = session.broker();
     broker.blockingExecutor().execute(() -> {
       Continuation then;
       try {
         then = op.run();
+      } catch (AmqpException e) {
+        AmqpException withIds = e.classId() == 0 ? e.withMethod(method.classId(), method.methodId()) : e;
+        sink.executor().execute(() -> failedBlocking(withIds));
+        return;
       } catch (RuntimeException e) {
         sink.executor().execute(() -> failedBlocking(e));
         return;

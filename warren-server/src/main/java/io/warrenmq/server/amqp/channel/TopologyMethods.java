@@ -87,7 +87,7 @@ final class TopologyMethods {
     }
     ExchangeSpec spec = new ExchangeSpec(vhost().name(), m.exchange(), m.type(), m.durable(),
         m.autoDelete(), m.internal(), m.arguments());
-    channel.runBlocking(() -> {
+    channel.runBlocking(m, () -> {
       vhost().declareExchange(spec);
       return () -> channel.reply(m.nowait() ? null : new ExchangeDeclareOk());
     });
@@ -97,7 +97,7 @@ final class TopologyMethods {
     if (!m.exchange().isEmpty() && !m.exchange().startsWith("amq.")) {
       check(Access.CONFIGURE, "exchange", m.exchange());
     }
-    channel.runBlocking(() -> {
+    channel.runBlocking(m, () -> {
       vhost().deleteExchange(m.exchange(), m.ifUnused());
       return () -> channel.reply(m.nowait() ? null : new ExchangeDeleteOk());
     });
@@ -105,7 +105,7 @@ final class TopologyMethods {
 
   void exchangeBind(ExchangeBind m) {
     checkBinding("exchange", m.destination(), m.source());
-    channel.runBlocking(() -> {
+    channel.runBlocking(m, () -> {
       vhost().bindExchange(m.destination(), m.source(), m.routingKey(), m.arguments());
       return () -> channel.reply(m.nowait() ? null : new ExchangeBindOk());
     });
@@ -113,7 +113,7 @@ final class TopologyMethods {
 
   void exchangeUnbind(ExchangeUnbind m) {
     checkBinding("exchange", m.destination(), m.source());
-    channel.runBlocking(() -> {
+    channel.runBlocking(m, () -> {
       vhost().unbindExchange(m.destination(), m.source(), m.routingKey(), m.arguments());
       return () -> channel.reply(m.nowait() ? null : new ExchangeUnbindOk());
     });
@@ -146,8 +146,8 @@ final class TopologyMethods {
     }
     QueueSpec spec = new QueueSpec(vhost().name(), name, m.durable(), m.exclusive(), m.autoDelete(), m.arguments());
     Object owner = session.owner();
-    channel.runBlocking(() -> {
-      QueueDeclareResult r = vhost().declareQueue(spec, owner);
+    channel.runBlocking(m, () -> {
+      QueueDeclareResult r = vhost().declareQueue(spec, m.queue().isEmpty(), owner);
       return () -> {
         lastDeclaredQueue = name;
         channel.reply(m.nowait() ? null : new QueueDeclareOk(name, r.messageCount(), r.consumerCount()));
@@ -160,7 +160,7 @@ final class TopologyMethods {
     String key = m.queue().isEmpty() && m.routingKey().isEmpty() ? queue : m.routingKey();
     checkBinding("queue", queue, m.exchange());
     Object owner = session.owner();
-    channel.runBlocking(() -> {
+    channel.runBlocking(m, () -> {
       vhost().bindQueue(queue, m.exchange(), key, m.arguments(), owner);
       return () -> channel.reply(m.nowait() ? null : new QueueBindOk());
     });
@@ -171,7 +171,7 @@ final class TopologyMethods {
     String key = m.queue().isEmpty() && m.routingKey().isEmpty() ? queue : m.routingKey();
     checkBinding("queue", queue, m.exchange());
     Object owner = session.owner();
-    channel.runBlocking(() -> {
+    channel.runBlocking(m, () -> {
       vhost().unbindQueue(queue, m.exchange(), key, m.arguments(), owner);
       return () -> channel.reply(new QueueUnbindOk());
     });
@@ -181,7 +181,7 @@ final class TopologyMethods {
     String queue = expandQueue(m.queue());
     check(Access.READ, "queue", queue);
     Object owner = session.owner();
-    channel.runBlocking(() -> {
+    channel.runBlocking(m, () -> {
       long n = vhost().purgeQueue(queue, owner);
       return () -> channel.reply(m.nowait() ? null : new QueuePurgeOk(n));
     });
@@ -191,7 +191,7 @@ final class TopologyMethods {
     String queue = expandQueue(m.queue());
     check(Access.CONFIGURE, "queue", queue);
     Object owner = session.owner();
-    channel.runBlocking(() -> {
+    channel.runBlocking(m, () -> {
       long n = vhost().deleteQueue(queue, m.ifUnused(), m.ifEmpty(), owner);
       return () -> channel.reply(m.nowait() ? null : new QueueDeleteOk(n));
     });

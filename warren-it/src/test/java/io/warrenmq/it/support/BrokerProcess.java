@@ -1,0 +1,100 @@
+package io.warrenmq.it.support;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * WarrenMQ as a separate process: the shaded jar started with the build's JDK, for tests that must
+ * kill -9 the broker or stop it with SIGTERM. The jar and java come from the failsafe system
+ * properties {@code warren.jar} and {@code warren.java}.
+ */
+public final class BrokerProcess implements AutoCloseable {
+  private final Path dataDir;
+  private final Path log;
+  private final int port;
+  private Process process;
+
+  public BrokerProcess(Path dataDir) throws IOException {
+    this.dataDir = dataDir;
+    this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+    this.port = freePort();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  /** Starts the broker and waits until its port accepts connections. */
+  public BrokerProcess start() throws IOException, InterruptedException {
+    String jar = System.getProperty("warren.jar");
+    String java = System.getProperty("warren.java", "java");
+    if (jar == null || !Files.exists(Path.of(jar))) {
+      throw new IllegalStateException("warren.jar not built: " + jar);
+    }
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseCompactObjectHeaders",
+        "--enable-native-access=ALL-UNNAMED", "-jar", jar, "--bind", "127.0.0.1", "--port", Integer.toString(port),
+        "--data-dir", dataDir.toString()));
+    process = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("broker exited with " + process.exitValue() + "; log " + log + ":\n"
+            + Files.readString(log));
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return this;
+      } catch (IOException e) {
+        Thread.sleep(50);
+      }
+    }
+    throw new IllegalStateException("broker did not listen on " + port + " within 60 s; log " + log);
+  }
+
+  /** kill -9: no shutdown hook runs, nothing is flushed by the broker. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM and wait for the graceful stop; returns the exit code. */
+  public int stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("broker did not stop within 60 s after SIGTERM");
+    }
+    return process.exitValue();
+  }
+
+  public String logText() throws IOException {
+    return Files.readString(log);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+}
