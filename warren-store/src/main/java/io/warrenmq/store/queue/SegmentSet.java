@@ -156,7 +156,7 @@ final class SegmentSet {
       unforced.close();
     }
     for (SegmentFile s : byId.values()) {
-      s.release();
+      s.close();
     }
     byId.clear();
     write = null;

@@ -65,7 +65,7 @@ public final class StoreRecovery {
       }
     } catch (IOException | RuntimeException e) {
       for (SegmentFile s : segments) {
-        s.release();
+        s.close();
       }
       throw e;
     }

@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 
@@ -21,15 +22,15 @@ import java.util.zip.CRC32C;
  *
  * <p><b>Threading.</b> One owner thread at a time (the queue's) appends, reads and mutates records
  * and their counters; {@link #force()} may run concurrently on another thread, which must hold a
- * reference taken with {@link #tryRetain()}. The mapping lives as long as references do: the owner
- * holds the first one and gives it up with {@link #release()} or {@link #delete()}; whoever drops
- * the last reference unmaps. Record accessors after the owner released throw {@link
- * IllegalStateException} (FFM checks it), never crash the JVM.
+ * reference taken with {@link #tryRetain()} and given back with {@link #release()}. The mapping
+ * lives as long as references do: the owner holds the first one and gives it up with {@link
+ * #close()} or {@link #delete()}; whoever drops the last reference unmaps. Record accessors on an
+ * unmapped segment throw {@link IllegalStateException} (FFM checks it), never crash the JVM.
  *
  * <p><b>Buffers.</b> {@link #append} borrows its payload; {@link #read} returns a new buffer that the
  * caller owns; {@link #readInto} writes into the caller's buffer.
  */
-public final class SegmentFile {
+public final class SegmentFile implements AutoCloseable {
 
   /** The default capacity of a segment: 8 MiB. */
   public static final int DEFAULT_CAPACITY = 8 * 1024 * 1024;
@@ -50,6 +51,7 @@ public final class SegmentFile {
   private final MemorySegment mapped;
   private final int capacity;
   private final AtomicInteger refs = new AtomicInteger(1);
+  private final AtomicBoolean ownerClosed = new AtomicBoolean();
   private final CRC32C crc = new CRC32C();
   private final Object forceLock = new Object();
 
@@ -360,7 +362,18 @@ public final class SegmentFile {
     }
   }
 
-  /** Drops a reference; the last one unmaps. Thread-safe. */
+  /**
+   * The owner is done with this segment: gives up the owner's reference, once (idempotent). The
+   * file stays; the mapping goes now, or when a running force lets go of it.
+   */
+  @Override
+  public void close() {
+    if (ownerClosed.compareAndSet(false, true)) {
+      release();
+    }
+  }
+
+  /** Drops a reference taken with {@link #tryRetain()}; the last one unmaps. Thread-safe. */
   public void release() {
     int n = refs.decrementAndGet();
     if (n == 0) {
@@ -376,14 +389,14 @@ public final class SegmentFile {
   }
 
   /**
-   * Deletes the file and gives up the owner's reference. The file goes at once (POSIX keeps a
+   * Deletes the file and {@link #close() closes} the segment. The file goes at once (POSIX keeps a
    * mapping of an unlinked file valid); the mapping goes when the last reference does. Owner.
    */
   public void delete() throws IOException {
     try {
       Files.deleteIfExists(path);
     } finally {
-      release();
+      close();
     }
   }
 

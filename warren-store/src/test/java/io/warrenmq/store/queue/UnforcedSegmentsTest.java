@@ -41,8 +41,8 @@ class UnforcedSegmentsTest {
     appendTo(second);
     unforced.force();
     assertThat(second.forcedUpTo()).isEqualTo(second.end());
-    first.release();
-    second.release();
+    first.close();
+    second.close();
   }
 
   @Test
@@ -60,7 +60,7 @@ class UnforcedSegmentsTest {
 
     assertThat(first.mapped()).isFalse();
     assertThat(second.forcedUpTo()).isEqualTo(second.end());
-    second.release();
+    second.close();
   }
 
   @Test
@@ -71,6 +71,6 @@ class UnforcedSegmentsTest {
     unforced.close();
     unforced.force();
     assertThat(seg.forcedUpTo()).isZero();
-    seg.release();
+    seg.close();
   }
 }

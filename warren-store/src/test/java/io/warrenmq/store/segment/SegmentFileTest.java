@@ -41,7 +41,7 @@ class SegmentFileTest {
       assertThat(head[11]).isEqualTo((byte) SegmentHeader.FORMAT_VERSION);
       assertThat(seg.end()).isEqualTo(SegmentHeader.SIZE);
     } finally {
-      seg.release();
+      seg.close();
     }
   }
 
@@ -68,7 +68,7 @@ class SegmentFileTest {
       assertThat(seg.nextOffset(off)).isEqualTo(seg.end()).isEqualTo(16 + 16 + 11);
     } finally {
       payload.release();
-      seg.release();
+      seg.close();
     }
   }
 
@@ -79,7 +79,7 @@ class SegmentFileTest {
       assertThatThrownBy(() -> seg.append(Unpooled.EMPTY_BUFFER, true, 0))
           .isInstanceOf(IllegalArgumentException.class);
     } finally {
-      seg.release();
+      seg.close();
     }
   }
 
@@ -96,7 +96,7 @@ class SegmentFileTest {
       assertThat(SegmentFile.capacityFor(8 << 20, 1000)).isEqualTo(8 << 20);
     } finally {
       big.release();
-      seg.release();
+      seg.close();
     }
   }
 
@@ -113,7 +113,7 @@ class SegmentFileTest {
       assertThat(seg.deliveries(off)).isEqualTo(RecordLayout.MAX_DELIVERIES);
     } finally {
       one.release();
-      seg.release();
+      seg.close();
     }
   }
 
@@ -133,7 +133,7 @@ class SegmentFileTest {
           .isInstanceOf(IllegalArgumentException.class);
     } finally {
       one.release();
-      seg.release();
+      seg.close();
     }
   }
 
@@ -152,6 +152,7 @@ class SegmentFileTest {
     assertThat(seg.mapped()).isTrue();
     seg.force();
     seg.release();
+    seg.close();
     assertThat(seg.mapped()).isFalse();
     assertThat(seg.tryRetain()).isFalse();
   }
