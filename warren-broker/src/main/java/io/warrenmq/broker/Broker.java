@@ -19,7 +19,10 @@ import io.warrenmq.broker.vhost.VirtualHost;
 import io.warrenmq.store.queue.StoreOptions;
 import io.warrenmq.store.sync.GroupCommitter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
+import io.warrenmq.store.recovery.SchemaVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,9 +48,6 @@ import org.slf4j.LoggerFactory;
 public final class Broker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Broker.class);
 
-  /** The on-disk layout version, written to DATA_DIR/schema_version. */
-  public static final int SCHEMA_VERSION = 1;
-
   private final BrokerOptions options;
   private final ByteBufAllocator alloc;
   private final Users users;
@@ -57,6 +57,7 @@ public final class Broker implements AutoCloseable {
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("warren-blocking-", 0).factory());
   private @Nullable GroupCommitter committer;
   private @Nullable DefinitionStore definitions;
+  private @Nullable FileChannel lockChannel;
 
   public Broker(BrokerOptions options, ByteBufAllocator alloc) {
     this.options = options;
@@ -68,7 +69,8 @@ public final class Broker implements AutoCloseable {
   public synchronized void start() throws IOException {
     Path data = options.dataDir();
     Files.createDirectories(data);
-    checkSchemaVersion(data);
+    lockDataDir(data);
+    SchemaVersion.checkOrCreate(data);
     deleteRecursively(data.resolve("transient"));
     committer = new GroupCommitter("warren-group-commit");
     definitions = DefinitionStore.open(data.resolve("definitions").resolve("definitions.log"), committer);
@@ -80,19 +82,23 @@ public final class Broker implements AutoCloseable {
     definitions.rewrite(model.snapshot());
   }
 
-  private void checkSchemaVersion(Path data) throws IOException {
-    Path file = data.resolve("schema_version");
-    if (Files.exists(file)) {
-      String v = Files.readString(file, StandardCharsets.US_ASCII).trim();
-      if (!v.equals(Integer.toString(SCHEMA_VERSION))) {
-        throw new IOException(
-            "data directory " + data + " has schema version " + v + "; this WarrenMQ reads version "
-                + SCHEMA_VERSION + " only");
-      }
-    } else {
-      Files.createDirectories(file.getParent().resolve("definitions"));
-      Files.writeString(file, SCHEMA_VERSION + "\n", StandardCharsets.US_ASCII);
+  /**
+   * One broker per data directory: an exclusive lock on DATA_DIR/.lock, held until close (the
+   * store does not guard against two processes opening the same queue files).
+   */
+  private void lockDataDir(Path data) throws IOException {
+    FileChannel ch = FileChannel.open(data.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock l;
+    try {
+      l = ch.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      l = null;
     }
+    if (l == null) {
+      ch.close();
+      throw new IOException("data directory " + data + " is in use by another broker");
+    }
+    lockChannel = ch;
   }
 
   private void firstBoot(DefinitionModel model) {
@@ -129,7 +135,7 @@ public final class Broker implements AutoCloseable {
       if (vh != null) {
         Queue queue = vh.restoreQueue(new QueueSpec(vh.name(), str(q, "name"), true, false,
             bool(q, "autoDelete"), table(q, "arguments")), str(q, "dir"));
-        log.info("recovered {} with {} messages", queue.spec().resource(), queue.messageCount());
+        logRecovery(queue);
       }
     }
     for (VirtualHost vh : vhosts.values()) {
@@ -140,6 +146,20 @@ public final class Broker implements AutoCloseable {
       if (vh != null) {
         vh.restoreBinding(str(b, "source"), str(b, "destKind"), str(b, "dest"), str(b, "key"), table(b, "arguments"));
       }
+    }
+  }
+
+  private static void logRecovery(Queue queue) {
+    if (queue instanceof io.warrenmq.broker.queue.ClassicQueue c) {
+      var r = c.store().recoveryReport();
+      if (r.truncated()) {
+        log.warn("recovered {} with {} messages; cut a torn tail: {}", queue.spec().resource(),
+            queue.messageCount(), r);
+      } else {
+        log.info("recovered {} with {} messages ({})", queue.spec().resource(), queue.messageCount(), r);
+      }
+    } else {
+      log.info("recovered {} with {} messages", queue.spec().resource(), queue.messageCount());
     }
   }
 
@@ -324,6 +344,10 @@ public final class Broker implements AutoCloseable {
     if (definitions != null) {
       definitions.force();
       definitions.close();
+    }
+    if (lockChannel != null) {
+      lockChannel.close();
+      lockChannel = null;
     }
   }
 

@@ -12,6 +12,7 @@ import io.warrenmq.store.queue.MessageStore;
 import io.warrenmq.store.segment.SegmentPosition;
 import io.warrenmq.store.sync.Syncable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -176,7 +177,7 @@ public final class ClassicQueue implements Queue {
       if (deleted) {
         return;
       }
-      store.ack(position);
+      storeAck(position);
       if (consumer != null) {
         consumer.settled(1);
       }
@@ -194,7 +195,7 @@ public final class ClassicQueue implements Queue {
         return;
       }
       for (int i = 0; i < count; i++) {
-        store.ack(positions[i]);
+        storeAck(positions[i]);
       }
       if (consumer != null) {
         consumer.settled(count);
@@ -254,7 +255,15 @@ public final class ClassicQueue implements Queue {
   public long purge() {
     lock.lock();
     try {
-      return deleted ? 0 : store.purge();
+      if (deleted) {
+        return 0;
+      }
+      try {
+        return store.purge();
+      } catch (UncheckedIOException e) {
+        fail(e.getCause());
+        return 0;
+      }
     } finally {
       lock.unlock();
     }
@@ -361,9 +370,18 @@ public final class ClassicQueue implements Queue {
     ByteBuf record = store.read(pos, alloc);
     int deliveries = store.deliveries(pos);
     if (noAck) {
-      store.ack(pos);
+      storeAck(pos);
     }
     return new Delivery(c, this, pos, deliveries > 1, deliveries, noAck, record);
+  }
+
+  /** Acks in the store; deleting a drained segment may fail, which fails the store. */
+  private void storeAck(long pos) {
+    try {
+      store.ack(pos);
+    } catch (UncheckedIOException e) {
+      fail(e.getCause());
+    }
   }
 
   private void fail(IOException e) {
