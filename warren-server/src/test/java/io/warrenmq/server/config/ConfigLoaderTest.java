@@ -1,0 +1,221 @@
+package io.warrenmq.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private static BrokerConfig load(Map<String, String> env, String... args) {
+    return ConfigLoader.load(args, env);
+  }
+
+  private Path file(String text) throws IOException {
+    Path f = dir.resolve("warren.conf");
+    Files.writeString(f, text);
+    return f;
+  }
+
+  @Nested
+  class Defaults {
+    @Test
+    void nothingGivenYieldsTheDocumentedDefaults() {
+      BrokerConfig c = load(Map.of());
+      assertThat(c.bind()).isEqualTo("127.0.0.1");
+      assertThat(c.port()).isEqualTo(5672);
+      assertThat(c.dataDir()).isEqualTo(Path.of("./data"));
+      assertThat(c.frameMax()).isEqualTo(131072);
+      assertThat(c.channelMax()).isEqualTo(2047);
+      assertThat(c.heartbeat()).isEqualTo(60);
+      assertThat(c.maxMessageSize()).isEqualTo(128L * 1024 * 1024);
+      assertThat(c.handshakeTimeoutMs()).isEqualTo(10_000);
+      assertThat(c.segmentSize()).isEqualTo(8 * 1024 * 1024);
+      assertThat(c.defaultUser()).isEqualTo("guest");
+      assertThat(c.defaultPass()).isEqualTo("guest");
+      assertThat(c.defaultVhost()).isEqualTo("/");
+      assertThat(c.loopbackUsers()).containsExactly("guest");
+      assertThat(c.consumersPerChannel()).isEqualTo(65536);
+      assertThat(c.ctlSocket()).isEqualTo(Path.of("./data").resolve("warren.sock"));
+    }
+
+    @Test
+    void theControlSocketFollowsTheDataDirectoryUnlessSetItself() {
+      assertThat(load(Map.of(), "--data-dir", "/var/lib/w").ctlSocket()).isEqualTo(Path.of("/var/lib/w/warren.sock"));
+      assertThat(load(Map.of(), "--data-dir", "/var/lib/w", "--ctl-socket", "/run/w.sock").ctlSocket())
+          .isEqualTo(Path.of("/run/w.sock"));
+    }
+
+    @Test
+    void unrelatedEnvironmentVariablesAreIgnored() {
+      BrokerConfig c = load(Map.of("PATH", "/bin", "HOME", "/root", "RABBITMQ_NODE_PORT", "1"));
+      assertThat(c.port()).isEqualTo(5672);
+    }
+
+    @Test
+    void helpNamesEveryKeyWithItsFlagVariableAndDefault() {
+      String help = ConfigLoader.help();
+      for (ConfigLoader.Key k : ConfigLoader.KEYS) {
+        assertThat(help).contains(k.flag()).contains(k.env()).contains(k.doc());
+      }
+      assertThat(help).contains("--data-dir").contains("WARREN_DATA_DIR").contains("./data");
+    }
+  }
+
+  @Nested
+  class Sources {
+    @Test
+    void aConfigFileSetsKeysWithCommentsBlankLinesAndSpaces() throws IOException {
+      Path f = file("""
+          # a comment
+          port = 5673
+
+             data_dir=/srv/warren
+          loopback_users = alice, bob ,
+          default_vhost = /prod
+          """);
+      BrokerConfig c = load(Map.of(), "--config", f.toString());
+      assertThat(c.port()).isEqualTo(5673);
+      assertThat(c.dataDir()).isEqualTo(Path.of("/srv/warren"));
+      assertThat(c.loopbackUsers()).isEqualTo(Set.of("alice", "bob"));
+      assertThat(c.defaultVhost()).isEqualTo("/prod");
+      assertThat(c.heartbeat()).isEqualTo(60);
+    }
+
+    @Test
+    void theConfigFileMayBeNamedByTheEnvironment() throws IOException {
+      Path f = file("port = 5999\n");
+      assertThat(load(Map.of("WARREN_CONFIG", f.toString())).port()).isEqualTo(5999);
+    }
+
+    @Test
+    void theConfigFlagWinsOverTheConfigVariable() throws IOException {
+      Path f = file("port = 5999\n");
+      Path other = Files.writeString(dir.resolve("other.conf"), "port = 6001\n");
+      assertThat(load(Map.of("WARREN_CONFIG", other.toString()), "--config=" + f).port()).isEqualTo(5999);
+    }
+
+    @Test
+    void environmentVariablesSetKeys() {
+      BrokerConfig c = load(Map.of("WARREN_PORT", "5674", "WARREN_DATA_DIR", "/tmp/w", "WARREN_LOOPBACK_USERS", ""));
+      assertThat(c.port()).isEqualTo(5674);
+      assertThat(c.dataDir()).isEqualTo(Path.of("/tmp/w"));
+      assertThat(c.loopbackUsers()).isEmpty();
+    }
+
+    @Test
+    void flagsTakeBothTheSpacedAndTheEqualsForm() {
+      BrokerConfig c = load(Map.of(), "--port", "5675", "--frame-max=8192", "--default_user", "admin");
+      assertThat(c.port()).isEqualTo(5675);
+      assertThat(c.frameMax()).isEqualTo(8192);
+      assertThat(c.defaultUser()).isEqualTo("admin");
+    }
+  }
+
+  @Nested
+  class Precedence {
+    @Test
+    void fileBeatsDefaultsEnvironmentBeatsFileFlagsBeatEnvironment() throws IOException {
+      Path f = file("port = 1001\nheartbeat = 11\nchannel_max = 111\nframe_max = 10000\n");
+      BrokerConfig c = load(Map.of("WARREN_HEARTBEAT", "22", "WARREN_CHANNEL_MAX", "222"),
+          "--config", f.toString(), "--channel-max", "333");
+      assertThat(c.port()).as("file over default").isEqualTo(1001);
+      assertThat(c.heartbeat()).as("environment over file").isEqualTo(22);
+      assertThat(c.channelMax()).as("flag over environment").isEqualTo(333);
+      assertThat(c.frameMax()).as("file only").isEqualTo(10000);
+    }
+
+    @Test
+    void theLastOfARepeatedFlagWins() {
+      assertThat(load(Map.of(), "--port", "1", "--port", "2").port()).isEqualTo(2);
+    }
+  }
+
+  @Nested
+  class Errors {
+    @Test
+    void anUnknownFlagIsAnErrorNamingItAndTheKnownKeys() {
+      assertThatThrownBy(() -> load(Map.of(), "--prot", "5672"))
+          .isInstanceOf(ConfigLoader.ConfigException.class)
+          .hasMessageContaining("'prot'").hasMessageContaining("flag --prot").hasMessageContaining("data_dir");
+    }
+
+    @Test
+    void anUnknownKeyInTheFileIsAnErrorNamingFileAndLine() throws IOException {
+      Path f = file("port = 5672\n\nlisteners.tcp.default = 5672\n");
+      assertThatThrownBy(() -> load(Map.of(), "--config", f.toString()))
+          .isInstanceOf(ConfigLoader.ConfigException.class)
+          .hasMessageContaining("'listeners.tcp.default'").hasMessageContaining(f + ":3");
+    }
+
+    @Test
+    void aFileLineWithoutEqualsIsAnError() throws IOException {
+      Path f = file("port 5672\n");
+      assertThatThrownBy(() -> load(Map.of(), "--config", f.toString()))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining(f + ":1")
+          .hasMessageContaining("key = value");
+    }
+
+    @Test
+    void aMissingConfigFileIsAnError() {
+      Path missing = dir.resolve("nope.conf");
+      assertThatThrownBy(() -> load(Map.of(), "--config", missing.toString()))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("cannot read config file " + missing);
+    }
+
+    @Test
+    void aNonNumericValueIsAnErrorNamingKeyAndValue() {
+      assertThatThrownBy(() -> load(Map.of("WARREN_PORT", "amqp")))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("'port'").hasMessageContaining("'amqp'");
+    }
+
+    @Test
+    void aValueOutOfRangeIsAnErrorNamingTheRange() {
+      assertThatThrownBy(() -> load(Map.of(), "--port", "65536"))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("between 0 and 65535");
+      assertThatThrownBy(() -> load(Map.of(), "--heartbeat", "-1"))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("'heartbeat'");
+      assertThatThrownBy(() -> load(Map.of(), "--frame-max", "4095"))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("'frame_max'");
+      assertThatThrownBy(() -> load(Map.of(), "--segment-size", "1024"))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("'segment_size'");
+      assertThatThrownBy(() -> load(Map.of(), "--max-message-size", "99999999999"))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("'max_message_size'");
+    }
+
+    @Test
+    void theLimitsThemselvesAreAccepted() {
+      assertThat(load(Map.of(), "--port", "65535").port()).isEqualTo(65535);
+      assertThat(load(Map.of(), "--frame-max", "4096").frameMax()).isEqualTo(4096);
+      assertThat(load(Map.of(), "--segment-size", "65536").segmentSize()).isEqualTo(65536);
+      assertThat(load(Map.of(), "--heartbeat", "0").heartbeat()).isZero();
+    }
+
+    @Test
+    void aBadValueInTheFileIsReportedEvenWhenNotOverridden() throws IOException {
+      Path f = file("channel_max = lots\n");
+      assertThatThrownBy(() -> load(Map.of(), "--config", f.toString()))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("'channel_max'");
+    }
+
+    @Test
+    void aFlagWithoutAValueIsAnError() {
+      assertThatThrownBy(() -> load(Map.of(), "--port"))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("--port needs a value");
+    }
+
+    @Test
+    void aBareArgumentIsAnError() {
+      assertThatThrownBy(() -> load(Map.of(), "5672"))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("unexpected argument '5672'");
+    }
+  }
+}
