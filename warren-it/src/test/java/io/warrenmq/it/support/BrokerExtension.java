@@ -28,6 +28,8 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
   private final Map<String, String> settings;
   private WarrenServer server;
   private Path dataDir;
+  /** The class context that started the broker; @Nested classes inside it share the broker. */
+  private String owner;
 
   public BrokerExtension() {
     this(Map.of());
@@ -39,6 +41,10 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
+    if (owner != null) {
+      return; // a @Nested class of the class that started the broker
+    }
+    owner = context.getUniqueId();
     dataDir = Files.createTempDirectory("warren-it-");
     start();
   }
@@ -71,6 +77,10 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
 
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
+    if (!context.getUniqueId().equals(owner)) {
+      return;
+    }
+    owner = null;
     stop();
     deleteRecursively(dataDir);
   }
