@@ -22,8 +22,8 @@ public final class DefaultExchange extends Exchange {
   }
 
   @Override
-  public void route(Message message, RouteCollector out) {
-    Queue q = queues.apply(message.routingKey());
+  public void route(Message message, String routingKey, RouteCollector out) {
+    Queue q = queues.apply(routingKey);
     if (q != null) {
       out.addQueue(q);
     }

@@ -16,8 +16,8 @@ public final class DirectExchange extends Exchange {
   }
 
   @Override
-  public void route(Message message, RouteCollector out) {
-    Binding[] bs = byKey.get(message.routingKey());
+  public void route(Message message, String routingKey, RouteCollector out) {
+    Binding[] bs = byKey.get(routingKey);
     if (bs != null) {
       for (Binding b : bs) {
         out.add(b.destination());

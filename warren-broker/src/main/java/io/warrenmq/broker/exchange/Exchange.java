@@ -17,10 +17,10 @@ import org.jspecify.annotations.Nullable;
  * structures, so a route sees either the old or the new set of bindings.
  */
 public abstract sealed class Exchange
-    permits DirectExchange, FanoutExchange, TopicExchange, HeadersExchange, DefaultExchange {
+    permits DirectExchange, FanoutExchange, TopicExchange, HeadersExchange, ConsistentHashExchange, DefaultExchange {
 
   /** The exchange types this broker knows, by their AMQP names. */
-  public static final List<String> TYPES = List.of("direct", "fanout", "topic", "headers");
+  public static final List<String> TYPES = List.of("direct", "fanout", "topic", "headers", "x-consistent-hash");
 
   private final ExchangeSpec spec;
 
@@ -35,6 +35,7 @@ public abstract sealed class Exchange
       case "fanout" -> new FanoutExchange(spec);
       case "topic" -> new TopicExchange(spec);
       case "headers" -> new HeadersExchange(spec);
+      case "x-consistent-hash" -> new ConsistentHashExchange(spec);
       default ->
           throw AmqpException.connectionError(
               ReplyCode.COMMAND_INVALID, "unknown exchange type '%s'", spec.type());
@@ -58,8 +59,11 @@ public abstract sealed class Exchange
     return spec.type();
   }
 
-  /** Adds the destinations {@code message} is routed to by this exchange's bindings. */
-  public abstract void route(Message message, RouteCollector out);
+  /**
+   * Adds the destinations {@code message} is routed to by this exchange's bindings, for one of its
+   * routing keys (the publish's key, or a CC/BCC key: RabbitMQ's sender-selected distribution).
+   */
+  public abstract void route(Message message, String routingKey, RouteCollector out);
 
   /** Adds a binding; returns false if an identical one exists. Throws 406 for invalid arguments. */
   public abstract boolean bind(Binding binding);

@@ -12,7 +12,7 @@ public final class FanoutExchange extends Exchange {
   }
 
   @Override
-  public void route(Message message, RouteCollector out) {
+  public void route(Message message, String routingKey, RouteCollector out) {
     for (Binding b : bindings) {
       out.add(b.destination());
     }

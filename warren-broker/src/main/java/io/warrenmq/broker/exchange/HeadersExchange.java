@@ -24,7 +24,7 @@ public final class HeadersExchange extends Exchange {
   }
 
   @Override
-  public void route(Message message, RouteCollector out) {
+  public void route(Message message, String routingKey, RouteCollector out) {
     Binding[] bs = bindings;
     if (bs.length == 0) {
       return;

@@ -21,8 +21,8 @@ public final class TopicExchange extends Exchange {
   }
 
   @Override
-  public void route(Message message, RouteCollector out) {
-    match(root, words(message.routingKey()), 0, out);
+  public void route(Message message, String routingKey, RouteCollector out) {
+    match(root, words(routingKey), 0, out);
   }
 
   /** Matches a routing key against the bindings; for tests and benchmarks. */

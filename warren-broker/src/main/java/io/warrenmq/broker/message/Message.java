@@ -4,6 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.warrenmq.amqp.content.BasicProperties;
 import io.warrenmq.amqp.content.BasicPropertiesCodec;
 import io.warrenmq.amqp.content.PropertiesSummary;
+import io.netty.buffer.Unpooled;
+import io.warrenmq.amqp.types.FieldTable;
+import io.warrenmq.amqp.types.LongString;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,6 +27,8 @@ public final class Message {
   private final ByteBuf body;
   private final long timestamp;
   private @Nullable BasicProperties decoded;
+  private @Nullable List<String> routingKeys;
+  private @Nullable ByteBuf stored;
 
   /**
    * @param properties raw property flags and list, borrowed
@@ -90,6 +97,70 @@ public final class Message {
       decoded = p;
     }
     return p;
+  }
+
+  /**
+   * The routing keys: the publish's key, then the keys of the CC and BCC headers (RabbitMQ's
+   * sender-selected distribution).
+   */
+  public List<String> routingKeys() {
+    List<String> keys = routingKeys;
+    if (keys == null) {
+      keys = List.of(routingKey);
+      if (summary.hasHeaders()) {
+        FieldTable h = properties().headers();
+        List<@Nullable Object> cc = h == null ? null : h.getArray("CC");
+        List<@Nullable Object> bcc = h == null ? null : h.getArray("BCC");
+        if (cc != null || bcc != null) {
+          List<String> all = new ArrayList<>();
+          all.add(routingKey);
+          addKeys(all, cc);
+          addKeys(all, bcc);
+          keys = List.copyOf(all);
+        }
+      }
+      routingKeys = keys;
+    }
+    return keys;
+  }
+
+  private static void addKeys(List<String> out, @Nullable List<@Nullable Object> values) {
+    if (values != null) {
+      for (Object v : values) {
+        if (v instanceof LongString || v instanceof String) {
+          out.add(v.toString());
+        }
+      }
+    }
+  }
+
+  /**
+   * The properties as queues store them: the published ones, except that a BCC header is removed
+   * (RabbitMQ: BCC recipients are not disclosed to consumers). Borrowed like the raw properties.
+   */
+  public ByteBuf storedProperties() {
+    if (stored != null) {
+      return stored;
+    }
+    if (summary.hasHeaders()) {
+      BasicProperties p = properties();
+      FieldTable h = p.headers();
+      if (h != null && h.containsKey("BCC")) {
+        ByteBuf out = Unpooled.buffer(properties.readableBytes());
+        BasicPropertiesCodec.encode(out, p.withHeaders(h.without("BCC")));
+        stored = out;
+        return out;
+      }
+    }
+    return properties;
+  }
+
+  /** Releases what the message allocated itself (re-encoded properties); not the borrowed buffers. */
+  public void release() {
+    if (stored != null) {
+      stored.release();
+      stored = null;
+    }
   }
 
   @Override

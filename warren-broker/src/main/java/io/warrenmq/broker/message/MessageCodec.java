@@ -33,7 +33,7 @@ public final class MessageCodec {
    */
   public static ByteBuf encode(ByteBufAllocator alloc, Message message, long expiresAt) {
     return encode(alloc, message.exchange(), message.routingKey(), message.timestamp(), expiresAt,
-        message.rawProperties(), message.body());
+        message.storedProperties(), message.body());
   }
 
   /** As {@link #encode(ByteBufAllocator, Message, long)} with explicit parts, all borrowed. */

@@ -16,6 +16,7 @@ import io.warrenmq.broker.queue.ClassicQueue;
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.QueueArguments;
 import io.warrenmq.broker.queue.QueueSpec;
+import io.warrenmq.broker.queue.ReplyQueue;
 import io.warrenmq.store.queue.MessageStore;
 import io.warrenmq.store.queue.StoreOptions;
 import java.io.IOException;
@@ -54,6 +55,7 @@ public final class VirtualHost {
   private final Executor blocking;
   private final Map<String, Exchange> exchanges = new ConcurrentHashMap<>();
   private final Map<String, Queue> queues = new ConcurrentHashMap<>();
+  private final Map<String, ReplyQueue> replyQueues = new ConcurrentHashMap<>();
   private final Exchange defaultExchange;
   private final Object lock = new Object();
   private final BindingIndex bindings = new BindingIndex();
@@ -78,7 +80,7 @@ public final class VirtualHost {
     this.definitions = definitions;
     this.storeOptions = storeOptions;
     this.alloc = alloc;
-    this.defaultExchange = Exchange.defaultExchange(name, queues::get);
+    this.defaultExchange = Exchange.defaultExchange(name, this::queueForDefaultExchange);
     for (String[] x : STANDARD_EXCHANGES) {
       ExchangeSpec spec =
           new ExchangeSpec(name, x[0], x[1], true, false, x.length > 2, FieldTable.EMPTY);
@@ -121,6 +123,32 @@ public final class VirtualHost {
 
   public @Nullable Queue queue(String n) {
     return queues.get(n);
+  }
+
+  /** What the default exchange routes to: a queue by name, or a direct reply-to consumer. */
+  private @Nullable Queue queueForDefaultExchange(String n) {
+    Queue q = queues.get(n);
+    if (q == null && ReplyQueue.isReplyName(n)) {
+      return replyQueues.get(n);
+    }
+    return q;
+  }
+
+  /** A new direct reply-to pseudo-queue for one channel's reply consumer. */
+  public ReplyQueue createReplyQueue() {
+    ReplyQueue q = new ReplyQueue(name, alloc);
+    replyQueues.put(q.name(), q);
+    return q;
+  }
+
+  /** The reply consumer went away: its name routes nowhere from now on. */
+  public void removeReplyQueue(ReplyQueue q) {
+    replyQueues.remove(q.name(), q);
+  }
+
+  /** Whether a direct reply-to name has a live consumer (passive declare of such a name). */
+  public boolean replyQueueExists(String n) {
+    return replyQueues.containsKey(n);
   }
 
   /** The queue, checked for existence (404) and exclusive ownership (405). */
@@ -513,23 +541,26 @@ public final class VirtualHost {
   public void route(Exchange x, Message message, RouteCollector out) {
     out.clear();
     out.visit(x);
-    routeOne(x, message, out);
+    List<String> keys = message.routingKeys();
+    routeOne(x, message, keys, out);
     Exchange next;
     while ((next = out.pollExchange()) != null) {
-      routeOne(next, message, out);
+      routeOne(next, message, keys, out);
     }
   }
 
-  private void routeOne(Exchange x, Message message, RouteCollector out) {
+  private void routeOne(Exchange x, Message message, List<String> keys, RouteCollector out) {
     int before = out.size();
-    x.route(message, out);
+    for (int i = 0; i < keys.size(); i++) {
+      x.route(message, keys.get(i), out);
+    }
     if (out.size() == before) {
       // unroutable by this exchange's bindings: RabbitMQ's alternate-exchange
       String ae = x.spec().arguments().getString("alternate-exchange");
       if (ae != null) {
         Exchange alt = exchanges.get(ae);
         if (alt != null && out.visit(alt)) {
-          routeOne(alt, message, out);
+          routeOne(alt, message, keys, out);
         }
       }
     }

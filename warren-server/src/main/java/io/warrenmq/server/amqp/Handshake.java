@@ -75,7 +75,8 @@ final class Handshake {
   private FieldTable serverProperties() {
     Map<String, Object> caps = new LinkedHashMap<>();
     for (String c : new String[] {"publisher_confirms", "exchange_exchange_bindings", "basic.nack",
-        "consumer_cancel_notify", "connection.blocked", "authentication_failure_close", "per_consumer_qos"}) {
+        "consumer_cancel_notify", "connection.blocked", "authentication_failure_close", "per_consumer_qos",
+        "direct_reply_to"}) {
       caps.put(c, true);
     }
     Map<String, Object> p = new LinkedHashMap<>();
@@ -96,42 +97,70 @@ final class Handshake {
 
   /** Handles a handshake frame; returns true once connection.open-ok was sent. */
   boolean handle(Frame frame) {
-    if (frame instanceof HeartbeatFrame && step != Step.START_OK) {
-      return false;
+    if (frame instanceof HeartbeatFrame) {
+      return false; // RabbitMQ ignores heartbeats on channel 0 in every state
     }
     if (!(frame instanceof MethodFrame mf) || frame.channel() != 0) {
       ReferenceCountUtil.release(frame);
-      throw unexpected(frame.toString());
+      throw AmqpException.connectionError(ReplyCode.UNEXPECTED_FRAME, "%s during the handshake", frame);
     }
     Method m = mf.method();
-    switch (step) {
-      case START_OK -> {
-        if (!(m instanceof ConnectionStartOk s)) {
-          throw unexpected(m.name());
+    try {
+      switch (step) {
+        case START_OK -> {
+          if (!(m instanceof ConnectionStartOk s)) {
+            throw unexpected();
+          }
+          startOk(s);
         }
-        startOk(s);
-      }
-      case TUNE_OK -> {
-        if (!(m instanceof ConnectionTuneOk t)) {
-          throw unexpected(m.name());
+        case TUNE_OK -> {
+          if (!(m instanceof ConnectionTuneOk t)) {
+            throw unexpected();
+          }
+          tuneOk(t);
         }
-        tuneOk(t);
-      }
-      case OPEN -> {
-        if (!(m instanceof ConnectionOpen o)) {
-          throw unexpected(m.name());
+        case OPEN -> {
+          if (!(m instanceof ConnectionOpen o)) {
+            throw unexpected();
+          }
+          open(o);
+          return true;
         }
-        open(o);
-        return true;
+        case DONE -> throw unexpected();
       }
-      case DONE -> throw unexpected(m.name());
+    } catch (AmqpException e) {
+      // the refused login keeps 0/0, as RabbitMQ's first close does (rabbit_reader auth_fail)
+      boolean login = step == Step.START_OK && e.replyCode() == ReplyCode.ACCESS_REFUSED;
+      throw e.classId() != 0 || login ? e : e.withMethod(m.classId(), m.methodId());
     }
     return false;
   }
 
-  private AmqpException unexpected(String what) {
-    return AmqpException.connectionError(ReplyCode.COMMAND_INVALID,
-        "expected connection.%s during the handshake, got %s", step.name().toLowerCase().replace('_', '-'), what);
+  /** RabbitMQ's text for a method out of place, naming its connection_state. */
+  private AmqpException unexpected() {
+    String state = switch (step) {
+      case START_OK -> "starting";
+      case TUNE_OK -> "tuning";
+      case OPEN -> "opening";
+      case DONE -> "running";
+    };
+    return AmqpException.connectionError(ReplyCode.CHANNEL_ERROR, "unexpected method in connection state %s", state);
+  }
+
+  /**
+   * Whether a handshake error is answered with connection.close before the socket closes. RabbitMQ
+   * (rabbit_reader, handle_exception) does so only for a refused login when the client announced
+   * {@code authentication_failure_close}, for a failed tune negotiation (530), and for any error
+   * once tune-ok is in (connection.open); other handshake errors just close the socket, since the
+   * peer is not trusted yet.
+   */
+  boolean answersWithClose(AmqpException e) {
+    return switch (step) {
+      case START_OK ->
+          e.replyCode() == ReplyCode.ACCESS_REFUSED && capability("authentication_failure_close");
+      case TUNE_OK -> e.replyCode() == ReplyCode.NOT_ALLOWED;
+      case OPEN, DONE -> true;
+    };
   }
 
   private void startOk(ConnectionStartOk s) {
@@ -144,20 +173,10 @@ final class Handshake {
 
   private void tuneOk(ConnectionTuneOk t) {
     long fm = t.frameMax();
-    if (fm != 0 && fm < AmqpConstants.FRAME_MIN_SIZE) {
-      throw AmqpException.connectionError(ReplyCode.NOT_ALLOWED,
-          "frame_max=%d < %d min size", fm, AmqpConstants.FRAME_MIN_SIZE);
-    }
-    if (fm > config.frameMax()) {
-      throw AmqpException.connectionError(ReplyCode.NOT_ALLOWED,
-          "frame_max=%d > %d max size", fm, config.frameMax());
-    }
-    if (t.channelMax() > config.channelMax()) {
-      throw AmqpException.connectionError(ReplyCode.NOT_ALLOWED,
-          "channel_max=%d > %d max", t.channelMax(), config.channelMax());
-    }
-    frameMax = fm == 0 ? config.frameMax() : (int) fm;
-    channelMax = t.channelMax() == 0 ? config.channelMax() : t.channelMax();
+    negotiated("frame_max", AmqpConstants.FRAME_MIN_SIZE, config.frameMax(), fm);
+    negotiated("channel_max", 1, config.channelMax(), t.channelMax());
+    frameMax = (int) fm;
+    channelMax = t.channelMax();
     heartbeat = t.heartbeat();
     ChannelHandlerContext ctx = connectionContext();
     if (ctx.pipeline().get(ProtocolHeaderDecoder.FRAME_DECODER_NAME) instanceof FrameDecoder d) {
@@ -170,6 +189,25 @@ final class Handshake {
           new IdleStateHandler(2 * ms, Math.max(250, ms / 2), 0, TimeUnit.MILLISECONDS));
     }
     step = Step.OPEN;
+  }
+
+  /**
+   * RabbitMQ's check of a tune-ok value (rabbit_reader, validate_negotiated_integer_value): at
+   * least the minimum unless 0, and never above the server's maximum; 0 ("no limit") counts as
+   * above it, since the server announced a limit. The error names connection.tune, as RabbitMQ's.
+   */
+  private static void negotiated(String field, long min, long serverMax, long client) {
+    String detail = field.equals("channel_max") && client == 0 ? " (no limit)" : "";
+    if (client != 0 && client < min) {
+      throw AmqpException.connectionError(ReplyCode.NOT_ALLOWED,
+          "negotiated %s = %d%s is lower than the minimum allowed value (%d)", field, client, detail, min)
+          .withMethod(10, 30);
+    }
+    if (client == 0 || client > serverMax) {
+      throw AmqpException.connectionError(ReplyCode.NOT_ALLOWED,
+          "negotiated %s = %d%s is higher than the maximum allowed value (%d)", field, client, detail, serverMax)
+          .withMethod(10, 30);
+    }
   }
 
   private ChannelHandlerContext connectionContext() {
@@ -192,12 +230,20 @@ final class Handshake {
     connection.writeMethod(0, new ConnectionOpenOk());
   }
 
-  /** connection.update-secret: for password logins the new secret must be the user's password. */
+  /**
+   * connection.update-secret. Password users have no expiring credential, so, as RabbitMQ's
+   * internal backend does, the new secret is accepted as it is; vhost access is checked again
+   * (530 if it was revoked meanwhile).
+   */
   void updateSecret(ConnectionUpdateSecret u) {
     User current = user;
-    if (current != null && !current.checkPassword(u.newSecret().toString())) {
-      throw AmqpException.connectionError(ReplyCode.ACCESS_REFUSED, "new secret was refused for user '%s'",
-          current.name());
+    VirtualHost vh = vhost;
+    if (current != null && vh != null) {
+      try {
+        broker.users().checkVhostAccess(current, vh.name());
+      } catch (AmqpException e) {
+        throw e.withMethod(u.classId(), u.methodId());
+      }
     }
   }
 

@@ -21,6 +21,8 @@ import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.message.Envelope;
 import io.warrenmq.broker.queue.ArgumentTypes;
 import io.warrenmq.broker.queue.Queue;
+import io.warrenmq.broker.queue.ReplyQueue;
+import org.jspecify.annotations.Nullable;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -46,6 +48,7 @@ final class Consuming {
   private final ChannelCredit credit = new ChannelCredit();
   private int consumerPrefetch;
   private long deliveryTag;
+  private @Nullable ReplyQueue replyQueue;
 
   Consuming(AmqpChannel channel, Session session, ConsumerSink sink) {
     this.channel = channel;
@@ -60,7 +63,6 @@ final class Consuming {
 
   void consume(BasicConsume m) {
     String queueName = channel.topology().expandQueue(m.queue());
-    channel.check(Access.READ, "queue", queueName);
     String tag = m.consumerTag().isEmpty() ? generateTag() : m.consumerTag();
     if (consumers.containsKey(tag)) {
       throw AmqpException.connectionError(ReplyCode.NOT_ALLOWED, "attempt to reuse consumer tag '%s'", tag);
@@ -70,6 +72,11 @@ final class Consuming {
       throw AmqpException.connectionError(
           ReplyCode.NOT_ALLOWED, "reached maximum (%d) of consumers per channel", max);
     }
+    if (queueName.equals(ReplyQueue.PSEUDO_QUEUE)) {
+      consumeReplies(m, tag);
+      return;
+    }
+    channel.check(Access.READ, "queue", queueName);
     Queue q = session.vhost().queueOrDie(queueName, session.owner());
     Object priority = m.arguments().get("x-priority");
     if (priority != null && !ArgumentTypes.isInteger(priority)) {
@@ -87,6 +94,27 @@ final class Consuming {
       throw e;
     }
     channel.reply(m.nowait() ? null : new BasicConsumeOk(tag));
+  }
+
+  /** Direct reply-to: a no-ack consumer on amq.rabbitmq.reply-to gets a private reply queue. */
+  private void consumeReplies(BasicConsume m, String tag) {
+    if (replyQueue != null) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "reply consumer already set");
+    }
+    if (!m.noAck()) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "reply consumer cannot acknowledge");
+    }
+    ReplyQueue rq = session.vhost().createReplyQueue();
+    Consumer c = new Consumer(tag, rq, sink, true, false, 0, credit, m.arguments(), 0, session.owner());
+    rq.addConsumer(c);
+    consumers.put(tag, c);
+    replyQueue = rq;
+    channel.reply(m.nowait() ? null : new BasicConsumeOk(tag));
+  }
+
+  /** The channel's direct reply-to queue, if it consumes replies. */
+  @Nullable ReplyQueue replyQueue() {
+    return replyQueue;
   }
 
   /** RabbitMQ's generated consumer tags: "amq.ctag-" and 22 characters of url-safe base64. */
@@ -109,6 +137,12 @@ final class Consuming {
   /** Removes the consumer from its queue; an auto-delete queue that lost its last one goes. */
   private void detach(Consumer c) {
     Queue q = (Queue) c.queue();
+    if (q instanceof ReplyQueue rq) {
+      rq.removeConsumer(c);
+      session.vhost().removeReplyQueue(rq);
+      replyQueue = null;
+      return;
+    }
     if (q.removeConsumer(c)) {
       session.vhost().autoDelete(q);
     }

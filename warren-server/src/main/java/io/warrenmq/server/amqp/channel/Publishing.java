@@ -19,6 +19,7 @@ import io.warrenmq.broker.exchange.RouteCollector;
 import io.warrenmq.broker.message.Message;
 import io.warrenmq.broker.queue.EnqueueResult;
 import io.warrenmq.broker.queue.Queue;
+import io.warrenmq.broker.queue.ReplyQueue;
 import io.warrenmq.broker.vhost.VirtualHost;
 import io.warrenmq.store.sync.Syncable;
 import java.util.Collections;
@@ -35,6 +36,8 @@ import org.jspecify.annotations.Nullable;
 final class Publishing {
   /** Bit of the user-id property in the first property-flags word (AMQP 0-9-1 4.2.6.1). */
   private static final int USER_ID_FLAG = 1 << 4;
+  /** Bit of the reply-to property. */
+  private static final int REPLY_TO_FLAG = 1 << 9;
 
   private final AmqpChannel channel;
   private final Session session;
@@ -98,30 +101,64 @@ final class Publishing {
     VirtualHost vh = session.vhost();
     Exchange x = vh.exchangeForPublish(m.exchange());
     PropertiesSummary summary = validate(props);
+    ByteBuf replyProps = directReplyTo(props);
+    if (replyProps != null) {
+      props = replyProps;
+      summary = BasicPropertiesCodec.summarize(props);
+    }
     Message msg = new Message(m.exchange(), m.routingKey(), props, summary, body, System.currentTimeMillis());
-    vh.route(x, msg, route);
-    ConfirmTracker ct = confirms;
-    long seq = ct == null ? 0 : ct.next();
-    boolean rejected = false;
-    for (Queue q : route.queues()) {
-      EnqueueResult r = q.enqueue(msg);
-      if (r == EnqueueResult.STORED_DURABLE) {
-        if (ct != null) {
-          ct.needSync(q.syncTarget());
+    try {
+      vh.route(x, msg, route);
+      ConfirmTracker ct = confirms;
+      long seq = ct == null ? 0 : ct.next();
+      boolean rejected = false;
+      for (Queue q : route.queues()) {
+        EnqueueResult r = q.enqueue(msg);
+        if (r == EnqueueResult.STORED_DURABLE) {
+          if (ct != null) {
+            ct.needSync(q.syncTarget());
+          }
+          if (txTargets != null) {
+            txTargets.add(q.syncTarget());
+          }
+        } else if (r == EnqueueResult.REJECTED) {
+          rejected = true;
         }
-        if (txTargets != null) {
-          txTargets.add(q.syncTarget());
-        }
-      } else if (r == EnqueueResult.REJECTED) {
-        rejected = true;
+      }
+      if (route.isEmpty() && m.mandatory()) {
+        sendReturn(m, props, body);
+      }
+      if (rejected && ct != null) {
+        ct.nack(seq);
+      }
+    } finally {
+      msg.release();
+      if (replyProps != null) {
+        replyProps.release();
       }
     }
-    if (route.isEmpty() && m.mandatory()) {
-      sendReturn(m, props, body);
+  }
+
+  /**
+   * Direct reply-to: a reply-to of "amq.rabbitmq.reply-to" becomes the channel's private reply
+   * queue name (re-encoded properties the caller releases), or 406 if the channel has no reply
+   * consumer. Null when nothing changes.
+   */
+  private @Nullable ByteBuf directReplyTo(ByteBuf props) {
+    if (props.readableBytes() < 2 || (props.getUnsignedShort(props.readerIndex()) & REPLY_TO_FLAG) == 0) {
+      return null;
     }
-    if (rejected && ct != null) {
-      ct.nack(seq);
+    BasicProperties p = BasicPropertiesCodec.decode(props);
+    if (!ReplyQueue.PSEUDO_QUEUE.equals(p.replyTo())) {
+      return null;
     }
+    ReplyQueue rq = channel.consuming().replyQueue();
+    if (rq == null) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "fast reply consumer does not exist");
+    }
+    ByteBuf out = channel.sink().alloc().buffer(props.readableBytes() + 64);
+    BasicPropertiesCodec.encode(out, p.withReplyTo(rq.name()));
+    return out;
   }
 
   /** RabbitMQ's checks on properties: expiration must be a non-negative integer, user-id the user's. */

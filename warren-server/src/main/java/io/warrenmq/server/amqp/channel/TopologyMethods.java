@@ -25,6 +25,7 @@ import io.warrenmq.broker.auth.User;
 import io.warrenmq.broker.auth.Users;
 import io.warrenmq.broker.exchange.ExchangeSpec;
 import io.warrenmq.broker.queue.QueueSpec;
+import io.warrenmq.broker.queue.ReplyQueue;
 import io.warrenmq.broker.vhost.QueueDeclareResult;
 import io.warrenmq.broker.vhost.VirtualHost;
 
@@ -129,6 +130,15 @@ final class TopologyMethods {
   }
 
   void queueDeclare(QueueDeclare m) {
+    if (m.queue().startsWith(ReplyQueue.PSEUDO_QUEUE)) {
+      // RabbitMQ: every declaration of a direct reply-to name is passive
+      boolean exists = m.queue().equals(ReplyQueue.PSEUDO_QUEUE) || vhost().replyQueueExists(m.queue());
+      if (!exists) {
+        throw AmqpException.channelError(ReplyCode.NOT_FOUND, "no queue '%s' in vhost '%s'", m.queue(), vhost().name());
+      }
+      channel.reply(m.nowait() ? null : new QueueDeclareOk(m.queue(), 0, m.queue().equals(ReplyQueue.PSEUDO_QUEUE) ? 0 : 1));
+      return;
+    }
     if (m.passive()) {
       String name = expandQueue(m.queue());
       session.broker().users().checkAny(session.user(), vhost().name(), "queue", name);
