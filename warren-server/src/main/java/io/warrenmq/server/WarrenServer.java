@@ -111,7 +111,8 @@ public final class WarrenServer implements AutoCloseable {
     closed = true;
     log.info("stopping: closing {} connections", broker.connections().size());
     amqp.stopAccepting();
-    broker.connections().closeAll("broker shutdown");
+    // RabbitMQ's text when the node stops (rabbit_reader, the parent exits with 'shutdown')
+    broker.connections().closeAll("broker forced connection closure with reason 'shutdown'");
     long deadline = System.nanoTime() + DRAIN_MS * 1_000_000;
     while (broker.connections().size() > 0 && System.nanoTime() < deadline) {
       try {

@@ -16,7 +16,8 @@ import java.util.List;
  * 4.2.2).
  *
  * <ul>
- *   <li>On the right header it replaces itself with a {@link FrameDecoder} named {@value
+ *   <li>On the right header (or the 0-9 one, {@code "AMQP" 1 1 0 9}, served as 0-9-1 as RabbitMQ
+ *       does) it replaces itself with a {@link FrameDecoder} named {@value
  *       #FRAME_DECODER_NAME} (frame-max 4096 until tune-ok), fires the user event {@link
  *       #ACCEPTED}, and only then passes any bytes that came after the header to the new decoder.
  *   <li>On anything else it writes {@code "AMQP" 0 0 9 1} back, flushes, and closes the channel, as
@@ -49,6 +50,12 @@ public final class ProtocolHeaderDecoder extends ByteToMessageDecoder {
 
   private static final byte[] HEADER = AmqpConstants.protocolHeader();
 
+  /**
+   * The 0-9 header {@code "AMQP" 1 1 0 9}, which RabbitMQ (rabbit_reader, version_negotiation)
+   * accepts and serves as 0-9-1: the two versions are close enough that such clients get along.
+   */
+  private static final byte[] HEADER_0_9 = {'A', 'M', 'Q', 'P', 1, 1, 0, 9};
+
   private boolean rejected;
 
   @Override
@@ -58,11 +65,9 @@ public final class ProtocolHeaderDecoder extends ByteToMessageDecoder {
       return;
     }
     int available = Math.min(in.readableBytes(), PROTOCOL_HEADER_LENGTH);
-    for (int i = 0; i < available; i++) {
-      if (in.getByte(in.readerIndex() + i) != HEADER[i]) {
-        reject(ctx, in);
-        return;
-      }
+    if (!matches(in, available, HEADER) && !matches(in, available, HEADER_0_9)) {
+      reject(ctx, in);
+      return;
     }
     if (available < PROTOCOL_HEADER_LENGTH) {
       return;
@@ -71,6 +76,15 @@ public final class ProtocolHeaderDecoder extends ByteToMessageDecoder {
     ctx.fireUserEventTriggered(ACCEPTED);
     // replace() hands the bytes left in our cumulation to the new decoder (handlerRemoved)
     ctx.pipeline().replace(this, FRAME_DECODER_NAME, new FrameDecoder(FRAME_MIN_SIZE));
+  }
+
+  private static boolean matches(ByteBuf in, int available, byte[] header) {
+    for (int i = 0; i < available; i++) {
+      if (in.getByte(in.readerIndex() + i) != header[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void reject(ChannelHandlerContext ctx, ByteBuf in) {

@@ -75,6 +75,15 @@ class ProtocolHeaderDecoderTest {
   }
 
   @Test
+  void theOldStyle09HeaderIsAcceptedAsRabbitMqDoes() {
+    feed(new byte[] {'A', 'M', 'Q', 'P', 1, 1, 0, 9});
+
+    assertThat(recorder.seen).containsExactly(ProtocolHeaderDecoder.ACCEPTED);
+    assertThat(ch.<Object>readOutbound()).isNull();
+    assertThat(ch.isOpen()).isTrue();
+  }
+
+  @Test
   void partialHeaderWaitsWithoutAnswering() {
     feed(new byte[] {'A', 'M', 'Q', 'P', 0, 0, 9});
 
@@ -89,7 +98,6 @@ class ProtocolHeaderDecoderTest {
         Named.of("AMQP 0-9-2", new byte[] {'A', 'M', 'Q', 'P', 0, 0, 9, 2}),
         Named.of("AMQP 1.0", new byte[] {'A', 'M', 'Q', 'P', 0, 1, 0, 0}),
         Named.of("AMQP 1.0 SASL", new byte[] {'A', 'M', 'Q', 'P', 3, 1, 0, 0}),
-        Named.of("AMQP 0-9 old style", new byte[] {'A', 'M', 'Q', 'P', 1, 1, 0, 9}),
         Named.of("zeros", new byte[8]),
         Named.of("a single wrong first byte", ascii("G")));
   }

@@ -231,23 +231,32 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
       return;
     }
     ReferenceCountUtil.release(frame);
+    checkChannelMax();
     if (frame instanceof MethodFrame m && m.method() instanceof ChannelOpen) {
       openChannel(n);
+    } else if (frame instanceof MethodFrame m) {
+      // RabbitMQ's texts: the channel exists but has not seen channel.open
+      throw AmqpException.connectionError(ReplyCode.CHANNEL_ERROR, "expected 'channel.open'")
+          .withMethod(m.method().classId(), m.method().methodId());
     } else {
-      throw AmqpException.connectionError(ReplyCode.CHANNEL_ERROR, "expected 'channel.open' on channel %d", n);
+      throw AmqpException.connectionError(
+          ReplyCode.UNEXPECTED_FRAME, "expected method frame, got non method frame instead");
     }
   }
 
-  private void openChannel(int n) {
+  /**
+   * RabbitMQ (rabbit_reader, create_channel) limits the number of open channels to the negotiated
+   * channel_max; the channel number itself is not checked.
+   */
+  private void checkChannelMax() {
     int max = handshake().channelMax();
-    if (n > max) {
-      throw AmqpException.connectionError(
-          ReplyCode.NOT_ALLOWED, "channel number %d is above the negotiated channel_max (%d)", n, max);
-    }
     if (channels.size() >= max) {
       throw AmqpException.connectionError(ReplyCode.NOT_ALLOWED,
           "number of channels opened (%d) has reached the negotiated channel_max (%d)", channels.size(), max);
     }
+  }
+
+  private void openChannel(int n) {
     channels.put(n, new AmqpChannel(n, this, this));
     writeMethod(n, new ChannelOpenOk());
   }
@@ -306,6 +315,12 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
    */
   void connectionError(AmqpException e, boolean inputBroken) {
     if (state == State.CLOSING || state == State.CLOSED) {
+      return;
+    }
+    if (state == State.HANDSHAKE && !handshake().answersWithClose(e)) {
+      log.warn("closing connection {} during the handshake: {}", name, e.replyText());
+      state = State.CLOSED;
+      ctx().close();
       return;
     }
     log.warn("closing connection {}: {}", name, e.replyText());
