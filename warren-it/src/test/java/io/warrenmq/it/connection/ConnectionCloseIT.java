@@ -1,8 +1,6 @@
 package io.warrenmq.it.connection;
 
-import static io.warrenmq.it.support.CloseReasons.connectionClose;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -12,6 +10,13 @@ import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.warrenmq.amqp.method.ConnectionClose;
 import io.warrenmq.amqp.method.ConnectionCloseOk;
+import io.warrenmq.amqp.method.ConnectionOpen;
+import io.warrenmq.amqp.method.ConnectionOpenOk;
+import io.warrenmq.amqp.method.ConnectionTune;
+import io.warrenmq.amqp.method.ConnectionTuneOk;
+import io.warrenmq.amqp.method.ConnectionUpdateSecret;
+import io.warrenmq.amqp.method.ConnectionUpdateSecretOk;
+import io.warrenmq.amqp.types.LongString;
 import io.warrenmq.broker.auth.Permission;
 import io.warrenmq.it.support.BrokerExtension;
 import io.warrenmq.it.support.RawAmqp;
@@ -141,15 +146,15 @@ class ConnectionCloseIT {
     }
   }
 
+  /** The Java client 5.27 sends update-secret only from its OAuth2 refresh service: raw frames. */
   @Nested
   class UpdateSecret {
     @Test
     void aPasswordUserMayUpdateTheSecretAndCarryOn() throws Exception {
-      try (Connection c = broker.factory().newConnection()) {
-        c.updateSecret("a-new-token", "token refresh");
-        try (Channel ch = c.createChannel()) {
-          assertThat(ch.queueDeclare().getQueue()).isNotEmpty();
-        }
+      try (RawAmqp raw = RawAmqp.open(broker.port())) {
+        raw.sendMethod(0, new ConnectionUpdateSecret(LongString.of("a-new-token"), "token refresh"));
+        raw.expect(ConnectionUpdateSecretOk.class);
+        raw.openChannel(1);
       }
     }
 
@@ -158,16 +163,18 @@ class ConnectionCloseIT {
       var b = broker.server().broker();
       b.addUser("revoked", "pw", List.of());
       b.setPermission("revoked", "/", Permission.ALL);
-      ConnectionFactory f = broker.factory();
-      f.setUsername("revoked");
-      f.setPassword("pw");
-      Connection c = f.newConnection();
-      b.clearPermission("revoked", "/");
-      AMQP.Connection.Close close = connectionClose(catchThrowable(() -> c.updateSecret("pw", "refresh")));
-      assertThat(close.getReplyCode()).isEqualTo(530);
-      assertThat(close.getReplyText()).isEqualTo("NOT_ALLOWED - access to vhost '/' refused for user 'revoked'");
-      assertThat(close.getClassId()).isEqualTo(10);
-      assertThat(close.getMethodId()).isEqualTo(70);
+      try (RawAmqp raw = RawAmqp.connect(broker.port())) {
+        raw.sendProtocolHeader();
+        raw.startOk("PLAIN", RawAmqp.plain("revoked", "pw"));
+        raw.expect(ConnectionTune.class);
+        raw.sendMethod(0, new ConnectionTuneOk(2047, 4096, 0));
+        raw.sendMethod(0, new ConnectionOpen("/"));
+        raw.expect(ConnectionOpenOk.class);
+        b.clearPermission("revoked", "/");
+        raw.sendMethod(0, new ConnectionUpdateSecret(LongString.of("pw"), "refresh"));
+        assertThat(raw.expect(ConnectionClose.class)).isEqualTo(new ConnectionClose(530,
+            "NOT_ALLOWED - access to vhost '/' refused for user 'revoked'", 10, 70));
+      }
     }
   }
 }
