@@ -320,6 +320,67 @@ class KillNineIT {
   }
 
   @Test
+  void messagesUnackedAtAKillNineComeBackFlaggedRedelivered() throws Exception {
+    String q = "kill.unacked";
+    declare(q);
+    try (Connection c = factory().newConnection(); Channel ch = c.createChannel()) {
+      ch.confirmSelect();
+      for (int i = 0; i < 10; i++) {
+        ch.basicPublish("", q, PERSISTENT, body(0, i, 100));
+      }
+      assertThat(ch.waitForConfirms(10_000)).isTrue();
+    }
+    Connection c = factory().newConnection();
+    Channel ch = c.createChannel();
+    for (int i = 0; i < 4; i++) {
+      assertThat(seqOf(ch.basicGet(q, false).getBody())).isEqualTo(i);
+    }
+    assertThat(ch.queueDeclarePassive(q).getMessageCount()).isEqualTo(6);
+
+    killAndRestart();
+
+    try (Connection c2 = factory().newConnection(); Channel ch2 = c2.createChannel()) {
+      List<Integer> seqs = new ArrayList<>();
+      List<Boolean> redelivered = new ArrayList<>();
+      for (GetResponse r; (r = ch2.basicGet(q, true)) != null; ) {
+        seqs.add(seqOf(r.getBody()));
+        redelivered.add(r.getEnvelope().isRedeliver());
+      }
+      assertThat(seqs).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+      assertThat(redelivered).containsExactly(true, true, true, true, false, false, false, false, false, false);
+    }
+    c.abort();
+  }
+
+  @Test
+  void aQueueDeletedJustBeforeAKillNineStaysDeletedAndItsFilesGo() throws Exception {
+    String q = "kill.deleted";
+    declare(q);
+    try (Connection c = factory().newConnection(); Channel ch = c.createChannel()) {
+      ch.confirmSelect();
+      for (int i = 0; i < 100; i++) {
+        ch.basicPublish("", q, PERSISTENT, body(0, i, 1000));
+      }
+      assertThat(ch.waitForConfirms(10_000)).isTrue();
+      ch.queueDelete(q);
+    }
+
+    killAndRestart();
+
+    Path queues = dataDir().resolve("vhosts").resolve(io.warrenmq.broker.vhost.DirNames.of("/")).resolve("queues");
+    String prefix = io.warrenmq.broker.vhost.DirNames.of(q);
+    try (var s = Files.list(queues)) {
+      assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).toList())
+          .as("no directory of the deleted queue is left").isEmpty();
+    }
+    try (Connection c = factory().newConnection()) {
+      Channel ch = c.createChannel();
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> ch.queueDeclarePassive(q)))
+          .as("the queue stays deleted").isNotNull();
+    }
+  }
+
+  @Test
   void garbageAppendedAfterTheLastRecordIsCutAndEveryRecordBeforeItIsDelivered() throws Exception {
     String q = "kill.garbage";
     publishAndKill(q, 50);
