@@ -7,13 +7,14 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.warrenmq.it.support.BrokerExtension;
+import io.warrenmq.it.support.ChildProcess;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,31 +31,13 @@ class PikaIT {
 
   private static final String PYTHON = "/usr/bin/python3";
 
-  /** What a child process printed and how it ended. */
-  record Run(int exitCode, String output) {}
-
-  static Run run(List<String> cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    p.getOutputStream().close();
-    // the output is small; read it to the end (the process exits or is killed by the timeout below)
-    Thread killer = Thread.ofVirtual().start(() -> {
-      try {
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        p.destroyForcibly();
-      }
-    });
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    int code = p.waitFor();
-    killer.interrupt();
-    return new Run(code, out);
+  static ChildProcess.Result run(List<String> cmd) throws IOException, InterruptedException {
+    return ChildProcess.run(cmd, Duration.ofSeconds(60));
   }
 
   @BeforeAll
   static void pikaIsInstalled() throws Exception {
-    Run r;
+    ChildProcess.Result r;
     try {
       r = run(List.of(PYTHON, "-c", "import pika; print(pika.__version__)"));
     } catch (IOException e) {
@@ -76,7 +59,7 @@ class PikaIT {
           "from java".getBytes(StandardCharsets.UTF_8));
     }
 
-    Run r = run(List.of(PYTHON, script().toString(), Integer.toString(broker.port())));
+    ChildProcess.Result r = run(List.of(PYTHON, script().toString(), Integer.toString(broker.port())));
 
     assertThat(r.exitCode()).as("pika script failed:%n%s", r.output()).isZero();
     assertThat(r.output()).contains("PIKA OK");
