@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -143,58 +141,16 @@ class KillNineIT {
   void everyConfirmedMessageSurvivesAKillNineInTheMiddleOfAPublishBurstInOrder() throws Exception {
     String q = "kill.confirmed";
     declare(q);
-    Connection pc = factory().newConnection();
-    Channel pch = pc.createChannel();
-    pch.confirmSelect();
-    ConcurrentSkipListSet<Long> outstanding = new ConcurrentSkipListSet<>();
-    BitSet confirmed = new BitSet();
-    AtomicInteger confirmedCount = new AtomicInteger();
-    pch.addConfirmListener(new ConfirmListener() {
-      @Override
-      public void handleAck(long tag, boolean multiple) {
-        settle(tag, multiple, true);
-      }
-
-      @Override
-      public void handleNack(long tag, boolean multiple) {
-        settle(tag, multiple, false);
-      }
-
-      private void settle(long tag, boolean multiple, boolean ack) {
-        List<Long> done = multiple ? new ArrayList<>(outstanding.headSet(tag, true)) : List.of(tag);
-        synchronized (confirmed) {
-          for (long t : done) {
-            if (outstanding.remove(t) && ack) {
-              confirmed.set((int) (t - 1)); // seq numbers start at 1, our sequence at 0
-              confirmedCount.incrementAndGet();
-            }
-          }
-        }
-      }
-    });
-    AtomicInteger published = new AtomicInteger();
-    Thread publisher = Thread.ofPlatform().name("burst-publisher").start(() -> {
-      try {
-        for (int i = 0; i < 500_000; i++) {
-          outstanding.add(pch.getNextPublishSeqNo());
-          pch.basicPublish("", q, PERSISTENT, body(0, i, 128));
-          published.incrementAndGet();
-        }
-      } catch (IOException | RuntimeException e) {
-        // the broker died under us: expected, this is the burst being cut
-      }
-    });
-    eventually(Duration.ofSeconds(30), "3000 publishes confirmed", () -> confirmedCount.get() >= 3000);
-    assertThat(publisher.isAlive()).as("still publishing when killed").isTrue();
-
-    broker.kill();
-
-    publisher.join(30_000);
-    assertThat(publisher.isAlive()).isFalse();
-    eventually("the publisher's connection noticed the kill", () -> !pc.isOpen());
     BitSet promised;
-    synchronized (confirmed) {
-      promised = (BitSet) confirmed.clone();
+    int published;
+    try (ConfirmedBurst burst = new ConfirmedBurst(factory().newConnection(), q, i -> body(0, i, 128))) {
+      eventually(Duration.ofSeconds(30), "3000 publishes confirmed", () -> burst.confirmedCount() >= 3000);
+      assertThat(burst.publishing()).as("still publishing when killed").isTrue();
+
+      broker.kill();
+
+      promised = burst.awaitEnd();
+      published = burst.published();
     }
     String log = startAgain();
     assertThat(log).contains("recovered");
@@ -211,9 +167,9 @@ class KillNineIT {
     BitSet lost = (BitSet) promised.clone();
     lost.andNot(present);
     assertThat(lost.cardinality()).as("confirmed but lost: " + lost + " (confirmed " + promised.cardinality()
-        + ", published " + published.get() + ", recovered " + got.size() + ")").isZero();
+        + ", published " + published + ", recovered " + got.size() + ")").isZero();
     // unconfirmed ones may or may not be there, but nothing beyond what was published
-    assertThat(present.length()).isLessThanOrEqualTo(published.get() + 1);
+    assertThat(present.length()).isLessThanOrEqualTo(published + 1);
   }
 
   @Test

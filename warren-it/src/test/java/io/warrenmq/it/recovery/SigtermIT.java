@@ -1,5 +1,6 @@
 package io.warrenmq.it.recovery;
 
+import static io.warrenmq.it.support.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
@@ -9,9 +10,12 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.warrenmq.it.support.BrokerProcess;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.BitSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +92,62 @@ class SigtermIT {
         assertThat(ch2.queueDeclarePassive("term.b").getMessageCount()).isEqualTo(3);
       }
       assertThat(broker.stop()).isZero();
+    }
+  }
+
+  @Test
+  void aSigtermDuringAPublishBurstKeepsEveryConfirmedMessageAndRequeuesTheUnackedOnes() throws Exception {
+    try (BrokerProcess broker = new BrokerProcess(tmp.resolve("burst-data")).start()) {
+      AMQP.BasicProperties persistent = new AMQP.BasicProperties.Builder().deliveryMode(2).build();
+      try (Connection c = factory(broker).newConnection(); Channel ch = c.createChannel()) {
+        ch.queueDeclare("term.burst", true, false, false, null);
+        ch.queueDeclare("term.work", true, false, false, null);
+        ch.confirmSelect();
+        for (int i = 0; i < 20; i++) {
+          ch.basicPublish("", "term.work", persistent, new byte[] {(byte) i});
+        }
+        assertThat(ch.waitForConfirms(10_000)).isTrue();
+      }
+      Connection consumer = factory(broker).newConnection();
+      Channel cch = consumer.createChannel();
+      cch.basicQos(5);
+      BlockingQueue<Integer> held = new ArrayBlockingQueue<>(20);
+      cch.basicConsume("term.work", false, (tag, d) -> held.add((int) d.getBody()[0]), tag -> { });
+      for (int i = 0; i < 5; i++) {
+        assertThat(held.poll(10, TimeUnit.SECONDS)).isEqualTo(i);
+      }
+      BitSet promised;
+      try (ConfirmedBurst burst = new ConfirmedBurst(factory(broker).newConnection(), "term.burst",
+          i -> ByteBuffer.allocate(64).putInt(i).array())) {
+        eventually(Duration.ofSeconds(30), "2000 confirmed",
+            () -> burst.confirmedCount() >= 2000);
+        assertThat(burst.publishing()).isTrue();
+
+        assertThat(broker.stop()).as("exit code; log:%n%s", broker.logText()).isZero();
+
+        promised = burst.awaitEnd();
+      }
+      consumer.abort();
+
+      broker.start();
+      try (Connection c = factory(broker).newConnection(); Channel ch = c.createChannel()) {
+        BitSet present = new BitSet();
+        int previous = -1;
+        for (GetResponse r; (r = ch.basicGet("term.burst", true)) != null; ) {
+          int seq = ByteBuffer.wrap(r.getBody()).getInt();
+          assertThat(seq).as("in order").isGreaterThan(previous);
+          previous = seq;
+          present.set(seq);
+        }
+        BitSet lost = (BitSet) promised.clone();
+        lost.andNot(present);
+        assertThat(lost.cardinality()).as("confirmed but lost: %s of %d", lost, promised.cardinality()).isZero();
+        for (int i = 0; i < 20; i++) {
+          GetResponse r = ch.basicGet("term.work", true);
+          assertThat(r.getBody()[0]).isEqualTo((byte) i);
+          assertThat(r.getEnvelope().isRedeliver()).as("message %d redelivered", i).isEqualTo(i < 5);
+        }
+      }
     }
   }
 }
