@@ -74,6 +74,7 @@ public final class Broker implements AutoCloseable {
     deleteRecursively(data.resolve("transient"));
     committer = new GroupCommitter("warren-group-commit");
     definitions = DefinitionStore.open(data.resolve("definitions").resolve("definitions.log"), committer);
+    logRecovery(definitions.recoveryReport());
     DefinitionModel model = DefinitionModel.replay(definitions.recovered());
     if (model.vhosts().isEmpty() && model.users().isEmpty()) {
       firstBoot(model);
@@ -146,6 +147,15 @@ public final class Broker implements AutoCloseable {
       if (vh != null) {
         vh.restoreBinding(str(b, "source"), str(b, "destKind"), str(b, "dest"), str(b, "key"), table(b, "arguments"));
       }
+    }
+  }
+
+  private static void logRecovery(io.warrenmq.store.recovery.RecoveryReport definitionsLog) {
+    if (definitionsLog.truncated()) {
+      log.warn("definitions log: cut a torn tail of {} bytes; changes written after it are lost ({} records kept)",
+          definitionsLog.bytesTruncated(), definitionsLog.recordsRecovered());
+    } else {
+      log.info("definitions log: {} records", definitionsLog.recordsRecovered());
     }
   }
 

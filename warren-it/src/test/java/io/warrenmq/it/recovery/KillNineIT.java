@@ -389,6 +389,50 @@ class KillNineIT {
     assertSurvivorsAndAppendAfterTheCut(q, 45);
   }
 
+  @Test
+  void aTornTailOfTheDefinitionsLogIsCutReportedAndTheDefinitionsBeforeItKept() throws Exception {
+    try (Connection c = factory().newConnection(); Channel ch = c.createChannel()) {
+      ch.exchangeDeclare("kill.defs-x", "direct", true);
+      ch.queueDeclare("kill.defs-q", true, false, false, null);
+      ch.queueBind("kill.defs-q", "kill.defs-x", "k");
+    }
+    broker.kill();
+    Path log = dataDir().resolve("definitions").resolve("definitions.log");
+    byte[] garbage = new byte[77];
+    new Random(3).nextBytes(garbage);
+    ByteBuffer.wrap(garbage).putInt(0, 60); // a plausible frame length, a wrong CRC
+    QueueFiles.write(log, Files.size(log), garbage);
+
+    String startLog = startAgain();
+
+    assertThat(startLog).containsPattern("WARN.*definitions");
+    try (Connection c = factory().newConnection(); Channel ch = c.createChannel()) {
+      ch.confirmSelect();
+      ch.basicPublish("kill.defs-x", "k", PERSISTENT, body(0, 1, 50));
+      assertThat(ch.waitForConfirms(10_000)).isTrue();
+      assertThat(ch.queueDeclarePassive("kill.defs-q").getMessageCount()).isEqualTo(1);
+      ch.queueDeclare("kill.defs-after", true, false, false, null);
+    }
+    killAndRestart();
+    try (Connection c = factory().newConnection(); Channel ch = c.createChannel()) {
+      ch.queueDeclarePassive("kill.defs-after");
+      assertThat(ch.queueDeclarePassive("kill.defs-q").getMessageCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void warrenctlSaysNoBrokerWhileKilledAndReachesTheRestartedOne() throws Exception {
+    String socket = dataDir().resolve("warren.sock").toString();
+    broker.kill();
+    java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream ps = new java.io.PrintStream(sink, true, java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(io.warrenmq.server.ctl.WarrenCtl.run(new String[] {"--socket", socket, "list_queues"}, ps, ps))
+        .as("a stale socket file, nobody listening").isEqualTo(69);
+    startAgain();
+    assertThat(io.warrenmq.server.ctl.WarrenCtl.run(new String[] {"--socket", socket, "list_queues"}, ps, ps))
+        .as("%s", sink).isZero();
+  }
+
   /** Publishes {@code n} confirmed messages to a new durable queue, then kill -9. */
   private static void publishAndKill(String q, int n) throws Exception {
     declare(q);
