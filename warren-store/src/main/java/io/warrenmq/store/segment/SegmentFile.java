@@ -88,7 +88,10 @@ public final class SegmentFile implements AutoCloseable {
     return PREFIX + "0".repeat(ID_DIGITS - digits.length()) + digits;
   }
 
-  /** The segment id in a file name, or {@code -1} if the name is not a segment's. */
+  /**
+   * The segment id in a file name, or {@code -1} if the name is not a segment's. An id above
+   * {@link SegmentPosition#MAX_SEGMENT_ID} is returned as is: recovery refuses it.
+   */
   public static long parseId(String fileName) {
     if (fileName.length() != PREFIX.length() + ID_DIGITS || !fileName.startsWith(PREFIX)) {
       return -1;
@@ -101,7 +104,7 @@ public final class SegmentFile implements AutoCloseable {
       }
       id = id * 10 + (c - '0');
     }
-    return id <= SegmentPosition.MAX_SEGMENT_ID ? id : -1;
+    return id;
   }
 
   /** The capacity of a new segment that must hold a payload of this length. */

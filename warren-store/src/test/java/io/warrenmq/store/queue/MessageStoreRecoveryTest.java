@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.warrenmq.store.recovery.RecoveryReport;
+import io.warrenmq.store.segment.SegmentFile;
 import io.warrenmq.store.segment.SegmentPosition;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -195,6 +196,32 @@ class MessageStoreRecoveryTest {
       assertThat(SegmentPosition.segmentId(b)).isEqualTo(4);
       assertThat(takeAll(store)).containsExactly("a", "b");
     }
+  }
+
+  @Test
+  void appendFailsWithAnIOExceptionOnceTheSegmentIdsAreExhausted() throws IOException {
+    Files.createDirectories(dir());
+    // a blank segment with the last id: recovery deletes it and remembers its id
+    SegmentFile.create(dir(), SegmentPosition.MAX_SEGMENT_ID - 1, 64).close();
+    try (MessageStore store = MessageStore.open(dir(), new StoreOptions(64, true))) {
+      long last = append(store, "fits in the last segment");
+      assertThat(SegmentPosition.segmentId(last)).isEqualTo(SegmentPosition.MAX_SEGMENT_ID);
+      assertThat(SegmentPosition.isValid(last)).isTrue();
+      assertThatThrownBy(() -> append(store, "needs another segment"))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("segment ids exhausted");
+      assertThat(store.readyCount()).isEqualTo(1);
+      assertThat(takeAll(store)).containsExactly("fits in the last segment");
+    }
+  }
+
+  @Test
+  void aSegmentFileWithAnIdAboveThePositionBoundIsRefusedNotSkipped() throws IOException {
+    Files.createDirectories(dir());
+    Files.write(dir().resolve("msgs.0016777216"), new byte[64]);
+    assertThatThrownBy(() -> MessageStore.open(dir(), SMALL))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("msgs.0016777216");
   }
 
   @Test
