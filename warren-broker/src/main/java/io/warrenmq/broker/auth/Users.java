@@ -102,7 +102,8 @@ public final class Users {
 
   /**
    * Refuses with channel-level 403 unless {@code user} has {@code access} to the resource, with
-   * RabbitMQ's text: "access to queue 'q' in vhost '/' refused for user 'bob'".
+   * RabbitMQ's text (rabbit_access_control): "configure access to queue 'q' in vhost '/' refused
+   * for user 'bob'".
    *
    * @param kind "queue" or "exchange"
    * @param name resource name; the default exchange is checked as "amq.default"
@@ -113,7 +114,8 @@ public final class Users {
     if (p == null || !p.permits(access, resource)) {
       throw AmqpException.channelError(
           ReplyCode.ACCESS_REFUSED,
-          "access to %s '%s' in vhost '%s' refused for user '%s'",
+          "%s access to %s '%s' in vhost '%s' refused for user '%s'",
+          access.label(),
           kind,
           resource,
           vhost,
@@ -123,7 +125,7 @@ public final class Users {
 
   /**
    * Passive declarations need some permission, whichever, on the resource (RabbitMQ's
-   * check_any_resource_access_permitted).
+   * check_any_resource_access_permitted, which tries configure last, so a refusal names it).
    */
   public void checkAny(User user, String vhost, String kind, String name) {
     Permission p = permission(user.name(), vhost);
@@ -136,7 +138,7 @@ public final class Users {
     }
     throw AmqpException.channelError(
         ReplyCode.ACCESS_REFUSED,
-        "access to %s '%s' in vhost '%s' refused for user '%s'",
+        "configure access to %s '%s' in vhost '%s' refused for user '%s'",
         kind,
         name,
         vhost,
