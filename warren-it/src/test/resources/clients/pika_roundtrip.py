@@ -4,6 +4,7 @@ Usage: pika_roundtrip.py PORT. Prints one line per step and "PIKA OK" at the end
 check raises, which prints a traceback and exits non-zero.
 """
 import sys
+import time
 
 import pika
 from pika.exceptions import UnroutableError
@@ -106,6 +107,59 @@ try:
 except UnroutableError:
     pass
 
+step("exchange-to-exchange binding")
+ch.exchange_declare("pika.fan", exchange_type="fanout", durable=False, auto_delete=False)
+ch.exchange_bind(destination="pika.fan", source="pika.x", routing_key="orders.#")
+ch.queue_declare("pika.fanned", durable=False)
+ch.queue_bind("pika.fanned", "pika.fan")
+ch.basic_publish("pika.x", "orders.a.b", b"via-e2e")
+expect(ch.basic_get("pika.fanned", auto_ack=True)[2], b"via-e2e", "exchange-to-exchange routed body")
+ch.exchange_unbind(destination="pika.fan", source="pika.x", routing_key="orders.#")
+
+step("nack multiple with requeue, recover, purge")
+for i in range(3):
+    ch.basic_publish("", "pika.q", b"n%d" % i)
+tags = [ch.basic_get("pika.q", auto_ack=False)[0].delivery_tag for _ in range(3)]
+ch.basic_nack(tags[-1], multiple=True, requeue=True)
+again = [ch.basic_get("pika.q", auto_ack=False) for _ in range(3)]
+expect([b for (_, _, b) in again], [b"n0", b"n1", b"n2"], "requeued in original order")
+expect([m.redelivered for (m, _, _) in again], [True, True, True], "redelivered after nack")
+ch.basic_recover(requeue=True)
+expect(ch.queue_purge("pika.q").method.message_count, 3, "purged after recover")
+
+step("transactions")
+tx = conn.channel()
+tx.tx_select()
+tx.basic_publish("", "pika.q", b"in-tx")
+expect(ch.queue_declare("pika.q", passive=True).method.message_count, 0, "uncommitted publish invisible")
+tx.tx_rollback()
+tx.basic_publish("", "pika.q", b"committed")
+tx.tx_commit()
+expect(ch.basic_get("pika.q", auto_ack=True)[2], b"committed", "committed publish")
+tx.close()
+
+step("a consumer is told when its queue is deleted")
+cancelled = []
+ch.queue_declare("pika.doomed")
+ch.basic_consume("pika.doomed", lambda c, m, p, b: None, consumer_tag="doomed-tag")
+other = conn.channel()
+other.queue_delete("pika.doomed")
+other.close()
+deadline = time.time() + 10
+while "doomed-tag" in ch.consumer_tags and time.time() < deadline:
+    conn.process_data_events(time_limit=0.1)
+if "doomed-tag" in ch.consumer_tags:
+    raise AssertionError("no basic.cancel from the broker after the queue was deleted")
+
+step("heartbeats keep an idle connection open")
+hb = pika.BlockingConnection(pika.ConnectionParameters(
+    host="127.0.0.1", port=PORT, credentials=pika.PlainCredentials("guest", "guest"), heartbeat=1))
+hb.sleep(2.5)
+if not hb.is_open:
+    raise AssertionError("the connection with 1 s heartbeats did not survive 2.5 s idle")
+hb.channel().queue_declare("", exclusive=True)
+hb.close()
+
 step("a message for the Java client")
 ch.queue_declare("pika.to-java", durable=True)
 ch.basic_publish("", "pika.to-java", "héllo from pika".encode("utf-8"),
@@ -116,6 +170,8 @@ step("clean up")
 ch.queue_unbind("pika.bound", "pika.x", routing_key="orders.*")
 ch.queue_delete("pika.bound")
 ch.exchange_delete("pika.x")
+ch.exchange_delete("pika.fan")
+ch.queue_delete("pika.fanned")
 ch.queue_delete("pika.q")
 ch.close()
 conn.close()
