@@ -313,6 +313,23 @@ class FrameErrorsIT {
     }
 
     @Test
+    void anImmediatePublishIs540() throws Exception {
+      try (RawAmqp raw = openWithChannel()) {
+        raw.sendMethod(CH, new BasicPublish("", "anywhere", false, true));
+        raw.sendHeader(CH, 0);
+        assertClosedWith(raw, new ConnectionClose(540, "NOT_IMPLEMENTED - immediate=true", 60, 40));
+      }
+    }
+
+    @Test
+    void aPrefetchSizeIs540() throws Exception {
+      try (RawAmqp raw = openWithChannel()) {
+        raw.sendMethod(CH, new BasicQos(1000, 0, false));
+        assertClosedWith(raw, new ConnectionClose(540, "NOT_IMPLEMENTED - prefetch_size!=0 (1000)", 60, 10));
+      }
+    }
+
+    @Test
     void aMethodOnlyTheBrokerSendsIs503() throws Exception {
       try (RawAmqp raw = openWithChannel()) {
         raw.sendMethod(CH, new BasicDeliver("ctag", 1, false, "", "q"));
