@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +70,7 @@ public final class Broker implements AutoCloseable {
     Files.createDirectories(data);
     lockDataDir(data);
     SchemaVersion.checkOrCreate(data);
-    deleteRecursively(data.resolve("transient"));
+    OrphanFiles.deleteRecursively(data.resolve("transient"));
     committer = new GroupCommitter("warren-group-commit");
     definitions = DefinitionStore.open(data.resolve("definitions").resolve("definitions.log"), committer);
     logRecovery(definitions.recoveryReport());
@@ -140,8 +139,9 @@ public final class Broker implements AutoCloseable {
       }
     }
     for (VirtualHost vh : vhosts.values()) {
-      removeOrphans(vh);
+      OrphanFiles.removeQueueDirectories(vh);
     }
+    OrphanFiles.removeVhostDirectories(options.dataDir().resolve("vhosts"), vhosts.values());
     for (FieldTable b : model.bindings()) {
       VirtualHost vh = vhosts.get(str(b, "vhost"));
       if (vh != null) {
@@ -170,25 +170,6 @@ public final class Broker implements AutoCloseable {
       }
     } else {
       log.info("recovered {} with {} messages", queue.spec().resource(), queue.messageCount());
-    }
-  }
-
-  /** Queue directories no durable queue refers to (deleted queues, interrupted deletes) go. */
-  private void removeOrphans(VirtualHost vh) {
-    Path dir = vh.durableDirectory();
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    java.util.Set<Path> live = vh.queueDirectories();
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : s.toList()) {
-        if (!live.contains(p.getFileName())) {
-          log.info("removing {}: no queue of vhost '{}' uses it", p, vh.name());
-          deleteRecursively(p);
-        }
-      }
-    } catch (IOException e) {
-      log.warn("could not clean {}: {}", dir, e.toString());
     }
   }
 
@@ -358,17 +339,6 @@ public final class Broker implements AutoCloseable {
     if (lockChannel != null) {
       lockChannel.close();
       lockChannel = null;
-    }
-  }
-
-  private static void deleteRecursively(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(x);
-      }
     }
   }
 }

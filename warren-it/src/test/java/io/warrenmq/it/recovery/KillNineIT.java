@@ -421,6 +421,32 @@ class KillNineIT {
   }
 
   @Test
+  void filesLeftByADeleteThatAKillNineInterruptedAreRemovedAtTheNextStart() throws Exception {
+    String q = "kill.leftover";
+    publishAndKill(q, 20);
+    Path real = QueueFiles.queueDir(dataDir(), "/", q);
+    Path vhosts = dataDir().resolve("vhosts");
+    // what an interrupted queue delete leaves: a directory no durable queue refers to
+    Path strayQueue = real.resolveSibling(io.warrenmq.broker.vhost.DirNames.of("kill.deleted-queue") + "-1f");
+    // and an interrupted vhost delete: the files of a vhost the definitions no longer have
+    Path strayVhost = vhosts.resolve(io.warrenmq.broker.vhost.DirNames.of("kill.deleted-vhost"));
+    Path strayVhostQueue = strayVhost.resolve("queues").resolve(io.warrenmq.broker.vhost.DirNames.of("q") + "-2e");
+    for (Path stray : List.of(strayQueue, strayVhostQueue)) {
+      Files.createDirectories(stray);
+      for (Path seg : QueueFiles.segments(real)) {
+        Files.copy(seg, stray.resolve(seg.getFileName()));
+      }
+    }
+
+    String log = startAgain();
+
+    assertThat(strayQueue).as("log:%n%s", log).doesNotExist();
+    assertThat(strayVhost).as("log:%n%s", log).doesNotExist();
+    assertThat(QueueFiles.segments(real)).isNotEmpty();
+    assertThat(consumeAll(q)).hasSize(20);
+  }
+
+  @Test
   void warrenctlSaysNoBrokerWhileKilledAndReachesTheRestartedOne() throws Exception {
     String socket = dataDir().resolve("warren.sock").toString();
     broker.kill();
