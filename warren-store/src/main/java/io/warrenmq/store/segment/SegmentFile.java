@@ -2,6 +2,7 @@ package io.warrenmq.store.segment;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -323,6 +324,21 @@ public final class SegmentFile implements AutoCloseable {
       buf.release();
       throw e;
     }
+  }
+
+  /**
+   * A read-only buffer over this segment's bytes from offset 0 to the current end of data, without
+   * a copy: index it with {@link #payloadOffset} and {@link #payloadLength}. It is valid while the
+   * segment is mapped and the owner leaves it alone; it is not reference counted (do not retain or
+   * release it) and records appended after the call are not in it. Owner thread.
+   */
+  public ByteBuf readOnlyView() {
+    return Unpooled.wrappedBuffer(mapped.asSlice(0, end).asByteBuffer().asReadOnlyBuffer());
+  }
+
+  /** The offset of the payload of the record at {@code off}. */
+  public static int payloadOffset(int off) {
+    return off + RecordLayout.HEADER_SIZE;
   }
 
   /**

@@ -76,6 +76,34 @@ class MessageStoreRecoveryTest {
   }
 
   @Test
+  void removedRecordsStayGoneAfterAReopen() throws IOException {
+    List<String> expected = new ArrayList<>();
+    try (MessageStore store = MessageStore.open(dir(), SMALL)) {
+      List<Long> positions = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        positions.add(append(store, "message-" + i));
+      }
+      long first = store.nextReady();
+      store.requeue(first);
+      assertThat(store.remove(first)).as("a requeued one").isTrue();
+      for (int i = 1; i < 40; i++) {
+        if (i % 3 == 0) {
+          assertThat(store.remove(positions.get(i))).isTrue();
+        } else {
+          expected.add("message-" + i);
+        }
+      }
+      store.force();
+    }
+    try (MessageStore store = MessageStore.open(dir(), SMALL)) {
+      assertThat(store.recoveryReport().recordsRecovered()).isEqualTo(expected.size());
+      assertThat(store.readyCount()).isEqualTo(expected.size());
+      assertThat(MessageStoreContractTest.scanAll(store)).isEqualTo(expected);
+      assertThat(takeAll(store)).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void fullyAckedSegmentsAreDeletedOnRecovery() throws IOException {
     try (MessageStore store = MessageStore.open(dir(), SMALL)) {
       for (int i = 0; i < 40; i++) {
