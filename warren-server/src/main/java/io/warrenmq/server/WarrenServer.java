@@ -48,15 +48,21 @@ public final class WarrenServer implements AutoCloseable {
     BrokerOptions options = new BrokerOptions(config.dataDir(), config.segmentSize(), config.defaultUser(),
         config.defaultPass(), config.defaultVhost(), config.loopbackUsers());
     Broker broker = new Broker(options, PooledByteBufAllocator.DEFAULT);
-    broker.start();
+    try {
+      broker.start();
+    } catch (IOException | RuntimeException e) {
+      closeAfterFailedStart(e, null, broker);
+      throw e;
+    }
     logRecovered(broker);
     AmqpServer amqp = new AmqpServer(config, broker);
     int port;
     try {
       port = amqp.start();
-    } catch (RuntimeException | InterruptedException e) {
-      amqp.close();
-      broker.close();
+    } catch (Exception e) {
+      // Netty's bind throws the socket's BindException undeclared: catch it too, or the data
+      // directory stays locked and the broker's threads run on in this JVM
+      closeAfterFailedStart(e, amqp, broker);
       throw e;
     }
     String status = String.format("WarrenMQ %s%namqp: %s:%d (%s)%ndata directory: %s%n", Version.get(),
@@ -73,6 +79,18 @@ public final class WarrenServer implements AutoCloseable {
     log.info("started in {} ms (JVM up {} ms)", (System.nanoTime() - t0) / 1_000_000,
         ManagementFactory.getRuntimeMXBean().getUptime());
     return new WarrenServer(config, broker, amqp, ctl, port);
+  }
+
+  /** Gives back what a failed start took (listener threads, stores, the data directory lock). */
+  private static void closeAfterFailedStart(Exception failure, @Nullable AmqpServer amqp, Broker broker) {
+    try {
+      if (amqp != null) {
+        amqp.close();
+      }
+      broker.close();
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   private static void logRecovered(Broker broker) {
