@@ -104,7 +104,8 @@ public final class HeadersExchange extends Exchange {
     if (!List.of("all", "any", "all-with-x", "any-with-x").contains(m)) {
       throw AmqpException.channelError(
           ReplyCode.PRECONDITION_FAILED,
-          "Invalid x-match field value \"%s\"; expected all, any, all-with-x, or any-with-x",
+          // RabbitMQ prints the binary with ~p
+          "Invalid x-match field value <<\"%s\">>; expected all, any, all-with-x, or any-with-x",
           m);
     }
   }

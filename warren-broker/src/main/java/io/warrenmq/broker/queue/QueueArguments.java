@@ -104,13 +104,7 @@ public final class QueueArguments {
         continue;
       }
       if (!ArgumentTypes.equivalent(current, received)) {
-        throw AmqpException.channelError(
-            ReplyCode.PRECONDITION_FAILED,
-            "inequivalent arg '%s' for %s: received %s but current is %s",
-            key,
-            existing.resource(),
-            describe(received),
-            describe(current));
+        throw ArgumentTypes.inequivalent(key, existing.resource(), current, received);
       }
     }
   }
@@ -129,13 +123,6 @@ public final class QueueArguments {
           received,
           current);
     }
-  }
-
-  private static String describe(@Nullable Object v) {
-    if (v == null) {
-      return "none";
-    }
-    return "the value '" + ArgumentTypes.show(v) + "' of type '" + ArgumentTypes.typeName(v) + "'";
   }
 
   private static @Nullable String ttl(Object v) {

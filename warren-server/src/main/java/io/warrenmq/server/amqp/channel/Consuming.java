@@ -175,7 +175,10 @@ final class Consuming {
     channel.sink().write(out);
   }
 
-  /** basic.qos: global=false limits each new consumer, global=true the channel (RabbitMQ). */
+  /**
+   * basic.qos: global=false limits each new consumer and lifts the channel's limit, global=true
+   * limits the channel (RabbitMQ).
+   */
   void qos(BasicQos m) {
     if (m.prefetchSize() != 0) {
       throw AmqpException.connectionError(ReplyCode.NOT_IMPLEMENTED, "prefetch_size!=0 (%d)", m.prefetchSize());
@@ -188,6 +191,12 @@ final class Consuming {
       }
     } else {
       consumerPrefetch = m.prefetchCount();
+      if (credit.limit() != 0) {
+        // RabbitMQ (rabbit_channel, basic.qos global=false): "unlimit_prefetch" lifts the
+        // channel-wide limit set by an earlier global=true
+        credit.setLimit(0);
+        resumeDispatch();
+      }
     }
     channel.reply(new BasicQosOk());
   }
@@ -210,19 +219,34 @@ final class Consuming {
     d.release();
   }
 
-  /** basic.ack/nack/reject; in a transaction the settlement waits for tx.commit. */
+  /**
+   * basic.ack/nack/reject. In a transaction the deliveries are collected now (a second ack of one
+   * is an unknown tag, as in RabbitMQ) and settled at tx.commit.
+   */
   void settle(long tag, boolean multiple, Settlement.Op op) {
     if (channel.publishing().transactional()) {
-      if (!(multiple && tag == 0) && !unacked.contains(tag)) {
+      if (!unacked.hold(tag, multiple, op)) {
         throw unknownTag(tag);
       }
-      channel.publishing().requireTx().settle(tag, multiple, op);
       return;
     }
     settleNow(tag, multiple, op);
   }
 
-  void settleNow(long tag, boolean multiple, Settlement.Op op) {
+  /** tx.commit: the acknowledgements collected in the transaction take effect. */
+  void commitHeld() {
+    for (Settlement.Op op : Settlement.Op.values()) {
+      unacked.removeHeld(op, settlement.begin(op));
+      settlement.finish();
+    }
+  }
+
+  /** tx.rollback: the deliveries acknowledged in the transaction are unacknowledged again. */
+  void rollbackHeld() {
+    unacked.releaseHeld();
+  }
+
+  private void settleNow(long tag, boolean multiple, Settlement.Op op) {
     boolean known = unacked.remove(tag, multiple, settlement.begin(op));
     settlement.finish();
     if (!known) {

@@ -77,6 +77,7 @@ final class TopologyMethods {
       channel.reply(m.nowait() ? null : new ExchangeDeclareOk());
       return;
     }
+    VirtualHost.checkExchangeType(m.type()); // RabbitMQ checks the type first
     if (!m.exchange().isEmpty()) {
       check(Access.CONFIGURE, "exchange", m.exchange());
     }
@@ -140,7 +141,7 @@ final class TopologyMethods {
       return;
     }
     if (m.passive()) {
-      String name = expandQueue(m.queue());
+      String name = m.queue(); // RabbitMQ: queue.declare has no empty-name shortcut
       session.broker().users().checkAny(session.user(), vhost().name(), "queue", name);
       QueueDeclareResult r = vhost().declareQueuePassive(name, session.owner());
       lastDeclaredQueue = name;
