@@ -249,6 +249,18 @@ class AckIT {
     }
 
     @Test
+    void recoverRequeuesTheUnackedMessagesOfACancelledConsumer() throws Exception {
+      String q = queueWith(2);
+      LinkedBlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
+      String tag = ch.basicConsume(q, false, (t, d) -> got.add(d), t -> { });
+      take(got, 2);
+      ch.basicCancel(tag);
+      ch.basicRecover(true);
+      assertThat(drainMarked(ch, q)).containsExactly("m1*", "m2*");
+      assertThat(got).isEmpty();
+    }
+
+    @Test
     void recoverAsyncRequeuesWithoutAReply() throws Exception {
       String q = queueWith(2);
       getUnacked(ch, q, 2);

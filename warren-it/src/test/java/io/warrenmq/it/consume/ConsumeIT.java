@@ -180,6 +180,36 @@ class ConsumeIT {
     }
 
     @Test
+    void deletingTheQueueOnTheConsumersOwnChannelCancelsTheConsumer() throws Exception {
+      String q = queue();
+      LinkedBlockingQueue<String> cancelled = new LinkedBlockingQueue<>();
+      String tag = ch.basicConsume(q, true, (t, d) -> { }, cancelled::add);
+      ch.queueDelete(q);
+      assertThat(cancelled.poll(10, TimeUnit.SECONDS)).isEqualTo(tag);
+    }
+
+    @Test
+    void aTagMayBeReusedOnceItsConsumerIsCancelled() throws Exception {
+      String q = queue();
+      ch.basicConsume(q, true, "again", (t, d) -> { }, t -> { });
+      ch.basicCancel("again");
+      assertThat(ch.basicConsume(q, true, "again", (t, d) -> { }, t -> { })).isEqualTo("again");
+    }
+
+    @Test
+    void ackingADeliveryOfADeletedQueueIsHarmless() throws Exception {
+      String q = queue();
+      ch.basicPublish("", q, null, bytes("m"));
+      LinkedBlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
+      Channel consumer = conn.createChannel();
+      consumer.basicConsume(q, false, (t, d) -> got.add(d), t -> { });
+      Delivery d = take(got, 1).get(0);
+      ch.queueDelete(q);
+      consumer.basicAck(d.getEnvelope().getDeliveryTag(), false);
+      assertThat(consumer.queueDeclare().getQueue()).startsWith("amq.gen-");
+    }
+
+    @Test
     void theBrokerCancelsConsumersOfADeletedQueue() throws Exception {
       String q = queue();
       LinkedBlockingQueue<String> cancelled = new LinkedBlockingQueue<>();

@@ -99,6 +99,19 @@ class QosIT {
   }
 
   @Test
+  void aRequeuedMessageReturnsTheCreditAndComesBackFirst() throws Exception {
+    String q = queueWith(3);
+    ch.basicQos(1);
+    LinkedBlockingQueue<Delivery> a = consume(ch, q);
+    Delivery first = take(a, 1).get(0);
+    ch.basicNack(first.getEnvelope().getDeliveryTag(), false, true);
+    Delivery again = take(a, 1).get(0);
+    assertThat(new String(again.getBody())).isEqualTo("m1");
+    assertThat(again.getEnvelope().isRedeliver()).isTrue();
+    assertThat(ready(q)).isEqualTo(2);
+  }
+
+  @Test
   void aPerConsumerPrefetchAppliesOnlyToConsumersCreatedAfterIt() throws Exception {
     String q1 = queueWith(10);
     String q2 = queueWith(10);

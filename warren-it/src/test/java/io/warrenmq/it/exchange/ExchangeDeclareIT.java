@@ -189,6 +189,15 @@ class ExchangeDeclareIT {
     }
 
     @Test
+    void anAlternateExchangeThatIsNotAStringIs406() {
+      String x = unique("x");
+      assertThat(channelCloseOf(() ->
+          ch.exchangeDeclare(x, BuiltinExchangeType.DIRECT, false, false, Map.of("alternate-exchange", 5))))
+          .isEqualTo("406 PRECONDITION_FAILED - invalid type 'signedint' for arg 'alternate-exchange' in"
+              + " exchange '" + x + "' in vhost '/'");
+    }
+
+    @Test
     void argumentsOtherThanTheAlternateExchangeAreNotCompared() throws Exception {
       String x = unique("x");
       ch.exchangeDeclare(x, BuiltinExchangeType.DIRECT, false, false, Map.of("x-foo", "a"));

@@ -586,6 +586,30 @@ class ExchangeRoutingIT {
     }
 
     @Test
+    void theAlternateOfAnExchangeReachedByABindingCatchesWhatItCannotRoute() throws Exception {
+      String ae = exchange(BuiltinExchangeType.FANOUT);
+      String aeQueue = queueBoundTo(ae, "");
+      String inner = exchange(BuiltinExchangeType.DIRECT, Map.of("alternate-exchange", ae));
+      String outer = exchange(BuiltinExchangeType.FANOUT);
+      ch.exchangeBind(inner, outer, "");
+      String q = queueBoundTo(inner, "known");
+      publish(outer, "known", "to-q");
+      publish(outer, "unknown", "to-ae");
+      assertThat(drain(ch, q)).containsExactly("to-q");
+      assertThat(drain(ch, aeQueue)).containsExactly("to-ae");
+    }
+
+    @Test
+    void anInternalExchangeMayServeAsAlternate() throws Exception {
+      String ae = unique("x-internal-ae");
+      ch.exchangeDeclare(ae, BuiltinExchangeType.FANOUT, false, false, true, Map.of());
+      String aeQueue = queueBoundTo(ae, "");
+      String x = exchange(BuiltinExchangeType.DIRECT, Map.of("alternate-exchange", ae));
+      publish(x, "k", "m");
+      assertThat(drain(ch, aeQueue)).containsExactly("m");
+    }
+
+    @Test
     void theAlternateIsNotUsedWhenTheExchangeRoutesToAnotherExchange() throws Exception {
       String ae = exchange(BuiltinExchangeType.FANOUT);
       String aeQueue = queueBoundTo(ae, "");

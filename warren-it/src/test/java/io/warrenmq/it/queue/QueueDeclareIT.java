@@ -162,6 +162,15 @@ class QueueDeclareIT {
     }
 
     @Test
+    void aDeadLetterExchangeThatIsNotAStringIs406() {
+      String q = unique("q");
+      assertThat(channelCloseOf(() ->
+          ch.queueDeclare(q, false, false, true, Map.of("x-dead-letter-exchange", 5))))
+          .isEqualTo("406 PRECONDITION_FAILED - invalid type 'signedint' for arg 'x-dead-letter-exchange'"
+              + " in queue '" + q + "' in vhost '/'");
+    }
+
+    @Test
     void aDurableQueueDeclaredExclusiveIsNotDurable() throws Exception {
       String q = unique("q");
       ch.queueDeclare(q, true, true, false, null);
@@ -252,6 +261,29 @@ class QueueDeclareIT {
           throw new AssertionError(e);
         }
       });
+    }
+
+    @Test
+    void theBindingsOfAnExclusiveQueueGoWithItAndAutoDeleteExchangesFollow() throws Exception {
+      String q = unique("q");
+      String x = unique("x");
+      ch.exchangeDeclare(x, "fanout", false, true, null);
+      try (Connection owner = broker.factory().newConnection()) {
+        Channel och = owner.createChannel();
+        och.queueDeclare(q, false, true, false, null);
+        och.queueBind(q, x, "");
+      }
+      eventually("auto-delete exchange " + x + " is gone with the exclusive queue's binding", () -> {
+        try (Channel probe = conn.createChannel()) {
+          probe.exchangeDeclarePassive(x);
+          return false;
+        } catch (IOException e) {
+          return true;
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      });
+      assertThat(exists(q)).isFalse();
     }
 
     @Test

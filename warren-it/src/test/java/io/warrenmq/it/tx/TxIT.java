@@ -17,6 +17,7 @@ import io.warrenmq.it.support.BrokerExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -125,6 +126,18 @@ class TxIT {
     }
 
     @Test
+    void anUnroutableMandatoryPublishIsReturnedAtCommit() throws Exception {
+      LinkedBlockingQueue<String> returns = new LinkedBlockingQueue<>();
+      ch.addReturnListener(r -> returns.add(r.getReplyText() + " " + text(r.getBody())));
+      ch.txSelect();
+      ch.basicPublish("amq.direct", unique("nowhere"), true, null, bytes("back"));
+      ch.queueDeclare(); // the publish was handled before this
+      assertThat(returns).isEmpty();
+      ch.txCommit();
+      assertThat(returns.poll(10, TimeUnit.SECONDS)).isEqualTo("NO_ROUTE back");
+    }
+
+    @Test
     void anEmptyCommitAndRollbackSucceed() throws Exception {
       ch.txSelect();
       ch.txCommit();
@@ -194,6 +207,25 @@ class TxIT {
           throw new java.io.UncheckedIOException(e);
         }
       });
+    }
+
+    @Test
+    void aRejectWithoutRequeueDropsTheMessageAtCommit() throws Exception {
+      String q = queueWith(2);
+      ch.txSelect();
+      List<Long> tags = getUnacked(q, 2);
+      ch.basicReject(tags.get(0), false);
+      ch.basicNack(tags.get(1), false, true);
+      ch.txCommit();
+      io.warrenmq.it.support.Eventually.eventually("m2 is ready again", () -> {
+        try {
+          return observer.messageCount(q) == 1;
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      ch.close();
+      assertThat(drain(observer, q)).containsExactly("m2");
     }
 
     @Test
