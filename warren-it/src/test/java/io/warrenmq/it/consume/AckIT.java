@@ -107,6 +107,21 @@ class AckIT {
     }
 
     @Test
+    void aMultipleAckSettlesDeliveriesOfSeveralQueues() throws Exception {
+      String q1 = queueWith(2);
+      String q2 = queueWith(2);
+      List<Long> tags = new ArrayList<>();
+      tags.addAll(getUnacked(ch, q1, 1));
+      tags.addAll(getUnacked(ch, q2, 1));
+      tags.addAll(getUnacked(ch, q1, 1));
+      tags.addAll(getUnacked(ch, q2, 1));
+      ch.basicAck(tags.get(2), true);
+      ch.basicNack(tags.get(3), true, true);
+      assertThat(drainMarked(ch, q1)).isEmpty();
+      assertThat(drainMarked(ch, q2)).containsExactly("m2*");
+    }
+
+    @Test
     void anUnknownDeliveryTagIs406() throws Exception {
       String q = queueWith(1);
       getUnacked(ch, q, 1);
@@ -200,6 +215,24 @@ class AckIT {
       ch.basicNack(tags.get(2), false, true);
       assertThat(drainMarked(ch, q)).containsExactly("m1*", "m3*", "m4*", "m5", "m6");
       ch.basicAck(tags.get(1), false);
+    }
+
+    @Test
+    void aMultipleNackOfTagZeroRequeuesEverything() throws Exception {
+      String q = queueWith(3);
+      getUnacked(ch, q, 3);
+      ch.basicNack(0, true, true);
+      assertThat(drainMarked(ch, q)).containsExactly("m1*", "m2*", "m3*");
+    }
+
+    @Test
+    void aRejectOfTagZeroIs406() throws Exception {
+      String q = queueWith(1);
+      getUnacked(ch, q, 1);
+      assertThat(channelCloseOf(() -> {
+        ch.basicReject(0, true);
+        ch.queueDeclare();
+      })).isEqualTo("406 PRECONDITION_FAILED - unknown delivery tag 0");
     }
 
     @Test

@@ -289,6 +289,9 @@ class ExchangeRoutingIT {
           Arguments.of("byte binding, int header", map("x-match", "all", "n", (byte) 7), map("n", 7), true),
           Arguments.of("int binding, different long", map("x-match", "all", "n", 42), map("n", 43L), false),
           Arguments.of("string equals string", map("x-match", "all", "s", "abc"), map("s", "abc"), true),
+          Arguments.of("string equals the same bytes", map("x-match", "all", "s", "abc"), map("s", bytes("abc")), true),
+          Arguments.of("float binding, double header", map("x-match", "all", "f", 0.5f), map("f", 0.5d), true),
+          Arguments.of("nested tables", map("x-match", "all", "t", Map.of("a", 1)), map("t", Map.of("a", 1)), true),
           Arguments.of("string is not a number", map("x-match", "all", "s", "1"), map("s", 1), false),
           Arguments.of("booleans", map("x-match", "all", "b", true), map("b", true), true),
           Arguments.of("booleans differ", map("x-match", "all", "b", true), map("b", false), false));
@@ -382,6 +385,12 @@ class ExchangeRoutingIT {
     }
 
     @Test
+    void amqDefaultIsNotTheNameOfAnExchange() {
+      assertThat(channelCloseOf(() -> ch.exchangeDeclarePassive("amq.default")))
+          .isEqualTo("404 NOT_FOUND - no exchange 'amq.default' in vhost '/'");
+    }
+
+    @Test
     void publishingToAMissingExchangeIs404() {
       assertThat(channelCloseOf(() -> {
         ch.basicPublish("no-such-x", "k", null, bytes("m"));
@@ -452,6 +461,17 @@ class ExchangeRoutingIT {
       ch.queueBind(q, top, "");
       publish(top, "", "m");
       assertThat(drain(ch, q)).containsExactly("m");
+    }
+
+    @Test
+    void aMandatoryMessageThatReachesOnlyExchangesIsReturned() throws Exception {
+      String src = exchange(BuiltinExchangeType.FANOUT);
+      String dst = exchange(BuiltinExchangeType.FANOUT);
+      ch.exchangeBind(dst, src, "");
+      LinkedBlockingQueue<String> returns = new LinkedBlockingQueue<>();
+      ch.addReturnListener(r -> returns.add(r.getExchange() + " " + text(r.getBody())));
+      ch.basicPublish(src, "k", true, null, bytes("nowhere"));
+      assertThat(returns.poll(10, TimeUnit.SECONDS)).isEqualTo(src + " nowhere");
     }
 
     @Test

@@ -382,6 +382,16 @@ class QueueDeclareIT {
     }
 
     @Test
+    void aServerNamedQueueDeclaredWithNowaitIsReachableByTheShortcut() throws Exception {
+      ch.queueDeclareNoWait("", false, true, true, null);
+      ch.queueBind("", "amq.fanout", "");
+      LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
+      ch.basicConsume("", true, (tag, d) -> got.add(new String(d.getBody())), tag -> { });
+      ch.basicPublish("amq.fanout", "", null, bytes("via the shortcut"));
+      assertThat(got.poll(10, TimeUnit.SECONDS)).isEqualTo("via the shortcut");
+    }
+
+    @Test
     void theEmptyNameOnAChannelThatDeclaredNothingIs404() {
       assertThat(channelCloseOf(() -> ch.queuePurge("")))
           .isEqualTo("404 NOT_FOUND - no previously declared queue");
