@@ -197,6 +197,17 @@ class ConsumeIT {
     }
 
     @Test
+    void aTagCancelledByTheBrokerMayBeReused() throws Exception {
+      String q = queue();
+      LinkedBlockingQueue<String> cancelled = new LinkedBlockingQueue<>();
+      ch.basicConsume(q, true, "reused", (t, d) -> { }, cancelled::add);
+      ch.queueDelete(q);
+      assertThat(cancelled.poll(10, TimeUnit.SECONDS)).isEqualTo("reused");
+      String q2 = queue();
+      assertThat(ch.basicConsume(q2, true, "reused", (t, d) -> { }, t -> { })).isEqualTo("reused");
+    }
+
+    @Test
     void ackingADeliveryOfADeletedQueueIsHarmless() throws Exception {
       String q = queue();
       ch.basicPublish("", q, null, bytes("m"));
