@@ -167,6 +167,20 @@ class QosIT {
   }
 
   @Test
+  void aGlobalPrefetchCountsTheDeliveriesAlreadyUnacked() throws Exception {
+    String q = queueWith(10);
+    ch.basicQos(5);
+    LinkedBlockingQueue<Delivery> a = consume(ch, q);
+    List<Delivery> first = take(a, 5);
+    ch.basicQos(3, true);
+    ch.basicAck(first.get(0).getEnvelope().getDeliveryTag(), false);
+    assertThat(ready(q)).as("4 unacked, over the channel's 3").isEqualTo(5);
+    ch.basicAck(first.get(2).getEnvelope().getDeliveryTag(), true);
+    assertThat(new String(take(a, 1).get(0).getBody())).isEqualTo("m6");
+    assertThat(ready(q)).isEqualTo(4);
+  }
+
+  @Test
   void aGlobalPrefetchDoesNotLimitOtherChannels() throws Exception {
     String q = queueWith(6);
     ch.basicQos(1, true);
