@@ -244,6 +244,26 @@ class TxIT {
     }
 
     @Test
+    void recoverLeavesTheAcksCollectedByTheTransaction() throws Exception {
+      String q = queueWith(2);
+      ch.txSelect();
+      List<Long> tags = getUnacked(q, 2);
+      ch.basicAck(tags.get(0), false);
+      ch.basicRecover(true);
+      io.warrenmq.it.support.Eventually.eventually("m2 is ready again", () -> {
+        try {
+          return observer.messageCount(q) == 1;
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      assertThat(drain(observer, q)).containsExactly("m2");
+      ch.txCommit();
+      ch.close();
+      assertThat(drain(observer, q)).isEmpty();
+    }
+
+    @Test
     void anUnknownTagInATransactionIs406() {
       assertThat(channelCloseOf(() -> {
         ch.txSelect();

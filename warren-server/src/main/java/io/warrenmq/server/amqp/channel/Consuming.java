@@ -263,7 +263,8 @@ final class Consuming {
     if (!requeue) {
       throw AmqpException.connectionError(ReplyCode.NOT_IMPLEMENTED, "requeue=false");
     }
-    unacked.removeAll(settlement.begin(Settlement.Op.REQUEUE));
+    // acknowledgements a transaction collected stay for its commit (RabbitMQ)
+    unacked.removeUnheld(settlement.begin(Settlement.Op.REQUEUE));
     settlement.finish();
     channel.reply(sync ? new BasicRecoverOk() : null);
   }

@@ -137,6 +137,18 @@ final class UnackedTracker {
     advanceHead();
   }
 
+  /** basic.recover: removes every entry not held by a transaction, in tag order. */
+  void removeUnheld(Visitor v) {
+    int mask = tags.length - 1;
+    for (int j = 0; j < span; j++) {
+      int i = (head + j) & mask;
+      if (held[i] == null) {
+        take(i, v);
+      }
+    }
+    advanceHead();
+  }
+
   /** tx.rollback: held entries are plain unacknowledged ones again. */
   void releaseHeld() {
     Arrays.fill(held, null);
