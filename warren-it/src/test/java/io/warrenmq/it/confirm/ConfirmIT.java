@@ -175,6 +175,19 @@ class ConfirmIT {
   }
 
   @Test
+  void aNowaitConfirmSelectAlsoConfirmsFromOne() throws Exception {
+    Counting counting = new Counting();
+    ch.addConfirmListener(counting);
+    ch.asyncRpc(new com.rabbitmq.client.impl.AMQImpl.Confirm.Select(true));
+    for (int i = 0; i < 3; i++) {
+      ch.basicPublish("amq.direct", "k", null, bytes("m"));
+    }
+    io.warrenmq.it.support.Eventually.eventually("three acks", () -> counting.acked.size() == 3);
+    assertThat(counting.acked).containsExactly(1L, 2L, 3L);
+    assertThat(counting.problems).isEmpty();
+  }
+
+  @Test
   void confirmSelectOnATransactionalChannelIs406() {
     assertThat(channelCloseOf(() -> {
       ch.txSelect();

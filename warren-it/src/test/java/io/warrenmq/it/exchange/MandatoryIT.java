@@ -84,6 +84,14 @@ class MandatoryIT {
   }
 
   @Test
+  void immediateIsNotImplementedAndClosesTheConnectionWith540() {
+    assertThat(io.warrenmq.it.support.Messaging.connectionCloseOf(() -> {
+      ch.basicPublish("amq.direct", "k", false, true, null, bytes("m"));
+      ch.queueDeclare();
+    })).isEqualTo("540 NOT_IMPLEMENTED - immediate=true");
+  }
+
+  @Test
   void returnsComeInPublishOrder() throws Exception {
     String x = unique("x");
     ch.exchangeDeclare(x, "fanout");
