@@ -234,12 +234,14 @@ public final class VirtualHost {
 
   /**
    * RabbitMQ 3.x (rabbit_exchange:check_type) answers an unknown exchange type with a connection
-   * error, before any other check of exchange.declare (RabbitMQ 4 answers 406 instead).
+   * error, before any other check of exchange.declare (RabbitMQ 4 answers 406 instead). Its text
+   * says "invalid" for names that are Erlang atoms but no exchange type, of which only the empty
+   * name is worth copying.
    */
   public static void checkExchangeType(String type) {
     if (!Exchange.TYPES.contains(type)) {
       throw AmqpException.connectionError(
-          ReplyCode.COMMAND_INVALID, "unknown exchange type '%s'", type);
+          ReplyCode.COMMAND_INVALID, "%s exchange type '%s'", type.isEmpty() ? "invalid" : "unknown", type);
     }
   }
 

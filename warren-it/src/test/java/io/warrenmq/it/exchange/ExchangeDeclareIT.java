@@ -129,6 +129,13 @@ class ExchangeDeclareIT {
     }
 
     @Test
+    void anEmptyTypeClosesTheConnectionWith503() {
+      String x = unique("x");
+      assertThat(connectionCloseOf(() -> ch.exchangeDeclare(x, "")))
+          .isEqualTo("503 COMMAND_INVALID - invalid exchange type ''");
+    }
+
+    @Test
     void redeclaringWithAnotherTypeIs406() {
       String x = unique("x");
       assertThat(channelCloseOf(() -> {
