@@ -122,7 +122,8 @@ public final class HeadersExchange extends Exchange {
           ReplyCode.PRECONDITION_FAILED,
           "Invalid x-match field type %s (value %s); expected longstr",
           ArgumentTypes.typeName(mode),
-          ArgumentTypes.show(mode));
+          mode instanceof ByteArray b ? "<<\"" + new String(b.bytes(), StandardCharsets.UTF_8) + "\">>"
+              : ArgumentTypes.show(mode));
     }
     String m = mode.toString();
     if (!List.of("all", "any", "all-with-x", "any-with-x").contains(m)) {

@@ -492,8 +492,10 @@ public final class VirtualHost {
       if (q == null) {
         throw AmqpException.channelError(ReplyCode.NOT_FOUND, "no %s", resource("queue", queue));
       }
-      checkExclusive(q, connection);
       Binding b = new Binding(x, new Destination.ToQueue(q), key, args);
+      if (add || x.bindings().contains(b)) {
+        checkExclusive(q, connection); // RabbitMQ: unbinding what is not bound succeeds
+      }
       changeBinding(add, b, x.spec().durable() && q.spec().durable());
     }
   }

@@ -89,6 +89,15 @@ class ConsumeIT {
     }
 
     @Test
+    void anXPriorityThatIsNotAnIntegerIs406() throws Exception {
+      String q = queue();
+      assertThat(channelCloseOf(() -> ch.basicConsume(q, true, "", false, false, Map.of("x-priority", "high"),
+          (t, d) -> { }, t -> { })))
+          .isEqualTo("406 PRECONDITION_FAILED - invalid arg 'x-priority' for queue '" + q
+              + "' in vhost '/': \"expected integer, got longstr\"");
+    }
+
+    @Test
     void consumingFromAMissingQueueIs404() {
       assertThat(channelCloseOf(() -> ch.basicConsume("no-such-q", true, (t, d) -> { }, t -> { })))
           .isEqualTo("404 NOT_FOUND - no queue 'no-such-q' in vhost '/'");

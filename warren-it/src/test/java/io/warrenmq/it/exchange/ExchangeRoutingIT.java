@@ -338,6 +338,16 @@ class ExchangeRoutingIT {
     }
 
     @Test
+    void anXMatchThatIsABinaryIs406() {
+      assertThat(channelCloseOf(() -> {
+        String x = exchange(BuiltinExchangeType.HEADERS);
+        String q = ch.queueDeclare().getQueue();
+        ch.queueBind(q, x, "", Map.of("x-match", bytes("any")));
+      })).isEqualTo("406 PRECONDITION_FAILED - Invalid x-match field type binary (value <<\"any\">>);"
+          + " expected longstr");
+    }
+
+    @Test
     void anXMatchThatIsNotAStringIs406() {
       assertThat(channelCloseOf(() -> {
         String x = exchange(BuiltinExchangeType.HEADERS);

@@ -180,6 +180,14 @@ class QueueDeclareIT {
     }
 
     @Test
+    void theDirectReplyToPseudoQueueAlwaysHasOneConsumer() throws Exception {
+      AMQP.Queue.DeclareOk ok = ch.queueDeclare("amq.rabbitmq.reply-to", false, false, false, null);
+      assertThat(ok.getQueue()).isEqualTo("amq.rabbitmq.reply-to");
+      assertThat(ok.getMessageCount()).isZero();
+      assertThat(ok.getConsumerCount()).isEqualTo(1);
+    }
+
+    @Test
     void aNowaitDeclareCreatesTheQueue() throws Exception {
       String q = unique("q");
       ch.queueDeclareNoWait(q, false, false, true, null);
@@ -204,6 +212,18 @@ class QueueDeclareIT {
         assertThat(channelCloseOf(() -> other.createChannel().queuePurge(q))).isEqualTo(locked(q));
         assertThat(channelCloseOf(() -> other.createChannel().queueDelete(q))).isEqualTo(locked(q));
         assertThat(channelCloseOf(() -> other.createChannel().queueBind(q, "amq.fanout", "")))
+            .isEqualTo(locked(q));
+      }
+    }
+
+    @Test
+    void anotherConnectionMayUnbindWhatIsNotBoundButNotWhatIs() throws Exception {
+      String q = unique("q");
+      ch.queueDeclare(q, false, true, false, null);
+      ch.queueBind(q, "amq.direct", q);
+      try (Connection other = broker.factory().newConnection()) {
+        other.createChannel().queueUnbind(q, "amq.direct", "never-bound");
+        assertThat(channelCloseOf(() -> other.createChannel().queueUnbind(q, "amq.direct", q)))
             .isEqualTo(locked(q));
       }
     }

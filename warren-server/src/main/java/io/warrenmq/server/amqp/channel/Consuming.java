@@ -79,9 +79,10 @@ final class Consuming {
     channel.check(Access.READ, "queue", queueName);
     Queue q = session.vhost().queueOrDie(queueName, session.owner());
     Object priority = m.arguments().get("x-priority");
-    if (priority != null && !ArgumentTypes.isInteger(priority)) {
+    if (m.arguments().containsKey("x-priority") && !ArgumentTypes.isInteger(priority)) {
+      // rabbit_amqqueue:check_int_arg; the error term is a string, printed with ~p
       throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,
-          "invalid arg 'x-priority' for %s: {unacceptable_type,%s}", q.spec().resource(),
+          "invalid arg 'x-priority' for %s: \"expected integer, got %s\"", q.spec().resource(),
           ArgumentTypes.typeName(priority));
     }
     Consumer c = new Consumer(tag, q, sink, m.noAck(), m.exclusive(), consumerPrefetch, credit,

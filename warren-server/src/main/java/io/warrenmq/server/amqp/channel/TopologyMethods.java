@@ -160,7 +160,8 @@ final class TopologyMethods {
       if (!exists) {
         throw AmqpException.channelError(ReplyCode.NOT_FOUND, "no queue '%s' in vhost '%s'", m.queue(), vhost().name());
       }
-      channel.reply(m.nowait() ? null : new QueueDeclareOk(m.queue(), 0, m.queue().equals(ReplyQueue.PSEUDO_QUEUE) ? 0 : 1));
+      // RabbitMQ: "if it exists it by definition has one consumer", the bare name included
+      channel.reply(m.nowait() ? null : new QueueDeclareOk(m.queue(), 0, 1));
       return;
     }
     if (m.passive()) {
