@@ -214,6 +214,15 @@ class ExchangeDeclareIT {
     }
 
     @Test
+    void carriageReturnsAndLineFeedsAreDroppedFromTheName() throws Exception {
+      String x = unique("x");
+      ch.exchangeDeclare(x + "\r\n-crlf", BuiltinExchangeType.FANOUT);
+      assertThat(exists(x + "-crlf")).isTrue();
+      ch.exchangeDelete(x + "-cr\nlf");
+      assertThat(exists(x + "-crlf")).isFalse();
+    }
+
+    @Test
     void theChannelStaysUsableAfterNowaitDeclares() throws Exception {
       String x = unique("x");
       ch.exchangeDeclareNoWait(x, BuiltinExchangeType.FANOUT, false, false, false, Map.of());

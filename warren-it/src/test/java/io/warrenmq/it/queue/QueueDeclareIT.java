@@ -180,6 +180,16 @@ class QueueDeclareIT {
     }
 
     @Test
+    void carriageReturnsAndLineFeedsAreDroppedFromTheName() throws Exception {
+      String q = unique("q");
+      assertThat(ch.queueDeclare(q + "\r\n-crlf", false, false, true, null).getQueue()).isEqualTo(q + "-crlf");
+      assertThat(ch.queueDeclarePassive(q + "-crlf").getQueue()).isEqualTo(q + "-crlf");
+      ch.queueBind(q + "\n-crlf", "amq.direct", "k");
+      assertThat(ch.queueDelete(q + "-cr\rlf").getMessageCount()).isZero();
+      assertThat(exists(q + "-crlf")).isFalse();
+    }
+
+    @Test
     void theDirectReplyToPseudoQueueAlwaysHasOneConsumer() throws Exception {
       AMQP.Queue.DeclareOk ok = ch.queueDeclare("amq.rabbitmq.reply-to", false, false, false, null);
       assertThat(ok.getQueue()).isEqualTo("amq.rabbitmq.reply-to");

@@ -60,6 +60,14 @@ final class TopologyMethods {
     users.check(u, vhost().name(), access, kind, name);
   }
 
+  /**
+   * RabbitMQ (strip_cr_lf) drops CR and LF from the names in declarations, deletions and bindings,
+   * though not where messages are published, consumed, got or purged.
+   */
+  private static String stripCrLf(String name) {
+    return name.indexOf('\r') < 0 && name.indexOf('\n') < 0 ? name : name.replace("\r", "").replace("\n", "");
+  }
+
   /** AMQP 0-9-1 queue name shortcut: "" is the last queue declared on this channel. */
   String expandQueue(String name) {
     if (!name.isEmpty()) {
@@ -72,28 +80,29 @@ final class TopologyMethods {
   }
 
   void exchangeDeclare(ExchangeDeclare m) {
+    String exchange = stripCrLf(m.exchange());
     if (m.passive()) {
-      if (m.exchange().isEmpty()) {
+      if (exchange.isEmpty()) {
         throw VirtualHost.defaultExchangeRefused();
       }
-      session.broker().users().checkAny(session.user(), vhost().name(), "exchange", m.exchange());
-      vhost().declareExchangePassive(m.exchange());
+      session.broker().users().checkAny(session.user(), vhost().name(), "exchange", exchange);
+      vhost().declareExchangePassive(exchange);
       channel.reply(m.nowait() ? null : new ExchangeDeclareOk());
       return;
     }
     VirtualHost.checkExchangeType(m.type()); // RabbitMQ checks the type first
-    if (!m.exchange().isEmpty()) {
-      check(Access.CONFIGURE, "exchange", m.exchange());
+    if (!exchange.isEmpty()) {
+      check(Access.CONFIGURE, "exchange", exchange);
     }
-    String ae = vhost().exchange(m.exchange()) == null
-        ? exchangeNameArgument(m.arguments(), "alternate-exchange", "exchange", m.exchange())
+    String ae = vhost().exchange(exchange) == null
+        ? exchangeNameArgument(m.arguments(), "alternate-exchange", "exchange", exchange)
         : null;
     if (ae != null) {
       // RabbitMQ: declaring an exchange with an alternate exchange needs write on the latter
-      check(Access.READ, "exchange", m.exchange());
+      check(Access.READ, "exchange", exchange);
       check(Access.WRITE, "exchange", ae);
     }
-    ExchangeSpec spec = new ExchangeSpec(vhost().name(), m.exchange(), m.type(), m.durable(),
+    ExchangeSpec spec = new ExchangeSpec(vhost().name(), exchange, m.type(), m.durable(),
         m.autoDelete(), m.internal(), m.arguments());
     channel.runBlocking(m, () -> {
       vhost().declareExchange(spec);
@@ -119,27 +128,32 @@ final class TopologyMethods {
   }
 
   void exchangeDelete(ExchangeDelete m) {
-    if (!m.exchange().isEmpty() && !m.exchange().startsWith("amq.")) {
-      check(Access.CONFIGURE, "exchange", m.exchange());
+    String exchange = stripCrLf(m.exchange());
+    if (!exchange.isEmpty() && !exchange.startsWith("amq.")) {
+      check(Access.CONFIGURE, "exchange", exchange);
     }
     channel.runBlocking(m, () -> {
-      vhost().deleteExchange(m.exchange(), m.ifUnused());
+      vhost().deleteExchange(exchange, m.ifUnused());
       return () -> channel.reply(m.nowait() ? null : new ExchangeDeleteOk());
     });
   }
 
   void exchangeBind(ExchangeBind m) {
-    checkBinding("exchange", m.destination(), m.source());
+    String destination = stripCrLf(m.destination());
+    String source = stripCrLf(m.source());
+    checkBinding("exchange", destination, source);
     channel.runBlocking(m, () -> {
-      vhost().bindExchange(m.destination(), m.source(), m.routingKey(), m.arguments());
+      vhost().bindExchange(destination, source, m.routingKey(), m.arguments());
       return () -> channel.reply(m.nowait() ? null : new ExchangeBindOk());
     });
   }
 
   void exchangeUnbind(ExchangeUnbind m) {
-    checkBinding("exchange", m.destination(), m.source());
+    String destination = stripCrLf(m.destination());
+    String source = stripCrLf(m.source());
+    checkBinding("exchange", destination, source);
     channel.runBlocking(m, () -> {
-      vhost().unbindExchange(m.destination(), m.source(), m.routingKey(), m.arguments());
+      vhost().unbindExchange(destination, source, m.routingKey(), m.arguments());
       return () -> channel.reply(m.nowait() ? null : new ExchangeUnbindOk());
     });
   }
@@ -154,25 +168,26 @@ final class TopologyMethods {
   }
 
   void queueDeclare(QueueDeclare m) {
-    if (m.queue().startsWith(ReplyQueue.PSEUDO_QUEUE)) {
+    String queueName = stripCrLf(m.queue());
+    if (queueName.startsWith(ReplyQueue.PSEUDO_QUEUE)) {
       // RabbitMQ: every declaration of a direct reply-to name is passive
-      boolean exists = m.queue().equals(ReplyQueue.PSEUDO_QUEUE) || vhost().replyQueueExists(m.queue());
+      boolean exists = queueName.equals(ReplyQueue.PSEUDO_QUEUE) || vhost().replyQueueExists(queueName);
       if (!exists) {
-        throw AmqpException.channelError(ReplyCode.NOT_FOUND, "no queue '%s' in vhost '%s'", m.queue(), vhost().name());
+        throw AmqpException.channelError(ReplyCode.NOT_FOUND, "no queue '%s' in vhost '%s'", queueName, vhost().name());
       }
       // RabbitMQ: "if it exists it by definition has one consumer", the bare name included
-      channel.reply(m.nowait() ? null : new QueueDeclareOk(m.queue(), 0, 1));
+      channel.reply(m.nowait() ? null : new QueueDeclareOk(queueName, 0, 1));
       return;
     }
     if (m.passive()) {
-      String name = m.queue(); // RabbitMQ: queue.declare has no empty-name shortcut
+      String name = queueName; // RabbitMQ: queue.declare has no empty-name shortcut
       session.broker().users().checkAny(session.user(), vhost().name(), "queue", name);
       QueueDeclareResult r = vhost().declareQueuePassive(name, session.owner());
       lastDeclaredQueue = name;
       channel.reply(m.nowait() ? null : new QueueDeclareOk(name, r.messageCount(), r.consumerCount()));
       return;
     }
-    String name = m.queue().isEmpty() ? VirtualHost.generateName() : m.queue();
+    String name = queueName.isEmpty() ? VirtualHost.generateName() : queueName;
     check(Access.CONFIGURE, "queue", name);
     String dlx = vhost().queue(name) == null
         ? exchangeNameArgument(m.arguments(), "x-dead-letter-exchange", "queue", name)
@@ -184,7 +199,7 @@ final class TopologyMethods {
     QueueSpec spec = new QueueSpec(vhost().name(), name, m.durable(), m.exclusive(), m.autoDelete(), m.arguments());
     Object owner = session.owner();
     channel.runBlocking(m, () -> {
-      QueueDeclareResult r = vhost().declareQueue(spec, m.queue().isEmpty(), owner);
+      QueueDeclareResult r = vhost().declareQueue(spec, queueName.isEmpty(), owner);
       return () -> {
         lastDeclaredQueue = name;
         channel.reply(m.nowait() ? null : new QueueDeclareOk(name, r.messageCount(), r.consumerCount()));
@@ -193,23 +208,25 @@ final class TopologyMethods {
   }
 
   void queueBind(QueueBind m) {
-    String queue = expandQueue(m.queue());
+    String queue = stripCrLf(expandQueue(m.queue()));
+    String exchange = stripCrLf(m.exchange());
     String key = m.queue().isEmpty() && m.routingKey().isEmpty() ? queue : m.routingKey();
-    checkBinding("queue", queue, m.exchange());
+    checkBinding("queue", queue, exchange);
     Object owner = session.owner();
     channel.runBlocking(m, () -> {
-      vhost().bindQueue(queue, m.exchange(), key, m.arguments(), owner);
+      vhost().bindQueue(queue, exchange, key, m.arguments(), owner);
       return () -> channel.reply(m.nowait() ? null : new QueueBindOk());
     });
   }
 
   void queueUnbind(QueueUnbind m) {
-    String queue = expandQueue(m.queue());
+    String queue = stripCrLf(expandQueue(m.queue()));
+    String exchange = stripCrLf(m.exchange());
     String key = m.queue().isEmpty() && m.routingKey().isEmpty() ? queue : m.routingKey();
-    checkBinding("queue", queue, m.exchange());
+    checkBinding("queue", queue, exchange);
     Object owner = session.owner();
     channel.runBlocking(m, () -> {
-      vhost().unbindQueue(queue, m.exchange(), key, m.arguments(), owner);
+      vhost().unbindQueue(queue, exchange, key, m.arguments(), owner);
       return () -> channel.reply(new QueueUnbindOk());
     });
   }
@@ -225,7 +242,7 @@ final class TopologyMethods {
   }
 
   void queueDelete(QueueDelete m) {
-    String queue = expandQueue(m.queue());
+    String queue = stripCrLf(expandQueue(m.queue()));
     check(Access.CONFIGURE, "queue", queue);
     Object owner = session.owner();
     channel.runBlocking(m, () -> {
