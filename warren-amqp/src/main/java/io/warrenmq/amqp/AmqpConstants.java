@@ -20,6 +20,12 @@ public final class AmqpConstants {
   /** Bytes of a frame that are not payload: the header plus the frame-end octet. */
   public static final int FRAME_OVERHEAD = 8;
 
+  /**
+   * RabbitMQ's hard limit on a message body, 512 MiB (?MAX_MSG_SIZE in rabbit.hrl): a content
+   * header announcing more is a FRAME_ERROR, whatever max_message_size is configured.
+   */
+  public static final long MAX_MESSAGE_SIZE = 536_870_912L;
+
   /** Length of the protocol header {@code "AMQP" 0 0 9 1}. */
   public static final int PROTOCOL_HEADER_LENGTH = 8;
 

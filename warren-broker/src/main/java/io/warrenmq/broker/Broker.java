@@ -35,7 +35,6 @@ import io.warrenmq.broker.policy.Policies;
 import io.warrenmq.broker.policy.Policy;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,9 +82,10 @@ public final class Broker implements AutoCloseable {
     Files.createDirectories(data);
     lockDataDir(data);
     SchemaVersion.checkOrCreate(data);
-    deleteRecursively(data.resolve("transient"));
+    OrphanFiles.deleteRecursively(data.resolve("transient"));
     committer = new GroupCommitter("warren-group-commit");
     definitions = DefinitionStore.open(data.resolve("definitions").resolve("definitions.log"), committer);
+    logRecovery(definitions.recoveryReport());
     DefinitionModel model = DefinitionModel.replay(definitions.recovered());
     if (model.vhosts().isEmpty() && model.users().isEmpty()) {
       firstBoot(model);
@@ -158,13 +158,23 @@ public final class Broker implements AutoCloseable {
       }
     }
     for (VirtualHost vh : vhosts.values()) {
-      removeOrphans(vh);
+      OrphanFiles.removeQueueDirectories(vh);
     }
+    OrphanFiles.removeVhostDirectories(options.dataDir().resolve("vhosts"), vhosts.values());
     for (FieldTable b : model.bindings()) {
       VirtualHost vh = vhosts.get(str(b, "vhost"));
       if (vh != null) {
         vh.restoreBinding(str(b, "source"), str(b, "destKind"), str(b, "dest"), str(b, "key"), table(b, "arguments"));
       }
+    }
+  }
+
+  private static void logRecovery(io.warrenmq.store.recovery.RecoveryReport definitionsLog) {
+    if (definitionsLog.truncated()) {
+      log.warn("definitions log: cut a torn tail of {} bytes; changes written after it are lost ({} records kept)",
+          definitionsLog.bytesTruncated(), definitionsLog.recordsRecovered());
+    } else {
+      log.info("definitions log: {} records", definitionsLog.recordsRecovered());
     }
   }
 
@@ -179,25 +189,6 @@ public final class Broker implements AutoCloseable {
       }
     } else {
       log.info("recovered {} with {} messages", queue.spec().resource(), queue.messageCount());
-    }
-  }
-
-  /** Queue directories no durable queue refers to (deleted queues, interrupted deletes) go. */
-  private void removeOrphans(VirtualHost vh) {
-    Path dir = vh.durableDirectory();
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    java.util.Set<Path> live = vh.queueDirectories();
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : s.toList()) {
-        if (!live.contains(p.getFileName())) {
-          log.info("removing {}: no queue of vhost '{}' uses it", p, vh.name());
-          deleteRecursively(p);
-        }
-      }
-    } catch (IOException e) {
-      log.warn("could not clean {}: {}", dir, e.toString());
     }
   }
 
@@ -404,17 +395,6 @@ public final class Broker implements AutoCloseable {
     if (lockChannel != null) {
       lockChannel.close();
       lockChannel = null;
-    }
-  }
-
-  private static void deleteRecursively(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(x);
-      }
     }
   }
 }

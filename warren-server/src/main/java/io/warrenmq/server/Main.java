@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The broker's entry point: {@code warren [--config FILE] [--KEY VALUE ...]}, or
  * {@code warren ctl <command>} for warrenctl. Runs in the foreground until SIGTERM or SIGINT, then
- * stops gracefully.
+ * stops gracefully and exits with 0 (1 if the stop failed).
  */
 public final class Main {
   private Main() {}
@@ -49,14 +49,30 @@ public final class Main {
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      int status = 0;
       try {
         server.close();
       } catch (IOException | RuntimeException e) {
         log.error("error while stopping", e);
+        status = 1;
       } finally {
         stopped.countDown();
       }
+      exitAfterStop(status);
     }, "warren-shutdown"));
     stopped.await();
+  }
+
+  /**
+   * Ends the process once the graceful stop is done: 0 when it succeeded, 1 when it failed. Left
+   * to itself the JVM would exit with 143 (128 + SIGTERM) however clean the stop was, which
+   * service managers count as a failure; RabbitMQ exits with 0 on SIGTERM, and so do we. halt is
+   * the only way to set the status from a shutdown hook; nothing else of ours registers a hook or
+   * calls System.exit once the broker runs, so no other exit status is overridden.
+   */
+  private static void exitAfterStop(int status) {
+    System.out.flush();
+    System.err.flush();
+    Runtime.getRuntime().halt(status);
   }
 }

@@ -10,13 +10,16 @@ import static io.warrenmq.amqp.AmqpConstants.FRAME_MIN_SIZE;
 import static io.warrenmq.amqp.AmqpConstants.FRAME_OVERHEAD;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.warrenmq.amqp.AmqpConstants;
 import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.amqp.method.Method;
 import io.warrenmq.amqp.method.MethodCodec;
 import java.util.List;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,16 +29,20 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Limits and errors.</b> Each is raised as {@code AmqpException.connectionError}, which
  * {@link ByteToMessageDecoder} wraps in a {@code DecoderException}; the server unwraps it and
- * closes the connection with the code it carries:
+ * closes the connection with the code it carries. Texts are RabbitMQ's ({@code "type 1, all octets
+ * = <<>>: {frame_too_large,5000,4088}"}, see {@link PayloadSnippet}):
  *
  * <ul>
- *   <li>a payload size above frame-max minus 8 (frame-max counts the whole frame, as in RabbitMQ):
- *       {@code FRAME_ERROR "frame_too_large ..."}, raised from the 7 header bytes alone, before any
- *       payload arrives;
- *   <li>an unknown frame type, a heartbeat with a payload, an empty method frame, a header frame
- *       under 14 bytes, a negative body size, or a frame-end octet other than 0xCE: {@code
- *       FRAME_ERROR};
- *   <li>a heartbeat on a channel other than 0: {@code UNEXPECTED_FRAME} (RabbitMQ answers 505);
+ *   <li>a payload size above frame-max: {@code FRAME_ERROR ... {frame_too_large,size,max}}, raised
+ *       from the 7 header bytes alone, before any payload arrives. Like RabbitMQ, the payload alone
+ *       may reach frame-max (8 bytes more than the spec allows), as many clients get this wrong;
+ *   <li>a frame-end octet other than 0xCE: {@code FRAME_ERROR ... {invalid_frame_end_marker,N}};
+ *   <li>an unknown frame type, a heartbeat with a payload, a method frame under 4 bytes, a header
+ *       frame under 14 bytes: {@code FRAME_ERROR ...: unknown_frame};
+ *   <li>a header announcing a body size above 2^63-1: {@code FRAME_ERROR "content body size ...
+ *       exceeds maximum allowed size 536870912"};
+ *   <li>a heartbeat on a channel other than 0, a content frame on channel 0: {@code
+ *       UNEXPECTED_FRAME ...} (RabbitMQ's text: {@code "type 8, all octets = <<>>"});
  *   <li>a method frame that does not decode: what {@link MethodCodec#decode} raises.
  * </ul>
  *
@@ -110,17 +117,21 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     int type = in.getUnsignedByte(start);
     int channel = in.getUnsignedShort(start + 1);
     long size = in.getUnsignedInt(start + 3);
-    checkHeader(type, channel, size);
+    // RabbitMQ (rabbit_reader, handle_input) lets the payload alone reach frame-max, "since quite a
+    // few clients get it wrong - off-by 1 or 8", and judges this from the 7 header bytes
+    if (size > maxFrameSize) {
+      throw frameError(type, Unpooled.EMPTY_BUFFER, "{frame_too_large,%d,%d}", size, maxFrameSize - FRAME_OVERHEAD);
+    }
     int payloadSize = (int) size;
     if (in.readableBytes() < FRAME_OVERHEAD + payloadSize) {
       return null;
     }
+    ByteBuf payload = in.slice(start + FRAME_HEADER_SIZE, payloadSize);
     int end = in.getUnsignedByte(start + FRAME_HEADER_SIZE + payloadSize);
     if (end != FRAME_END) {
-      throw frameError(
-          "frame end octet 0x%02X is not 0xCE (type %d, channel %d, payload %d bytes)",
-          end, type, channel, payloadSize);
+      throw frameError(type, payload, "{invalid_frame_end_marker,%d}", end);
     }
+    checkFrame(type, channel, payload);
     in.skipBytes(FRAME_HEADER_SIZE);
     Frame frame =
         switch (type) {
@@ -133,38 +144,28 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     return frame;
   }
 
-  /** Everything that can be judged from the 7 header bytes, before the payload arrives. */
-  private void checkHeader(int type, int channel, long size) {
-    if (size > maxFrameSize - FRAME_OVERHEAD) {
-      throw frameError(
-          "frame_too_large: type %d on channel %d has a payload of %d bytes, frame_max %d allows"
-              + " %d",
-          type, channel, size, maxFrameSize, maxFrameSize - FRAME_OVERHEAD);
+  /**
+   * What RabbitMQ's rabbit_command_assembler:analyze_frame cannot analyse is an "unknown_frame": an
+   * unknown type, a method frame without class and method ids, a header frame too short for its
+   * fixed part and property flags, a heartbeat with a payload. A heartbeat on another channel than
+   * 0, and a content frame on channel 0, are unexpected frames.
+   */
+  private static void checkFrame(int type, int channel, ByteBuf payload) {
+    int size = payload.readableBytes();
+    boolean analysable =
+        switch (type) {
+          case FRAME_METHOD -> size >= 4;
+          case FRAME_HEADER -> size >= HEADER_MIN_SIZE;
+          case FRAME_BODY -> true;
+          case FRAME_HEARTBEAT -> size == 0;
+          default -> false;
+        };
+    if (!analysable) {
+      throw frameError(type, payload, "unknown_frame");
     }
-    switch (type) {
-      case FRAME_METHOD -> {
-        if (size == 0) {
-          throw frameError("empty method frame on channel %d", channel);
-        }
-      }
-      case FRAME_HEADER -> {
-        if (size < HEADER_MIN_SIZE) {
-          throw frameError(
-              "content header frame of %d bytes on channel %d is shorter than %d",
-              size, channel, HEADER_MIN_SIZE);
-        }
-      }
-      case FRAME_BODY -> {}
-      case FRAME_HEARTBEAT -> {
-        if (size != 0) {
-          throw frameError("heartbeat frame with a payload of %d bytes", size);
-        }
-        if (channel != 0) {
-          throw AmqpException.connectionError(
-              ReplyCode.UNEXPECTED_FRAME, "heartbeat frame on channel %d", channel);
-        }
-      }
-      default -> throw frameError("unknown frame type %d on channel %d", type, channel);
+    boolean content = type == FRAME_HEADER || type == FRAME_BODY;
+    if ((type == FRAME_HEARTBEAT && channel != 0) || (content && channel == 0)) {
+      throw AmqpException.connectionError(ReplyCode.UNEXPECTED_FRAME, PayloadSnippet.describe(type, payload));
     }
   }
 
@@ -180,14 +181,19 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     in.skipBytes(2); // weight, unused (spec 4.2.6.1)
     long bodySize = in.readLong();
     if (bodySize < 0) {
-      throw frameError(
-          "content header body size %s is out of range", Long.toUnsignedString(bodySize));
+      // RabbitMQ's check of the body size against its hard limit of 512 MiB
+      // (rabbit_command_assembler); the size is unsigned on the wire
+      throw AmqpException.connectionError(ReplyCode.FRAME_ERROR,
+          "content body size %s exceeds maximum allowed size %d", Long.toUnsignedString(bodySize),
+          AmqpConstants.MAX_MESSAGE_SIZE);
     }
     ByteBuf properties = in.readRetainedSlice(payloadSize - HEADER_FIXED_SIZE);
     return new HeaderFrame(channel, classId, bodySize, properties);
   }
 
-  private static AmqpException frameError(String fmt, Object... args) {
-    return AmqpException.connectionError(ReplyCode.FRAME_ERROR, fmt, args);
+  /** A FRAME_ERROR with RabbitMQ's text: "type T, all octets = <<...>>: reason". */
+  private static AmqpException frameError(int type, ByteBuf payload, String reason, Object... args) {
+    return AmqpException.connectionError(
+        ReplyCode.FRAME_ERROR, "%s: %s", PayloadSnippet.describe(type, payload), String.format(Locale.ROOT, reason, args));
   }
 }

@@ -105,6 +105,14 @@ class FrameDecoderTest {
     }
 
     @Test
+    void aPayloadOfFrameMaxItselfIsAcceptedAsRabbitMqDoes() {
+      feed(bodyFrame(1, 4096));
+      BodyFrame body = ch.readInbound();
+      assertThat(body.payload().readableBytes()).isEqualTo(4096);
+      body.release();
+    }
+
+    @Test
     void emptyBodyFrameIsAccepted() {
       feed(bodyFrame(1, 0));
       BodyFrame body = ch.readInbound();
@@ -142,15 +150,19 @@ class FrameDecoderTest {
     }
 
     @Test
-    void frameOneByteOverFrameMaxIsRejected() {
-      assertRejected(bodyFrame(1, 4096 - 7), ReplyCode.FRAME_ERROR, "frame_too_large");
+    void aPayloadOneByteOverFrameMaxIsRejectedWithRabbitMqsText() {
+      assertRejected(
+          bodyFrame(1, 4096 + 1),
+          ReplyCode.FRAME_ERROR,
+          "FRAME_ERROR - type 3, all octets = <<>>: {frame_too_large,4097,4088}");
     }
 
     @Test
     void wrongFrameEndOctetIsRejected() {
       byte[] frame = bodyFrame(1, 3);
       frame[frame.length - 1] = 0x00;
-      assertRejected(frame, ReplyCode.FRAME_ERROR, "frame end octet 0x00");
+      assertRejected(
+          frame, ReplyCode.FRAME_ERROR, "type 3, all octets = <<0,0,0>>: {invalid_frame_end_marker,0}");
     }
 
     @Test
@@ -158,7 +170,7 @@ class FrameDecoderTest {
       assertRejected(
           new byte[] {4, 0, 0, 0, 0, 0, 0, (byte) 0xCE},
           ReplyCode.FRAME_ERROR,
-          "unknown frame type 4");
+          "FRAME_ERROR - type 4, all octets = <<>>: unknown_frame");
     }
 
     @Test
@@ -166,7 +178,15 @@ class FrameDecoderTest {
       assertRejected(
           new byte[] {8, 0, 1, 0, 0, 0, 0, (byte) 0xCE},
           ReplyCode.UNEXPECTED_FRAME,
-          "heartbeat frame on channel 1");
+          "UNEXPECTED_FRAME - type 8, all octets = <<>>");
+    }
+
+    @Test
+    void aContentFrameOnChannelZeroIsAnUnexpectedFrame() {
+      assertRejected(
+          bodyFrame(0, 2),
+          ReplyCode.UNEXPECTED_FRAME,
+          "UNEXPECTED_FRAME - type 3, all octets = <<0,0>>");
     }
 
     @Test
@@ -174,7 +194,7 @@ class FrameDecoderTest {
       assertRejected(
           new byte[] {8, 0, 0, 0, 0, 0, 1, 0, (byte) 0xCE},
           ReplyCode.FRAME_ERROR,
-          "heartbeat frame with a payload");
+          "type 8, all octets = <<0>>: unknown_frame");
     }
 
     @Test
@@ -182,7 +202,7 @@ class FrameDecoderTest {
       assertRejected(
           new byte[] {1, 0, 1, 0, 0, 0, 0, (byte) 0xCE},
           ReplyCode.FRAME_ERROR,
-          "empty method frame");
+          "type 1, all octets = <<>>: unknown_frame");
     }
 
     @Test
@@ -192,13 +212,16 @@ class FrameDecoderTest {
       frame[2] = 1;
       frame[6] = 13;
       frame[frame.length - 1] = (byte) 0xCE;
-      assertRejected(frame, ReplyCode.FRAME_ERROR, "shorter than 14");
+      assertRejected(frame, ReplyCode.FRAME_ERROR, "unknown_frame");
     }
 
     @Test
     void headerFrameWithANegativeBodySizeIsRejected() {
       byte[] frame = written(out -> Frames.writeHeader(out, 1, -1L, BasicProperties.EMPTY));
-      assertRejected(frame, ReplyCode.FRAME_ERROR, "body size 18446744073709551615");
+      assertRejected(
+          frame,
+          ReplyCode.FRAME_ERROR,
+          "content body size 18446744073709551615 exceeds maximum allowed size 536870912");
     }
 
     @Test
@@ -212,7 +235,7 @@ class FrameDecoderTest {
       assertRejected(
           new byte[] {9, 0, 0, 0, 0, 0, 0, (byte) 0xCE, 8, 0, 0},
           ReplyCode.FRAME_ERROR,
-          "unknown frame type 9");
+          "type 9, all octets = <<>>: unknown_frame");
 
       feed(written(Frames::writeHeartbeat));
       feed(written(out -> Frames.writeMethod(out, 1, ChannelOpen.INSTANCE)));

@@ -9,12 +9,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The in-memory registry of users and their per-vhost permissions, with the checks the AMQP
  * channel makes. Persistence is the caller's ({@code Broker}) business. Thread-safe.
  */
 public final class Users {
+  private static final Logger log = LoggerFactory.getLogger(Users.class);
   private final Map<String, User> users = new ConcurrentHashMap<>();
   /** user name -> vhost -> permission. */
   private final Map<String, Map<String, Permission>> permissions = new ConcurrentHashMap<>();
@@ -75,21 +78,28 @@ public final class Users {
 
   /**
    * Password login (SASL PLAIN / AMQPLAIN). Returns the user, or throws a connection-level 403
-   * ACCESS_REFUSED whose text is RabbitMQ's, without saying which part was wrong.
+   * ACCESS_REFUSED with the text RabbitMQ sends to clients that announce
+   * authentication_failure_close, which does not say what was wrong (rabbit_reader, auth_fail);
+   * the reason is logged instead.
    */
   public User authenticate(String name, String password, String mechanism, boolean loopback) {
     User u = users.get(name);
     if (u == null || !u.checkPassword(password)) {
-      throw AmqpException.connectionError(
-          ReplyCode.ACCESS_REFUSED,
-          "Login was refused using authentication mechanism %s. For details see the broker logfile.",
-          mechanism);
+      log.warn("{} login refused: user '{}' - invalid credentials", mechanism, name);
+      throw loginRefused(mechanism);
     }
     if (!loopback && loopbackOnly.contains(name)) {
-      throw AmqpException.connectionError(
-          ReplyCode.ACCESS_REFUSED, "user '%s' can only connect via localhost", name);
+      log.warn("{} login refused: user '{}' can only connect via localhost", mechanism, name);
+      throw loginRefused(mechanism);
     }
     return u;
+  }
+
+  private static AmqpException loginRefused(String mechanism) {
+    return AmqpException.connectionError(
+        ReplyCode.ACCESS_REFUSED,
+        "Login was refused using authentication mechanism %s. For details see the broker logfile.",
+        mechanism);
   }
 
   /** connection.open: a user needs some permission on the vhost (RabbitMQ answers 530). */
@@ -102,7 +112,8 @@ public final class Users {
 
   /**
    * Refuses with channel-level 403 unless {@code user} has {@code access} to the resource, with
-   * RabbitMQ's text: "access to queue 'q' in vhost '/' refused for user 'bob'".
+   * RabbitMQ's text (rabbit_access_control): "configure access to queue 'q' in vhost '/' refused
+   * for user 'bob'".
    *
    * @param kind "queue" or "exchange"
    * @param name resource name; the default exchange is checked as "amq.default"
@@ -113,7 +124,8 @@ public final class Users {
     if (p == null || !p.permits(access, resource)) {
       throw AmqpException.channelError(
           ReplyCode.ACCESS_REFUSED,
-          "access to %s '%s' in vhost '%s' refused for user '%s'",
+          "%s access to %s '%s' in vhost '%s' refused for user '%s'",
+          access.label(),
           kind,
           resource,
           vhost,
@@ -123,7 +135,7 @@ public final class Users {
 
   /**
    * Passive declarations need some permission, whichever, on the resource (RabbitMQ's
-   * check_any_resource_access_permitted).
+   * check_any_resource_access_permitted, which tries configure last, so a refusal names it).
    */
   public void checkAny(User user, String vhost, String kind, String name) {
     Permission p = permission(user.name(), vhost);
@@ -136,7 +148,7 @@ public final class Users {
     }
     throw AmqpException.channelError(
         ReplyCode.ACCESS_REFUSED,
-        "access to %s '%s' in vhost '%s' refused for user '%s'",
+        "configure access to %s '%s' in vhost '%s' refused for user '%s'",
         kind,
         name,
         vhost,

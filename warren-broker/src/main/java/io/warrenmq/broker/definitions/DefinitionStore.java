@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.warrenmq.amqp.types.FieldCodec;
 import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.store.log.RecordLog;
+import io.warrenmq.store.recovery.RecoveryReport;
 import io.warrenmq.store.sync.GroupCommitter;
 import io.warrenmq.store.sync.Syncable;
 import java.io.IOException;
@@ -42,6 +43,11 @@ public final class DefinitionStore implements Syncable, AutoCloseable {
       records.add(FieldCodec.readTable(Unpooled.wrappedBuffer(r)));
     }
     return new DefinitionStore(log, committer, records);
+  }
+
+  /** What opening the log found and did (a torn tail cut, for one). */
+  public RecoveryReport recoveryReport() {
+    return log.recoveryReport();
   }
 
   /** The records found at open, oldest first. */

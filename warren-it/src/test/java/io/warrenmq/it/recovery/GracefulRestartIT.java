@@ -212,6 +212,69 @@ class GracefulRestartIT {
     }
 
     @Test
+    void bindingsRestoredAfterARestartCanBeUnboundAndStayUnboundAfterTheNext() throws Exception {
+      Map<String, Object> args = new LinkedHashMap<>();
+      args.put("x-match", "all");
+      args.put("n", 1);
+      args.put("flag", true);
+      args.put("big", 1L << 40);
+      try (Connection c = connect(); Channel ch = c.createChannel()) {
+        ch.exchangeDeclare("rb.h", "headers", true);
+        ch.exchangeDeclare("rb.src", "topic", true);
+        ch.exchangeDeclare("rb.dst", "fanout", true);
+        ch.queueDeclare("rb.q", true, false, false, null);
+        ch.queueBind("rb.q", "rb.h", "", args);
+        ch.queueBind("rb.q", "rb.dst", "");
+        ch.exchangeBind("rb.dst", "rb.src", "x.#");
+      }
+      broker.restart();
+      AMQP.BasicProperties matching = PERSISTENT.builder()
+          .headers(Map.of("n", 1, "flag", true, "big", 1L << 40)).build();
+      try (Connection c = connect(); Channel ch = c.createChannel()) {
+        publishConfirmed(ch, "rb.h", "", matching, "by-headers");
+        publishConfirmed(ch, "rb.src", "x.y", PERSISTENT, "by-e2e");
+        assertThat(drain(ch, "rb.q")).as("typed binding arguments survive").containsExactly("by-headers", "by-e2e");
+        ch.queueUnbind("rb.q", "rb.h", "", args);
+        ch.exchangeUnbind("rb.dst", "rb.src", "x.#");
+      }
+      broker.restart();
+      try (Connection c = connect(); Channel ch = c.createChannel()) {
+        publishConfirmed(ch, "rb.h", "", matching, "by-headers");
+        publishConfirmed(ch, "rb.src", "x.y", PERSISTENT, "by-e2e");
+        publishConfirmed(ch, "rb.dst", "", PERSISTENT, "direct-to-fanout");
+        assertThat(drain(ch, "rb.q")).containsExactly("direct-to-fanout");
+      }
+    }
+
+    @Test
+    void aNonDefaultVhostKeepsItsTopologyAndMessagesAcrossARestart() throws Exception {
+      var b = broker.server().broker();
+      b.addVhost("restart/other vh");
+      b.setPermission("guest", "restart/other vh", Permission.ALL);
+      ConnectionFactory f = broker.factory();
+      f.setVirtualHost("restart/other vh");
+      try (Connection c = f.newConnection(); Channel ch = c.createChannel()) {
+        ch.exchangeDeclare("vh.x", "direct", true);
+        ch.queueDeclare("vh.q", true, false, false, null);
+        ch.queueBind("vh.q", "vh.x", "k");
+        publishConfirmed(ch, "vh.x", "k", PERSISTENT, "in-other-vhost");
+      }
+      try (Connection c = connect(); Channel ch = c.createChannel()) {
+        ch.queueDeclare("vh.q", true, false, false, null);
+        publishConfirmed(ch, "", "vh.q", PERSISTENT, "in-default-vhost");
+      }
+      broker.restart();
+      f.setPort(broker.port());
+      try (Connection c = f.newConnection(); Channel ch = c.createChannel()) {
+        publishConfirmed(ch, "vh.x", "k", PERSISTENT, "after");
+        assertThat(drain(ch, "vh.q")).containsExactly("in-other-vhost", "after");
+      }
+      try (Connection c = connect(); Channel ch = c.createChannel()) {
+        assertThat(drain(ch, "vh.q")).containsExactly("in-default-vhost");
+      }
+    }
+
+    @Test
     void nonDurableQueuesExchangesAndTheirBindingsAreGoneAfterARestart() throws Exception {
       try (Connection c = connect(); Channel ch = c.createChannel()) {
         ch.exchangeDeclare("nd.x", "direct", false);
@@ -221,8 +284,15 @@ class GracefulRestartIT {
         ch.queueBind("nd.q", "nd.durable-x", "k");
         ch.queueBind("nd.durable-q", "nd.durable-x", "k");
         ch.basicPublish("", "nd.q", PERSISTENT, utf8("lost"));
+        ch.queueDeclarePassive("nd.q");
       }
       broker.restart();
+      try (var files = java.nio.file.Files.walk(broker.dataDir().resolve("transient"))) {
+        assertThat(files.filter(java.nio.file.Files::isRegularFile).toList())
+            .as("no segment file of a non-durable queue outlives a restart").isEmpty();
+      } catch (java.nio.file.NoSuchFileException e) {
+        // no transient directory at all: fine too
+      }
       try (Connection c = connect()) {
         Channel ch = c.createChannel();
         assertThatThrownBy(() -> ch.queueDeclarePassive("nd.q"))

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -143,58 +141,16 @@ class KillNineIT {
   void everyConfirmedMessageSurvivesAKillNineInTheMiddleOfAPublishBurstInOrder() throws Exception {
     String q = "kill.confirmed";
     declare(q);
-    Connection pc = factory().newConnection();
-    Channel pch = pc.createChannel();
-    pch.confirmSelect();
-    ConcurrentSkipListSet<Long> outstanding = new ConcurrentSkipListSet<>();
-    BitSet confirmed = new BitSet();
-    AtomicInteger confirmedCount = new AtomicInteger();
-    pch.addConfirmListener(new ConfirmListener() {
-      @Override
-      public void handleAck(long tag, boolean multiple) {
-        settle(tag, multiple, true);
-      }
-
-      @Override
-      public void handleNack(long tag, boolean multiple) {
-        settle(tag, multiple, false);
-      }
-
-      private void settle(long tag, boolean multiple, boolean ack) {
-        List<Long> done = multiple ? new ArrayList<>(outstanding.headSet(tag, true)) : List.of(tag);
-        synchronized (confirmed) {
-          for (long t : done) {
-            if (outstanding.remove(t) && ack) {
-              confirmed.set((int) (t - 1)); // seq numbers start at 1, our sequence at 0
-              confirmedCount.incrementAndGet();
-            }
-          }
-        }
-      }
-    });
-    AtomicInteger published = new AtomicInteger();
-    Thread publisher = Thread.ofPlatform().name("burst-publisher").start(() -> {
-      try {
-        for (int i = 0; i < 500_000; i++) {
-          outstanding.add(pch.getNextPublishSeqNo());
-          pch.basicPublish("", q, PERSISTENT, body(0, i, 128));
-          published.incrementAndGet();
-        }
-      } catch (IOException | RuntimeException e) {
-        // the broker died under us: expected, this is the burst being cut
-      }
-    });
-    eventually(Duration.ofSeconds(30), "3000 publishes confirmed", () -> confirmedCount.get() >= 3000);
-    assertThat(publisher.isAlive()).as("still publishing when killed").isTrue();
-
-    broker.kill();
-
-    publisher.join(30_000);
-    assertThat(publisher.isAlive()).isFalse();
-    eventually("the publisher's connection noticed the kill", () -> !pc.isOpen());
     BitSet promised;
-    synchronized (confirmed) {
-      promised = (BitSet) confirmed.clone();
+    int published;
+    try (ConfirmedBurst burst = new ConfirmedBurst(factory().newConnection(), q, i -> body(0, i, 128))) {
+      eventually(Duration.ofSeconds(30), "3000 publishes confirmed", () -> burst.confirmedCount() >= 3000);
+      assertThat(burst.publishing()).as("still publishing when killed").isTrue();
+
+      broker.kill();
+
+      promised = burst.awaitEnd();
+      published = burst.published();
     }
     String log = startAgain();
     assertThat(log).contains("recovered");
@@ -211,9 +167,9 @@ class KillNineIT {
     BitSet lost = (BitSet) promised.clone();
     lost.andNot(present);
     assertThat(lost.cardinality()).as("confirmed but lost: " + lost + " (confirmed " + promised.cardinality()
-        + ", published " + published.get() + ", recovered " + got.size() + ")").isZero();
+        + ", published " + published + ", recovered " + got.size() + ")").isZero();
     // unconfirmed ones may or may not be there, but nothing beyond what was published
-    assertThat(present.length()).isLessThanOrEqualTo(published.get() + 1);
+    assertThat(present.length()).isLessThanOrEqualTo(published + 1);
   }
 
   @Test
@@ -320,6 +276,67 @@ class KillNineIT {
   }
 
   @Test
+  void messagesUnackedAtAKillNineComeBackFlaggedRedelivered() throws Exception {
+    String q = "kill.unacked";
+    declare(q);
+    try (Connection c = factory().newConnection(); Channel ch = c.createChannel()) {
+      ch.confirmSelect();
+      for (int i = 0; i < 10; i++) {
+        ch.basicPublish("", q, PERSISTENT, body(0, i, 100));
+      }
+      assertThat(ch.waitForConfirms(10_000)).isTrue();
+    }
+    Connection c = factory().newConnection();
+    Channel ch = c.createChannel();
+    for (int i = 0; i < 4; i++) {
+      assertThat(seqOf(ch.basicGet(q, false).getBody())).isEqualTo(i);
+    }
+    assertThat(ch.queueDeclarePassive(q).getMessageCount()).isEqualTo(6);
+
+    killAndRestart();
+
+    try (Connection c2 = factory().newConnection(); Channel ch2 = c2.createChannel()) {
+      List<Integer> seqs = new ArrayList<>();
+      List<Boolean> redelivered = new ArrayList<>();
+      for (GetResponse r; (r = ch2.basicGet(q, true)) != null; ) {
+        seqs.add(seqOf(r.getBody()));
+        redelivered.add(r.getEnvelope().isRedeliver());
+      }
+      assertThat(seqs).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+      assertThat(redelivered).containsExactly(true, true, true, true, false, false, false, false, false, false);
+    }
+    c.abort();
+  }
+
+  @Test
+  void aQueueDeletedJustBeforeAKillNineStaysDeletedAndItsFilesGo() throws Exception {
+    String q = "kill.deleted";
+    declare(q);
+    try (Connection c = factory().newConnection(); Channel ch = c.createChannel()) {
+      ch.confirmSelect();
+      for (int i = 0; i < 100; i++) {
+        ch.basicPublish("", q, PERSISTENT, body(0, i, 1000));
+      }
+      assertThat(ch.waitForConfirms(10_000)).isTrue();
+      ch.queueDelete(q);
+    }
+
+    killAndRestart();
+
+    Path queues = dataDir().resolve("vhosts").resolve(io.warrenmq.broker.vhost.DirNames.of("/")).resolve("queues");
+    String prefix = io.warrenmq.broker.vhost.DirNames.of(q);
+    try (var s = Files.list(queues)) {
+      assertThat(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).toList())
+          .as("no directory of the deleted queue is left").isEmpty();
+    }
+    try (Connection c = factory().newConnection()) {
+      Channel ch = c.createChannel();
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> ch.queueDeclarePassive(q)))
+          .as("the queue stays deleted").isNotNull();
+    }
+  }
+
+  @Test
   void garbageAppendedAfterTheLastRecordIsCutAndEveryRecordBeforeItIsDelivered() throws Exception {
     String q = "kill.garbage";
     publishAndKill(q, 50);
@@ -370,6 +387,76 @@ class KillNineIT {
 
     assertThat(log).contains("torn tail");
     assertSurvivorsAndAppendAfterTheCut(q, 45);
+  }
+
+  @Test
+  void aTornTailOfTheDefinitionsLogIsCutReportedAndTheDefinitionsBeforeItKept() throws Exception {
+    try (Connection c = factory().newConnection(); Channel ch = c.createChannel()) {
+      ch.exchangeDeclare("kill.defs-x", "direct", true);
+      ch.queueDeclare("kill.defs-q", true, false, false, null);
+      ch.queueBind("kill.defs-q", "kill.defs-x", "k");
+    }
+    broker.kill();
+    Path log = dataDir().resolve("definitions").resolve("definitions.log");
+    byte[] garbage = new byte[77];
+    new Random(3).nextBytes(garbage);
+    ByteBuffer.wrap(garbage).putInt(0, 60); // a plausible frame length, a wrong CRC
+    QueueFiles.write(log, Files.size(log), garbage);
+
+    String startLog = startAgain();
+
+    assertThat(startLog).containsPattern("WARN.*definitions");
+    try (Connection c = factory().newConnection(); Channel ch = c.createChannel()) {
+      ch.confirmSelect();
+      ch.basicPublish("kill.defs-x", "k", PERSISTENT, body(0, 1, 50));
+      assertThat(ch.waitForConfirms(10_000)).isTrue();
+      assertThat(ch.queueDeclarePassive("kill.defs-q").getMessageCount()).isEqualTo(1);
+      ch.queueDeclare("kill.defs-after", true, false, false, null);
+    }
+    killAndRestart();
+    try (Connection c = factory().newConnection(); Channel ch = c.createChannel()) {
+      ch.queueDeclarePassive("kill.defs-after");
+      assertThat(ch.queueDeclarePassive("kill.defs-q").getMessageCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void filesLeftByADeleteThatAKillNineInterruptedAreRemovedAtTheNextStart() throws Exception {
+    String q = "kill.leftover";
+    publishAndKill(q, 20);
+    Path real = QueueFiles.queueDir(dataDir(), "/", q);
+    Path vhosts = dataDir().resolve("vhosts");
+    // what an interrupted queue delete leaves: a directory no durable queue refers to
+    Path strayQueue = real.resolveSibling(io.warrenmq.broker.vhost.DirNames.of("kill.deleted-queue") + "-1f");
+    // and an interrupted vhost delete: the files of a vhost the definitions no longer have
+    Path strayVhost = vhosts.resolve(io.warrenmq.broker.vhost.DirNames.of("kill.deleted-vhost"));
+    Path strayVhostQueue = strayVhost.resolve("queues").resolve(io.warrenmq.broker.vhost.DirNames.of("q") + "-2e");
+    for (Path stray : List.of(strayQueue, strayVhostQueue)) {
+      Files.createDirectories(stray);
+      for (Path seg : QueueFiles.segments(real)) {
+        Files.copy(seg, stray.resolve(seg.getFileName()));
+      }
+    }
+
+    String log = startAgain();
+
+    assertThat(strayQueue).as("log:%n%s", log).doesNotExist();
+    assertThat(strayVhost).as("log:%n%s", log).doesNotExist();
+    assertThat(QueueFiles.segments(real)).isNotEmpty();
+    assertThat(consumeAll(q)).hasSize(20);
+  }
+
+  @Test
+  void warrenctlSaysNoBrokerWhileKilledAndReachesTheRestartedOne() throws Exception {
+    String socket = dataDir().resolve("warren.sock").toString();
+    broker.kill();
+    java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream ps = new java.io.PrintStream(sink, true, java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(io.warrenmq.server.ctl.WarrenCtl.run(new String[] {"--socket", socket, "list_queues"}, ps, ps))
+        .as("a stale socket file, nobody listening").isEqualTo(69);
+    startAgain();
+    assertThat(io.warrenmq.server.ctl.WarrenCtl.run(new String[] {"--socket", socket, "list_queues"}, ps, ps))
+        .as("%s", sink).isZero();
   }
 
   /** Publishes {@code n} confirmed messages to a new durable queue, then kill -9. */

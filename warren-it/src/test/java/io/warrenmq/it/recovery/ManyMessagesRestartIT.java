@@ -40,8 +40,9 @@ class ManyMessagesRestartIT {
       }
       assertThat(ch.waitForConfirms(60_000)).isTrue();
     }
-    long full = bytesUnder(queuesDir());
-    assertThat(segmentFiles()).as("the backlog spans many segments").isGreaterThan(20);
+    Path dir = QueueFiles.queueDir(broker.dataDir(), "/", "many");
+    long full = bytesUnder(dir);
+    assertThat(QueueFiles.segments(dir)).as("the backlog spans many segments").hasSizeGreaterThan(20);
     assertThat(full).isGreaterThan(20L * SEGMENT);
 
     broker.restart();
@@ -69,33 +70,81 @@ class ManyMessagesRestartIT {
       assertThat(done.await(60, TimeUnit.SECONDS)).as("all delivered, got " + next.get()).isTrue();
       assertThat(error.get()).isNull();
       eventually("the queue is drained", () -> broker.server().broker().vhost("/").queue("many").unackedCount() == 0);
-      eventually("the acked segments are deleted", () -> bytesUnder(queuesDir()) <= 2L * SEGMENT);
+      eventually("the acked segments are deleted", () -> bytesUnder(dir) <= SEGMENT);
     }
-    assertThat(segmentFiles()).isLessThanOrEqualTo(1);
-    assertThat(bytesUnder(broker.dataDir())).as("the whole data directory is near empty").isLessThan(4L * SEGMENT);
+    assertThat(QueueFiles.segments(dir)).as("at most the write segment is left").hasSizeLessThanOrEqualTo(1);
 
     broker.restart();
     try (Connection c = broker.factory().newConnection(); Channel ch = c.createChannel()) {
       assertThat(ch.queueDeclarePassive("many").getMessageCount()).isZero();
       assertThat(ch.basicGet("many", true)).isNull();
+      ch.confirmSelect();
+      ch.basicPublish("", "many", persistent, body(COUNT));
+      assertThat(ch.waitForConfirms(10_000)).isTrue();
+    }
+    broker.restart();
+    try (Connection c = broker.factory().newConnection(); Channel ch = c.createChannel()) {
+      assertThat(ByteBuffer.wrap(ch.basicGet("many", true).getBody()).getInt())
+          .as("a message published into the drained queue survives the next restart").isEqualTo(COUNT);
+    }
+  }
+
+  @Test
+  void aMessageLargerThanASegmentSurvivesARestartBetweenSmallOnes() throws Exception {
+    AMQP.BasicProperties persistent = new AMQP.BasicProperties.Builder().deliveryMode(2).build();
+    byte[] big = new byte[5 * SEGMENT + 123];
+    new java.util.Random(7).nextBytes(big);
+    try (Connection c = broker.factory().newConnection(); Channel ch = c.createChannel()) {
+      ch.queueDeclare("big", true, false, false, null);
+      ch.confirmSelect();
+      ch.basicPublish("", "big", persistent, body(1));
+      ch.basicPublish("", "big", persistent, big);
+      ch.basicPublish("", "big", persistent, body(2));
+      assertThat(ch.waitForConfirms(10_000)).isTrue();
+    }
+    broker.restart();
+    try (Connection c = broker.factory().newConnection(); Channel ch = c.createChannel()) {
+      assertThat(ByteBuffer.wrap(ch.basicGet("big", true).getBody()).getInt()).isEqualTo(1);
+      assertThat(ch.basicGet("big", true).getBody()).isEqualTo(big);
+      assertThat(ByteBuffer.wrap(ch.basicGet("big", true).getBody()).getInt()).isEqualTo(2);
+      assertThat(ch.basicGet("big", true)).isNull();
+    }
+  }
+
+  @Test
+  void purgingOrDeletingABacklogGivesItsDiskSpaceBack() throws Exception {
+    AMQP.BasicProperties persistent = new AMQP.BasicProperties.Builder().deliveryMode(2).build();
+    byte[] kb = new byte[1024];
+    Path purged;
+    try (Connection c = broker.factory().newConnection(); Channel ch = c.createChannel()) {
+      ch.queueDeclare("purge-me", true, false, false, null);
+      ch.queueDeclare("delete-me", true, false, false, null);
+      ch.confirmSelect();
+      for (int i = 0; i < 2000; i++) {
+        ch.basicPublish("", "purge-me", persistent, kb);
+        ch.basicPublish("", "delete-me", persistent, kb);
+      }
+      assertThat(ch.waitForConfirms(30_000)).isTrue();
+      purged = QueueFiles.queueDir(broker.dataDir(), "/", "purge-me");
+      Path deleted = QueueFiles.queueDir(broker.dataDir(), "/", "delete-me");
+      assertThat(bytesUnder(purged)).isGreaterThan(20L * SEGMENT);
+
+      assertThat(ch.queuePurge("purge-me").getMessageCount()).isEqualTo(2000);
+      ch.queueDelete("delete-me");
+
+      assertThat(bytesUnder(purged)).as("a purge deletes the segments at once").isLessThanOrEqualTo(SEGMENT);
+      eventually("the deleted queue's directory is removed", () -> !Files.exists(deleted));
+    }
+    broker.restart();
+    assertThat(bytesUnder(purged)).isLessThanOrEqualTo(SEGMENT);
+    try (Connection c = broker.factory().newConnection(); Channel ch = c.createChannel()) {
+      assertThat(ch.queueDeclarePassive("purge-me").getMessageCount()).isZero();
     }
   }
 
   /** A small body that carries its sequence number. */
   private static byte[] body(int i) {
     return ByteBuffer.allocate(24).putInt(i).put("0123456789abcdefghij".getBytes()).array();
-  }
-
-  private static Path queuesDir() {
-    return broker.dataDir().resolve("vhosts");
-  }
-
-  private static long segmentFiles() {
-    try (Stream<Path> s = Files.walk(queuesDir())) {
-      return s.filter(p -> p.getFileName().toString().startsWith("msgs.")).count();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /** Apparent size of every file under {@code dir}. */

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -281,7 +282,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
           }
           default ->
               throw AmqpException.connectionError(
-                  ReplyCode.CHANNEL_ERROR, "unexpected method %s in connection state running", method.name())
+                  ReplyCode.CHANNEL_ERROR, "unexpected method in connection state running")
                   .withMethod(method.classId(), method.methodId());
         }
       }
@@ -342,11 +343,18 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
     ChannelHandlerContext c = ctx();
     ByteBuf out = c.alloc().buffer(64 + text.length());
     Frames.writeMethod(out, 0, new ConnectionClose(code.code(), text, classId, methodId));
-    if (closeNow) {
+    if (closeNow && c.channel() instanceof DuplexChannel d) {
+      // the input can no longer be framed, so close-ok will not be seen: end our side once the
+      // close is out, and keep draining the peer's bytes until it closes (or the timer fires).
+      // Closing at once would reset the connection over unread input and could lose the close;
+      // RabbitMQ waits 3 s for the same reason (rabbit_reader, fatal_frame_error).
+      c.writeAndFlush(out).addListener(f -> d.shutdownOutput());
+    } else if (closeNow) {
       c.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
       return;
+    } else {
+      c.writeAndFlush(out);
     }
-    c.writeAndFlush(out);
     if (timer != null) {
       timer.cancel(false);
     }

@@ -126,6 +126,10 @@ public final class ConfigLoader {
         throw new ConfigException(file + ":" + (n + 1) + ": expected 'key = value', got '" + line + "'");
       }
       String key = line.substring(0, eq).strip();
+      if (key.equals("config")) {
+        // there are no includes: silently ignoring it would hide the other file's settings
+        throw new ConfigException(file + ":" + (n + 1) + ": 'config' names the config file; it cannot be set in one");
+      }
       out.put(checkKey(key, file + ":" + (n + 1)), line.substring(eq + 1).strip());
     }
     return out;

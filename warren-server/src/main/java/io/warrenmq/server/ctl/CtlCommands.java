@@ -1,6 +1,7 @@
 package io.warrenmq.server.ctl;
 
 import io.warrenmq.amqp.AmqpException;
+import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.broker.Broker;
 import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.broker.auth.Permission;
@@ -9,6 +10,7 @@ import io.warrenmq.broker.auth.User;
 import io.warrenmq.broker.auth.Users;
 import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.exchange.Binding;
+import io.warrenmq.broker.exchange.Destination;
 import io.warrenmq.broker.exchange.Exchange;
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.view.ConnectionView;
@@ -247,7 +249,18 @@ public final class CtlCommands {
         : a.positional;
     List<Function<Binding, String>> getters = columns(cols, BINDING_COLUMNS);
     a.info(out, "Listing bindings for vhost " + a.vhost + "...");
-    table(out, cols, vhost(a).bindings(), getters);
+    table(out, cols, bindingsOf(vhost(a)), getters);
+  }
+
+  /** As rabbitmqctl: the default exchange's implicit binding to every queue, then the declared ones. */
+  private static List<Binding> bindingsOf(VirtualHost vh) {
+    List<Binding> all = new ArrayList<>();
+    Exchange defaultExchange = vh.exchangeOrDie("");
+    for (Queue q : vh.queues()) {
+      all.add(new Binding(defaultExchange, new Destination.ToQueue(q), q.name(), FieldTable.EMPTY));
+    }
+    all.addAll(vh.bindings());
+    return all;
   }
 
   private void listConsumers(Args a, StringBuilder out) {

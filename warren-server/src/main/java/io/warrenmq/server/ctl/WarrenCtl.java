@@ -27,7 +27,8 @@ public final class WarrenCtl {
     System.exit(run(argv, System.out, System.err));
   }
 
-  static int run(String[] argv, PrintStream out, PrintStream err) {
+  /** Runs one command line against the broker, printing to {@code out} (success) or {@code err}; returns the exit code. */
+  public static int run(String[] argv, PrintStream out, PrintStream err) {
     Path socket = null;
     String dataDir = System.getenv().getOrDefault("WARREN_DATA_DIR", "./data");
     String envSocket = System.getenv("WARREN_CTL_SOCKET");

@@ -165,6 +165,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aConfigFileCannotNameAnotherConfigFile() throws IOException {
+      Path f = file("config = /etc/other.conf\n");
+      assertThatThrownBy(() -> load(Map.of(), "--config", f.toString()))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining(f + ":1");
+    }
+
+    @Test
     void aMissingConfigFileIsAnError() {
       Path missing = dir.resolve("nope.conf");
       assertThatThrownBy(() -> load(Map.of(), "--config", missing.toString()))

@@ -6,7 +6,6 @@ import io.warrenmq.store.recovery.RecoveryReport;
 import io.warrenmq.store.recovery.StoreRecovery;
 import io.warrenmq.store.segment.RecordLayout;
 import io.warrenmq.store.segment.SegmentFile;
-import io.warrenmq.store.segment.SegmentHeader;
 import io.warrenmq.store.segment.SegmentPosition;
 import io.warrenmq.store.sync.BlockingGuard;
 import io.warrenmq.store.sync.DirectorySync;
@@ -18,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The message store of one queue, in its own directory (the LavinMQ design: disk first). Every
@@ -27,6 +27,13 @@ import java.util.stream.Stream;
  * per segment and the primitive heap of requeued positions, nothing per waiting message. A record's
  * state (ready, taken, acked) and its delivery count live in the record itself, mutated in place; a
  * segment whose records are all acked is deleted once the writer has left it.
+ *
+ * <p><b>Out of order.</b> {@link #remove} takes a ready record out from anywhere in the queue (a
+ * message expiring at its own deadline, a delayed message firing); {@link #scanReady} shows the
+ * ready records in queue order without taking them (a peek, or rebuilding the owner's indexes
+ * after a restart); {@link #isReady} and {@link #isTaken} let the owner drop stale entries of its
+ * own indexes. Positions handed back to the store must be the store's own ({@link
+ * SegmentPosition#isValid}: the owner strips any bits it packed on top).
  *
  * <p><b>Threading.</b> Every method except {@link #force()}, {@link #close()} and the count getters
  * is called by one thread at a time (the owning queue serialises them). {@link #force()} may run
@@ -52,24 +59,21 @@ public final class MessageStore implements Syncable, AutoCloseable {
   private final SegmentSet segments;
   private final Object closeLock = new Object();
 
-  // owner state
-  private final RequeuedPositions requeued = new RequeuedPositions();
-  private long readSegmentId;
-  private int readOffset;
+  private final ReadyOrder order; // owner state
 
   // written by the owner, read anywhere
   private volatile long readyCount;
   private volatile long readyWeight;
   private volatile long unackedCount;
   private volatile boolean closed;
+  private boolean scanning;
 
   private MessageStore(Path dir, StoreOptions options, StoreRecovery.Result recovered) {
     this.dir = dir;
     this.options = options;
     this.recoveryReport = recovered.report();
     this.segments = new SegmentSet(dir, options, recovered);
-    this.readSegmentId = segments.firstId();
-    this.readOffset = SegmentHeader.SIZE;
+    this.order = new ReadyOrder(segments);
     this.readyCount = recovered.readyCount();
     this.readyWeight = recovered.readyWeight();
   }
@@ -124,7 +128,7 @@ public final class MessageStore implements Syncable, AutoCloseable {
     if (weight < 0) {
       throw new IllegalArgumentException("negative weight: " + weight);
     }
-    checkOpen();
+    checkChange();
     SegmentFile seg = segments.writable(len);
     int off = seg.append(payload, persistent, weight);
     segments.appended(len);
@@ -141,20 +145,12 @@ public final class MessageStore implements Syncable, AutoCloseable {
    * @return its position, or {@link SegmentPosition#NONE} if nothing is ready
    */
   public long nextReady() {
-    checkOpen();
-    long pos;
-    SegmentFile seg;
-    if (!requeued.isEmpty()) {
-      pos = requeued.poll();
-      seg = segment(pos);
-    } else {
-      pos = cursor();
-      if (pos == SegmentPosition.NONE) {
-        return pos;
-      }
-      seg = segment(pos);
-      readOffset = seg.nextOffset(readOffset);
+    checkChange();
+    long pos = order.take();
+    if (pos == SegmentPosition.NONE) {
+      return pos;
     }
+    SegmentFile seg = segment(pos);
     int off = SegmentPosition.offset(pos);
     seg.state(off, RecordLayout.STATE_TAKEN);
     seg.incrementDeliveries(off);
@@ -166,8 +162,85 @@ public final class MessageStore implements Syncable, AutoCloseable {
 
   /** The position {@link #nextReady()} would return, without taking it. */
   public long peekReady() {
-    checkOpen();
-    return requeued.isEmpty() ? cursor() : requeued.peek();
+    checkChange();
+    return order.peek();
+  }
+
+  /**
+   * Removes the ready record at {@code pos} wherever it is in the queue, not only at the head: it
+   * is acked in place (not forced: after a crash it may come back, like an ack) and leaves the
+   * ready count and weight. A segment whose records are now all acked is deleted unless it is the
+   * write segment. For a message that expires at its own deadline or a delayed message that fires.
+   *
+   * @return true if it was ready and is now gone; false if it is not ready (taken, already acked
+   *     or removed, or in a segment that was deleted): a stale entry of the owner's index
+   * @throws IllegalArgumentException if {@code pos} is not a store position ({@link
+   *     SegmentPosition#isValid}), or its segment holds no record at that offset
+   * @throws UncheckedIOException if a segment file cannot be deleted: the store is failed
+   */
+  public boolean remove(long pos) {
+    checkChange();
+    SegmentFile seg = live(pos);
+    int off = SegmentPosition.offset(pos);
+    if (seg == null || seg.state(off) != RecordLayout.STATE_READY) {
+      return false;
+    }
+    seg.state(off, RecordLayout.STATE_ACKED);
+    readyCount--;
+    readyWeight -= seg.weight(off);
+    segments.deleteIfDone(seg);
+    return true;
+  }
+
+  /**
+   * Whether the record at {@code pos} is ready (live and not taken): {@link #nextReady} may still
+   * hand it out, {@link #remove} would remove it. False for a taken or acked record, or one whose
+   * segment was deleted.
+   *
+   * @throws IllegalArgumentException as {@link #remove}
+   */
+  public boolean isReady(long pos) {
+    SegmentFile seg = live(pos);
+    return seg != null && seg.state(SegmentPosition.offset(pos)) == RecordLayout.STATE_READY;
+  }
+
+  /**
+   * Whether the record at {@code pos} is taken (delivered, waiting for an ack or a requeue).
+   *
+   * @throws IllegalArgumentException as {@link #remove}
+   */
+  public boolean isTaken(long pos) {
+    SegmentFile seg = live(pos);
+    return seg != null && seg.state(SegmentPosition.offset(pos)) == RecordLayout.STATE_TAKEN;
+  }
+
+  /**
+   * Shows up to {@code max} ready records to {@code visitor} in queue order, from the head (the
+   * requeued ones in order, then every ready record from the read cursor on), without taking them:
+   * no state, counter or delivery count changes. The payload is a read-only view over the mapping,
+   * valid only during the call (see {@link ReadyVisitor}); nothing is allocated per record, so a
+   * scan of millions of records (rebuilding the owner's indexes after a restart) costs one pass
+   * over the mapped segments. The visitor may read the store ({@link #weight}, {@link
+   * #deliveries}, {@link #read}...) but not change it: any change throws {@link
+   * IllegalStateException}.
+   *
+   * @param max the most records to visit
+   * @return how many records were visited (including the one whose visit returned false)
+   */
+  public int scanReady(int max, ReadyVisitor visitor) {
+    if (max < 0) {
+      throw new IllegalArgumentException("negative max: " + max);
+    }
+    checkChange();
+    if (max == 0) {
+      return 0;
+    }
+    scanning = true;
+    try {
+      return order.scan(max, visitor);
+    } finally {
+      scanning = false;
+    }
   }
 
   /** Times the record was handed out (after {@code nextReady}'s count: above 1 is a redelivery). */
@@ -205,6 +278,7 @@ public final class MessageStore implements Syncable, AutoCloseable {
    * @throws UncheckedIOException if a segment file cannot be deleted: the store is failed
    */
   public void ack(long pos) {
+    checkChange();
     SegmentFile seg = taken(pos);
     seg.state(SegmentPosition.offset(pos), RecordLayout.STATE_ACKED);
     unackedCount--;
@@ -217,10 +291,11 @@ public final class MessageStore implements Syncable, AutoCloseable {
    * @throws IllegalStateException if the record is not taken
    */
   public void requeue(long pos) {
+    checkChange();
     SegmentFile seg = taken(pos);
     int off = SegmentPosition.offset(pos);
     seg.state(off, RecordLayout.STATE_READY);
-    requeued.add(pos);
+    order.requeued(pos);
     unackedCount--;
     readyCount++;
     readyWeight += seg.weight(off);
@@ -235,26 +310,9 @@ public final class MessageStore implements Syncable, AutoCloseable {
    * @throws UncheckedIOException if a segment file cannot be deleted: the store is failed
    */
   public long purge() {
-    checkOpen();
+    checkChange();
     long purged = readyCount;
-    for (long pos; (pos = requeued.poll()) != SegmentPosition.NONE; ) {
-      SegmentFile seg = segment(pos);
-      seg.state(SegmentPosition.offset(pos), RecordLayout.STATE_ACKED);
-      segments.deleteIfDone(seg);
-    }
-    requeued.clear();
-    SegmentFile cursorSeg = segments.get(readSegmentId);
-    if (cursorSeg != null) {
-      int end = cursorSeg.end();
-      for (int off = readOffset; off < end; off = cursorSeg.nextOffset(off)) {
-        cursorSeg.state(off, RecordLayout.STATE_ACKED);
-      }
-      readOffset = end;
-      segments.deleteIfDone(cursorSeg);
-    }
-    for (SegmentFile s; (s = segments.after(readSegmentId)) != null; ) {
-      segments.delete(s);
-    }
+    order.purge();
     readyCount = 0;
     readyWeight = 0;
     return purged;
@@ -285,14 +343,17 @@ public final class MessageStore implements Syncable, AutoCloseable {
     return segments.diskBytes();
   }
 
-  /** Requeued positions waiting to be taken again. Owner thread. */
+  /**
+   * Requeued positions waiting to be taken again, counting removed ones not yet skipped. Owner
+   * thread.
+   */
   public int requeuedCount() {
-    return requeued.size();
+    return order.requeuedCount();
   }
 
   /** The capacity of the requeued-positions heap: what it retains on the heap. Owner thread. */
   int requeuedCapacity() {
-    return requeued.capacity();
+    return order.requeuedCapacity();
   }
 
   /**
@@ -317,7 +378,7 @@ public final class MessageStore implements Syncable, AutoCloseable {
       closed = true;
     }
     segments.close();
-    requeued.clear();
+    order.clear();
   }
 
   /** Closes the store and removes its directory with every file in it. */
@@ -330,35 +391,24 @@ public final class MessageStore implements Syncable, AutoCloseable {
     }
   }
 
-  /** The position of the first live record at the read cursor, moving past dead ones. */
-  private long cursor() {
-    for (; ; ) {
-      SegmentFile seg = segments.get(readSegmentId);
-      if (seg != null && readOffset < seg.end()) {
-        if (seg.state(readOffset) != RecordLayout.STATE_ACKED) {
-          return SegmentPosition.of(readSegmentId, readOffset);
-        }
-        readOffset = seg.nextOffset(readOffset);
-        continue;
-      }
-      if (seg != null && segments.isWrite(seg)) {
-        return SegmentPosition.NONE;
-      }
-      SegmentFile next = segments.after(readSegmentId);
-      if (next == null) {
-        return SegmentPosition.NONE;
-      }
-      readSegmentId = next.id();
-      readOffset = SegmentHeader.SIZE;
-    }
-  }
-
   private SegmentFile taken(long pos) {
     SegmentFile seg = segment(pos);
     int state = seg.state(SegmentPosition.offset(pos));
     if (state != RecordLayout.STATE_TAKEN) {
       throw new IllegalStateException(
           "record " + SegmentPosition.toString(pos) + " is not taken (state " + state + ")");
+    }
+    return seg;
+  }
+
+  /** The segment of a position the owner hands back, or null if it was deleted. */
+  private @Nullable SegmentFile live(long pos) {
+    if (!SegmentPosition.isValid(pos)) {
+      throw new IllegalArgumentException("not a store position: " + Long.toHexString(pos));
+    }
+    SegmentFile seg = segments.get(SegmentPosition.segmentId(pos));
+    if (seg == null) {
+      checkOpen();
     }
     return seg;
   }
@@ -375,6 +425,14 @@ public final class MessageStore implements Syncable, AutoCloseable {
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("message store closed: " + dir);
+    }
+  }
+
+  /** The store is open and not inside {@link #scanReady} (which walks the requeued heap). */
+  private void checkChange() {
+    checkOpen();
+    if (scanning) {
+      throw new IllegalStateException("message store changed during scanReady: " + dir);
     }
   }
 

@@ -2,6 +2,7 @@ package io.warrenmq.store.queue;
 
 import io.warrenmq.store.segment.SegmentPosition;
 import java.util.Arrays;
+import java.util.function.LongPredicate;
 
 /**
  * The positions of requeued records: a binary min-heap of primitive longs in queue order (unsigned
@@ -72,6 +73,71 @@ final class RequeuedPositions {
       heap = Arrays.copyOf(heap, heap.length / 2);
     }
     return top;
+  }
+
+  /**
+   * Hands the positions to {@code visitor} in queue order without removing any, until it returns
+   * false. Walks the heap from the root with a frontier of candidate slots (a primitive heap that
+   * grows by at most one slot per position visited), so a visit of the first few costs a few
+   * slots, not a sorted copy of the heap. The heap must not change during the walk.
+   *
+   * @return how many positions were handed out
+   */
+  int forEachInOrder(LongPredicate visitor) {
+    if (size == 0) {
+      return 0;
+    }
+    int[] frontier = new int[Math.min(size, MIN_CAPACITY)];
+    int slots = 1;
+    frontier[0] = 0;
+    int visited = 0;
+    while (slots > 0) {
+      int top = frontier[0];
+      frontier[0] = frontier[--slots];
+      siftDownSlot(frontier, slots);
+      visited++;
+      if (!visitor.test(heap[top])) {
+        break;
+      }
+      for (int child = 2 * top + 1; child <= 2 * top + 2 && child < size; child++) {
+        if (slots == frontier.length) {
+          frontier = Arrays.copyOf(frontier, frontier.length * 2);
+        }
+        siftUpSlot(frontier, slots++, child);
+      }
+    }
+    return visited;
+  }
+
+  private void siftUpSlot(int[] slots, int i, int slot) {
+    while (i > 0) {
+      int parent = (i - 1) >>> 1;
+      if (SegmentPosition.compare(heap[slots[parent]], heap[slot]) <= 0) {
+        break;
+      }
+      slots[i] = slots[parent];
+      i = parent;
+    }
+    slots[i] = slot;
+  }
+
+  private void siftDownSlot(int[] slots, int count) {
+    if (count == 0) {
+      return;
+    }
+    int slot = slots[0];
+    int i = 0;
+    for (int child; (child = 2 * i + 1) < count; i = child) {
+      if (child + 1 < count
+          && SegmentPosition.compare(heap[slots[child + 1]], heap[slots[child]]) < 0) {
+        child++;
+      }
+      if (SegmentPosition.compare(heap[slot], heap[slots[child]]) <= 0) {
+        break;
+      }
+      slots[i] = slots[child];
+    }
+    slots[i] = slot;
   }
 
   void clear() {

@@ -1,6 +1,7 @@
 package io.warrenmq.store.recovery;
 
 import io.warrenmq.store.segment.SegmentFile;
+import io.warrenmq.store.segment.SegmentPosition;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -35,7 +36,12 @@ public final class StoreRecovery {
       long readyWeight,
       RecoveryReport report) {}
 
-  /** Recovers the segments in {@code dir}. */
+  /**
+   * Recovers the segments in {@code dir}.
+   *
+   * @throws IOException on an I/O error, or if a segment file's id is above {@link
+   *     SegmentPosition#MAX_SEGMENT_ID}
+   */
   public static Result recover(Path dir) throws IOException {
     List<Long> ids = segmentIds(dir);
     List<SegmentFile> segments = new ArrayList<>();
@@ -80,6 +86,11 @@ public final class StoreRecovery {
       for (Path f : files) {
         long id = SegmentFile.parseId(f.getFileName().toString());
         if (id >= 0 && Files.isRegularFile(f)) {
+          if (id > SegmentPosition.MAX_SEGMENT_ID) {
+            // a position could not address its records: refuse rather than lose them silently
+            throw new IOException(
+                "segment id " + id + " above " + SegmentPosition.MAX_SEGMENT_ID + ": " + f);
+          }
           ids.add(id);
         }
       }

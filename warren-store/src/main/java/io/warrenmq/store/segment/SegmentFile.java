@@ -2,6 +2,7 @@ package io.warrenmq.store.segment;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -88,7 +89,10 @@ public final class SegmentFile implements AutoCloseable {
     return PREFIX + "0".repeat(ID_DIGITS - digits.length()) + digits;
   }
 
-  /** The segment id in a file name, or {@code -1} if the name is not a segment's. */
+  /**
+   * The segment id in a file name, or {@code -1} if the name is not a segment's. An id above
+   * {@link SegmentPosition#MAX_SEGMENT_ID} is returned as is: recovery refuses it.
+   */
   public static long parseId(String fileName) {
     if (fileName.length() != PREFIX.length() + ID_DIGITS || !fileName.startsWith(PREFIX)) {
       return -1;
@@ -101,7 +105,7 @@ public final class SegmentFile implements AutoCloseable {
       }
       id = id * 10 + (c - '0');
     }
-    return id <= SegmentPosition.MAX_SEGMENT_ID ? id : -1;
+    return id;
   }
 
   /** The capacity of a new segment that must hold a payload of this length. */
@@ -320,6 +324,21 @@ public final class SegmentFile implements AutoCloseable {
       buf.release();
       throw e;
     }
+  }
+
+  /**
+   * A read-only buffer over this segment's bytes from offset 0 to the current end of data, without
+   * a copy: index it with {@link #payloadOffset} and {@link #payloadLength}. It is valid while the
+   * segment is mapped and the owner leaves it alone; it is not reference counted (do not retain or
+   * release it) and records appended after the call are not in it. Owner thread.
+   */
+  public ByteBuf readOnlyView() {
+    return Unpooled.wrappedBuffer(mapped.asSlice(0, end).asByteBuffer().asReadOnlyBuffer());
+  }
+
+  /** The offset of the payload of the record at {@code off}. */
+  public static int payloadOffset(int off) {
+    return off + RecordLayout.HEADER_SIZE;
   }
 
   /**

@@ -9,12 +9,15 @@ import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.warrenmq.store.segment.SegmentPosition;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.ReadOnlyBufferException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -440,6 +443,383 @@ class MessageStoreContractTest {
     }
   }
 
+  /** Every ready record's position and body, in the order scanReady shows them. */
+  static List<String> scanAll(MessageStore store) {
+    List<String> seen = new ArrayList<>();
+    store.scanReady(
+        Integer.MAX_VALUE,
+        (pos, payload) -> {
+          seen.add(payload.toString(StandardCharsets.UTF_8));
+          return true;
+        });
+    return seen;
+  }
+
+  @Nested
+  class Remove {
+
+    @Test
+    void removingAReadyMessageInTheMiddleTakesItOutOfTheQueue() throws IOException {
+      MessageStore store = open(SMALL_SEGMENT);
+      long a = append(store, "a");
+      long bb = append(store, "bb");
+      long ccc = append(store, "ccc");
+      append(store, "dddd");
+      assertThat(store.isReady(ccc)).isTrue();
+
+      assertThat(store.remove(ccc)).isTrue();
+
+      assertThat(store.isReady(ccc)).isFalse();
+      assertThat(store.isTaken(ccc)).isFalse();
+      assertThat(store.readyCount()).isEqualTo(3);
+      assertThat(store.readyWeight()).isEqualTo(1 + 2 + 4);
+      assertThat(store.remove(ccc)).as("removed twice").isFalse();
+      assertThat(store.peekReady()).isEqualTo(a);
+      assertThat(takeAll(store)).containsExactly("a", "bb", "dddd");
+      assertThat(store.unackedCount()).isEqualTo(3);
+      assertThat(store.remove(bb)).as("taken").isFalse();
+    }
+
+    @Test
+    void removingTheHeadMovesTheHead() throws IOException {
+      MessageStore store = open(SMALL_SEGMENT);
+      long a = append(store, "a");
+      long b = append(store, "b");
+      assertThat(store.peekReady()).isEqualTo(a);
+      assertThat(store.remove(a)).isTrue();
+      assertThat(store.peekReady()).isEqualTo(b);
+      assertThat(store.remove(b)).isTrue();
+      assertThat(store.peekReady()).isEqualTo(SegmentPosition.NONE);
+      assertThat(store.nextReady()).isEqualTo(SegmentPosition.NONE);
+      assertThat(store.readyCount()).isZero();
+      assertThat(store.readyWeight()).isZero();
+    }
+
+    @Test
+    void aTakenRecordIsNotRemovedAndCanStillBeAcked() throws IOException {
+      MessageStore store = open(SMALL_SEGMENT);
+      long a = append(store, "a");
+      append(store, "b");
+      assertThat(store.nextReady()).isEqualTo(a);
+      assertThat(store.isTaken(a)).isTrue();
+      assertThat(store.isReady(a)).isFalse();
+
+      assertThat(store.remove(a)).isFalse();
+
+      assertThat(store.readyCount()).isEqualTo(1);
+      assertThat(store.unackedCount()).isEqualTo(1);
+      store.ack(a);
+      assertThat(store.isTaken(a)).isFalse();
+      assertThat(store.remove(a)).as("acked").isFalse();
+    }
+
+    @Test
+    void aRemovedRequeuedMessageIsSkippedWhenItComesOutOfTheRequeuedHeap() throws IOException {
+      MessageStore store = open(SMALL_SEGMENT);
+      long a = append(store, "a");
+      long b = append(store, "b");
+      long c = append(store, "c");
+      store.nextReady();
+      store.nextReady();
+      store.requeue(b);
+      store.requeue(a);
+      assertThat(store.isReady(a)).isTrue();
+
+      assertThat(store.remove(a)).isTrue();
+
+      assertThat(store.readyCount()).isEqualTo(2);
+      assertThat(store.unackedCount()).isZero();
+      assertThat(store.peekReady()).isEqualTo(b);
+      assertThat(store.nextReady()).isEqualTo(b);
+      assertThat(store.nextReady()).isEqualTo(c);
+      assertThat(store.nextReady()).isEqualTo(SegmentPosition.NONE);
+      assertThat(store.requeuedCount()).isZero();
+      assertThat(store.deliveries(a)).as("not delivered again").isEqualTo(1);
+    }
+
+    @Test
+    void aRemovedRequeuedMessageWhoseSegmentIsGoneIsSkippedByNextReadyAndPurge()
+        throws IOException {
+      MessageStore store = open(64); // one record of 20 bytes per segment
+      long a = append(store, "a".repeat(20));
+      long b = append(store, "b".repeat(20));
+      long c = append(store, "c".repeat(20));
+      assertThat(store.segmentCount()).isEqualTo(3);
+      store.nextReady();
+      store.nextReady();
+      store.requeue(a);
+      store.requeue(b);
+
+      assertThat(store.remove(a)).isTrue();
+      assertThat(store.remove(b)).isTrue();
+
+      assertThat(store.segmentCount()).as("a's and b's segments are deleted").isEqualTo(1);
+      assertThat(store.requeuedCount()).isEqualTo(2);
+      assertThat(store.isReady(a)).isFalse();
+      assertThat(store.remove(a)).isFalse();
+      assertThat(store.purge()).isEqualTo(1);
+      assertThat(store.requeuedCount()).isZero();
+      assertThat(store.isReady(c)).isFalse();
+      long d = append(store, "d".repeat(20));
+      assertThat(store.nextReady()).isEqualTo(d);
+    }
+
+    @Test
+    void removingEveryRecordOfASegmentDeletesItsFile() throws IOException {
+      MessageStore store = open(256);
+      List<Long> positions = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        positions.add(append(store, "record-" + i));
+      }
+      long second = SegmentPosition.segmentId(positions.getFirst()) + 1;
+      Path secondFile = root.resolve("q").resolve(String.format("msgs.%010d", second));
+      List<Long> inSecond =
+          positions.stream().filter(p -> SegmentPosition.segmentId(p) == second).toList();
+      int before = store.segmentCount();
+
+      for (long pos : inSecond) {
+        assertThat(secondFile).exists();
+        assertThat(store.remove(pos)).isTrue();
+      }
+
+      assertThat(secondFile).doesNotExist();
+      assertThat(store.segmentCount()).isEqualTo(before - 1);
+      assertThat(store.remove(inSecond.getFirst())).isFalse();
+      assertThat(store.isReady(inSecond.getFirst())).isFalse();
+      String firstRemoved = "record-" + positions.indexOf(inSecond.getFirst());
+      assertThat(takeAll(store)).hasSize(30 - inSecond.size()).doesNotContain(firstRemoved);
+    }
+
+    @Test
+    void positionsThatAreNotTheStoresAreRefused() throws IOException {
+      MessageStore store = open(SMALL_SEGMENT);
+      long a = append(store, "a");
+      long packed = (7L << 56) | a;
+      assertThatThrownBy(() -> store.remove(packed)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> store.isReady(SegmentPosition.NONE))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> store.isTaken(packed))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThat(store.remove(packed & SegmentPosition.POSITION_MASK)).isTrue();
+    }
+
+    @Test
+    void randomRemovesTakesAcksAndRequeuesAgreeWithAModel() throws IOException {
+      MessageStore store = open(512);
+      Random random = new Random(7);
+      TreeSet<Long> ready = new TreeSet<>(SegmentPosition::compare);
+      List<Long> taken = new ArrayList<>();
+      List<Long> all = new ArrayList<>();
+      for (int step = 0; step < 5_000; step++) {
+        int op = random.nextInt(10);
+        if (op < 4) {
+          long pos = append(store, "m" + step);
+          ready.add(pos);
+          all.add(pos);
+        } else if (op < 6 && !all.isEmpty()) {
+          long pos = all.get(random.nextInt(all.size()));
+          boolean wasReady = ready.remove(pos);
+          assertThat(store.remove(pos)).isEqualTo(wasReady);
+        } else if (op == 6) {
+          long pos = store.nextReady();
+          assertThat(pos).isEqualTo(ready.isEmpty() ? SegmentPosition.NONE : ready.first());
+          if (pos != SegmentPosition.NONE) {
+            ready.remove(pos);
+            taken.add(pos);
+          }
+        } else if (op == 7 && !taken.isEmpty()) {
+          store.ack(taken.remove(random.nextInt(taken.size())));
+        } else if (op == 8 && !taken.isEmpty()) {
+          long pos = taken.remove(random.nextInt(taken.size()));
+          store.requeue(pos);
+          ready.add(pos);
+        } else if (op == 9) {
+          List<Long> scanned = new ArrayList<>();
+          store.scanReady(Integer.MAX_VALUE, (pos, payload) -> scanned.add(pos));
+          assertThat(scanned).containsExactlyElementsOf(ready);
+        }
+        assertThat(store.readyCount()).isEqualTo(ready.size());
+        assertThat(store.unackedCount()).isEqualTo(taken.size());
+        assertThat(store.peekReady())
+            .isEqualTo(ready.isEmpty() ? SegmentPosition.NONE : ready.first());
+      }
+      for (long pos : all) {
+        assertThat(store.isReady(pos)).isEqualTo(ready.contains(pos));
+        assertThat(store.isTaken(pos)).isEqualTo(taken.contains(pos));
+      }
+    }
+  }
+
+  @Nested
+  class Scan {
+
+    @Test
+    void scanShowsTheRequeuedRecordsInOrderThenTheRestWithTheirPayloads() throws IOException {
+      MessageStore store = open(SMALL_SEGMENT);
+      long a = append(store, "a");
+      append(store, "b");
+      long c = append(store, "c");
+      long d = append(store, "d");
+      append(store, "e");
+      store.nextReady();
+      store.nextReady();
+      store.nextReady();
+      store.requeue(c);
+      store.requeue(a);
+      store.remove(d);
+
+      List<Long> positions = new ArrayList<>();
+      List<String> bodies = new ArrayList<>();
+      int visited =
+          store.scanReady(
+              10,
+              (pos, payload) -> {
+                positions.add(pos);
+                bodies.add(payload.toString(StandardCharsets.UTF_8));
+                return true;
+              });
+
+      assertThat(visited).isEqualTo(3);
+      assertThat(bodies).containsExactly("a", "c", "e");
+      assertThat(positions.subList(0, 2)).containsExactly(a, c);
+    }
+
+    @Test
+    void scanChangesNoStateCountOrDeliveryCount() throws IOException {
+      MessageStore store = open(SMALL_SEGMENT);
+      long a = append(store, "aa");
+      long b = append(store, "bbb");
+      append(store, "c");
+      store.nextReady();
+      store.requeue(a);
+      long before = store.readyWeight();
+
+      assertThat(scanAll(store)).containsExactly("aa", "bbb", "c");
+      assertThat(scanAll(store)).containsExactly("aa", "bbb", "c");
+
+      assertThat(store.readyCount()).isEqualTo(3);
+      assertThat(store.readyWeight()).isEqualTo(before);
+      assertThat(store.unackedCount()).isZero();
+      assertThat(store.requeuedCount()).isEqualTo(1);
+      assertThat(store.deliveries(a)).isEqualTo(1);
+      assertThat(store.deliveries(b)).isZero();
+      assertThat(store.isReady(b)).isTrue();
+      assertThat(store.peekReady()).isEqualTo(a);
+      assertThat(takeAll(store)).containsExactly("aa", "bbb", "c");
+    }
+
+    @Test
+    void scanStopsAtMaxOrWhenTheVisitorSaysSo() throws IOException {
+      MessageStore store = open(SMALL_SEGMENT);
+      for (int i = 0; i < 10; i++) {
+        append(store, "m" + i);
+      }
+      long m0 = store.nextReady();
+      store.nextReady();
+      store.requeue(m0);
+      List<String> firstThree = new ArrayList<>();
+      assertThat(
+              store.scanReady(
+                  3,
+                  (pos, payload) -> firstThree.add(payload.toString(StandardCharsets.UTF_8))))
+          .isEqualTo(3);
+      assertThat(firstThree).containsExactly("m0", "m2", "m3");
+      AtomicInteger calls = new AtomicInteger();
+      assertThat(store.scanReady(100, (pos, payload) -> calls.incrementAndGet() < 4)).isEqualTo(4);
+      assertThat(calls.get()).isEqualTo(4);
+      assertThat(store.scanReady(0, (pos, payload) -> true)).isZero();
+      assertThatThrownBy(() -> store.scanReady(-1, (pos, payload) -> true))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void scanCrossesSegmentRollsAndSkipsTakenAndRemovedRecords() throws IOException {
+      MessageStore store = open(256);
+      List<Long> positions = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        positions.add(append(store, "record-" + i));
+      }
+      assertThat(store.segmentCount()).isGreaterThan(10);
+      for (int i = 0; i < 20; i++) {
+        store.nextReady();
+      }
+      for (int i = 0; i < 20; i += 4) {
+        store.requeue(positions.get(i));
+      }
+      List<String> expected = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        if (i % 7 == 3) {
+          assertThat(store.remove(positions.get(i))).isEqualTo(i >= 20);
+        } else if (i >= 20 || i % 4 == 0) {
+          expected.add("record-" + i);
+        }
+      }
+
+      assertThat(scanAll(store)).isEqualTo(expected);
+      assertThat(takeAll(store)).isEqualTo(expected);
+      assertThat(scanAll(store)).isEmpty();
+    }
+
+    @Test
+    void thePayloadIsAReadOnlyViewOfJustThePayload() throws IOException {
+      MessageStore store = open(SMALL_SEGMENT);
+      append(store, "first");
+      long second = append(store, "second");
+      store.scanReady(
+          2,
+          (pos, payload) -> {
+            assertThat(payload.isReadOnly()).isTrue();
+            assertThat(payload.readableBytes()).isEqualTo(store.payloadLength(pos));
+            assertThatThrownBy(() -> payload.setByte(payload.readerIndex(), 'X'))
+                .isInstanceOf(ReadOnlyBufferException.class);
+            payload.skipBytes(1); // a visitor may read: the next record's view is reset
+            return true;
+          });
+      assertThat(body(store, second)).isEqualTo("second");
+      assertThat(scanAll(store)).containsExactly("first", "second");
+    }
+
+    @Test
+    void theVisitorMayReadTheStoreButNotChangeIt() throws IOException {
+      MessageStore store = open(SMALL_SEGMENT);
+      long a = append(store, "a");
+      append(store, "b");
+      List<Throwable> refused = new ArrayList<>();
+      store.scanReady(
+          1,
+          (pos, payload) -> {
+            assertThat(store.weight(pos)).isEqualTo(1);
+            assertThat(store.deliveries(pos)).isZero();
+            assertThat(store.isReady(pos)).isTrue();
+            assertThat(body(store, pos)).isEqualTo("a");
+            for (Runnable change :
+                List.<Runnable>of(
+                    store::nextReady,
+                    store::peekReady,
+                    () -> store.remove(pos),
+                    store::purge,
+                    () -> store.scanReady(1, (p, b) -> true))) {
+              try {
+                change.run();
+              } catch (IllegalStateException e) {
+                refused.add(e);
+              }
+            }
+            return true;
+          });
+      assertThat(refused).hasSize(5);
+      assertThatThrownBy(
+              () ->
+                  store.scanReady(
+                      1,
+                      (pos, payload) -> {
+                        throw new IllegalArgumentException("visitor bug");
+                      }))
+          .hasMessage("visitor bug");
+      assertThat(store.nextReady()).as("usable again after a scan, even a failed one").isEqualTo(a);
+    }
+  }
+
   @Nested
   class Concurrency {
 
@@ -524,6 +904,39 @@ class MessageStoreContractTest {
         store.nextReady();
       }
       assertThat(store.requeuedCapacity()).isLessThanOrEqualTo(64);
+    }
+
+    @Test
+    void scanningAMillionRecordsAllocatesNothingPerRecord() throws IOException {
+      MessageStore store = open(StoreOptions.DEFAULTS.segmentCapacity());
+      ByteBuf buf = Unpooled.buffer(8).writeLong(0);
+      try {
+        for (int i = 0; i < 1_000_000; i++) {
+          buf.setLong(0, i);
+          store.append(buf, true, 8);
+        }
+      } finally {
+        buf.release();
+      }
+      long[] sum = new long[1];
+      ReadyVisitor summer =
+          (pos, payload) -> {
+            sum[0] += payload.getLong(payload.readerIndex());
+            return true;
+          };
+      store.scanReady(1_000, summer); // warm up
+      var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      sum[0] = 0;
+      long before = threads.getCurrentThreadAllocatedBytes();
+
+      int visited = store.scanReady(Integer.MAX_VALUE, summer);
+
+      long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+      assertThat(visited).isEqualTo(1_000_000);
+      assertThat(sum[0]).isEqualTo(999_999L * 1_000_000L / 2);
+      // a slice or a boxed long per record would be tens of megabytes
+      assertThat(allocated).isLessThan(64 * 1024);
+      assertThat(store.readyCount()).isEqualTo(1_000_000);
     }
   }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.warrenmq.store.recovery.RecoveryReport;
+import io.warrenmq.store.segment.SegmentFile;
 import io.warrenmq.store.segment.SegmentPosition;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -71,6 +72,34 @@ class MessageStoreRecoveryTest {
       assertThat(takeAll(store)).isEqualTo(expected);
       assertThat(body(store, first)).isEqualTo("message-3");
       assertThat(store.deliveries(first)).as("taken before the restart: a redelivery").isEqualTo(2);
+    }
+  }
+
+  @Test
+  void removedRecordsStayGoneAfterAReopen() throws IOException {
+    List<String> expected = new ArrayList<>();
+    try (MessageStore store = MessageStore.open(dir(), SMALL)) {
+      List<Long> positions = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        positions.add(append(store, "message-" + i));
+      }
+      long first = store.nextReady();
+      store.requeue(first);
+      assertThat(store.remove(first)).as("a requeued one").isTrue();
+      for (int i = 1; i < 40; i++) {
+        if (i % 3 == 0) {
+          assertThat(store.remove(positions.get(i))).isTrue();
+        } else {
+          expected.add("message-" + i);
+        }
+      }
+      store.force();
+    }
+    try (MessageStore store = MessageStore.open(dir(), SMALL)) {
+      assertThat(store.recoveryReport().recordsRecovered()).isEqualTo(expected.size());
+      assertThat(store.readyCount()).isEqualTo(expected.size());
+      assertThat(MessageStoreContractTest.scanAll(store)).isEqualTo(expected);
+      assertThat(takeAll(store)).isEqualTo(expected);
     }
   }
 
@@ -195,6 +224,32 @@ class MessageStoreRecoveryTest {
       assertThat(SegmentPosition.segmentId(b)).isEqualTo(4);
       assertThat(takeAll(store)).containsExactly("a", "b");
     }
+  }
+
+  @Test
+  void appendFailsWithAnIOExceptionOnceTheSegmentIdsAreExhausted() throws IOException {
+    Files.createDirectories(dir());
+    // a blank segment with the last id: recovery deletes it and remembers its id
+    SegmentFile.create(dir(), SegmentPosition.MAX_SEGMENT_ID - 1, 64).close();
+    try (MessageStore store = MessageStore.open(dir(), new StoreOptions(64, true))) {
+      long last = append(store, "fits in the last segment");
+      assertThat(SegmentPosition.segmentId(last)).isEqualTo(SegmentPosition.MAX_SEGMENT_ID);
+      assertThat(SegmentPosition.isValid(last)).isTrue();
+      assertThatThrownBy(() -> append(store, "needs another segment"))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("segment ids exhausted");
+      assertThat(store.readyCount()).isEqualTo(1);
+      assertThat(takeAll(store)).containsExactly("fits in the last segment");
+    }
+  }
+
+  @Test
+  void aSegmentFileWithAnIdAboveThePositionBoundIsRefusedNotSkipped() throws IOException {
+    Files.createDirectories(dir());
+    Files.write(dir().resolve("msgs.0016777216"), new byte[64]);
+    assertThatThrownBy(() -> MessageStore.open(dir(), SMALL))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("msgs.0016777216");
   }
 
   @Test

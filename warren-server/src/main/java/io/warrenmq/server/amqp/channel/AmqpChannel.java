@@ -211,9 +211,8 @@ public final class AmqpChannel {
       case ChannelOpen m ->
           throw AmqpException.connectionError(ReplyCode.CHANNEL_ERROR, "second 'channel.open' seen");
       case io.warrenmq.amqp.method.AccessRequest m -> reply(new io.warrenmq.amqp.method.AccessRequestOk());
-      default ->
-          throw AmqpException.connectionError(
-              ReplyCode.COMMAND_INVALID, "unexpected method %s on channel %d", method.name(), number);
+      default -> // a method only the server sends: RabbitMQ's rabbit_channel says so in these words
+          throw AmqpException.connectionError(ReplyCode.COMMAND_INVALID, "unimplemented method");
     }
   }
 

@@ -38,6 +38,9 @@ final class PublishAssembler {
     }
   }
 
+  private static final int PUBLISH_CLASS = AmqpConstants.CLASS_BASIC;
+  private static final int PUBLISH_METHOD = BasicPublish.METHOD_ID;
+
   private final ByteBufAllocator alloc;
   private final long maxMessageSize;
   private State state = State.IDLE;
@@ -65,37 +68,58 @@ final class PublishAssembler {
   /** Throws 505 unless the assembler waits for a method. */
   void expectIdle() {
     if (state != State.IDLE) {
-      throw AmqpException.connectionError(
-          ReplyCode.UNEXPECTED_FRAME,
-          "expected content %s for class basic, got non content frame instead",
-          state == State.AWAIT_HEADER ? "header" : "body");
+      throw unexpectedFrame();
     }
+  }
+
+  /**
+   * RabbitMQ's 505 for a frame that is not the content frame the assembler waits for
+   * (rabbit_command_assembler), naming basic.publish as the failing method.
+   */
+  private AmqpException unexpectedFrame() {
+    return AmqpException.connectionError(
+            ReplyCode.UNEXPECTED_FRAME,
+            state == State.AWAIT_HEADER
+                ? "expected content header for class 60, got non content header frame instead"
+                : "expected content body, got non content body frame instead")
+        .withMethod(PUBLISH_CLASS, PUBLISH_METHOD);
+  }
+
+  /** 505 for a content frame when a method is expected; RabbitMQ names no method. */
+  private static AmqpException expectedMethod() {
+    return AmqpException.connectionError(
+        ReplyCode.UNEXPECTED_FRAME, "expected method frame, got non method frame instead");
   }
 
   /** Takes ownership of {@code h}. Returns the message if its body is empty. */
   @Nullable Complete header(HeaderFrame h) {
     if (state != State.AWAIT_HEADER) {
       h.release();
-      throw AmqpException.connectionError(
-          ReplyCode.UNEXPECTED_FRAME,
-          state == State.IDLE
-              ? "expected method frame, got non method frame instead"
-              : "expected content body, got content header instead");
+      throw state == State.IDLE ? expectedMethod() : unexpectedFrame();
     }
     if (h.classId() != AmqpConstants.CLASS_BASIC) {
       h.release();
-      throw AmqpException.connectionError(
-          ReplyCode.UNEXPECTED_FRAME, "content header for class %d does not match basic.publish", h.classId());
+      throw AmqpException.connectionError(ReplyCode.UNEXPECTED_FRAME,
+              "expected content header for class 60, got one for class %d instead", h.classId())
+          .withMethod(PUBLISH_CLASS, PUBLISH_METHOD);
+    }
+    if (h.bodySize() > AmqpConstants.MAX_MESSAGE_SIZE) {
+      long size = h.bodySize();
+      h.release();
+      throw AmqpException.connectionError(ReplyCode.FRAME_ERROR,
+              "content body size %d exceeds maximum allowed size %d", size, AmqpConstants.MAX_MESSAGE_SIZE)
+          .withMethod(PUBLISH_CLASS, PUBLISH_METHOD);
     }
     if (h.bodySize() > maxMessageSize) {
       long size = h.bodySize();
       h.release();
       reset();
       throw AmqpException.channelError(
-          ReplyCode.PRECONDITION_FAILED,
-          "message size %d is larger than configured max size %d",
-          size,
-          maxMessageSize);
+              ReplyCode.PRECONDITION_FAILED,
+              "message size %d is larger than configured max size %d",
+              size,
+              maxMessageSize)
+          .withMethod(PUBLISH_CLASS, PUBLISH_METHOD);
     }
     header = h;
     remaining = h.bodySize();
@@ -110,19 +134,15 @@ final class PublishAssembler {
   @Nullable Complete body(BodyFrame b) {
     if (state != State.AWAIT_BODY) {
       b.release();
-      throw AmqpException.connectionError(
-          ReplyCode.UNEXPECTED_FRAME,
-          state == State.IDLE
-              ? "expected method frame, got non method frame instead"
-              : "expected content header for class basic, got content body instead");
+      throw state == State.IDLE ? expectedMethod() : unexpectedFrame();
     }
     ByteBuf payload = b.payload();
     int len = payload.readableBytes();
     if (len > remaining) {
       b.release();
       reset();
-      throw AmqpException.connectionError(
-          ReplyCode.FRAME_ERROR, "content body overruns the announced body size by %d bytes", len - remaining);
+      throw AmqpException.connectionError(ReplyCode.FRAME_ERROR, "content body frame exceeds remaining content size")
+          .withMethod(PUBLISH_CLASS, PUBLISH_METHOD);
     }
     remaining -= len;
     if (body == null) {
