@@ -180,7 +180,7 @@ public final class Broker implements AutoCloseable {
 
   private static void logRecovery(Queue queue) {
     if (queue instanceof io.warrenmq.broker.queue.ClassicQueue c) {
-      var r = c.store().recoveryReport();
+      var r = c.recoveryReport();
       if (r.truncated()) {
         log.warn("recovered {} with {} messages; cut a torn tail: {}", queue.spec().resource(),
             queue.messageCount(), r);

@@ -138,7 +138,7 @@ final class QueueStore implements Syncable {
   }
 
   /** Visits ready records in dispatch order (priority, then queue order); see MessageStore.scanReady. */
-  int scanReady(int max, MessageStore.ReadyVisitor v) {
+  int scanReady(int max, io.warrenmq.store.queue.ReadyVisitor v) {
     int seen = 0;
     for (int l = levels.length - 1; l >= 0 && seen < max; l--) {
       final int level = l;

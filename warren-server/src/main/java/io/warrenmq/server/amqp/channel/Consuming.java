@@ -157,7 +157,9 @@ final class Consuming {
       channel.sink().writeMethod(channel.number(), new BasicCancel(c.tag(), true));
       channel.sink().flush();
     }
-  }: a no-ack consumer on amq.rabbitmq.reply-to gets a private reply queue. */
+  }
+
+  /** Direct reply-to: a no-ack consumer on amq.rabbitmq.reply-to gets a private reply queue. */
   private void consumeReplies(BasicConsume m, String tag) {
     if (replyQueue != null) {
       throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "reply consumer already set");
