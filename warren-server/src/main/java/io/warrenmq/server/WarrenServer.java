@@ -11,6 +11,7 @@ import io.warrenmq.server.ctl.CtlServer;
 import io.warrenmq.server.netty.AmqpServer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,31 +49,62 @@ public final class WarrenServer implements AutoCloseable {
     BrokerOptions options = new BrokerOptions(config.dataDir(), config.segmentSize(), config.defaultUser(),
         config.defaultPass(), config.defaultVhost(), config.loopbackUsers());
     Broker broker = new Broker(options, PooledByteBufAllocator.DEFAULT);
-    broker.start();
+    try {
+      broker.start();
+    } catch (IOException | RuntimeException e) {
+      closeAfterFailedStart(e, null, null, broker);
+      throw e;
+    }
     logRecovered(broker);
     AmqpServer amqp = new AmqpServer(config, broker);
+    AtomicInteger amqpPort = new AtomicInteger();
+    // the control socket comes up before the AMQP port opens: once clients can connect,
+    // warrenctl works too (scripts wait for the port, then administer)
+    CtlServer ctl = startControlSocket(config, new CtlCommands(broker, () -> String.format(
+        "WarrenMQ %s%namqp: %s:%d (%s)%ndata directory: %s%n", Version.get(), config.bind(), amqpPort.get(),
+        amqp.transport(), config.dataDir().toAbsolutePath().normalize())));
     int port;
     try {
       port = amqp.start();
-    } catch (RuntimeException | InterruptedException e) {
-      amqp.close();
-      broker.close();
+    } catch (Exception e) {
+      // Netty's bind throws the socket's BindException undeclared: catch it too, or the data
+      // directory stays locked and the broker's threads run on in this JVM
+      closeAfterFailedStart(e, ctl, amqp, broker);
       throw e;
     }
-    String status = String.format("WarrenMQ %s%namqp: %s:%d (%s)%ndata directory: %s%n", Version.get(),
-        config.bind(), port, amqp.transport(), config.dataDir().toAbsolutePath().normalize());
-    CtlServer ctl = null;
-    try {
-      ctl = new CtlServer(config.ctlSocket(), new CtlCommands(broker, status));
-      log.info("control socket {}", config.ctlSocket().toAbsolutePath().normalize());
-    } catch (IOException | UnsupportedOperationException e) {
-      log.warn("no control socket at {} (warrenctl will not reach this broker): {}", config.ctlSocket(), e.toString());
-    }
+    amqpPort.set(port);
     log.info("AMQP listening on {}:{} ({}), frame_max {}, channel_max {}, heartbeat {} s", config.bind(), port,
         amqp.transport(), config.frameMax(), config.channelMax(), config.heartbeat());
     log.info("started in {} ms (JVM up {} ms)", (System.nanoTime() - t0) / 1_000_000,
         ManagementFactory.getRuntimeMXBean().getUptime());
     return new WarrenServer(config, broker, amqp, ctl, port);
+  }
+
+  private static @Nullable CtlServer startControlSocket(BrokerConfig config, CtlCommands commands) {
+    try {
+      CtlServer ctl = new CtlServer(config.ctlSocket(), commands);
+      log.info("control socket {}", config.ctlSocket().toAbsolutePath().normalize());
+      return ctl;
+    } catch (IOException | UnsupportedOperationException e) {
+      log.warn("no control socket at {} (warrenctl will not reach this broker): {}", config.ctlSocket(), e.toString());
+      return null;
+    }
+  }
+
+  /** Gives back what a failed start took (listener threads, stores, the data directory lock). */
+  private static void closeAfterFailedStart(
+      Exception failure, @Nullable CtlServer ctl, @Nullable AmqpServer amqp, Broker broker) {
+    try {
+      if (ctl != null) {
+        ctl.close();
+      }
+      if (amqp != null) {
+        amqp.close();
+      }
+      broker.close();
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   private static void logRecovered(Broker broker) {

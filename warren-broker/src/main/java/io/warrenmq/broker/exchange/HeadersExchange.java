@@ -2,10 +2,13 @@ package io.warrenmq.broker.exchange;
 
 import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
+import io.warrenmq.amqp.types.ByteArray;
 import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.amqp.types.LongString;
 import io.warrenmq.broker.message.Message;
 import io.warrenmq.broker.queue.ArgumentTypes;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -64,7 +67,11 @@ public final class HeadersExchange extends Exchange {
     return !any;
   }
 
-  /** Value equality as RabbitMQ's =:= on decoded values: integers by value, strings by content. */
+  /**
+   * Value equality as RabbitMQ compares decoded values: integers by value whatever their width,
+   * floats by value whatever their width, strings and byte arrays by their bytes (both are Erlang
+   * binaries).
+   */
   private static boolean sameValue(Object a, @Nullable Object b) {
     if (b == null) {
       return false;
@@ -72,10 +79,27 @@ public final class HeadersExchange extends Exchange {
     if (ArgumentTypes.isInteger(a) && ArgumentTypes.isInteger(b)) {
       return ArgumentTypes.longValue(a) == ArgumentTypes.longValue(b);
     }
-    if ((a instanceof LongString || a instanceof String) && (b instanceof LongString || b instanceof String)) {
-      return a.toString().equals(b.toString());
+    if ((a instanceof Float || a instanceof Double) && (b instanceof Float || b instanceof Double)) {
+      return ((Number) a).doubleValue() == ((Number) b).doubleValue();
+    }
+    if (a instanceof LongString && b instanceof LongString) {
+      return a.equals(b); // the common case, without copies
+    }
+    byte[] x = binary(a);
+    byte[] y = binary(b);
+    if (x != null && y != null) {
+      return Arrays.equals(x, y);
     }
     return a.equals(b);
+  }
+
+  private static byte @Nullable [] binary(Object v) {
+    return switch (v) {
+      case LongString s -> s.bytes();
+      case String s -> s.getBytes(StandardCharsets.UTF_8);
+      case ByteArray b -> b.bytes();
+      default -> null;
+    };
   }
 
   @Override
@@ -98,13 +122,15 @@ public final class HeadersExchange extends Exchange {
           ReplyCode.PRECONDITION_FAILED,
           "Invalid x-match field type %s (value %s); expected longstr",
           ArgumentTypes.typeName(mode),
-          ArgumentTypes.show(mode));
+          mode instanceof ByteArray b ? "<<\"" + new String(b.bytes(), StandardCharsets.UTF_8) + "\">>"
+              : ArgumentTypes.show(mode));
     }
     String m = mode.toString();
     if (!List.of("all", "any", "all-with-x", "any-with-x").contains(m)) {
       throw AmqpException.channelError(
           ReplyCode.PRECONDITION_FAILED,
-          "Invalid x-match field value \"%s\"; expected all, any, all-with-x, or any-with-x",
+          // RabbitMQ prints the binary with ~p
+          "Invalid x-match field value <<\"%s\">>; expected all, any, all-with-x, or any-with-x",
           m);
     }
   }

@@ -1,5 +1,7 @@
 package io.warrenmq.broker.queue;
 
+import io.warrenmq.amqp.AmqpException;
+import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.amqp.types.ByteArray;
 import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.amqp.types.LongString;
@@ -90,8 +92,33 @@ public final class ArgumentTypes {
     return typeName(v);
   }
 
+  /**
+   * RabbitMQ's 406 "inequivalent arg" for {@code key} of {@code resource} (rabbit_misc
+   * assert_args_equivalence and val/1): values of one type class show bare ("received '20' but
+   * current is '10'"), otherwise with their types ("the value '20' of type 'signedint'"), a
+   * missing one as "none".
+   */
+  public static AmqpException inequivalent(
+      String key, String resource, @Nullable Object current, @Nullable Object received) {
+    boolean bare = current != null && received != null && typeClass(current).equals(typeClass(received));
+    return AmqpException.channelError(
+        ReplyCode.PRECONDITION_FAILED,
+        "inequivalent arg '%s' for %s: received %s but current is %s",
+        key,
+        resource,
+        describe(received, bare),
+        describe(current, bare));
+  }
+
+  private static String describe(@Nullable Object v, boolean bare) {
+    if (v == null) {
+      return "none";
+    }
+    return bare ? "'" + show(v) + "'" : "the value '" + show(v) + "' of type '" + typeName(v) + "'";
+  }
+
   /** Equivalent as RabbitMQ's assert_args_equivalence judges: same type class, same value. */
-  static boolean equivalent(@Nullable Object a, @Nullable Object b) {
+  public static boolean equivalent(@Nullable Object a, @Nullable Object b) {
     if (a == null || b == null) {
       return a == b;
     }

@@ -60,7 +60,7 @@ public final class DelayedMessages implements Queue {
       ScheduledExecutorService timer) {
     this.spec = spec;
     this.store = store;
-    this.index = new DeadlineIndex(dir.resolve("index"), INDEX_MEMORY);
+    this.index = new DeadlineIndex(dir.resolve("index"), INDEX_MEMORY, (d, pos) -> store.isReady(pos));
     this.alloc = alloc;
     this.timer = timer;
   }

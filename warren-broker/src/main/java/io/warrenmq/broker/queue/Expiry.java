@@ -71,7 +71,7 @@ final class Expiry {
   private DeadlineIndex index() {
     DeadlineIndex i = index;
     if (i == null) {
-      i = new DeadlineIndex(dir.resolve("expiry-index"), INDEX_MEMORY);
+      i = new DeadlineIndex(dir.resolve("expiry-index"), INDEX_MEMORY, (d, pos) -> store.isReady(pos));
       index = i;
     }
     return i;

@@ -38,8 +38,9 @@ public final class QueueArguments {
 
   private QueueArguments() {}
 
+  /** Checks one argument's value; null is a void field. Returns the error term, or null. */
   private interface Check {
-    @Nullable String check(Object value);
+    @Nullable String check(@Nullable Object value);
   }
 
   private static final Map<String, Check> VALIDATORS =
@@ -57,7 +58,7 @@ public final class QueueArguments {
           Map.entry("x-delivery-limit", QueueArguments::nonNegative),
           Map.entry("x-queue-type", v -> oneOf(v, QUEUE_TYPES)),
           Map.entry("x-queue-mode", v -> oneOf(v, Set.of("default", "lazy"))),
-          Map.entry("x-queue-version", v -> ArgumentTypes.isInteger(v) ? null : "{unacceptable_type," + ArgumentTypes.typeName(v) + "}"));
+          Map.entry("x-queue-version", v -> ArgumentTypes.isInteger(v) ? null : notAnInteger(v)));
 
   /**
    * Checks every known argument; throws a channel-level 406 PRECONDITION_FAILED such as "invalid
@@ -71,7 +72,7 @@ public final class QueueArguments {
         continue;
       }
       Object value = e.getValue();
-      String error = value == null ? "{unacceptable_type,void}" : check.check(value);
+      String error = check.check(value);
       if (error != null) {
         throw AmqpException.channelError(
             ReplyCode.PRECONDITION_FAILED,
@@ -104,13 +105,7 @@ public final class QueueArguments {
         continue;
       }
       if (!ArgumentTypes.equivalent(current, received)) {
-        throw AmqpException.channelError(
-            ReplyCode.PRECONDITION_FAILED,
-            "inequivalent arg '%s' for %s: received %s but current is %s",
-            key,
-            existing.resource(),
-            describe(received),
-            describe(current));
+        throw ArgumentTypes.inequivalent(key, existing.resource(), current, received);
       }
     }
   }
@@ -131,16 +126,17 @@ public final class QueueArguments {
     }
   }
 
-  private static String describe(@Nullable Object v) {
-    if (v == null) {
-      return "none";
-    }
-    return "the value '" + ArgumentTypes.show(v) + "' of type '" + ArgumentTypes.typeName(v) + "'";
+  /**
+   * RabbitMQ's check_int_arg error for a value of another type: a formatted string, which its
+   * "~255p" prints in double quotes: {@code "expected integer, got longstr"}.
+   */
+  private static String notAnInteger(@Nullable Object v) {
+    return "\"expected integer, got " + ArgumentTypes.typeName(v) + "\"";
   }
 
-  private static @Nullable String ttl(Object v) {
+  private static @Nullable String ttl(@Nullable Object v) {
     if (!ArgumentTypes.isInteger(v)) {
-      return "{unacceptable_type," + ArgumentTypes.typeName(v) + "}";
+      return notAnInteger(v);
     }
     long n = ArgumentTypes.longValue(v);
     if (n < 0) {
@@ -153,7 +149,7 @@ public final class QueueArguments {
     return null;
   }
 
-  private static @Nullable String positive(Object v, String zeroError) {
+  private static @Nullable String positive(@Nullable Object v, String zeroError) {
     String err = ttl(v);
     if (err != null) {
       return err;
@@ -161,15 +157,15 @@ public final class QueueArguments {
     return ArgumentTypes.longValue(v) == 0 ? "{" + zeroError + ",0}" : null;
   }
 
-  private static @Nullable String nonNegative(Object v) {
+  private static @Nullable String nonNegative(@Nullable Object v) {
     if (!ArgumentTypes.isInteger(v)) {
-      return "{unacceptable_type," + ArgumentTypes.typeName(v) + "}";
+      return notAnInteger(v);
     }
     long n = ArgumentTypes.longValue(v);
     return n < 0 ? "{value_negative," + n + "}" : null;
   }
 
-  private static @Nullable String maxPriority(Object v) {
+  private static @Nullable String maxPriority(@Nullable Object v) {
     String err = nonNegative(v);
     if (err != null) {
       return err;
@@ -178,21 +174,21 @@ public final class QueueArguments {
     return n > MAX_PRIORITY ? "{max_value_exceeded," + n + "}" : null;
   }
 
-  private static @Nullable String string(Object v) {
+  private static @Nullable String string(@Nullable Object v) {
     return v instanceof LongString || v instanceof String
         ? null
         : "{unacceptable_type," + ArgumentTypes.typeName(v) + "}";
   }
 
-  private static @Nullable String bool(Object v) {
+  private static @Nullable String bool(@Nullable Object v) {
     return v instanceof Boolean ? null : "{unacceptable_type," + ArgumentTypes.typeName(v) + "}";
   }
 
-  private static @Nullable String oneOf(Object v, Set<String> allowed) {
+  private static @Nullable String oneOf(@Nullable Object v, Set<String> allowed) {
     String s = string(v);
     if (s != null) {
       return s;
     }
-    return allowed.contains(v.toString()) ? null : "{unsupported_value,\"" + v + "\"}";
+    return allowed.contains(String.valueOf(v)) ? null : "{unsupported_value,\"" + v + "\"}";
   }
 }

@@ -137,6 +137,10 @@ final class QueueStore implements Syncable {
     return at(pos).isReady(local(pos));
   }
 
+  boolean isTaken(long pos) {
+    return at(pos).isTaken(local(pos));
+  }
+
   /** Visits ready records in dispatch order (priority, then queue order); see MessageStore.scanReady. */
   int scanReady(int max, io.warrenmq.store.queue.ReadyVisitor v) {
     int seen = 0;

@@ -29,7 +29,7 @@ final class Retries {
   void delay(long pos, long until) throws IOException {
     DeadlineIndex i = index;
     if (i == null) {
-      i = new DeadlineIndex(dir.resolve("retry-index"), INDEX_MEMORY);
+      i = new DeadlineIndex(dir.resolve("retry-index"), INDEX_MEMORY, (d, pos) -> store.isTaken(pos));
       index = i;
     }
     i.add(until, pos);
@@ -51,7 +51,9 @@ final class Retries {
       return;
     }
     index.pollDue(now, Integer.MAX_VALUE, (deadline, pos) -> {
-      store.requeue(pos);
+      if (store.isTaken(pos)) {
+        store.requeue(pos);
+      }
       size--;
     });
   }

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Python's pika (Debian's python3-pika, run with /usr/bin/python3) against the broker: declare,
- * publish with properties and confirms, basic.get, consume with acks, exchange and binding, and
- * messages crossing between pika and the Java client in both directions. The script is
+ * publish with properties and confirms, basic.get, consume with acks, exchange and bindings
+ * (exchange-to-exchange too), reject/nack/recover/purge, transactions, a broker-side consumer
+ * cancel, heartbeats, and messages crossing between pika and the Java client both ways. The script is
  * src/test/resources/clients/pika_roundtrip.py. CI installs python3-pika; without it this test
  * fails (it is not skipped), saying what to install.
  */

@@ -1,5 +1,6 @@
 package io.warrenmq.it.connection;
 
+import static io.warrenmq.it.support.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.AMQP;
@@ -8,6 +9,8 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
+import io.warrenmq.amqp.method.BasicGet;
+import io.warrenmq.amqp.method.BasicGetOk;
 import io.warrenmq.amqp.method.ConnectionClose;
 import io.warrenmq.amqp.method.ConnectionCloseOk;
 import io.warrenmq.amqp.method.ConnectionOpen;
@@ -16,10 +19,14 @@ import io.warrenmq.amqp.method.ConnectionTune;
 import io.warrenmq.amqp.method.ConnectionTuneOk;
 import io.warrenmq.amqp.method.ConnectionUpdateSecret;
 import io.warrenmq.amqp.method.ConnectionUpdateSecretOk;
+import io.warrenmq.amqp.method.QueueDeclare;
+import io.warrenmq.amqp.method.QueueDeclareOk;
+import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.amqp.types.LongString;
 import io.warrenmq.broker.auth.Permission;
 import io.warrenmq.it.support.BrokerExtension;
 import io.warrenmq.it.support.RawAmqp;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -84,6 +91,46 @@ class ConnectionCloseIT {
         assertThat(again).isNotNull();
         assertThat(again.getEnvelope().isRedeliver()).isTrue();
         ach.queueDelete("close-requeue");
+      }
+    }
+  }
+
+  @Nested
+  class DroppedSocket {
+    @Test
+    void aSocketDroppedWithoutCloseReleasesExclusiveQueuesAndRequeuesUnacked() throws Exception {
+      try (Connection admin = broker.factory().newConnection(); Channel ach = admin.createChannel()) {
+        ach.queueDeclare("dropped-shared", false, false, false, null);
+        ach.basicPublish("", "dropped-shared", null, "m".getBytes(StandardCharsets.UTF_8));
+        try (RawAmqp raw = RawAmqp.open(broker.port())) {
+          raw.openChannel(1);
+          raw.sendMethod(1, new QueueDeclare("dropped-exclusive", false, false, true, false, false,
+              FieldTable.EMPTY));
+          raw.expect(QueueDeclareOk.class);
+          raw.sendMethod(1, new BasicGet("dropped-shared", false));
+          raw.expect(BasicGetOk.class);
+          raw.readFrame(); // header
+          raw.readFrame(); // body
+        } // the socket closes without connection.close
+        eventually("the exclusive queue is gone", () -> {
+          try (Channel probe = admin.createChannel()) {
+            probe.queueDeclarePassive("dropped-exclusive");
+            return false;
+          } catch (IOException e) {
+            return true;
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        });
+        eventually("the unacked message is back", () -> {
+          try {
+            return ach.queueDeclarePassive("dropped-shared").getMessageCount() == 1;
+          } catch (IOException e) {
+            throw new AssertionError(e);
+          }
+        });
+        assertThat(ach.basicGet("dropped-shared", true).getEnvelope().isRedeliver()).isTrue();
+        ach.queueDelete("dropped-shared");
       }
     }
   }

@@ -17,7 +17,6 @@ import com.rabbitmq.client.impl.LongStringHelper;
 import io.warrenmq.amqp.method.ConnectionClose;
 import io.warrenmq.amqp.method.ConnectionStart;
 import io.warrenmq.amqp.method.ConnectionStartOk;
-import io.warrenmq.amqp.method.ConnectionTune;
 import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.broker.auth.Permission;
 import io.warrenmq.it.support.BrokerExtension;
@@ -60,12 +59,12 @@ class HandshakeIT {
 
       @Override
       public LongString handleChallenge(LongString challenge, String username, String password) {
-        return LongStringHelper.asLongString(amqplainTable(username, password, false));
+        return LongStringHelper.asLongString(amqplainTable(username, password));
       }
     };
   }
 
-  static byte[] amqplainTable(String user, String password, boolean lengthPrefixed) {
+  static byte[] amqplainTable(String user, String password) {
     try {
       ByteArrayOutputStream table = new ByteArrayOutputStream();
       DataOutputStream d = new DataOutputStream(table);
@@ -78,13 +77,7 @@ class HandshakeIT {
         d.writeInt(v.length);
         d.write(v);
       }
-      if (!lengthPrefixed) {
-        return table.toByteArray();
-      }
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      new DataOutputStream(out).writeInt(table.size());
-      out.write(table.toByteArray());
-      return out.toByteArray();
+      return table.toByteArray();
     } catch (IOException e) {
       throw new AssertionError(e);
     }
@@ -145,15 +138,6 @@ class HandshakeIT {
       f.setSaslConfig(amqplain());
       try (Connection c = f.newConnection(); Channel ch = c.createChannel()) {
         assertThat(ch.queueDeclare().getQueue()).startsWith("amq.gen-");
-      }
-    }
-
-    @Test
-    void amqplainWithALengthPrefixedTableIsAcceptedToo() throws Exception {
-      try (RawAmqp raw = RawAmqp.connect(broker.port())) {
-        raw.sendProtocolHeader();
-        raw.startOk("AMQPLAIN", io.warrenmq.amqp.types.LongString.copyOf(amqplainTable("bob", "bob-secret", true)));
-        assertThat(raw.expect(ConnectionTune.class).channelMax()).isPositive();
       }
     }
 

@@ -124,6 +124,16 @@ class TuneIT {
     }
 
     @Test
+    void channelMaxCountsOpenChannelsNotTheirNumbersAsRabbitMqDoes() throws Exception {
+      try (RawAmqp raw = RawAmqp.open(broker.port(), 2, 4096, 0)) {
+        raw.openChannel(7);
+        raw.openChannel(2000);
+        raw.sendMethod(1, new ChannelOpen());
+        assertThat(raw.expectConnectionClose().replyCode()).isEqualTo(530);
+      }
+    }
+
+    @Test
     void aClosedChannelFreesItsPlace() throws Exception {
       ConnectionFactory f = broker.factory();
       f.setRequestedChannelMax(1);

@@ -329,11 +329,11 @@ class ChannelErrorsIT {
     }
 
     @Test
-    void aStringMessageTtlIs406() throws Exception {
+    void aStringMessageTtlIs406WithRabbitMqsQuotedTypeError() throws Exception {
       assertThat(codeAndText(softError(ch -> ch.queueDeclare("errors-args", false, false, true,
           Map.of("x-message-ttl", "soon")))))
           .isEqualTo("406 PRECONDITION_FAILED - invalid arg 'x-message-ttl' for queue 'errors-args' in vhost '/':"
-              + " {unacceptable_type,longstr}");
+              + " \"expected integer, got longstr\"");
     }
   }
 }

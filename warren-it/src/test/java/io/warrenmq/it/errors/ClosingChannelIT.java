@@ -8,6 +8,7 @@ import io.warrenmq.amqp.method.BasicPublish;
 import io.warrenmq.amqp.method.BasicQos;
 import io.warrenmq.amqp.method.ChannelClose;
 import io.warrenmq.amqp.method.ChannelCloseOk;
+import io.warrenmq.amqp.method.ChannelOpen;
 import io.warrenmq.amqp.method.ConnectionClose;
 import io.warrenmq.amqp.method.QueueDeclare;
 import io.warrenmq.amqp.method.QueueDeclareOk;
@@ -71,6 +72,15 @@ class ClosingChannelIT {
       raw.expect(QueueDeclareOk.class);
       raw.sendMethod(2, new BasicGet("closing-two", true));
       raw.expect(BasicGetEmpty.class);
+    }
+  }
+
+  @Test
+  void aChannelOpenBeforeCloseOkIsStillA504() throws Exception {
+    try (RawAmqp raw = withChannelClosedByBroker()) {
+      raw.sendMethod(1, new ChannelOpen());
+      assertThat(raw.expectConnectionClose())
+          .isEqualTo(new ConnectionClose(504, "CHANNEL_ERROR - second 'channel.open' seen", 20, 10));
     }
   }
 

@@ -46,6 +46,21 @@ class ProcessLifecycleIT {
   }
 
   @Test
+  void aPortInUseExitsWithOneAndReleasesTheDataDirectory() throws Exception {
+    try (BrokerProcess first = new BrokerProcess(tmp.resolve("first")).start()) {
+      Path data = tmp.resolve("second");
+      ChildProcess.Result r = warren("--data-dir", data.toString(), "--bind", "127.0.0.1",
+          "--port", Integer.toString(first.port()));
+      assertThat(r.exitCode()).as(r.output()).isEqualTo(1);
+      assertThat(r.output()).contains("could not start").containsIgnoringCase("address already in use");
+      // the failed start let go of its data directory: a broker on another port can use it
+      try (BrokerProcess second = new BrokerProcess(data).start()) {
+        assertThat(second.stop()).isZero();
+      }
+    }
+  }
+
+  @Test
   void aBadConfigurationValueExitsWithTwoNamingTheKey() throws Exception {
     ChildProcess.Result r = warren("--data-dir", tmp.resolve("d").toString(), "--port", "amqp");
     assertThat(r.exitCode()).as(r.output()).isEqualTo(2);

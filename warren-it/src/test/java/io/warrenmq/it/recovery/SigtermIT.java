@@ -96,6 +96,19 @@ class SigtermIT {
   }
 
   @Test
+  void aSigtermTheMomentThePortOpensIsStillAGracefulStop() throws Exception {
+    // the port accepts connections before the broker's start has returned to main: a SIGTERM in
+    // that window must not end the JVM under a half-started broker
+    try (BrokerProcess broker = new BrokerProcess(tmp.resolve("early-data"))) {
+      for (int i = 0; i < 3; i++) {
+        broker.start();
+        assertThat(broker.stop()).as("exit code of stop %d; log:%n%s", i, broker.logText()).isZero();
+      }
+      assertThat(broker.logText().split("\\] WarrenServer - stopped", -1)).hasSize(4);
+    }
+  }
+
+  @Test
   void aSigtermDuringAPublishBurstKeepsEveryConfirmedMessageAndRequeuesTheUnackedOnes() throws Exception {
     try (BrokerProcess broker = new BrokerProcess(tmp.resolve("burst-data")).start()) {
       AMQP.BasicProperties persistent = new AMQP.BasicProperties.Builder().deliveryMode(2).build();

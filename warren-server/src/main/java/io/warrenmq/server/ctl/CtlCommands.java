@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The warrenctl commands, named and shaped like rabbitmqctl's ({@code add_user}, {@code
@@ -30,10 +31,10 @@ public final class CtlCommands {
   public record Result(int exitCode, String output) {}
 
   private final Broker broker;
-  private final String status;
+  private final Supplier<String> status;
 
-  /** @param status the text of the status command (version, listeners, data directory) */
-  public CtlCommands(Broker broker, String status) {
+  /** @param status the text of the status command (version, listeners, data directory), made when asked */
+  public CtlCommands(Broker broker, Supplier<String> status) {
     this.broker = broker;
     this.status = status;
   }
@@ -57,7 +58,7 @@ public final class CtlCommands {
 
   private void runCommand(String cmd, Args a, StringBuilder out) {
     switch (cmd) {
-      case "status" -> out.append(status).append(String.format("connections: %d%nvhosts: %d%n",
+      case "status" -> out.append(status.get()).append(String.format("connections: %d%nvhosts: %d%n",
           broker.connections().size(), broker.vhosts().size()));
       case "list_vhosts" -> {
         a.info(out, "Listing vhosts ...");

@@ -216,13 +216,20 @@ public final class AmqpChannel {
     }
   }
 
-  /** After we sent channel.close: only close-ok (or the client's own close) matters. */
+  /**
+   * After we sent channel.close: only close-ok (or the client's own close) matters, the rest is
+   * dropped. A channel.open is still the hard error it is on an open channel, as in RabbitMQ
+   * (rabbit_channel checks it before the closing state).
+   */
   private void handleWhileClosing(Frame frame) {
     if (frame instanceof MethodFrame m) {
       if (m.method() instanceof ChannelCloseOk) {
         finish();
       } else if (m.method() instanceof ChannelClose) {
         sink.writeMethod(number, new ChannelCloseOk());
+      } else if (m.method() instanceof ChannelOpen) {
+        throw AmqpException.connectionError(ReplyCode.CHANNEL_ERROR, "second 'channel.open' seen")
+            .withMethod(m.method().classId(), m.method().methodId());
       }
     } else if (frame instanceof io.netty.util.ReferenceCounted rc) {
       rc.release();

@@ -83,9 +83,10 @@ final class Consuming {
     channel.check(Access.READ, "queue", queueName);
     Queue q = session.vhost().queueOrDie(queueName, session.owner());
     Object priority = m.arguments().get("x-priority");
-    if (priority != null && !ArgumentTypes.isInteger(priority)) {
+    if (m.arguments().containsKey("x-priority") && !ArgumentTypes.isInteger(priority)) {
+      // rabbit_amqqueue:check_int_arg; the error term is a string, printed with ~p
       throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,
-          "invalid arg 'x-priority' for %s: {unacceptable_type,%s}", q.spec().resource(),
+          "invalid arg 'x-priority' for %s: \"expected integer, got %s\"", q.spec().resource(),
           ArgumentTypes.typeName(priority));
     }
     Consumer c = new Consumer(tag, q, sink, m.noAck(), m.exclusive(), consumerPrefetch, credit,
@@ -238,7 +239,10 @@ final class Consuming {
     channel.sink().write(out);
   }
 
-  /** basic.qos: global=false limits each new consumer, global=true the channel (RabbitMQ). */
+  /**
+   * basic.qos: global=false limits each new consumer and lifts the channel's limit, global=true
+   * limits the channel (RabbitMQ).
+   */
   void qos(BasicQos m) {
     if (m.prefetchSize() != 0) {
       throw AmqpException.connectionError(ReplyCode.NOT_IMPLEMENTED, "prefetch_size!=0 (%d)", m.prefetchSize());
@@ -251,6 +255,12 @@ final class Consuming {
       }
     } else {
       consumerPrefetch = m.prefetchCount();
+      if (credit.limit() != 0) {
+        // RabbitMQ (rabbit_channel, basic.qos global=false): "unlimit_prefetch" lifts the
+        // channel-wide limit set by an earlier global=true
+        credit.setLimit(0);
+        resumeDispatch();
+      }
     }
     channel.reply(new BasicQosOk());
   }
@@ -273,19 +283,34 @@ final class Consuming {
     d.release();
   }
 
-  /** basic.ack/nack/reject; in a transaction the settlement waits for tx.commit. */
+  /**
+   * basic.ack/nack/reject. In a transaction the deliveries are collected now (a second ack of one
+   * is an unknown tag, as in RabbitMQ) and settled at tx.commit.
+   */
   void settle(long tag, boolean multiple, Settlement.Op op) {
     if (channel.publishing().transactional()) {
-      if (!(multiple && tag == 0) && !unacked.contains(tag)) {
+      if (!unacked.hold(tag, multiple, op)) {
         throw unknownTag(tag);
       }
-      channel.publishing().requireTx().settle(tag, multiple, op);
       return;
     }
     settleNow(tag, multiple, op);
   }
 
-  void settleNow(long tag, boolean multiple, Settlement.Op op) {
+  /** tx.commit: the acknowledgements collected in the transaction take effect. */
+  void commitHeld() {
+    for (Settlement.Op op : Settlement.Op.values()) {
+      unacked.removeHeld(op, settlement.begin(op));
+      settlement.finish();
+    }
+  }
+
+  /** tx.rollback: the deliveries acknowledged in the transaction are unacknowledged again. */
+  void rollbackHeld() {
+    unacked.releaseHeld();
+  }
+
+  private void settleNow(long tag, boolean multiple, Settlement.Op op) {
     boolean known = unacked.remove(tag, multiple, settlement.begin(op));
     if (!known && timedOutTags.remove(tag)) {
       // the delivery went back to its queue when its consumer timed out: nothing to settle
@@ -309,7 +334,8 @@ final class Consuming {
     if (!requeue) {
       throw AmqpException.connectionError(ReplyCode.NOT_IMPLEMENTED, "requeue=false");
     }
-    unacked.removeAll(settlement.begin(Settlement.Op.REQUEUE));
+    // acknowledgements a transaction collected stay for its commit (RabbitMQ)
+    unacked.removeUnheld(settlement.begin(Settlement.Op.REQUEUE));
     settlement.finish();
     channel.reply(sync ? new BasicRecoverOk() : null);
   }

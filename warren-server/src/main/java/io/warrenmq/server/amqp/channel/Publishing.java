@@ -233,16 +233,14 @@ final class Publishing {
     TxBuffer t = requireTx();
     Set<Syncable> targets = Collections.newSetFromMap(new IdentityHashMap<>());
     try {
-      for (Object w : t.work()) {
-        if (w instanceof TxBuffer.Publish p) {
-          publish(p.method(), p.properties(), p.body(), targets);
-        } else if (w instanceof TxBuffer.Settle s) {
-          channel.consuming().settleNow(s.tag(), s.multiple(), s.op());
-        }
+      // as RabbitMQ: the publishes first, then the acknowledgements
+      for (TxBuffer.Publish p : t.publishes()) {
+        publish(p.method(), p.properties(), p.body(), targets);
       }
     } finally {
       t.clear();
     }
+    channel.consuming().commitHeld();
     if (targets.isEmpty()) {
       channel.reply(new TxCommitOk());
       return;
@@ -264,6 +262,7 @@ final class Publishing {
 
   void rollback() {
     requireTx().clear();
+    channel.consuming().rollbackHeld();
     channel.reply(new TxRollbackOk());
   }
 

@@ -20,14 +20,18 @@ import io.warrenmq.amqp.method.QueuePurge;
 import io.warrenmq.amqp.method.QueuePurgeOk;
 import io.warrenmq.amqp.method.QueueUnbind;
 import io.warrenmq.amqp.method.QueueUnbindOk;
+import io.warrenmq.amqp.types.FieldTable;
+import io.warrenmq.amqp.types.LongString;
 import io.warrenmq.broker.auth.Permission.Access;
 import io.warrenmq.broker.auth.User;
 import io.warrenmq.broker.auth.Users;
 import io.warrenmq.broker.exchange.ExchangeSpec;
+import io.warrenmq.broker.queue.ArgumentTypes;
 import io.warrenmq.broker.queue.QueueSpec;
 import io.warrenmq.broker.queue.ReplyQueue;
 import io.warrenmq.broker.vhost.QueueDeclareResult;
 import io.warrenmq.broker.vhost.VirtualHost;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The exchange.* and queue.* methods of one channel: permission checks in RabbitMQ's order, the
@@ -77,11 +81,14 @@ final class TopologyMethods {
       channel.reply(m.nowait() ? null : new ExchangeDeclareOk());
       return;
     }
+    VirtualHost.checkExchangeType(m.type()); // RabbitMQ checks the type first
     if (!m.exchange().isEmpty()) {
       check(Access.CONFIGURE, "exchange", m.exchange());
     }
-    String ae = m.arguments().getString("alternate-exchange");
-    if (ae != null && vhost().exchange(m.exchange()) == null) {
+    String ae = vhost().exchange(m.exchange()) == null
+        ? exchangeNameArgument(m.arguments(), "alternate-exchange", "exchange", m.exchange())
+        : null;
+    if (ae != null) {
       // RabbitMQ: declaring an exchange with an alternate exchange needs write on the latter
       check(Access.READ, "exchange", m.exchange());
       check(Access.WRITE, "exchange", ae);
@@ -92,6 +99,23 @@ final class TopologyMethods {
       vhost().declareExchange(spec);
       return () -> channel.reply(m.nowait() ? null : new ExchangeDeclareOk());
     });
+  }
+
+  /**
+   * An argument naming an exchange (alternate-exchange, x-dead-letter-exchange) of a resource
+   * being created: null if absent, 406 unless a string (RabbitMQ's rabbit_misc:r_arg check).
+   */
+  private @Nullable String exchangeNameArgument(FieldTable args, String key, String kind, String name) {
+    if (!args.containsKey(key)) {
+      return null;
+    }
+    Object v = args.get(key);
+    if (!(v instanceof LongString || v instanceof String)) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,
+          "invalid type '%s' for arg '%s' in %s '%s' in vhost '%s'",
+          ArgumentTypes.typeName(v), key, kind, name, vhost().name());
+    }
+    return v.toString();
   }
 
   void exchangeDelete(ExchangeDelete m) {
@@ -136,11 +160,12 @@ final class TopologyMethods {
       if (!exists) {
         throw AmqpException.channelError(ReplyCode.NOT_FOUND, "no queue '%s' in vhost '%s'", m.queue(), vhost().name());
       }
-      channel.reply(m.nowait() ? null : new QueueDeclareOk(m.queue(), 0, m.queue().equals(ReplyQueue.PSEUDO_QUEUE) ? 0 : 1));
+      // RabbitMQ: "if it exists it by definition has one consumer", the bare name included
+      channel.reply(m.nowait() ? null : new QueueDeclareOk(m.queue(), 0, 1));
       return;
     }
     if (m.passive()) {
-      String name = expandQueue(m.queue());
+      String name = m.queue(); // RabbitMQ: queue.declare has no empty-name shortcut
       session.broker().users().checkAny(session.user(), vhost().name(), "queue", name);
       QueueDeclareResult r = vhost().declareQueuePassive(name, session.owner());
       lastDeclaredQueue = name;
@@ -149,8 +174,10 @@ final class TopologyMethods {
     }
     String name = m.queue().isEmpty() ? VirtualHost.generateName() : m.queue();
     check(Access.CONFIGURE, "queue", name);
-    String dlx = m.arguments().getString("x-dead-letter-exchange");
-    if (dlx != null && vhost().queue(name) == null) {
+    String dlx = vhost().queue(name) == null
+        ? exchangeNameArgument(m.arguments(), "x-dead-letter-exchange", "queue", name)
+        : null;
+    if (dlx != null) {
       check(Access.READ, "queue", name);
       check(Access.WRITE, "exchange", dlx);
     }

@@ -11,6 +11,10 @@ import org.jspecify.annotations.Nullable;
  * common case) are O(1), others a binary search; a settled entry in the middle becomes a tombstone
  * until the head passes it. Memory is bounded by the prefetch of the channel's consumers.
  *
+ * <p>In a transaction an acknowledgement is collected when it arrives, as RabbitMQ does: the
+ * entries it covers are <em>held</em> for tx.commit (unknown to later acknowledgements, still
+ * requeued if the channel closes) and become plain entries again on tx.rollback.
+ *
  * <p>Threading: confined to the connection's event loop.
  */
 final class UnackedTracker {
@@ -19,6 +23,8 @@ final class UnackedTracker {
   private long[] times = new long[16];
   private @Nullable MessageSource[] sources = new MessageSource[16];
   private @Nullable Consumer[] consumers = new Consumer[16];
+  /** What tx.commit does with a held entry; null while not held. */
+  private Settlement.@Nullable Op[] held = new Settlement.Op[16];
   private int head;
   /** Slots in use, tombstones included. */
   private int span;
@@ -43,6 +49,7 @@ final class UnackedTracker {
     times[i] = time;
     sources[i] = source;
     consumers[i] = consumer;
+    held[i] = null;
     span++;
     live++;
   }
@@ -54,6 +61,7 @@ final class UnackedTracker {
     long[] tm = new long[n * 2];
     MessageSource[] s = new MessageSource[n * 2];
     Consumer[] c = new Consumer[n * 2];
+    Settlement.Op[] h = new Settlement.Op[n * 2];
     for (int k = 0; k < span; k++) {
       int i = (head + k) & (n - 1);
       t[k] = tags[i];
@@ -61,12 +69,14 @@ final class UnackedTracker {
       tm[k] = times[i];
       s[k] = sources[i];
       c[k] = consumers[i];
+      h[k] = held[i];
     }
     tags = t;
     positions = p;
     times = tm;
     sources = s;
     consumers = c;
+    held = h;
     head = 0;
   }
 
@@ -160,6 +170,55 @@ final class UnackedTracker {
     return find(tag) >= 0;
   }
 
+  /**
+   * Holds the entry with {@code tag} (with multiple: every entry up to it not held yet; tag 0 =
+   * all) for tx.commit, which will settle it with {@code op}. Returns false if the tag is unknown
+   * or already held.
+   */
+  boolean hold(long tag, boolean multiple, Settlement.Op op) {
+    int mask = tags.length - 1;
+    int k = multiple && tag == 0 ? span - 1 : find(tag);
+    if (k < 0) {
+      return multiple && tag == 0;
+    }
+    for (int j = multiple ? 0 : k; j <= k; j++) {
+      int i = (head + j) & mask;
+      if (sources[i] != null && held[i] == null) {
+        held[i] = op;
+      }
+    }
+    return true;
+  }
+
+  /** tx.commit: removes the entries held with {@code op}, in tag order. */
+  void removeHeld(Settlement.Op op, Visitor v) {
+    int mask = tags.length - 1;
+    for (int j = 0; j < span; j++) {
+      int i = (head + j) & mask;
+      if (held[i] == op) {
+        take(i, v);
+      }
+    }
+    advanceHead();
+  }
+
+  /** basic.recover: removes every entry not held by a transaction, in tag order. */
+  void removeUnheld(Visitor v) {
+    int mask = tags.length - 1;
+    for (int j = 0; j < span; j++) {
+      int i = (head + j) & mask;
+      if (held[i] == null) {
+        take(i, v);
+      }
+    }
+    advanceHead();
+  }
+
+  /** tx.rollback: held entries are plain unacknowledged ones again. */
+  void releaseHeld() {
+    Arrays.fill(held, null);
+  }
+
   /** Removes every entry (channel close, basic.recover). */
   void removeAll(Visitor v) {
     while (span > 0) {
@@ -176,6 +235,7 @@ final class UnackedTracker {
     v.settle(tags[i], s, consumers[i], positions[i]);
     sources[i] = null;
     consumers[i] = null;
+    held[i] = null;
     live--;
   }
 
@@ -202,7 +262,8 @@ final class UnackedTracker {
       } else if (t > tag) {
         hi = mid - 1;
       } else {
-        return sources[(head + mid) & mask] == null ? -1 : mid;
+        int i = (head + mid) & mask;
+        return sources[i] == null || held[i] != null ? -1 : mid;
       }
     }
     return -1;
