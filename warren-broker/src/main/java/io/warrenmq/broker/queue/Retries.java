@@ -29,7 +29,7 @@ final class Retries {
   void delay(long pos, long until) throws IOException {
     DeadlineIndex i = index;
     if (i == null) {
-      i = new DeadlineIndex(dir.resolve("retry-index"), INDEX_MEMORY, (d, pos) -> store.isTaken(pos));
+      i = new DeadlineIndex(dir.resolve("retry-index"), INDEX_MEMORY, (d, p) -> store.isTaken(p));
       index = i;
     }
     i.add(until, pos);
