@@ -30,6 +30,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import io.warrenmq.broker.policy.Policies;
+import io.warrenmq.broker.policy.Policy;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
@@ -52,6 +55,8 @@ public final class Broker implements AutoCloseable {
   private final Users users;
   private final Map<String, VirtualHost> vhosts = new ConcurrentHashMap<>();
   private final ConnectionRegistry connections = new ConnectionRegistry();
+  private final Policies policies = new Policies();
+  private final ScheduledThreadPoolExecutor timers = newTimers();
   private final ExecutorService blocking =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("warren-blocking-", 0).factory());
   private @Nullable GroupCommitter committer;
@@ -62,6 +67,13 @@ public final class Broker implements AutoCloseable {
     this.options = options;
     this.alloc = alloc;
     this.users = new Users(options.loopbackUsers());
+  }
+
+  private static ScheduledThreadPoolExecutor newTimers() {
+    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1,
+        Thread.ofPlatform().name("warren-timer").daemon().factory());
+    t.setRemoveOnCancelPolicy(true);
+    return t;
   }
 
   /** Recovers definitions and queues from the data directory (creating it on first boot). */
@@ -120,6 +132,13 @@ public final class Broker implements AutoCloseable {
       users.setPermission(str(p, "user"), str(p, "vhost"),
           new Permission(str(p, "configure"), str(p, "write"), str(p, "read")));
     }
+    for (FieldTable p : model.policies()) {
+      try {
+        policies.put(policyOf(p));
+      } catch (IllegalArgumentException e) {
+        log.warn("ignoring stored policy {}: {}", str(p, "name"), e.getMessage());
+      }
+    }
     for (String v : model.vhosts()) {
       vhosts.put(v, newVhost(v));
     }
@@ -127,7 +146,7 @@ public final class Broker implements AutoCloseable {
       VirtualHost vh = vhosts.get(str(x, "vhost"));
       if (vh != null) {
         vh.restoreExchange(new ExchangeSpec(vh.name(), str(x, "name"), str(x, "xtype"), true,
-            bool(x, "autoDelete"), bool(x, "internal"), table(x, "arguments")));
+            bool(x, "autoDelete"), bool(x, "internal"), table(x, "arguments")), str(x, "dir"));
       }
     }
     for (FieldTable q : model.queues()) {
@@ -161,7 +180,7 @@ public final class Broker implements AutoCloseable {
 
   private static void logRecovery(Queue queue) {
     if (queue instanceof io.warrenmq.broker.queue.ClassicQueue c) {
-      var r = c.store().recoveryReport();
+      var r = c.recoveryReport();
       if (r.truncated()) {
         log.warn("recovered {} with {} messages; cut a torn tail: {}", queue.spec().resource(),
             queue.messageCount(), r);
@@ -178,7 +197,7 @@ public final class Broker implements AutoCloseable {
     String id = DirNames.of(name);
     return new VirtualHost(name, base.resolve("vhosts").resolve(id).resolve("queues"),
         base.resolve("transient").resolve(id), definitions(),
-        new StoreOptions(options.segmentCapacity(), true), alloc, blocking);
+        new StoreOptions(options.segmentCapacity(), true), alloc, blocking, timers, policies);
   }
 
   private static String str(FieldTable t, String key) {
@@ -201,6 +220,41 @@ public final class Broker implements AutoCloseable {
 
   public Users users() {
     return users;
+  }
+
+  public Policies policies() {
+    return policies;
+  }
+
+  private static Policy policyOf(FieldTable p) {
+    Long prio = p.getLong("priority");
+    return new Policy(str(p, "vhost"), str(p, "name"), str(p, "pattern"), Policy.ApplyTo.parse(str(p, "applyTo")),
+        prio == null ? 0 : prio.intValue(), table(p, "definition"), bool(p, "operator"));
+  }
+
+  /** Adds or replaces a policy (or operator policy) and applies it to existing entities at once. */
+  public synchronized void setPolicy(Policy p) {
+    VirtualHost vh = vhosts.get(p.vhost());
+    if (vh == null) {
+      throw AmqpException.channelError(ReplyCode.NOT_FOUND, "no vhost '%s'", p.vhost());
+    }
+    definitions().write(Records.policy(p));
+    policies.put(p);
+    vh.applyPolicies();
+    log.info("set {} '{}' in vhost '{}': pattern {}, apply-to {}, priority {}, {}", p.operator() ? "operator policy" : "policy",
+        p.name(), p.vhost(), p.pattern(), p.applyTo().label(), p.priority(), p.definition());
+  }
+
+  public synchronized void clearPolicy(String vhost, String name, boolean operator) {
+    if (!policies.remove(vhost, name, operator)) {
+      throw AmqpException.channelError(ReplyCode.NOT_FOUND, "no %s '%s' in vhost '%s'",
+          operator ? "operator policy" : "policy", name, vhost);
+    }
+    definitions().write(Records.policyDeleted(vhost, name, operator));
+    VirtualHost vh = vhosts.get(vhost);
+    if (vh != null) {
+      vh.applyPolicies();
+    }
   }
 
   public ConnectionRegistry connections() {
@@ -258,6 +312,7 @@ public final class Broker implements AutoCloseable {
     connections.closeVhost(name);
     vh.deleteAll();
     users.clearVhost(name);
+    policies.clearVhost(name);
     log.info("deleted vhost '{}'", name);
   }
 
@@ -318,6 +373,7 @@ public final class Broker implements AutoCloseable {
   /** Stops every vhost's queues, forces what is pending and closes the logs. */
   @Override
   public synchronized void close() throws IOException {
+    timers.shutdownNow();
     blocking.shutdown();
     try {
       if (!blocking.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {

@@ -23,6 +23,7 @@ public final class Consumer {
 
   private int unacked;
   private boolean active = true;
+  private volatile long timeoutMs = -1;
 
   /**
    * @param prefetch per-consumer prefetch count (basic.qos global=false); 0 = unlimited
@@ -92,6 +93,18 @@ public final class Consumer {
     return channelCredit;
   }
 
+  /**
+   * How long a delivery may stay unacknowledged before the consumer is cancelled (x-consumer-timeout
+   * of the consumer or its queue); -1 for no limit.
+   */
+  public long timeoutMs() {
+    return timeoutMs;
+  }
+
+  public void setTimeoutMs(long ms) {
+    this.timeoutMs = ms;
+  }
+
   /** Under the queue lock: messages delivered and not yet acked. */
   public int unacked() {
     return unacked;
@@ -116,6 +129,14 @@ public final class Consumer {
     }
     unacked++;
     return true;
+  }
+
+  /** Under the queue lock: gives back credit taken by {@link #tryTakeCredit()} but not used. */
+  public void refundCredit() {
+    if (!noAck) {
+      unacked = Math.max(0, unacked - 1);
+      channelCredit.release(1);
+    }
   }
 
   /** Under the queue lock: n deliveries were settled (acked, rejected or requeued). */

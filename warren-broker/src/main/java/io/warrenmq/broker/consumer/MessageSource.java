@@ -18,6 +18,14 @@ public interface MessageSource {
   /** The deliveries go back to the queue at their original place (nack/reject with requeue, close). */
   void requeue(@Nullable Consumer consumer, long[] positions, int count);
 
+  /**
+   * The client asked for redelivery (basic.nack/reject with requeue): like {@link #requeue}, or
+   * after the queue's retry back-off if it has one.
+   */
+  default void retry(@Nullable Consumer consumer, long[] positions, int count) {
+    requeue(consumer, positions, count);
+  }
+
   /** The deliveries are rejected without requeue: dead-lettered or dropped. */
   void reject(@Nullable Consumer consumer, long[] positions, int count);
 }

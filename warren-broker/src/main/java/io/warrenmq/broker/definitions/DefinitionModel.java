@@ -20,6 +20,7 @@ public final class DefinitionModel {
   private final Map<List<String>, FieldTable> exchanges = new LinkedHashMap<>();
   private final Map<List<String>, FieldTable> queues = new LinkedHashMap<>();
   private final Map<List<Object>, FieldTable> bindings = new LinkedHashMap<>();
+  private final Map<List<Object>, FieldTable> policies = new LinkedHashMap<>();
 
   /** Replays {@code records}; records of unknown type are ignored (a newer writer's). */
   public static DefinitionModel replay(List<FieldTable> records) {
@@ -42,6 +43,7 @@ public final class DefinitionModel {
           exchanges.keySet().removeIf(k -> k.get(0).equals(name));
           queues.keySet().removeIf(k -> k.get(0).equals(name));
           bindings.keySet().removeIf(k -> k.get(0).equals(name));
+          policies.keySet().removeIf(k -> k.get(0).equals(name));
         }
       }
       case "user" -> {
@@ -81,6 +83,14 @@ public final class DefinitionModel {
           queues.remove(List.of(vhost, name));
           bindings.keySet().removeIf(k -> k.get(0).equals(vhost)
               && k.get(2).equals("queue") && k.get(3).equals(name));
+        }
+      }
+      case "policy" -> {
+        List<Object> key = List.of(str(r, "vhost"), str(r, "name"), Boolean.TRUE.equals(r.getBoolean("operator")));
+        if (put) {
+          policies.put(key, r);
+        } else {
+          policies.remove(key);
         }
       }
       case "binding" -> {
@@ -129,12 +139,17 @@ public final class DefinitionModel {
     return List.copyOf(bindings.values());
   }
 
+  public List<FieldTable> policies() {
+    return List.copyOf(policies.values());
+  }
+
   /** The records that recreate this state, for compaction: vhosts, users, ..., bindings last. */
   public List<FieldTable> snapshot() {
     List<FieldTable> out = new ArrayList<>();
     vhosts.forEach(v -> out.add(Records.vhost(v)));
     out.addAll(users.values());
     out.addAll(permissions.values());
+    out.addAll(policies.values());
     out.addAll(exchanges.values());
     out.addAll(queues.values());
     out.addAll(bindings.values());

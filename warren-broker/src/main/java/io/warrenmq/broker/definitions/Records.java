@@ -56,8 +56,10 @@ public final class Records {
     return table("permission", DEL, "user", user, "vhost", vhost);
   }
 
-  public static FieldTable exchange(ExchangeSpec x) {
+  /** A durable exchange; {@code dir} names the directory of a delayed exchange's messages, else "". */
+  public static FieldTable exchange(ExchangeSpec x, String dir) {
     Map<String, Object> m = base("exchange", PUT);
+    m.put("dir", dir);
     m.put("vhost", x.vhost());
     m.put("name", x.name());
     m.put("xtype", x.type());
@@ -86,6 +88,26 @@ public final class Records {
 
   public static FieldTable queueDeleted(String vhost, String name) {
     return table("queue", DEL, "vhost", vhost, "name", name);
+  }
+
+  public static FieldTable policy(io.warrenmq.broker.policy.Policy p) {
+    Map<String, Object> m = base("policy", PUT);
+    m.put("vhost", p.vhost());
+    m.put("name", p.name());
+    m.put("pattern", p.pattern());
+    m.put("applyTo", p.applyTo().label());
+    m.put("priority", (long) p.priority());
+    m.put("definition", p.definition());
+    m.put("operator", p.operator());
+    return FieldTable.of(m);
+  }
+
+  public static FieldTable policyDeleted(String vhost, String name, boolean operator) {
+    Map<String, Object> m = base("policy", DEL);
+    m.put("vhost", vhost);
+    m.put("name", name);
+    m.put("operator", operator);
+    return FieldTable.of(m);
   }
 
   /** A binding; {@code destKind} is "queue" or "exchange". */

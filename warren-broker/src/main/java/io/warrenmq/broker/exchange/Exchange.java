@@ -17,12 +17,14 @@ import org.jspecify.annotations.Nullable;
  * structures, so a route sees either the old or the new set of bindings.
  */
 public abstract sealed class Exchange
-    permits DirectExchange, FanoutExchange, TopicExchange, HeadersExchange, ConsistentHashExchange, DefaultExchange {
+    permits DirectExchange, FanoutExchange, TopicExchange, HeadersExchange, ConsistentHashExchange, DelayedMessageExchange, DefaultExchange {
 
   /** The exchange types this broker knows, by their AMQP names. */
-  public static final List<String> TYPES = List.of("direct", "fanout", "topic", "headers", "x-consistent-hash");
+  public static final List<String> TYPES =
+      List.of("direct", "fanout", "topic", "headers", "x-consistent-hash", "x-delayed-message");
 
   private final ExchangeSpec spec;
+  private volatile @Nullable String alternateExchange;
 
   protected Exchange(ExchangeSpec spec) {
     this.spec = spec;
@@ -36,6 +38,8 @@ public abstract sealed class Exchange
       case "topic" -> new TopicExchange(spec);
       case "headers" -> new HeadersExchange(spec);
       case "x-consistent-hash" -> new ConsistentHashExchange(spec);
+      case "x-delayed-message" ->
+          throw new IllegalArgumentException("a delayed message exchange needs its store: the vhost creates it");
       default ->
           throw AmqpException.connectionError(
               ReplyCode.COMMAND_INVALID, "unknown exchange type '%s'", spec.type());
@@ -57,6 +61,16 @@ public abstract sealed class Exchange
 
   public String type() {
     return spec.type();
+  }
+
+  /** The effective alternate exchange (argument, else policy), or null. */
+  public @Nullable String alternateExchange() {
+    return alternateExchange;
+  }
+
+  /** Set by the vhost at creation and when policies change. */
+  public void setAlternateExchange(@Nullable String name) {
+    alternateExchange = name;
   }
 
   /**

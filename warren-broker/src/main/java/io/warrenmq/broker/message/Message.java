@@ -99,6 +99,12 @@ public final class Message {
     return p;
   }
 
+  /** Routes with exactly {@code keys} instead of the key and CC/BCC headers (dead letters). */
+  public Message withRoutingKeys(List<String> keys) {
+    this.routingKeys = List.copyOf(keys);
+    return this;
+  }
+
   /**
    * The routing keys: the publish's key, then the keys of the CC and BCC headers (RabbitMQ's
    * sender-selected distribution).

@@ -8,62 +8,102 @@ import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.message.Message;
 import io.warrenmq.broker.message.MessageCodec;
-import io.warrenmq.store.queue.MessageStore;
+import io.warrenmq.broker.message.StoredRecords;
 import io.warrenmq.store.segment.SegmentPosition;
 import io.warrenmq.store.sync.Syncable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A classic queue on a disk-first {@link MessageStore}: every message is appended to the queue's
- * segment files, consumers are served round-robin within their prefetch credit.
+ * A classic queue on a disk-first store: every message is appended to the queue's segment files
+ * (one store per priority level for a priority queue); consumers are served by priority and
+ * round-robin within their prefetch credit; TTL, length limits, dead-lettering, delivery limits,
+ * retry back-off and deduplication follow the queue's {@link QueueSettings}.
  *
  * <p>Threading: all state is guarded by {@link #lock}; publishers (any event loop), consumers'
- * channels (acks) and the vhost (declare, delete) call in concurrently and each critical section
- * is short: an append or a read of one record, never an fsync. Deliveries are handed to the
- * consumer's {@code DeliveryTarget} under the lock; targets only enqueue them.
+ * channels (acks), the vhost and the timer thread call in concurrently and every critical section
+ * is short (an append or a read of one record, never an fsync). Deliveries are handed to consumers'
+ * {@code DeliveryTarget}s under the lock (they only enqueue); dead letters collected under the lock
+ * are published after it is released, so queue locks never nest.
  */
 public final class ClassicQueue implements Queue {
   private static final Logger log = LoggerFactory.getLogger(ClassicQueue.class);
 
   private final QueueSpec spec;
-  private final MessageStore store;
+  private final QueueStore store;
   private final ByteBufAllocator alloc;
   private final @Nullable Object owner;
-  private final Executor disposer;
+  private final QueueHost host;
   private final ReentrantLock lock = new ReentrantLock();
+  private final ConsumerSet consumers;
+  private final QueueTimers timers;
+  private final Expiry expiry;
+  private final Retries retries;
+  private final Deduplication dedup;
+  private volatile QueueSettings settings;
 
   // guarded by lock
-  private final List<Consumer> consumers = new ArrayList<>();
-  private int roundRobin;
   private boolean deleted;
   private boolean failed;
   private boolean dispatching;
+  private List<DeadLetter> deadLetters = new ArrayList<>();
 
-  /**
-   * @param store the queue's store, owned from now on
-   * @param owner the owning connection of an exclusive queue, else null
-   * @param disposer where the files of a deleted queue are removed (a thread that may block)
-   */
-  public ClassicQueue(
-      QueueSpec spec, MessageStore store, ByteBufAllocator alloc, @Nullable Object owner, Executor disposer) {
+  ClassicQueue(QueueSpec spec, QueueStore store, ByteBufAllocator alloc, @Nullable Object owner,
+      QueueHost host, QueueSettings settings) {
     this.spec = spec;
     this.store = store;
     this.alloc = alloc;
     this.owner = owner;
-    this.disposer = disposer;
+    this.host = host;
+    this.settings = settings;
+    this.consumers = new ConsumerSet(settings.singleActiveConsumer());
+    this.timers = new QueueTimers(this, host.timers());
+    this.expiry = new Expiry(store, store.directory());
+    this.retries = new Retries(store, store.directory());
+    this.dedup = new Deduplication();
+  }
+
+  /**
+   * Opens the queue's store (recovering it if durable) and rebuilds what depends on the records:
+   * expiry deadlines and deduplication ids. Blocks on disk: call it off the event loop.
+   */
+  public static ClassicQueue open(QueueSpec spec, java.nio.file.Path dir, io.warrenmq.store.queue.StoreOptions options,
+      ByteBufAllocator alloc, @Nullable Object owner, QueueHost host, QueueSettings settings) throws IOException {
+    QueueStore store = QueueStore.open(dir, options, settings.maxPriority());
+    ClassicQueue q = new ClassicQueue(spec, store, alloc, owner, host, settings);
+    q.recover();
+    return q;
+  }
+
+  private void recover() throws IOException {
+    lock.lock();
+    try {
+      if (store.readyCount() > 0) {
+        expiry.recover();
+        if (settings.deduplication()) {
+          dedup.recover(store, settings.deduplicationCacheSize());
+        }
+        timers.scheduleExpiry(expiry.nextDeadline());
+      }
+      timers.touch(settings.expires());
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
   public QueueSpec spec() {
     return spec;
+  }
+
+  public QueueSettings settings() {
+    return settings;
   }
 
   @Override
@@ -76,10 +116,26 @@ public final class ClassicQueue implements Queue {
     return store;
   }
 
+  /** The store's directory (for the vhost's orphan check). */
+  public java.nio.file.Path directory() {
+    return store.directory();
+  }
+
+  public io.warrenmq.store.recovery.RecoveryReport recoveryReport() {
+    return store.recoveryReport();
+  }
+
+  // ---------------------------------------------------------------- publishing
+
   @Override
   public EnqueueResult enqueue(Message message) {
+    QueueSettings s = settings;
+    long now = System.currentTimeMillis();
+    long perMessage = perMessageDeadline(message, now);
+    long expiresAt = Expiry.deadline(now, s.messageTtl(), perMessage);
     boolean persistent = spec.durable() && message.persistent();
-    ByteBuf payload = MessageCodec.encode(alloc, message, 0L);
+    String dedupId = s.deduplication() ? dedupId(message) : null;
+    ByteBuf payload = MessageCodec.encode(alloc, message, expiresAt);
     lock.lock();
     try {
       if (deleted) {
@@ -88,34 +144,129 @@ public final class ClassicQueue implements Queue {
       if (failed) {
         return EnqueueResult.REJECTED;
       }
+      if (dedupId != null && dedup.contains(dedupId)) {
+        return EnqueueResult.DROPPED;
+      }
+      int priority = Math.max(0, message.summary().priority());
+      if (s.limited() && wouldOverflow(s, message.bodySize()) && s.overflow() != QueueSettings.Overflow.DROP_HEAD
+          && !(store.readyCount() == 0 && consumers.size() > 0)) {
+        if (s.overflow() == QueueSettings.Overflow.REJECT_PUBLISH_DLX && s.deadLetterExchange() != null) {
+          ByteBuf copy = alloc.buffer(payload.readableBytes());
+          copy.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+          deadLetters.add(new DeadLetter(copy, "maxlen"));
+        }
+        return EnqueueResult.REJECTED;
+      }
+      long pos;
       try {
-        store.append(payload, persistent, message.bodySize());
-      } catch (IOException e) {
+        pos = store.append(payload, persistent, message.bodySize(), priority);
+      } catch (IOException | RuntimeException e) {
         fail(e);
         return EnqueueResult.REJECTED;
       }
-      dispatchLocked();
+      if (dedupId != null) {
+        dedup.add(dedupId, pos, s.deduplicationCacheSize());
+      }
+      if (expiresAt != 0) {
+        expiry.enqueued(pos, expiresAt, perMessage != 0);
+      }
+      dispatchLocked(now, true);
+      if (expiresAt != 0) {
+        expireHead(now, false);
+        timers.scheduleExpiry(expiry.nextDeadline());
+      }
+      if (s.limited()) {
+        dropHeadOverLimit(s);
+      }
       return persistent ? EnqueueResult.STORED_DURABLE : EnqueueResult.STORED;
     } finally {
-      lock.unlock();
+      unlockAndFlush();
       payload.release();
     }
   }
+
+  /** The per-message expiration (AMQP expiration property, ms as a string) as a deadline, or 0. */
+  private static long perMessageDeadline(Message m, long now) {
+    String exp = m.summary().expiration();
+    if (exp == null) {
+      return 0;
+    }
+    try {
+      return now + Long.parseLong(exp);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static @Nullable String dedupId(Message m) {
+    if (!m.summary().hasHeaders()) {
+      return null;
+    }
+    var h = m.properties().headers();
+    Object v = h == null ? null : h.get("x-deduplication-header");
+    return v == null ? null : v.toString();
+  }
+
+  private boolean wouldOverflow(QueueSettings s, int bodySize) {
+    return (s.maxLength() >= 0 && store.readyCount() + 1 > s.maxLength())
+        || (s.maxLengthBytes() >= 0 && store.readyWeight() + bodySize > s.maxLengthBytes());
+  }
+
+  /** Drop-head overflow: the oldest ready messages go (dead-lettered with reason maxlen). */
+  private void dropHeadOverLimit(QueueSettings s) {
+    if (s.overflow() != QueueSettings.Overflow.DROP_HEAD) {
+      return;
+    }
+    while ((s.maxLength() >= 0 && store.readyCount() > s.maxLength())
+        || (s.maxLengthBytes() >= 0 && store.readyWeight() > s.maxLengthBytes())) {
+      long pos = store.nextReady();
+      if (pos == SegmentPosition.NONE) {
+        return;
+      }
+      discard(pos, "maxlen");
+    }
+  }
+
+  /** Removes a taken record for good, dead-lettering it if the queue has a DLX. */
+  private void discard(long pos, String reason) {
+    if (settings.deadLetterExchange() != null) {
+      deadLetters.add(new DeadLetter(store.read(pos, alloc), reason));
+    }
+    forget(pos);
+    storeAck(pos);
+  }
+
+  private void forget(long pos) {
+    if (settings.deduplication()) {
+      dedup.removePosition(pos);
+    }
+  }
+
+  // ---------------------------------------------------------------- consuming
 
   @Override
   public @Nullable Delivery get(boolean noAck) {
     lock.lock();
     try {
-      if (deleted || store.readyCount() == 0) {
+      if (deleted) {
         return null;
       }
-      long pos = store.nextReady();
-      if (pos == SegmentPosition.NONE) {
-        return null;
+      timers.touch(settings.expires());
+      long now = System.currentTimeMillis();
+      expireHead(now, false);
+      while (true) {
+        long pos = store.nextReady();
+        if (pos == SegmentPosition.NONE) {
+          return null;
+        }
+        if (overDeliveryLimit(pos)) {
+          discard(pos, "delivery_limit");
+          continue;
+        }
+        return take(null, pos, noAck);
       }
-      return take(null, pos, noAck);
     } finally {
-      lock.unlock();
+      unlockAndFlush();
     }
   }
 
@@ -126,15 +277,11 @@ public final class ClassicQueue implements Queue {
       if (deleted) {
         throw AmqpException.channelError(ReplyCode.NOT_FOUND, "no %s", spec.resource());
       }
-      boolean exclusiveInUse = consumers.stream().anyMatch(Consumer::exclusive);
-      if (exclusiveInUse || (consumer.exclusive() && !consumers.isEmpty())) {
-        throw AmqpException.channelError(
-            ReplyCode.ACCESS_REFUSED, "%s in exclusive use", spec.resource());
-      }
-      consumers.add(consumer);
-      dispatchLocked();
+      consumers.add(consumer, spec.resource());
+      timers.cancelUnused();
+      dispatchLocked(System.currentTimeMillis(), false);
     } finally {
-      lock.unlock();
+      unlockAndFlush();
     }
   }
 
@@ -144,9 +291,15 @@ public final class ClassicQueue implements Queue {
     try {
       consumer.deactivate();
       boolean removed = consumers.remove(consumer);
+      if (removed && consumers.isEmpty()) {
+        timers.touch(settings.expires());
+      }
+      if (removed && settings.singleActiveConsumer()) {
+        dispatchLocked(System.currentTimeMillis(), false);
+      }
       return removed && !deleted && spec.autoDelete() && consumers.isEmpty();
     } finally {
-      lock.unlock();
+      unlockAndFlush();
     }
   }
 
@@ -154,7 +307,17 @@ public final class ClassicQueue implements Queue {
   public List<Consumer> consumers() {
     lock.lock();
     try {
-      return List.copyOf(consumers);
+      return consumers.snapshot();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether {@code c} is the active consumer (always true unless single-active-consumer). */
+  public boolean isActive(Consumer c) {
+    lock.lock();
+    try {
+      return consumers.isActive(c);
     } finally {
       lock.unlock();
     }
@@ -164,27 +327,15 @@ public final class ClassicQueue implements Queue {
   public void dispatch() {
     lock.lock();
     try {
-      dispatchLocked();
+      dispatchLocked(System.currentTimeMillis(), false);
     } finally {
-      lock.unlock();
+      unlockAndFlush();
     }
   }
 
   @Override
   public void ack(@Nullable Consumer consumer, long position) {
-    lock.lock();
-    try {
-      if (deleted) {
-        return;
-      }
-      storeAck(position);
-      if (consumer != null) {
-        consumer.settled(1);
-      }
-      dispatchLocked();
-    } finally {
-      lock.unlock();
-    }
+    ack(consumer, new long[] {position}, 1);
   }
 
   @Override
@@ -195,14 +346,12 @@ public final class ClassicQueue implements Queue {
         return;
       }
       for (int i = 0; i < count; i++) {
+        forget(positions[i]);
         storeAck(positions[i]);
       }
-      if (consumer != null) {
-        consumer.settled(count);
-      }
-      dispatchLocked();
+      settled(consumer, count);
     } finally {
-      lock.unlock();
+      unlockAndFlush();
     }
   }
 
@@ -216,20 +365,231 @@ public final class ClassicQueue implements Queue {
       for (int i = 0; i < count; i++) {
         store.requeue(positions[i]);
       }
-      if (consumer != null) {
-        consumer.settled(count);
+      settled(consumer, count);
+    } finally {
+      unlockAndFlush();
+    }
+  }
+
+  /** nack/reject with requeue: back now, or after the queue's retry back-off. */
+  @Override
+  public void retry(@Nullable Consumer consumer, long[] positions, int count) {
+    QueueSettings s = settings;
+    if (!s.retries()) {
+      requeue(consumer, positions, count);
+      return;
+    }
+    lock.lock();
+    try {
+      if (deleted) {
+        return;
       }
-      dispatchLocked();
+      long now = System.currentTimeMillis();
+      for (int i = 0; i < count; i++) {
+        long pos = positions[i];
+        retries.delay(pos, now + s.retryDelayFor(store.deliveries(pos)));
+      }
+      timers.scheduleRetry(retries.nextDeadline());
+      settled(consumer, count);
+    } catch (IOException e) {
+      fail(e);
+    } finally {
+      unlockAndFlush();
+    }
+  }
+
+  /** nack/reject without requeue: dead-lettered (reason rejected) or dropped. */
+  @Override
+  public void reject(@Nullable Consumer consumer, long[] positions, int count) {
+    lock.lock();
+    try {
+      if (deleted) {
+        return;
+      }
+      for (int i = 0; i < count; i++) {
+        discard(positions[i], "rejected");
+      }
+      settled(consumer, count);
+    } finally {
+      unlockAndFlush();
+    }
+  }
+
+  /** Under the lock: deliveries of {@code c} were settled; it may take more. */
+  private void settled(@Nullable Consumer consumer, int count) {
+    if (consumer != null) {
+      consumer.settled(count);
+    }
+    dispatchLocked(System.currentTimeMillis(), false);
+  }
+
+  /**
+   * Hands ready messages to consumers with credit until one side runs out, expiring and
+   * dead-lettering on the way. {@code fresh}: called right after an enqueue, when a message with
+   * TTL 0 may still go to a waiting consumer (RabbitMQ delivers it if it can, else it expires).
+   */
+  private void dispatchLocked(long now, boolean fresh) {
+    if (dispatching || consumers.isEmpty() || deleted) {
+      return;
+    }
+    dispatching = true;
+    try {
+      while (store.readyCount() > 0) {
+        if (expiry.mayExpire()) {
+          expireHead(now, fresh);
+          if (store.readyCount() == 0) {
+            return;
+          }
+        }
+        Consumer c = consumers.next();
+        if (c == null) {
+          return;
+        }
+        long pos = store.nextReady();
+        if (pos == SegmentPosition.NONE) {
+          c.refundCredit();
+          return;
+        }
+        if (overDeliveryLimit(pos)) {
+          c.refundCredit();
+          discard(pos, "delivery_limit");
+          continue;
+        }
+        c.target().deliver(c, take(c, pos, c.noAck()));
+      }
+    } finally {
+      dispatching = false;
+    }
+  }
+
+  /** RabbitMQ's x-delivery-limit: more redeliveries than the limit and the message is dead. */
+  private boolean overDeliveryLimit(long pos) {
+    long limit = settings.deliveryLimit();
+    return limit >= 0 && store.deliveries(pos) - 1 > limit;
+  }
+
+  /** Reads the record at {@code pos} (already taken with nextReady) into a delivery. */
+  private Delivery take(@Nullable Consumer c, long pos, boolean noAck) {
+    ByteBuf record = store.read(pos, alloc);
+    int deliveries = store.deliveries(pos);
+    if (deliveries > 1 && settings.deliveryLimit() >= 0) {
+      ByteBuf counted = StoredRecords.withDeliveryCount(record, deliveries - 1, alloc);
+      record.release();
+      record = counted;
+    }
+    if (noAck) {
+      forget(pos);
+      storeAck(pos);
+    }
+    return new Delivery(c, this, pos, deliveries > 1, deliveries, noAck, record);
+  }
+
+  // ---------------------------------------------------------------- expiry and timers
+
+  /**
+   * Expires ready messages at the head whose deadline has passed ({@code strict}: only those
+   * strictly before now, so a TTL-0 message may still be delivered in the millisecond it came).
+   */
+  private void expireHead(long now, boolean strict) {
+    while (true) {
+      long exp = expiry.headDeadline();
+      if (exp == 0 || exp > now || (strict && exp == now)) {
+        return;
+      }
+      long pos = store.nextReady();
+      if (pos == SegmentPosition.NONE) {
+        return;
+      }
+      discard(pos, "expired");
+    }
+  }
+
+  /** Timer: expired messages anywhere in the queue, then the next deadline. */
+  void onExpiryTimer() {
+    lock.lock();
+    try {
+      if (deleted) {
+        return;
+      }
+      long now = System.currentTimeMillis();
+      expireHead(now, false);
+      expiry.expireDue(now, pos -> {
+        if (settings.deadLetterExchange() != null) {
+          deadLetters.add(new DeadLetter(store.read(pos, alloc), "expired"));
+        }
+        forget(pos);
+      });
+      timers.scheduleExpiry(expiry.nextDeadline());
+      dispatchLocked(now, false);
+    } catch (IOException | UncheckedIOException e) {
+      log.error("expiry of {} failed", spec.resource(), e);
+    } finally {
+      unlockAndFlush();
+    }
+  }
+
+  /** Timer: retried messages whose back-off is over are ready again, at their place. */
+  void onRetryTimer() {
+    lock.lock();
+    try {
+      if (deleted) {
+        return;
+      }
+      long now = System.currentTimeMillis();
+      retries.releaseDue(now);
+      timers.scheduleRetry(retries.nextDeadline());
+      dispatchLocked(now, false);
+    } catch (IOException e) {
+      log.error("retry timer of {} failed", spec.resource(), e);
+    } finally {
+      unlockAndFlush();
+    }
+  }
+
+  /** Timer: unused for x-expires; the vhost deletes the queue if it is still unused. */
+  void onUnusedTimer() {
+    boolean unused;
+    lock.lock();
+    try {
+      unused = !deleted && consumers.isEmpty() && timers.unusedFor(settings.expires());
+    } finally {
+      lock.unlock();
+    }
+    if (unused) {
+      log.info("{} expired after {} ms unused", spec.resource(), settings.expires());
+      host.expired(this);
+    }
+  }
+
+  /** A redeclare counts as use for x-expires (RabbitMQ). */
+  public void touch() {
+    lock.lock();
+    try {
+      if (consumers.isEmpty()) {
+        timers.touch(settings.expires());
+      }
     } finally {
       lock.unlock();
     }
   }
 
-  @Override
-  public void reject(@Nullable Consumer consumer, long[] positions, int count) {
-    // Without a dead-letter exchange a rejected message is dropped (AMQP basic.reject).
-    ack(consumer, positions, count);
+  /** Policies changed: new settings apply from now on (limits trim at once). */
+  public void applySettings(QueueSettings s) {
+    lock.lock();
+    try {
+      settings = s;
+      if (s.limited()) {
+        dropHeadOverLimit(s);
+      }
+      if (consumers.isEmpty()) {
+        timers.touch(s.expires());
+      }
+    } finally {
+      unlockAndFlush();
+    }
   }
+
+  // ---------------------------------------------------------------- counts, purge, delete
 
   @Override
   public long messageCount() {
@@ -238,7 +598,12 @@ public final class ClassicQueue implements Queue {
 
   @Override
   public long unackedCount() {
-    return store.unackedCount();
+    return store.unackedCount() - retries.size();
+  }
+
+  /** Messages waiting for their retry back-off. */
+  public long delayedCount() {
+    return retries.size();
   }
 
   @Override
@@ -251,6 +616,25 @@ public final class ClassicQueue implements Queue {
     }
   }
 
+  /** Copies of the first {@code n} ready messages' records, without changing the queue (peek). */
+  public List<ByteBuf> peek(int n) {
+    lock.lock();
+    try {
+      List<ByteBuf> out = new ArrayList<>();
+      if (!deleted) {
+        store.scanReady(n, (pos, payload) -> {
+          ByteBuf copy = alloc.buffer(payload.readableBytes());
+          copy.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+          out.add(copy);
+          return true;
+        });
+      }
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   @Override
   public long purge() {
     lock.lock();
@@ -258,12 +642,13 @@ public final class ClassicQueue implements Queue {
       if (deleted) {
         return 0;
       }
-      try {
-        return store.purge();
-      } catch (UncheckedIOException e) {
-        fail(e.getCause());
-        return 0;
-      }
+      long n = store.purge();
+      dedup.clear();
+      expiry.clear();
+      return n;
+    } catch (UncheckedIOException e) {
+      fail(e.getCause());
+      return 0;
     } finally {
       lock.unlock();
     }
@@ -278,7 +663,8 @@ public final class ClassicQueue implements Queue {
         return;
       }
       deleted = true;
-      cancelled = List.copyOf(consumers);
+      timers.cancelAll();
+      cancelled = consumers.snapshot();
       consumers.clear();
       cancelled.forEach(Consumer::deactivate);
     } finally {
@@ -288,10 +674,12 @@ public final class ClassicQueue implements Queue {
       c.target().cancelledByBroker(c);
     }
     // the queue is gone for everyone now; its files go on a thread that may block
-    disposer.execute(() -> {
+    host.blocking().execute(() -> {
       try {
+        expiry.close();
+        retries.close();
         store.deleteAll();
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         log.error("could not remove the files of {} in {}", spec.resource(), store.directory(), e);
       }
     });
@@ -312,67 +700,40 @@ public final class ClassicQueue implements Queue {
     lock.lock();
     try {
       deleted = true;
+      timers.cancelAll();
       consumers.clear();
       try {
         store.force();
       } catch (IOException e) {
         log.error("could not force the store of {} at shutdown", spec.resource(), e);
       }
+      expiry.close();
+      retries.close();
       store.close();
     } finally {
       lock.unlock();
     }
   }
 
-  /** Hands ready messages to consumers with credit, round-robin, until one side runs out. */
-  private void dispatchLocked() {
-    if (dispatching || consumers.isEmpty() || deleted) {
-      return;
-    }
-    dispatching = true;
-    try {
-      while (store.readyCount() > 0) {
-        Consumer c = nextConsumerWithCredit();
-        if (c == null) {
-          return;
-        }
-        long pos = store.nextReady();
-        if (pos == SegmentPosition.NONE) {
-          c.settled(c.noAck() ? 0 : 1);
-          if (!c.noAck()) {
-            c.channelCredit().release(1);
-          }
-          return;
-        }
-        Delivery d = take(c, pos, c.noAck());
-        c.target().deliver(c, d);
-      }
-    } finally {
-      dispatching = false;
-    }
-  }
+  // ---------------------------------------------------------------- internals
 
-  private @Nullable Consumer nextConsumerWithCredit() {
-    int n = consumers.size();
-    for (int i = 0; i < n; i++) {
-      int idx = (roundRobin + i) % n;
-      Consumer c = consumers.get(idx);
-      if (c.tryTakeCredit()) {
-        roundRobin = (idx + 1) % n;
-        return c;
+  /** Releases the lock, then publishes the dead letters collected under it. */
+  private void unlockAndFlush() {
+    List<DeadLetter> letters = null;
+    String dlx = null;
+    if (!deadLetters.isEmpty()) {
+      letters = deadLetters;
+      deadLetters = new ArrayList<>();
+      dlx = settings.deadLetterExchange();
+    }
+    lock.unlock();
+    if (letters != null) {
+      if (dlx == null) {
+        letters.forEach(d -> d.record().release());
+      } else {
+        host.deadLetter(this, dlx, settings.deadLetterRoutingKey(), letters);
       }
     }
-    return null;
-  }
-
-  /** Reads the record at {@code pos} (already taken with nextReady) into a delivery. */
-  private Delivery take(@Nullable Consumer c, long pos, boolean noAck) {
-    ByteBuf record = store.read(pos, alloc);
-    int deliveries = store.deliveries(pos);
-    if (noAck) {
-      storeAck(pos);
-    }
-    return new Delivery(c, this, pos, deliveries > 1, deliveries, noAck, record);
   }
 
   /** Acks in the store; deleting a drained segment may fail, which fails the store. */
@@ -384,13 +745,13 @@ public final class ClassicQueue implements Queue {
     }
   }
 
-  private void fail(IOException e) {
+  private void fail(Exception e) {
     failed = true;
     log.error("the store of {} failed; its publishers are refused from now on", spec.resource(), e);
   }
 
-  /** For tests and recovery logs. */
-  public MessageStore store() {
+  /** For tests and tools. */
+  QueueStore store() {
     return store;
   }
 }

@@ -12,13 +12,20 @@ import io.warrenmq.broker.exchange.Exchange;
 import io.warrenmq.broker.exchange.ExchangeSpec;
 import io.warrenmq.broker.exchange.RouteCollector;
 import io.warrenmq.broker.message.Message;
+import io.warrenmq.broker.policy.EffectiveArguments;
+import io.warrenmq.broker.policy.Policies;
+import io.warrenmq.broker.policy.Policy;
 import io.warrenmq.broker.queue.ArgumentTypes;
 import io.warrenmq.broker.queue.ClassicQueue;
+import io.warrenmq.broker.queue.DelayedMessages;
+import io.warrenmq.broker.exchange.DelayedMessageExchange;
+import io.warrenmq.broker.queue.DeadLetter;
+import io.warrenmq.broker.queue.QueueHost;
+import io.warrenmq.broker.queue.QueueSettings;
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.QueueArguments;
 import io.warrenmq.broker.queue.QueueSpec;
 import io.warrenmq.broker.queue.ReplyQueue;
-import io.warrenmq.store.queue.MessageStore;
 import io.warrenmq.store.queue.StoreOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * topology runs under {@link #lock}. Lock order: vhost lock, then a queue's lock, never the
  * reverse.
  */
-public final class VirtualHost {
+public final class VirtualHost implements QueueHost {
   private static final Logger log = LoggerFactory.getLogger(VirtualHost.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -54,6 +62,9 @@ public final class VirtualHost {
   private final StoreOptions storeOptions;
   private final ByteBufAllocator alloc;
   private final Executor blocking;
+  private final ScheduledExecutorService timers;
+  private final Policies policies;
+  private final DeadLetterPublisher deadLetters;
   private final Map<String, Exchange> exchanges = new ConcurrentHashMap<>();
   private final Map<String, Queue> queues = new ConcurrentHashMap<>();
   private final Map<String, ReplyQueue> replyQueues = new ConcurrentHashMap<>();
@@ -65,6 +76,8 @@ public final class VirtualHost {
    * @param durableDir where durable queues keep their segment files
    * @param transientDir where non-durable queues keep theirs (emptied at every boot)
    * @param blocking an executor whose threads may block on disk (removal of deleted queues' files)
+   * @param timers the broker's timer thread (TTL, retries, x-expires)
+   * @param policies the broker's policies, which the vhost applies to its queues and exchanges
    */
   public VirtualHost(
       String name,
@@ -73,9 +86,14 @@ public final class VirtualHost {
       DefinitionStore definitions,
       StoreOptions storeOptions,
       ByteBufAllocator alloc,
-      Executor blocking) {
+      Executor blocking,
+      ScheduledExecutorService timers,
+      Policies policies) {
     this.name = name;
     this.blocking = blocking;
+    this.timers = timers;
+    this.policies = policies;
+    this.deadLetters = new DeadLetterPublisher(this, alloc);
     this.durableDir = durableDir;
     this.transientDir = transientDir;
     this.definitions = definitions;
@@ -219,10 +237,11 @@ public final class VirtualHost {
       Exchange x = exchanges.get(spec.name());
       if (x == null) {
         checkNotReserved("exchange", spec.name());
-        x = Exchange.create(spec);
+        String dir = spec.type().equals("x-delayed-message") ? newQueueDir(spec.name()) : "";
+        x = newExchange(spec, dir);
         exchanges.put(spec.name(), x);
         if (spec.durable()) {
-          definitions.write(Records.exchange(spec));
+          definitions.write(Records.exchange(spec, dir));
         }
         log.debug("declared {}", spec.resource());
         return x;
@@ -303,6 +322,9 @@ public final class VirtualHost {
   /** Under lock: removes the exchange and its bindings both ways, cascading auto-deletes. */
   private void removeExchange(Exchange x) {
     exchanges.remove(x.name(), x);
+    if (x instanceof DelayedMessageExchange d) {
+      blocking.execute(() -> d.held().delete());
+    }
     bindings.removeAllFrom(x);
     List<Binding> to = bindings.removeAllTo(new Destination.ToExchange(x));
     if (x.spec().durable()) {
@@ -355,6 +377,9 @@ public final class VirtualHost {
       if (existing != null) {
         checkExclusiveStrict(existing, spec, connection);
         QueueArguments.assertEquivalent(existing.spec(), spec);
+        if (existing instanceof ClassicQueue c) {
+          c.touch();
+        }
         return new QueueDeclareResult(existing, existing.messageCount(), existing.consumerCount(), false);
       }
       QueueArguments.validate(spec);
@@ -396,15 +421,67 @@ public final class VirtualHost {
 
   private Queue createQueue(QueueSpec spec, @Nullable Object owner, String dirName) {
     Path dir = spec.durable() ? durableDir.resolve(dirName) : transientDir.resolve(dirName);
-    MessageStore store;
+    Queue q;
     try {
-      store = MessageStore.open(dir, new StoreOptions(storeOptions.segmentCapacity(), spec.durable()));
+      q = ClassicQueue.open(spec, dir, new StoreOptions(storeOptions.segmentCapacity(), spec.durable()), alloc,
+          owner, this, settingsOf(spec));
     } catch (IOException e) {
       throw new UncheckedIOException("could not open the store of " + spec.resource(), e);
     }
-    Queue q = new ClassicQueue(spec, store, alloc, owner, blocking);
     queues.put(spec.name(), q);
     return q;
+  }
+
+  /** The queue's effective settings: its arguments with the policies that match it. */
+  private QueueSettings settingsOf(QueueSpec spec) {
+    EffectiveArguments a = policies.resolve(name, Policy.Kind.QUEUE, spec.name(), spec.arguments());
+    Long prio = spec.arguments().getLong("x-max-priority");
+    return QueueSettings.resolve(a, prio == null ? 0 : (int) Math.min(255, Math.max(0, prio)),
+        Boolean.TRUE.equals(spec.arguments().getBoolean("x-single-active-consumer")));
+  }
+
+  /** Policies changed: every queue and exchange takes its new effective settings. */
+  public void applyPolicies() {
+    for (Queue q : queues.values()) {
+      if (q instanceof ClassicQueue c) {
+        c.applySettings(settingsOf(q.spec()));
+      }
+    }
+    for (Exchange x : exchanges.values()) {
+      x.setAlternateExchange(alternateOf(x.spec()));
+    }
+  }
+
+  private @Nullable String alternateOf(ExchangeSpec spec) {
+    return policies.resolve(name, Policy.Kind.EXCHANGE, spec.name(), spec.arguments()).alternateExchange();
+  }
+
+  // ---------------------------------------------------------------- QueueHost
+
+  @Override
+  public void deadLetter(Queue from, String exchange, @Nullable String routingKey, List<DeadLetter> letters) {
+    deadLetters.publish(from, exchange, routingKey, letters);
+  }
+
+  @Override
+  public void expired(Queue queue) {
+    blocking.execute(() -> {
+      synchronized (lock) {
+        if (queues.get(queue.name()) == queue && queue.consumerCount() == 0) {
+          removeQueue(queue);
+        }
+      }
+    });
+  }
+
+  @Override
+  public ScheduledExecutorService timers() {
+    return timers;
+  }
+
+  @Override
+  public Executor blocking() {
+    return blocking;
   }
 
   /** queue.delete; deleting a missing queue answers 0 (RabbitMQ). Returns the ready count. */
@@ -583,7 +660,7 @@ public final class VirtualHost {
     }
     if (out.size() == before) {
       // unroutable by this exchange's bindings: RabbitMQ's alternate-exchange
-      String ae = x.spec().arguments().getString("alternate-exchange");
+      String ae = x.alternateExchange();
       if (ae != null) {
         Exchange alt = exchanges.get(ae);
         if (alt != null && out.visit(alt)) {
@@ -596,9 +673,59 @@ public final class VirtualHost {
   // ---------------------------------------------------------------- recovery and lifecycle
 
   /** Recreates a durable exchange from the definitions, without writing them again. */
-  public void restoreExchange(ExchangeSpec spec) {
+  public void restoreExchange(ExchangeSpec spec, String dir) {
     synchronized (lock) {
-      exchanges.put(spec.name(), Exchange.create(spec));
+      exchanges.put(spec.name(), newExchange(spec, dir.isEmpty() ? DirNames.of(spec.name()) : dir));
+    }
+  }
+
+  /**
+   * Creates an exchange; a delayed message exchange gets its store of held messages in
+   * {@code dirName} (opened, and recovered if durable: blocks on disk).
+   */
+  private Exchange newExchange(ExchangeSpec spec, String dirName) {
+    Exchange x;
+    if (spec.type().equals("x-delayed-message")) {
+      DelayedMessageExchange.delayedType(spec);
+      Path dir = (spec.durable() ? durableDir.resolveSibling("exchanges") : transientDir.resolve("exchanges"))
+          .resolve(dirName);
+      DelayedMessages held;
+      try {
+        held = DelayedMessages.open(name, spec.name(), spec.durable(), dir, storeOptions.segmentCapacity(), alloc, timers);
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not open the delayed messages of " + spec.resource(), e);
+      }
+      DelayedMessageExchange d = new DelayedMessageExchange(spec, held);
+      held.start(m -> routeDue(d, m));
+      x = d;
+    } else {
+      x = Exchange.create(spec);
+    }
+    x.setAlternateExchange(alternateOf(spec));
+    return x;
+  }
+
+  /** A delayed message is due: route it by the delayed exchange's bindings and store it. */
+  private void routeDue(DelayedMessageExchange x, Message message) {
+    RouteCollector out = new RouteCollector();
+    out.visit(x);
+    List<String> keys = message.routingKeys();
+    int before = out.size();
+    for (String k : keys) {
+      x.routeNow(message, k, out);
+    }
+    if (out.size() == before && x.alternateExchange() != null) {
+      Exchange alt = exchanges.get(x.alternateExchange());
+      if (alt != null && out.visit(alt)) {
+        routeOne(alt, message, keys, out);
+      }
+    }
+    Exchange next;
+    while ((next = out.pollExchange()) != null) {
+      routeOne(next, message, keys, out);
+    }
+    for (Queue q : out.queues()) {
+      q.enqueue(message);
     }
   }
 
@@ -614,7 +741,7 @@ public final class VirtualHost {
     java.util.Set<Path> out = new java.util.HashSet<>();
     for (Queue q : queues.values()) {
       if (q instanceof ClassicQueue c) {
-        out.add(c.store().directory().getFileName());
+        out.add(c.directory().getFileName());
       }
     }
     return out;
@@ -649,6 +776,11 @@ public final class VirtualHost {
   public void close() {
     synchronized (lock) {
       queues.values().forEach(Queue::close);
+      for (Exchange x : exchanges.values()) {
+        if (x instanceof DelayedMessageExchange d) {
+          d.held().close();
+        }
+      }
     }
   }
 
@@ -658,6 +790,11 @@ public final class VirtualHost {
       for (Queue q : List.copyOf(queues.values())) {
         queues.remove(q.name());
         q.delete();
+      }
+      for (Exchange x : exchanges.values()) {
+        if (x instanceof DelayedMessageExchange d) {
+          d.held().delete();
+        }
       }
       exchanges.clear();
     }

@@ -3,7 +3,9 @@ package io.warrenmq.server.ctl;
 import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.broker.Broker;
+import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.broker.auth.Permission;
+import io.warrenmq.broker.policy.Policy;
 import io.warrenmq.broker.auth.User;
 import io.warrenmq.broker.auth.Users;
 import io.warrenmq.broker.consumer.Consumer;
@@ -151,6 +153,43 @@ public final class CtlCommands {
         a.info(out, "Deleting queue '" + q + "' on vhost '" + a.vhost + "' ...");
         out.append("Queue was successfully deleted with ").append(n).append(" ready messages\n");
       }
+      case "set_policy", "set_operator_policy" -> {
+        boolean op = cmd.equals("set_operator_policy");
+        String usage = cmd + " [-p <vhost>] [--priority <n>] [--apply-to <all|queues|exchanges>] <name> <pattern> <definition>";
+        String name = a.arg(0, usage);
+        Object def = Json.parse(a.arg(2, usage));
+        if (!(def instanceof java.util.Map<?, ?> m)) {
+          throw new IllegalArgumentException("the definition must be a JSON object, e.g. '{\"max-length\":100}'");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> defMap = (Map<String, Object>) m;
+        Policy p = new Policy(a.vhost, name, a.arg(1, usage), Policy.ApplyTo.parse(a.applyTo), a.priority,
+            FieldTable.of(defMap), op);
+        broker.setPolicy(p);
+        a.info(out, "Setting " + (op ? "operator policy" : "policy") + " \"" + name + "\" for pattern \"" + p.pattern()
+            + "\" to \"" + a.arg(2, usage) + "\" with priority \"" + p.priority() + "\" for vhost \"" + a.vhost + "\" ...");
+      }
+      case "clear_policy", "clear_operator_policy" -> {
+        boolean op = cmd.equals("clear_operator_policy");
+        String name = a.arg(0, cmd + " [-p <vhost>] <name>");
+        broker.clearPolicy(a.vhost, name, op);
+        a.info(out, "Clearing " + (op ? "operator policy" : "policy") + " \"" + name + "\" on vhost \"" + a.vhost + "\" ...");
+      }
+      case "list_policies", "list_operator_policies" -> {
+        boolean op = cmd.equals("list_operator_policies");
+        a.info(out, "Listing " + (op ? "operator policies" : "policies") + " for vhost \"" + a.vhost + "\" ...");
+        table(out, List.of("vhost", "name", "pattern", "apply-to", "definition", "priority"),
+            broker.policies().list(a.vhost, op),
+            List.of(Policy::vhost, Policy::name, Policy::pattern, p -> p.applyTo().label(),
+                p -> PolicyJson.of(p.definition()), p -> Integer.toString(p.priority())));
+      }
+      case "peek" -> {
+        String usage = "peek [-p <vhost>] <queue> [<count>]";
+        String q = a.arg(0, usage);
+        int n = a.positional.size() > 1 ? Integer.parseInt(a.positional.get(1)) : 10;
+        a.info(out, "First " + n + " messages of queue '" + q + "' in vhost '" + a.vhost + "' (not consumed) ...");
+        Peek.print(vhost(a), q, n, out);
+      }
       case "help" -> out.append(usage());
       default -> throw new UsageException("unknown command '" + cmd + "'\n" + usage());
     }
@@ -271,6 +310,10 @@ public final class CtlCommands {
           list_exchanges [-p <vhost>] [name type durable auto_delete internal arguments]
           list_bindings [-p <vhost>] | list_consumers [-p <vhost>] | list_connections
           purge_queue [-p <vhost>] <queue> | delete_queue [-p <vhost>] <queue>
+          peek [-p <vhost>] <queue> [<count>]     first messages of a queue, without consuming them
+          set_policy [-p <vhost>] [--priority <n>] [--apply-to <all|queues|exchanges>] <name> <pattern> <definition-json>
+          clear_policy [-p <vhost>] <name> | list_policies [-p <vhost>]
+          set_operator_policy ... | clear_operator_policy ... | list_operator_policies [-p <vhost>]
         """;
   }
 
@@ -279,6 +322,8 @@ public final class CtlCommands {
     final List<String> positional = new ArrayList<>();
     String vhost = "/";
     boolean quiet;
+    int priority;
+    String applyTo = "all";
 
     Args(List<String> argv) {
       for (int i = 0; i < argv.size(); i++) {
@@ -287,6 +332,14 @@ public final class CtlCommands {
           vhost = argv.get(++i);
         } else if (s.equals("-q") || s.equals("--quiet") || s.equals("-s") || s.equals("--silent")) {
           quiet = true;
+        } else if (s.equals("--priority") && i + 1 < argv.size()) {
+          try {
+            priority = Integer.parseInt(argv.get(++i));
+          } catch (NumberFormatException e) {
+            throw new UsageException("--priority needs a number");
+          }
+        } else if (s.equals("--apply-to") && i + 1 < argv.size()) {
+          applyTo = argv.get(++i);
         } else if (s.equals("--no-table-headers")) {
           quiet = true;
         } else {

@@ -167,9 +167,9 @@ public final class AmqpChannel {
       case BasicPublish m -> publishing.method(m);
       case BasicAck m -> consuming.settle(m.deliveryTag(), m.multiple(), Settlement.Op.ACK);
       case BasicNack m ->
-          consuming.settle(m.deliveryTag(), m.multiple(), m.requeue() ? Settlement.Op.REQUEUE : Settlement.Op.REJECT);
+          consuming.settle(m.deliveryTag(), m.multiple(), m.requeue() ? Settlement.Op.RETRY : Settlement.Op.REJECT);
       case BasicReject m ->
-          consuming.settle(m.deliveryTag(), false, m.requeue() ? Settlement.Op.REQUEUE : Settlement.Op.REJECT);
+          consuming.settle(m.deliveryTag(), false, m.requeue() ? Settlement.Op.RETRY : Settlement.Op.REJECT);
       case BasicConsume m -> consuming.consume(m);
       case BasicCancel m -> consuming.cancel(m);
       case BasicGet m -> consuming.get(m);

@@ -29,6 +29,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The consuming side of a channel: basic.consume/cancel/get/qos/recover and acknowledgements
@@ -49,6 +50,9 @@ final class Consuming {
   private int consumerPrefetch;
   private long deliveryTag;
   private @Nullable ReplyQueue replyQueue;
+  private java.util.concurrent.@Nullable ScheduledFuture<?> timeoutChecks;
+  /** Delivery tags of deliveries requeued by a consumer timeout: a late ack of them is ignored. */
+  private final java.util.Set<Long> timedOutTags = new java.util.HashSet<>();
 
   Consuming(AmqpChannel channel, Session session, ConsumerSink sink) {
     this.channel = channel;
@@ -87,6 +91,7 @@ final class Consuming {
     }
     Consumer c = new Consumer(tag, q, sink, m.noAck(), m.exclusive(), consumerPrefetch, credit,
         m.arguments(), priority == null ? 0 : (int) ArgumentTypes.longValue(priority), session.owner());
+    c.setTimeoutMs(timeoutOf(m, q));
     consumers.put(tag, c);
     try {
       q.addConsumer(c);
@@ -95,6 +100,64 @@ final class Consuming {
       throw e;
     }
     channel.reply(m.nowait() ? null : new BasicConsumeOk(tag));
+    if (c.timeoutMs() > 0) {
+      startTimeoutChecks();
+    }
+  }
+
+  /** The consumer's x-consumer-timeout argument, else its queue's (argument or policy); -1 = none. */
+  private static long timeoutOf(BasicConsume m, Queue q) {
+    Object arg = m.arguments().get("x-consumer-timeout");
+    if (arg != null && ArgumentTypes.isInteger(arg)) {
+      return ArgumentTypes.longValue(arg);
+    }
+    return q instanceof io.warrenmq.broker.queue.ClassicQueue cq ? cq.settings().consumerTimeout() : -1;
+  }
+
+  private void startTimeoutChecks() {
+    if (timeoutChecks == null) {
+      timeoutChecks = channel.sink().executor().scheduleWithFixedDelay(this::checkTimeouts, 1, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * WarrenMQ's consumer timeout: a consumer holding a delivery unacknowledged for longer than its
+   * timeout is cancelled (basic.cancel, if the client takes cancel notifications; otherwise the
+   * channel is closed with 406, as RabbitMQ does) and its unacknowledged messages go back to the
+   * queue. Other consumers on the channel carry on.
+   */
+  private void checkTimeouts() {
+    if (!channel.isOpen()) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    long max = 0;
+    for (Consumer c : consumers.values()) {
+      max = Math.max(max, c.timeoutMs());
+    }
+    if (max <= 0) {
+      return;
+    }
+    Consumer c;
+    while ((c = unacked.timedOut(now, max)) != null) {
+      long timeout = c.timeoutMs();
+      if (!session.consumerCancelNotify()) {
+        channel.closeWithError(AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,
+            "delivery acknowledgement on channel %d timed out. Timeout value used: %d ms. This timeout value can be"
+                + " configured, see consumers doc guide to learn more", channel.number(), timeout));
+        channel.sink().flush();
+        return;
+      }
+      consumers.remove(c.tag(), c);
+      detach(c);
+      long[] tags = unacked.removeConsumer(c, settlement.begin(Settlement.Op.REQUEUE));
+      settlement.finish();
+      for (long t : tags) {
+        timedOutTags.add(t);
+      }
+      channel.sink().writeMethod(channel.number(), new BasicCancel(c.tag(), true));
+      channel.sink().flush();
+    }
   }
 
   /** Direct reply-to: a no-ack consumer on amq.rabbitmq.reply-to gets a private reply queue. */
@@ -206,7 +269,7 @@ final class Consuming {
   long track(Consumer c, Delivery d) {
     long tag = ++deliveryTag;
     if (!d.noAck()) {
-      unacked.add(tag, d.source(), c, d.position());
+      unacked.add(tag, d.source(), c, d.position(), c.timeoutMs() > 0 ? System.currentTimeMillis() : 0);
     }
     return tag;
   }
@@ -249,6 +312,13 @@ final class Consuming {
 
   private void settleNow(long tag, boolean multiple, Settlement.Op op) {
     boolean known = unacked.remove(tag, multiple, settlement.begin(op));
+    if (!known && timedOutTags.remove(tag)) {
+      // the delivery went back to its queue when its consumer timed out: nothing to settle
+      known = true;
+      if (multiple) {
+        unacked.removeUpTo(tag, settlement);
+      }
+    }
     settlement.finish();
     if (!known) {
       throw unknownTag(tag);
@@ -285,6 +355,10 @@ final class Consuming {
 
   /** Channel close: consumers cancelled, queued deliveries and unacked messages requeued. */
   void release() {
+    if (timeoutChecks != null) {
+      timeoutChecks.cancel(false);
+      timeoutChecks = null;
+    }
     List<Consumer> all = new ArrayList<>(consumers.values());
     consumers.clear();
     for (Consumer c : all) {

@@ -15,7 +15,10 @@ final class Settlement implements UnackedTracker.Visitor {
   /** What happens to the settled deliveries. */
   enum Op {
     ACK,
+    /** Back to the queue at once (channel closed, basic.recover). */
     REQUEUE,
+    /** The client asked for redelivery (nack/reject requeue=true): the queue's retry back-off applies. */
+    RETRY,
     REJECT
   }
 
@@ -61,6 +64,7 @@ final class Settlement implements UnackedTracker.Visitor {
     switch (op) {
       case ACK -> s.ack(consumer, positions, count);
       case REQUEUE -> s.requeue(consumer, positions, count);
+      case RETRY -> s.retry(consumer, positions, count);
       case REJECT -> s.reject(consumer, positions, count);
     }
     count = 0;

@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 final class UnackedTracker {
   private long[] tags = new long[16];
   private long[] positions = new long[16];
+  private long[] times = new long[16];
   private @Nullable MessageSource[] sources = new MessageSource[16];
   private @Nullable Consumer[] consumers = new Consumer[16];
   /** What tx.commit does with a held entry; null while not held. */
@@ -34,12 +35,18 @@ final class UnackedTracker {
   }
 
   void add(long tag, MessageSource source, @Nullable Consumer consumer, long position) {
+    add(tag, source, consumer, position, 0);
+  }
+
+  /** @param time when it was delivered (epoch ms), for consumer timeouts; 0 if not tracked */
+  void add(long tag, MessageSource source, @Nullable Consumer consumer, long position, long time) {
     if (span == tags.length) {
       grow();
     }
     int i = (head + span) & (tags.length - 1);
     tags[i] = tag;
     positions[i] = position;
+    times[i] = time;
     sources[i] = source;
     consumers[i] = consumer;
     held[i] = null;
@@ -51,6 +58,7 @@ final class UnackedTracker {
     int n = tags.length;
     long[] t = new long[n * 2];
     long[] p = new long[n * 2];
+    long[] tm = new long[n * 2];
     MessageSource[] s = new MessageSource[n * 2];
     Consumer[] c = new Consumer[n * 2];
     Settlement.Op[] h = new Settlement.Op[n * 2];
@@ -58,12 +66,14 @@ final class UnackedTracker {
       int i = (head + k) & (n - 1);
       t[k] = tags[i];
       p[k] = positions[i];
+      tm[k] = times[i];
       s[k] = sources[i];
       c[k] = consumers[i];
       h[k] = held[i];
     }
     tags = t;
     positions = p;
+    times = tm;
     sources = s;
     consumers = c;
     held = h;
@@ -99,6 +109,61 @@ final class UnackedTracker {
     }
     advanceHead();
     return true;
+  }
+
+  /**
+   * The first live delivery whose consumer has a timeout that has run out at {@code now}, or null.
+   * Scans from the oldest; stops at the first entry younger than {@code maxTimeout}.
+   */
+  @Nullable Consumer timedOut(long now, long maxTimeout) {
+    int mask = tags.length - 1;
+    for (int k = 0; k < span; k++) {
+      int i = (head + k) & mask;
+      Consumer c = consumers[i];
+      if (sources[i] == null || c == null || times[i] == 0) {
+        continue;
+      }
+      long t = c.timeoutMs();
+      if (t > 0 && now - times[i] > t) {
+        return c;
+      }
+      if (now - times[i] <= maxTimeout) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /** Removes every live delivery of {@code c}; returns their tags. */
+  long[] removeConsumer(Consumer c, Visitor v) {
+    int mask = tags.length - 1;
+    long[] out = new long[Math.min(live, 64)];
+    int n = 0;
+    for (int k = 0; k < span; k++) {
+      int i = (head + k) & mask;
+      if (sources[i] != null && consumers[i] == c) {
+        if (n == out.length) {
+          out = java.util.Arrays.copyOf(out, n * 2);
+        }
+        out[n++] = tags[i];
+        take(i, v);
+      }
+    }
+    advanceHead();
+    return java.util.Arrays.copyOf(out, n);
+  }
+
+  /** Removes every live delivery with a tag up to {@code tag}. */
+  void removeUpTo(long tag, Visitor v) {
+    int mask = tags.length - 1;
+    for (int k = 0; k < span; k++) {
+      int i = (head + k) & mask;
+      if (tags[i] > tag) {
+        break;
+      }
+      take(i, v);
+    }
+    advanceHead();
   }
 
   boolean contains(long tag) {

@@ -1,0 +1,113 @@
+package io.warrenmq.broker.queue;
+
+import io.warrenmq.amqp.AmqpException;
+import io.warrenmq.amqp.ReplyCode;
+import io.warrenmq.broker.consumer.Consumer;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The consumers of one queue and the choice of the next one to deliver to: consumers of higher
+ * priority (x-priority) first, round-robin among equals, skipping those without credit (RabbitMQ
+ * consumer priorities); with single active consumer only the active one, the next in line taking
+ * over when it leaves; exclusive consumers (basic.consume exclusive) shut everyone else out.
+ *
+ * <p>Threading: guarded by the owning queue's lock.
+ */
+final class ConsumerSet {
+  /** Sorted by priority, highest first; registration order within a priority. */
+  private final List<Consumer> consumers = new ArrayList<>();
+  private final boolean singleActive;
+  private int roundRobin;
+
+  ConsumerSet(boolean singleActive) {
+    this.singleActive = singleActive;
+  }
+
+  boolean isEmpty() {
+    return consumers.isEmpty();
+  }
+
+  int size() {
+    return consumers.size();
+  }
+
+  List<Consumer> snapshot() {
+    return List.copyOf(consumers);
+  }
+
+  /** Adds a consumer; 403 if an exclusive consumer is there or this one wants exclusivity. */
+  void add(Consumer c, String resource) {
+    boolean exclusiveInUse = consumers.stream().anyMatch(Consumer::exclusive);
+    if (exclusiveInUse || (c.exclusive() && !consumers.isEmpty())) {
+      throw AmqpException.channelError(ReplyCode.ACCESS_REFUSED, "%s in exclusive use", resource);
+    }
+    int i = 0;
+    while (i < consumers.size() && consumers.get(i).priority() >= c.priority()) {
+      i++;
+    }
+    consumers.add(i, c);
+  }
+
+  boolean remove(Consumer c) {
+    int i = consumers.indexOf(c);
+    if (i < 0) {
+      return false;
+    }
+    consumers.remove(i);
+    if (roundRobin > i) {
+      roundRobin--;
+    }
+    return true;
+  }
+
+  /** The active consumer of a single-active-consumer queue: the first by priority and age. */
+  @Nullable Consumer active() {
+    return consumers.isEmpty() ? null : consumers.getFirst();
+  }
+
+  /** Whether {@code c} receives messages now (false for the waiting ones of an SAC queue). */
+  boolean isActive(Consumer c) {
+    return !singleActive || active() == c;
+  }
+
+  /**
+   * The consumer to receive the next message, its credit already taken; null if none can take one.
+   * Walks priority groups from the highest; within a group starts after the last one served.
+   */
+  @Nullable Consumer next() {
+    int n = consumers.size();
+    if (n == 0) {
+      return null;
+    }
+    if (singleActive) {
+      Consumer a = consumers.getFirst();
+      return a.tryTakeCredit() ? a : null;
+    }
+    int start = 0;
+    while (start < n) {
+      int prio = consumers.get(start).priority();
+      int end = start;
+      while (end < n && consumers.get(end).priority() == prio) {
+        end++;
+      }
+      int size = end - start;
+      int offset = roundRobin >= start && roundRobin < end ? roundRobin - start : 0;
+      for (int k = 0; k < size; k++) {
+        int idx = start + (offset + k) % size;
+        Consumer c = consumers.get(idx);
+        if (c.tryTakeCredit()) {
+          roundRobin = start + (idx - start + 1) % size;
+          return c;
+        }
+      }
+      start = end;
+    }
+    return null;
+  }
+
+  void clear() {
+    consumers.clear();
+  }
+}

@@ -1,0 +1,61 @@
+package io.warrenmq.broker.queue;
+
+import io.warrenmq.broker.message.StoredRecords;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Queue-level message deduplication (the x-message-deduplication argument of RabbitMQ's
+ * deduplication plugin): a message whose {@code x-deduplication-header} id belongs to a message
+ * still in the queue is dropped. The ids of the messages in the queue are kept, at most
+ * {@code x-cache-size} of them (oldest forgotten first), and rebuilt from the stored messages
+ * after a restart, so deduplication survives restarts.
+ *
+ * <p>Threading: guarded by the owning queue's lock.
+ */
+final class Deduplication {
+  private final LinkedHashMap<String, Long> byId = new LinkedHashMap<>();
+  private final Map<Long, String> byPosition = new HashMap<>();
+
+  boolean contains(String id) {
+    return byId.containsKey(id);
+  }
+
+  void add(String id, long pos, long max) {
+    byId.put(id, pos);
+    byPosition.put(pos, id);
+    Iterator<Map.Entry<String, Long>> it = byId.entrySet().iterator();
+    while (byId.size() > max && it.hasNext()) {
+      Map.Entry<String, Long> e = it.next();
+      byPosition.remove(e.getValue());
+      it.remove();
+    }
+  }
+
+  /** The message at {@code pos} left the queue. */
+  void removePosition(long pos) {
+    String id = byPosition.remove(pos);
+    if (id != null) {
+      byId.remove(id);
+    }
+  }
+
+  void clear() {
+    byId.clear();
+    byPosition.clear();
+  }
+
+  /** Rebuilds the ids from the ready messages (after a restart). */
+  void recover(QueueStore store, long max) {
+    store.scanReady(Integer.MAX_VALUE, (pos, payload) -> {
+      @Nullable String id = StoredRecords.header(payload, "x-deduplication-header");
+      if (id != null) {
+        add(id, pos, max);
+      }
+      return true;
+    });
+  }
+}

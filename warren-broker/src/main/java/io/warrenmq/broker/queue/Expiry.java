@@ -1,0 +1,148 @@
+package io.warrenmq.broker.queue;
+
+import io.warrenmq.broker.message.StoredRecords;
+import io.warrenmq.store.index.DeadlineIndex;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Message TTL without head-of-line blocking. Every record carries its deadline (x-message-ttl and
+ * the per-message expiration, whichever is sooner). Messages under the queue's own TTL expire in
+ * queue order, so checking the head is enough for them; a message with a per-message expiration
+ * may be due before those ahead of it, so its (deadline, position) also goes into a
+ * {@link DeadlineIndex} (bounded heap, spilling to disk) and it is dead-lettered at its deadline
+ * wherever it sits. The index is rebuilt from the records after a restart (a marker file says
+ * whether the queue ever held a message with a deadline).
+ *
+ * <p>Threading: guarded by the owning queue's lock.
+ */
+final class Expiry {
+  private static final String MARKER = "expiring";
+  private static final int INDEX_MEMORY = 16 * 1024;
+
+  private final QueueStore store;
+  private final Path dir;
+  private @Nullable DeadlineIndex index;
+  private boolean mayExpire;
+  private boolean marked;
+
+  Expiry(QueueStore store, Path dir) {
+    this.store = store;
+    this.dir = dir;
+  }
+
+  /** The deadline of a message: the sooner of queue TTL and per-message expiration; 0 = none. */
+  static long deadline(long now, long queueTtl, long perMessageDeadline) {
+    long q = queueTtl >= 0 ? now + queueTtl : 0;
+    if (q == 0) {
+      return perMessageDeadline;
+    }
+    return perMessageDeadline == 0 ? q : Math.min(q, perMessageDeadline);
+  }
+
+  boolean mayExpire() {
+    return mayExpire;
+  }
+
+  /** A message with a deadline was stored at {@code pos}. */
+  void enqueued(long pos, long deadline, boolean perMessage) {
+    mayExpire = true;
+    try {
+      if (!marked) {
+        marked = true;
+        Path m = dir.resolve(MARKER);
+        if (!Files.exists(m)) {
+          Files.createDirectories(dir);
+          Files.createFile(m);
+        }
+      }
+      if (perMessage) {
+        index().add(deadline, pos);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private DeadlineIndex index() {
+    DeadlineIndex i = index;
+    if (i == null) {
+      i = new DeadlineIndex(dir.resolve("expiry-index"), INDEX_MEMORY, (d, pos) -> store.isReady(pos));
+      index = i;
+    }
+    return i;
+  }
+
+  /** The head's deadline, 0 if it has none or the queue is empty. */
+  long headDeadline() {
+    if (!mayExpire) {
+      return 0;
+    }
+    long[] d = {0};
+    store.scanReady(1, (pos, payload) -> {
+      d[0] = StoredRecords.expiresAt(payload);
+      return false;
+    });
+    return d[0];
+  }
+
+  /** The earliest deadline known: the head's or the index's; 0 if none. */
+  long nextDeadline() {
+    long head = headDeadline();
+    long idx = index == null ? Long.MAX_VALUE : index.nextDeadline();
+    long next = Math.min(head == 0 ? Long.MAX_VALUE : head, idx);
+    return next == Long.MAX_VALUE ? 0 : next;
+  }
+
+  /**
+   * Expires the indexed messages that are due and still ready: {@code onExpired} sees each
+   * position (and may read the record) before it is removed from the store.
+   */
+  void expireDue(long now, LongConsumer onExpired) throws IOException {
+    if (index == null) {
+      return;
+    }
+    index.pollDue(now, Integer.MAX_VALUE, (deadline, pos) -> {
+      if (store.isReady(pos)) {
+        onExpired.accept(pos);
+        store.remove(pos);
+      }
+    });
+  }
+
+  /** After a restart: every ready message with a deadline goes back into the index. */
+  void recover() {
+    if (!Files.exists(dir.resolve(MARKER))) {
+      return;
+    }
+    marked = true;
+    mayExpire = true;
+    store.scanReady(Integer.MAX_VALUE, (pos, payload) -> {
+      long d = StoredRecords.expiresAt(payload);
+      if (d != 0) {
+        try {
+          index().add(d, pos);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      return true;
+    });
+  }
+
+  void clear() {
+    if (index != null) {
+      index.clear();
+    }
+  }
+
+  void close() {
+    if (index != null) {
+      index.close();
+    }
+  }
+}
