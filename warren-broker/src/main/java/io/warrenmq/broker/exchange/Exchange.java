@@ -25,6 +25,7 @@ public abstract sealed class Exchange
 
   private final ExchangeSpec spec;
   private volatile @Nullable String alternateExchange;
+  private volatile @Nullable ExchangeDeduplication deduplication;
 
   protected Exchange(ExchangeSpec spec) {
     this.spec = spec;
@@ -66,6 +67,15 @@ public abstract sealed class Exchange
   /** The effective alternate exchange (argument, else policy), or null. */
   public @Nullable String alternateExchange() {
     return alternateExchange;
+  }
+
+  /** The exchange's deduplication cache (x-message-deduplication), or null. */
+  public @Nullable ExchangeDeduplication deduplication() {
+    return deduplication;
+  }
+
+  public void setDeduplication(@Nullable ExchangeDeduplication d) {
+    deduplication = d;
   }
 
   /** Set by the vhost at creation and when policies change. */

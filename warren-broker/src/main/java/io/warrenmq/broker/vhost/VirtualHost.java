@@ -19,6 +19,7 @@ import io.warrenmq.broker.queue.ArgumentTypes;
 import io.warrenmq.broker.queue.ClassicQueue;
 import io.warrenmq.broker.queue.DelayedMessages;
 import io.warrenmq.broker.exchange.DelayedMessageExchange;
+import io.warrenmq.broker.exchange.ExchangeDeduplication;
 import io.warrenmq.broker.queue.DeadLetter;
 import io.warrenmq.broker.queue.QueueHost;
 import io.warrenmq.broker.queue.QueueSettings;
@@ -29,6 +30,7 @@ import io.warrenmq.broker.queue.ReplyQueue;
 import io.warrenmq.store.queue.StoreOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -237,7 +239,8 @@ public final class VirtualHost implements QueueHost {
       Exchange x = exchanges.get(spec.name());
       if (x == null) {
         checkNotReserved("exchange", spec.name());
-        String dir = spec.type().equals("x-delayed-message") ? newQueueDir(spec.name()) : "";
+        String dir = spec.type().equals("x-delayed-message") || ExchangeDeduplication.wanted(spec.arguments())
+            ? newQueueDir(spec.name()) : "";
         x = newExchange(spec, dir);
         exchanges.put(spec.name(), x);
         if (spec.durable()) {
@@ -324,6 +327,16 @@ public final class VirtualHost implements QueueHost {
     exchanges.remove(x.name(), x);
     if (x instanceof DelayedMessageExchange d) {
       blocking.execute(() -> d.held().delete());
+    }
+    ExchangeDeduplication dedup = x.deduplication();
+    if (dedup != null) {
+      blocking.execute(() -> {
+        try {
+          dedup.delete();
+        } catch (IOException e) {
+          log.warn("could not remove the deduplication log of {}: {}", x.spec().resource(), e.toString());
+        }
+      });
     }
     bindings.removeAllFrom(x);
     List<Binding> to = bindings.removeAllTo(new Destination.ToExchange(x));
@@ -644,6 +657,10 @@ public final class VirtualHost implements QueueHost {
    */
   public void route(Exchange x, Message message, RouteCollector out) {
     out.clear();
+    ExchangeDeduplication dedup = x.deduplication();
+    if (dedup != null && dedup.isDuplicate(message)) {
+      return;
+    }
     out.visit(x);
     List<String> keys = message.routingKeys();
     routeOne(x, message, keys, out);
@@ -702,6 +719,17 @@ public final class VirtualHost implements QueueHost {
       x = Exchange.create(spec);
     }
     x.setAlternateExchange(alternateOf(spec));
+    if (ExchangeDeduplication.wanted(spec.arguments())) {
+      Path log = spec.durable() ? durableDir.resolveSibling("exchanges").resolve(dirName + ".dedup") : null;
+      try {
+        if (log != null) {
+          Files.createDirectories(log.getParent());
+        }
+        x.setDeduplication(ExchangeDeduplication.open(spec.arguments(), log, blocking));
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not open the deduplication log of " + spec.resource(), e);
+      }
+    }
     return x;
   }
 
@@ -779,6 +807,14 @@ public final class VirtualHost implements QueueHost {
       for (Exchange x : exchanges.values()) {
         if (x instanceof DelayedMessageExchange d) {
           d.held().close();
+        }
+        ExchangeDeduplication dedup = x.deduplication();
+        if (dedup != null) {
+          try {
+            dedup.close();
+          } catch (IOException e) {
+            log.warn("could not close the deduplication log of {}: {}", x.spec().resource(), e.toString());
+          }
         }
       }
     }
