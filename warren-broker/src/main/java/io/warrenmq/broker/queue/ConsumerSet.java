@@ -13,13 +13,15 @@ import org.jspecify.annotations.Nullable;
  * consumer priorities); with single active consumer only the active one, the next in line taking
  * over when it leaves; exclusive consumers (basic.consume exclusive) shut everyone else out.
  *
+ * <p>Round-robin as RabbitMQ's rabbit_queue_consumers does it: the consumers of one priority form
+ * a queue, the one served goes to its back and a new one joins at its back.
+ *
  * <p>Threading: guarded by the owning queue's lock.
  */
 final class ConsumerSet {
-  /** Sorted by priority, highest first; registration order within a priority. */
+  /** Sorted by priority, highest first; within a priority the next to serve first. */
   private final List<Consumer> consumers = new ArrayList<>();
   private final boolean singleActive;
-  private int roundRobin;
 
   ConsumerSet(boolean singleActive) {
     this.singleActive = singleActive;
@@ -51,15 +53,7 @@ final class ConsumerSet {
   }
 
   boolean remove(Consumer c) {
-    int i = consumers.indexOf(c);
-    if (i < 0) {
-      return false;
-    }
-    consumers.remove(i);
-    if (roundRobin > i) {
-      roundRobin--;
-    }
-    return true;
+    return consumers.remove(c);
   }
 
   /** The active consumer of a single-active-consumer queue: the first by priority and age. */
@@ -74,7 +68,7 @@ final class ConsumerSet {
 
   /**
    * The consumer to receive the next message, its credit already taken; null if none can take one.
-   * Walks priority groups from the highest; within a group starts after the last one served.
+   * The first with credit, priorities from the highest; it moves to the back of its priority.
    */
   @Nullable Consumer next() {
     int n = consumers.size();
@@ -85,24 +79,19 @@ final class ConsumerSet {
       Consumer a = consumers.getFirst();
       return a.tryTakeCredit() ? a : null;
     }
-    int start = 0;
-    while (start < n) {
-      int prio = consumers.get(start).priority();
-      int end = start;
-      while (end < n && consumers.get(end).priority() == prio) {
-        end++;
-      }
-      int size = end - start;
-      int offset = roundRobin >= start && roundRobin < end ? roundRobin - start : 0;
-      for (int k = 0; k < size; k++) {
-        int idx = start + (offset + k) % size;
-        Consumer c = consumers.get(idx);
-        if (c.tryTakeCredit()) {
-          roundRobin = start + (idx - start + 1) % size;
-          return c;
+    for (int i = 0; i < n; i++) {
+      Consumer c = consumers.get(i);
+      if (c.tryTakeCredit()) {
+        int last = i;
+        while (last + 1 < n && consumers.get(last + 1).priority() == c.priority()) {
+          last++;
         }
+        if (last > i) {
+          consumers.remove(i);
+          consumers.add(last, c);
+        }
+        return c;
       }
-      start = end;
     }
     return null;
   }

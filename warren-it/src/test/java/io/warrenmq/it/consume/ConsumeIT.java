@@ -299,6 +299,48 @@ class ConsumeIT {
     }
 
     @Test
+    void aCancelledConsumerLeavesTheRotationWithoutDisturbingIt() throws Exception {
+      String q = queue();
+      LinkedBlockingQueue<Delivery> a = new LinkedBlockingQueue<>();
+      LinkedBlockingQueue<Delivery> b = new LinkedBlockingQueue<>();
+      LinkedBlockingQueue<Delivery> c = new LinkedBlockingQueue<>();
+      consume(ch, q, "a", a);
+      consume(ch, q, "b", b);
+      consume(ch, q, "c", c);
+      ch.basicPublish("", q, null, bytes("m1"));
+      ch.basicPublish("", q, null, bytes("m2"));
+      assertThat(text(take(a, 1).get(0).getBody())).isEqualTo("m1");
+      assertThat(text(take(b, 1).get(0).getBody())).isEqualTo("m2");
+      ch.basicCancel("a");
+      for (int i = 3; i <= 6; i++) {
+        ch.basicPublish("", q, null, bytes("m" + i));
+      }
+      assertThat(take(c, 2).stream().map(d -> text(d.getBody())).toList()).containsExactly("m3", "m5");
+      assertThat(take(b, 2).stream().map(d -> text(d.getBody())).toList()).containsExactly("m4", "m6");
+    }
+
+    @Test
+    void aNewConsumerJoinsTheRotationBehindTheOthers() throws Exception {
+      // RabbitMQ keeps its consumers in a queue: a served consumer goes to the back, a new one
+      // joins at the back
+      String q = queue();
+      LinkedBlockingQueue<Delivery> a = new LinkedBlockingQueue<>();
+      LinkedBlockingQueue<Delivery> b = new LinkedBlockingQueue<>();
+      LinkedBlockingQueue<Delivery> c = new LinkedBlockingQueue<>();
+      consume(ch, q, "a", a);
+      consume(ch, q, "b", b);
+      ch.basicPublish("", q, null, bytes("m1"));
+      assertThat(text(take(a, 1).get(0).getBody())).isEqualTo("m1");
+      consume(ch, q, "c", c);
+      for (int i = 2; i <= 7; i++) {
+        ch.basicPublish("", q, null, bytes("m" + i));
+      }
+      assertThat(take(b, 2).stream().map(d -> text(d.getBody())).toList()).containsExactly("m2", "m5");
+      assertThat(take(a, 2).stream().map(d -> text(d.getBody())).toList()).containsExactly("m3", "m6");
+      assertThat(take(c, 2).stream().map(d -> text(d.getBody())).toList()).containsExactly("m4", "m7");
+    }
+
+    @Test
     void aNoAckConsumerLeavesNothingToAcknowledge() throws Exception {
       String q = queue();
       LinkedBlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
