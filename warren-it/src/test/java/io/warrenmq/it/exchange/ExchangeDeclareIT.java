@@ -278,6 +278,20 @@ class ExchangeDeclareIT {
     }
 
     @Test
+    void autoDeletionCascadesThroughAChainOfExchanges() throws Exception {
+      String top = unique("x-top");
+      String mid = unique("x-mid");
+      ch.exchangeDeclare(top, BuiltinExchangeType.FANOUT, false, true, Map.of());
+      ch.exchangeDeclare(mid, BuiltinExchangeType.FANOUT, false, true, Map.of());
+      ch.exchangeBind(mid, top, "");
+      String q = ch.queueDeclare().getQueue();
+      ch.queueBind(q, mid, "");
+      ch.queueDelete(q);
+      assertThat(exists(mid)).isFalse();
+      assertThat(exists(top)).isFalse();
+    }
+
+    @Test
     void anAutoDeleteExchangeThatIsOnlyADestinationStaysWhenThatBindingGoes() throws Exception {
       String src = unique("x-src");
       String dst = unique("x-dst");
