@@ -242,6 +242,17 @@ class PermissionsIT {
     }
 
     @Test
+    void theWriteCheckComesBeforeTheDefaultExchangeRefusal() throws Exception {
+      String rq = queue("r-q");
+      as("", "^w-", "^r-");
+      assertThat(channelCloseOf(() -> ch.queueBind(rq, "", "k"))).isEqualTo(refused("write", "queue", rq));
+      String wq = queue("w-q");
+      Channel again = conn.createChannel();
+      assertThat(channelCloseOf(() -> again.queueBind(wq, "", "k")))
+          .isEqualTo("403 ACCESS_REFUSED - operation not permitted on the default exchange");
+    }
+
+    @Test
     void bindingExchangesNeedsWriteOnTheDestinationAndReadOnTheSource() throws Exception {
       String wx = exchange("w-x");
       String rx = exchange("r-x");

@@ -158,12 +158,15 @@ final class TopologyMethods {
     });
   }
 
-  /** Binding needs write on the destination and read on the source (RabbitMQ's access table). */
+  /**
+   * Binding needs write on the destination and read on the source (RabbitMQ's access table), in
+   * RabbitMQ's order: write, then the default exchange, then read.
+   */
   private void checkBinding(String destKind, String destination, String source) {
+    check(Access.WRITE, destKind, destination);
     if (source.isEmpty() || (destKind.equals("exchange") && destination.isEmpty())) {
       throw VirtualHost.defaultExchangeRefused();
     }
-    check(Access.WRITE, destKind, destination);
     check(Access.READ, "exchange", source);
   }
 
