@@ -22,6 +22,8 @@ final class ConsumerSet {
   /** Sorted by priority, highest first; within a priority the next to serve first. */
   private final List<Consumer> consumers = new ArrayList<>();
   private final boolean singleActive;
+  /** The single active consumer; it keeps the place until it leaves (RabbitMQ classic queues). */
+  private @Nullable Consumer active;
 
   ConsumerSet(boolean singleActive) {
     this.singleActive = singleActive;
@@ -39,10 +41,13 @@ final class ConsumerSet {
     return List.copyOf(consumers);
   }
 
-  /** Adds a consumer; 403 if an exclusive consumer is there or this one wants exclusivity. */
+  /**
+   * Adds a consumer; 403 if an exclusive consumer is there or this one wants exclusivity, which a
+   * single-active-consumer queue never grants (rabbit_amqqueue_process, basic_consume).
+   */
   void add(Consumer c, String resource) {
     boolean exclusiveInUse = consumers.stream().anyMatch(Consumer::exclusive);
-    if (exclusiveInUse || (c.exclusive() && !consumers.isEmpty())) {
+    if (exclusiveInUse || (c.exclusive() && (singleActive || !consumers.isEmpty()))) {
       throw AmqpException.channelError(ReplyCode.ACCESS_REFUSED, "%s in exclusive use", resource);
     }
     int i = 0;
@@ -50,15 +55,26 @@ final class ConsumerSet {
       i++;
     }
     consumers.add(i, c);
+    if (singleActive && active == null) {
+      active = c;
+    }
   }
 
+  /**
+   * Removes a consumer; if it was the single active one, the next is the first by priority and
+   * age (a consumer of higher priority that joined later does not take over before that).
+   */
   boolean remove(Consumer c) {
-    return consumers.remove(c);
+    boolean removed = consumers.remove(c);
+    if (c == active) {
+      active = consumers.isEmpty() ? null : consumers.getFirst();
+    }
+    return removed;
   }
 
-  /** The active consumer of a single-active-consumer queue: the first by priority and age. */
+  /** The active consumer of a single-active-consumer queue. */
   @Nullable Consumer active() {
-    return consumers.isEmpty() ? null : consumers.getFirst();
+    return active;
   }
 
   /** Whether {@code c} receives messages now (false for the waiting ones of an SAC queue). */
@@ -76,8 +92,8 @@ final class ConsumerSet {
       return null;
     }
     if (singleActive) {
-      Consumer a = consumers.getFirst();
-      return a.tryTakeCredit() ? a : null;
+      Consumer a = active;
+      return a != null && a.tryTakeCredit() ? a : null;
     }
     for (int i = 0; i < n; i++) {
       Consumer c = consumers.get(i);
@@ -98,5 +114,6 @@ final class ConsumerSet {
 
   void clear() {
     consumers.clear();
+    active = null;
   }
 }
