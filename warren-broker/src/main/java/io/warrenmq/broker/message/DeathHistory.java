@@ -45,24 +45,9 @@ public final class DeathHistory {
         }
       }
     }
-    Map<String, Object> entry = new LinkedHashMap<>();
-    String expiration = props.expiration();
-    if (previous != null && previous.containsKey("original-expiration")) {
-      entry.put("original-expiration", previous.get("original-expiration"));
-    } else if (expiration != null) {
-      entry.put("original-expiration", LongString.of(expiration));
-    }
-    Long count = previous == null ? null : previous.getLong("count");
-    entry.put("count", count == null ? 1L : count + 1);
-    entry.put("reason", LongString.of(reason));
-    entry.put("queue", LongString.of(queue));
-    Object time = previous == null ? null : previous.get("time");
-    entry.put("time", time != null ? time : new Timestamp(nowMs / 1000));
-    entry.put("exchange", LongString.of(exchange));
-    List<Object> keys = new ArrayList<>();
-    routingKeys.forEach(k -> keys.add(LongString.of(k)));
-    entry.put("routing-keys", keys);
-    deaths.addFirst(FieldTable.of(entry));
+    deaths.addFirst(previous != null
+        ? counted(previous)
+        : firstDeath(props.expiration(), reason, queue, exchange, routingKeys, nowMs));
 
     FieldTable h = headers.with("x-death", deaths);
     if (!h.containsKey("x-first-death-reason")) {
@@ -74,6 +59,32 @@ public final class DeathHistory {
         .with("x-last-death-queue", LongString.of(queue))
         .with("x-last-death-exchange", LongString.of(exchange));
     return props.withHeaders(h).withExpiration(null);
+  }
+
+  private static FieldTable firstDeath(
+      @Nullable String expiration, String reason, String queue, String exchange, List<String> routingKeys, long nowMs) {
+    Map<String, Object> entry = new LinkedHashMap<>();
+    if (expiration != null) {
+      entry.put("original-expiration", LongString.of(expiration));
+    }
+    entry.put("count", 1L);
+    entry.put("reason", LongString.of(reason));
+    entry.put("queue", LongString.of(queue));
+    entry.put("time", new Timestamp(nowMs / 1000));
+    entry.put("exchange", LongString.of(exchange));
+    List<Object> keys = new ArrayList<>();
+    routingKeys.forEach(k -> keys.add(LongString.of(k)));
+    entry.put("routing-keys", keys);
+    return FieldTable.of(entry);
+  }
+
+  /**
+   * The same (queue, reason) again: only the count goes up; time, exchange, routing keys and
+   * original-expiration stay those of the first such death (mc:update_death).
+   */
+  private static FieldTable counted(FieldTable previous) {
+    Long count = previous.getLong("count");
+    return previous.with("count", count == null ? 1L : count + 1);
   }
 
   /**

@@ -363,7 +363,12 @@ public final class ClassicQueue implements Queue {
         return;
       }
       for (int i = 0; i < count; i++) {
-        store.requeue(positions[i]);
+        // as quorum queues (rabbit_fifo return_one): a return past the delivery limit dead-letters
+        if (overDeliveryLimitOnReturn(positions[i])) {
+          discard(positions[i], "delivery_limit");
+        } else {
+          store.requeue(positions[i]);
+        }
       }
       settled(consumer, count);
     } finally {
@@ -468,6 +473,12 @@ public final class ClassicQueue implements Queue {
     return limit >= 0 && store.deliveries(pos) - 1 > limit;
   }
 
+  /** The same when {@code pos} is being returned: every one of its deliveries was given back. */
+  private boolean overDeliveryLimitOnReturn(long pos) {
+    long limit = settings.deliveryLimit();
+    return limit >= 0 && store.deliveries(pos) > limit;
+  }
+
   /** Reads the record at {@code pos} (already taken with nextReady) into a delivery. */
   private Delivery take(@Nullable Consumer c, long pos, boolean noAck) {
     ByteBuf record = store.read(pos, alloc);
@@ -508,6 +519,7 @@ public final class ClassicQueue implements Queue {
   void onExpiryTimer() {
     lock.lock();
     try {
+      timers.expiryFired();
       if (deleted) {
         return;
       }
@@ -532,6 +544,7 @@ public final class ClassicQueue implements Queue {
   void onRetryTimer() {
     lock.lock();
     try {
+      timers.retryFired();
       if (deleted) {
         return;
       }

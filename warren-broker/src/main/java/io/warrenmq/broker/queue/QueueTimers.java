@@ -44,8 +44,16 @@ final class QueueTimers {
   }
 
   private void fireExpiry() {
-    expiryAt = 0;
     queue.onExpiryTimer();
+  }
+
+  /**
+   * Under the queue's lock, first thing in the expiry callback: the task that fired is no longer
+   * pending, so the next deadline is scheduled (the running task is not done yet and would hide it).
+   */
+  void expiryFired() {
+    expiryTask = null;
+    expiryAt = 0;
   }
 
   void scheduleRetry(long at) {
@@ -63,8 +71,13 @@ final class QueueTimers {
   }
 
   private void fireRetry() {
-    retryAt = 0;
     queue.onRetryTimer();
+  }
+
+  /** As {@link #expiryFired()}, for the retry callback. */
+  void retryFired() {
+    retryTask = null;
+    retryAt = 0;
   }
 
   /** The queue was used; with x-expires it expires {@code expires} ms from now if unused. */
