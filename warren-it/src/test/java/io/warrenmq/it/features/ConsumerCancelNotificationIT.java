@@ -1,0 +1,84 @@
+package io.warrenmq.it.features;
+
+import static io.warrenmq.it.support.Messaging.bytes;
+import static io.warrenmq.it.support.Messaging.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import io.warrenmq.it.support.BrokerExtension;
+import io.warrenmq.server.ctl.WarrenCtl;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Consumer cancel notification (RabbitMQ's consumer_cancel_notify capability): when a queue is
+ * deleted, by a client or an operator, each of its consumers gets basic.cancel on its own channel,
+ * which stays open; consumers of other queues on that channel carry on.
+ */
+class ConsumerCancelNotificationIT {
+  @RegisterExtension static final BrokerExtension broker = new BrokerExtension();
+
+  Connection conn;
+  Channel ch;
+  String q;
+
+  @BeforeEach
+  void open() throws Exception {
+    conn = broker.factory().newConnection();
+    ch = conn.createChannel();
+    q = unique("cancel");
+    ch.queueDeclare(q, false, false, false, null);
+  }
+
+  @AfterEach
+  void close() {
+    conn.abort();
+  }
+
+  @Test
+  void everyConsumerOfADeletedQueueIsCancelledAndItsChannelKeepsServingOtherQueues() throws Exception {
+    String other = unique("cancel-other");
+    ch.queueDeclare(other, false, false, false, null);
+    Recorder gone = new Recorder(ch);
+    Recorder stays = new Recorder(ch);
+    String goneTag = ch.basicConsume(q, true, gone);
+    ch.basicConsume(other, true, stays);
+    try (Connection second = broker.factory().newConnection()) {
+      Channel secondCh = second.createChannel();
+      Recorder remote = new Recorder(secondCh);
+      String remoteTag = secondCh.basicConsume(q, true, remote);
+      secondCh.queueDelete(q);
+      assertThat(remote.cancelled()).isEqualTo(remoteTag);
+      assertThat(gone.cancelled()).isEqualTo(goneTag);
+      assertThat(secondCh.isOpen()).isTrue();
+    }
+    ch.basicPublish("", other, null, bytes("still here"));
+    assertThat(stays.bodies(1)).containsExactly("still here");
+    assertThat(stays.cancels).isEmpty();
+    assertThat(ch.isOpen()).isTrue();
+  }
+
+  @Test
+  void aQueueDeletedByAnOperatorCancelsItsConsumers() throws Exception {
+    Recorder r = new Recorder(ch);
+    String tag = ch.basicConsume(q, true, r);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code = WarrenCtl.run(new String[] {"--socket", broker.dataDir().resolve("warren.sock").toString(),
+        "delete_queue", q}, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true,
+        StandardCharsets.UTF_8));
+    assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(r.cancelled()).isEqualTo(tag);
+    // the tag is free again, and a new queue of the same name can be consumed
+    ch.queueDeclare(q, false, false, false, null);
+    Recorder again = new Recorder(ch);
+    ch.basicConsume(q, true, tag, again);
+    ch.basicPublish("", q, null, bytes("m"));
+    assertThat(again.bodies(1)).containsExactly("m");
+  }
+}
