@@ -142,8 +142,8 @@ public final class QueueArguments {
     if (n < 0) {
       return "{value_negative," + n + "}";
     }
-    // rabbit_misc:check_expiry: at most the largest 32-bit unsigned number of milliseconds
-    if (n > 0xFFFF_FFFFL) {
+    // rabbit_misc:check_expiry: at most ten years of milliseconds
+    if (n > 315_360_000_000L) {
       return "{value_too_large," + n + "}";
     }
     return null;

@@ -43,7 +43,12 @@ final class Fixtures {
 
   /** Waits until {@code queue} has exactly {@code n} ready messages. */
   static void awaitReady(Channel ch, String queue, long n) {
-    eventually(queue + " has " + n + " ready messages", () -> ready(ch, queue) == n);
+    long[] last = {-1};
+    try {
+      eventually(queue + " has " + n + " ready messages", () -> (last[0] = ready(ch, queue)) == n);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + " (last seen: " + last[0] + ")", e);
+    }
   }
 
   /** Takes the next message of {@code queue} with auto-ack, waiting for it. */

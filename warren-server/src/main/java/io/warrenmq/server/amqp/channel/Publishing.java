@@ -1,6 +1,7 @@
 package io.warrenmq.server.amqp.channel;
 
 import io.netty.buffer.ByteBuf;
+import io.warrenmq.amqp.AmqpConstants;
 import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.amqp.content.BasicProperties;
@@ -36,6 +37,8 @@ import org.jspecify.annotations.Nullable;
 final class Publishing {
   /** Bit of the user-id property in the first property-flags word (AMQP 0-9-1 4.2.6.1). */
   private static final int USER_ID_FLAG = 1 << 4;
+  /** rabbit_misc check_expiry: ten years in milliseconds. */
+  private static final long MAX_EXPIRATION_MS = 315_360_000_000L;
   /** Bit of the reply-to property. */
   private static final int REPLY_TO_FLAG = 1 << 9;
 
@@ -88,6 +91,9 @@ final class Publishing {
       } else {
         publish(c.method(), c.header().properties(), c.body(), null);
       }
+    } catch (AmqpException e) {
+      // the frame that completed the message is a header or body: the error is basic.publish's
+      throw e.classId() == 0 ? e.withMethod(AmqpConstants.CLASS_BASIC, BasicPublish.METHOD_ID) : e;
     } finally {
       c.release();
     }
@@ -165,9 +171,10 @@ final class Publishing {
   private PropertiesSummary validate(ByteBuf props) {
     PropertiesSummary summary = BasicPropertiesCodec.summarize(props);
     String expiration = summary.expiration();
-    if (expiration != null && !validExpiration(expiration)) {
+    String invalid = expiration == null ? null : expirationError(expiration);
+    if (invalid != null) {
       throw AmqpException.channelError(
-          ReplyCode.PRECONDITION_FAILED, "invalid expiration '%s': {error,badarg}", expiration);
+          ReplyCode.PRECONDITION_FAILED, "invalid expiration '%s': %s", expiration, invalid);
     }
     if (props.readableBytes() >= 2 && (props.getUnsignedShort(props.readerIndex()) & USER_ID_FLAG) != 0) {
       BasicProperties p = BasicPropertiesCodec.decode(props);
@@ -183,16 +190,28 @@ final class Publishing {
     return summary;
   }
 
-  private static boolean validExpiration(String s) {
-    if (s.isEmpty() || s.length() > 18) {
-      return false;
+  /**
+   * RabbitMQ's error term for an expiration that is not a millisecond count (rabbit_basic
+   * parse_expiration: string:to_integer, then rabbit_misc check_expiry, at most ten years), or
+   * null when it is one.
+   */
+  static @Nullable String expirationError(String s) {
+    int digits = s.startsWith("-") || s.startsWith("+") ? 1 : 0;
+    int end = digits;
+    while (end < s.length() && s.charAt(end) >= '0' && s.charAt(end) <= '9') {
+      end++;
     }
-    for (int i = 0; i < s.length(); i++) {
-      if (!Character.isDigit(s.charAt(i))) {
-        return false;
-      }
+    if (end == digits) {
+      return "no_integer";
     }
-    return true;
+    if (end < s.length()) {
+      return "{leftover_string,\"" + s.substring(end) + "\"}";
+    }
+    java.math.BigInteger n = new java.math.BigInteger(s.substring(0, end));
+    if (n.signum() < 0) {
+      return "{value_negative," + n + "}";
+    }
+    return n.compareTo(java.math.BigInteger.valueOf(MAX_EXPIRATION_MS)) > 0 ? "{value_too_large," + n + "}" : null;
   }
 
   /** basic.return 312 NO_ROUTE with the message's content (AMQP 0-9-1 basic.publish mandatory). */
