@@ -18,12 +18,15 @@ public final class RouteCollector {
   private final List<Queue> queues = new ArrayList<>();
   private final Map<Queue, Boolean> queueSet = new IdentityHashMap<>();
   private final List<Exchange> exchanges = new ArrayList<>();
-  private final Map<Exchange, Boolean> seenExchanges = new IdentityHashMap<>();
+  /** Exchanges visited for this message: few, so a list (clearing a hash map costs its table). */
+  private final List<Exchange> seenExchanges = new ArrayList<>();
   private int offered;
 
   public void clear() {
     queues.clear();
-    queueSet.clear();
+    if (!queueSet.isEmpty()) {
+      queueSet.clear();
+    }
     exchanges.clear();
     seenExchanges.clear();
     offered = 0;
@@ -66,14 +69,20 @@ public final class RouteCollector {
 
   /** Adds an exchange to visit unless it was visited already for this message (breaks cycles). */
   public void addExchange(Exchange x) {
-    if (seenExchanges.put(x, Boolean.TRUE) == null) {
+    if (visit(x)) {
       exchanges.add(x);
     }
   }
 
   /** Marks the exchange visited; returns false if it already was. */
   public boolean visit(Exchange x) {
-    return seenExchanges.put(x, Boolean.TRUE) == null;
+    for (int i = 0; i < seenExchanges.size(); i++) {
+      if (seenExchanges.get(i) == x) {
+        return false;
+      }
+    }
+    seenExchanges.add(x);
+    return true;
   }
 
   /** The next exchange still to visit, or null. */

@@ -24,7 +24,36 @@ public final class MessageCodec {
   /** The layout version written in the first byte of every record. */
   public static final int VERSION = 1;
 
+  /** Offset of the exchange shortstr from the record's start (version, timestamp, expires-at). */
+  public static final int EXCHANGE_OFFSET = 1 + 8 + 8;
+
   private MessageCodec() {}
+
+  /**
+   * Offsets into a record (absolute indexes of {@code record}), read without allocating: for
+   * writing a delivery straight from the record. Borrows the record.
+   *
+   * @return {exchange shortstr (length byte included), its size, routing key shortstr, its size,
+   *     properties, their size, body, its size}
+   */
+  public static int[] layout(ByteBuf record, int[] out) {
+    int ex = record.readerIndex() + EXCHANGE_OFFSET;
+    int exSize = 1 + record.getUnsignedByte(ex);
+    int rk = ex + exSize;
+    int rkSize = 1 + record.getUnsignedByte(rk);
+    int propsLen = record.getInt(rk + rkSize);
+    int props = rk + rkSize + 4;
+    int body = props + propsLen;
+    out[0] = ex;
+    out[1] = exSize;
+    out[2] = rk;
+    out[3] = rkSize;
+    out[4] = props;
+    out[5] = propsLen;
+    out[6] = body;
+    out[7] = record.writerIndex() - body;
+    return out;
+  }
 
   /**
    * Builds the record payload of {@code message} as a composite whose properties and body

@@ -53,6 +53,9 @@ public final class ClassicQueue implements Queue {
   private boolean failed;
   private boolean dispatching;
   private List<DeadLetter> deadLetters = new ArrayList<>();
+  /** During an enqueue: the record just appended and its position, so its delivery needs no read. */
+  private @Nullable ByteBuf fresh;
+  private long freshPos = SegmentPosition.NONE;
 
   ClassicQueue(QueueSpec spec, QueueStore store, ByteBufAllocator alloc, @Nullable Object owner,
       QueueHost host, QueueSettings settings) {
@@ -147,6 +150,16 @@ public final class ClassicQueue implements Queue {
       if (dedupId != null && dedup.contains(dedupId)) {
         return EnqueueResult.DROPPED;
       }
+      if (!persistent && expiresAt == 0 && dedupId == null && store.readyCount() == 0 && consumers.allNoAck()) {
+        // Nothing waits and every consumer is no-ack: a transient message goes straight to a
+        // consumer without touching the store, as RabbitMQ does (it would be forgotten on
+        // delivery anyway). The delivery holds the publisher's buffers until it is written.
+        Consumer c = consumers.next();
+        if (c != null) {
+          c.target().deliver(c, new Delivery(c, this, SegmentPosition.NONE, false, 1, true, payload.retain()));
+          return EnqueueResult.STORED;
+        }
+      }
       int priority = Math.max(0, message.summary().priority());
       if (s.limited() && wouldOverflow(s, message.bodySize()) && s.overflow() != QueueSettings.Overflow.DROP_HEAD
           && !(store.readyCount() == 0 && consumers.size() > 0)) {
@@ -170,7 +183,13 @@ public final class ClassicQueue implements Queue {
       if (expiresAt != 0) {
         expiry.enqueued(pos, expiresAt, perMessage != 0);
       }
-      dispatchLocked(now, true);
+      fresh = payload;
+      freshPos = pos;
+      try {
+        dispatchLocked(now, true);
+      } finally {
+        fresh = null;
+      }
       if (expiresAt != 0) {
         expireHead(now, false);
         timers.scheduleExpiry(expiry.nextDeadline());
@@ -368,7 +387,11 @@ public final class ClassicQueue implements Queue {
           discard(positions[i], "delivery_limit");
         } else {
           store.requeue(positions[i]);
+          watchDeadline(positions[i]);
         }
+      }
+      if (expiry.mayExpire()) {
+        expireDue(System.currentTimeMillis());
       }
       settled(consumer, count);
     } finally {
@@ -392,6 +415,10 @@ public final class ClassicQueue implements Queue {
       long now = System.currentTimeMillis();
       for (int i = 0; i < count; i++) {
         long pos = positions[i];
+        if (overDeliveryLimitOnReturn(pos)) {
+          discard(pos, "delivery_limit");
+          continue;
+        }
         retries.delay(pos, now + s.retryDelayFor(store.deliveries(pos)));
       }
       timers.scheduleRetry(retries.nextDeadline());
@@ -481,7 +508,9 @@ public final class ClassicQueue implements Queue {
 
   /** Reads the record at {@code pos} (already taken with nextReady) into a delivery. */
   private Delivery take(@Nullable Consumer c, long pos, boolean noAck) {
-    ByteBuf record = store.read(pos, alloc);
+    // the message appended by the enqueue in progress is still at hand: no read back from the store
+    ByteBuf f = fresh;
+    ByteBuf record = f != null && pos == freshPos ? f.retainedDuplicate() : store.read(pos, alloc);
     int deliveries = store.deliveries(pos);
     if (deliveries > 1 && settings.deliveryLimit() >= 0) {
       ByteBuf counted = StoredRecords.withDeliveryCount(record, deliveries - 1, alloc);
@@ -515,6 +544,39 @@ public final class ClassicQueue implements Queue {
     }
   }
 
+  /**
+   * A requeued message keeps its deadline (rabbit_amqqueue_process requeue_and_run drops the
+   * expired right away); back at its place it may sit behind longer-lived messages, so its
+   * deadline is watched by the index again, as at its first enqueue.
+   */
+  private void watchDeadline(long pos) {
+    if (!expiry.mayExpire()) {
+      return;
+    }
+    ByteBuf record = store.read(pos, alloc);
+    try {
+      expiry.watch(pos, StoredRecords.expiresAt(record));
+    } finally {
+      record.release();
+    }
+  }
+
+  /** Under the lock: dead-letters what is due at the head and in the index; schedules the next. */
+  private void expireDue(long now) {
+    expireHead(now, false);
+    try {
+      expiry.expireDue(now, pos -> {
+        if (settings.deadLetterExchange() != null) {
+          deadLetters.add(new DeadLetter(store.read(pos, alloc), "expired"));
+        }
+        forget(pos);
+      });
+    } catch (IOException | UncheckedIOException e) {
+      log.error("expiry of {} failed", spec.resource(), e);
+    }
+    timers.scheduleExpiry(expiry.nextDeadline());
+  }
+
   /** Timer: expired messages anywhere in the queue, then the next deadline. */
   void onExpiryTimer() {
     lock.lock();
@@ -524,17 +586,8 @@ public final class ClassicQueue implements Queue {
         return;
       }
       long now = System.currentTimeMillis();
-      expireHead(now, false);
-      expiry.expireDue(now, pos -> {
-        if (settings.deadLetterExchange() != null) {
-          deadLetters.add(new DeadLetter(store.read(pos, alloc), "expired"));
-        }
-        forget(pos);
-      });
-      timers.scheduleExpiry(expiry.nextDeadline());
+      expireDue(now);
       dispatchLocked(now, false);
-    } catch (IOException | UncheckedIOException e) {
-      log.error("expiry of {} failed", spec.resource(), e);
     } finally {
       unlockAndFlush();
     }

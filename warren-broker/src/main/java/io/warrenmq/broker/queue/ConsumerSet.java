@@ -24,6 +24,8 @@ final class ConsumerSet {
   private final boolean singleActive;
   /** The single active consumer; it keeps the place until it leaves (RabbitMQ classic queues). */
   private @Nullable Consumer active;
+  /** How many consumers acknowledge (not no-ack). */
+  private int ackMode;
 
   ConsumerSet(boolean singleActive) {
     this.singleActive = singleActive;
@@ -35,6 +37,11 @@ final class ConsumerSet {
 
   int size() {
     return consumers.size();
+  }
+
+  /** Whether there are consumers and every one of them is no-ack. */
+  boolean allNoAck() {
+    return ackMode == 0 && !consumers.isEmpty();
   }
 
   List<Consumer> snapshot() {
@@ -55,6 +62,9 @@ final class ConsumerSet {
       i++;
     }
     consumers.add(i, c);
+    if (!c.noAck()) {
+      ackMode++;
+    }
     if (singleActive && active == null) {
       active = c;
     }
@@ -66,6 +76,9 @@ final class ConsumerSet {
    */
   boolean remove(Consumer c) {
     boolean removed = consumers.remove(c);
+    if (removed && !c.noAck()) {
+      ackMode--;
+    }
     if (c == active) {
       active = consumers.isEmpty() ? null : consumers.getFirst();
     }
@@ -114,6 +127,7 @@ final class ConsumerSet {
 
   void clear() {
     consumers.clear();
+    ackMode = 0;
     active = null;
   }
 }

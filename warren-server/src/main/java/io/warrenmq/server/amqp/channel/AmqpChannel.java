@@ -80,6 +80,7 @@ public final class AmqpChannel {
   private final Publishing publishing;
   private final Consuming consuming;
   private final ConsumerSink consumerSink;
+  private final DeliveryEncoder deliveries = new DeliveryEncoder();
   private State state = State.OPEN;
   private boolean suspended;
   private final ArrayDeque<Frame> deferred = new ArrayDeque<>();
@@ -344,10 +345,8 @@ public final class AmqpChannel {
       return;
     }
     long tag = consuming.track(c, d);
-    Envelope e = d.envelope();
-    ByteBuf out = contentBuffer(e, c.tag().length());
-    Frames.writeMethod(out, number, new BasicDeliver(c.tag(), tag, d.redelivered(), e.exchange(), e.routingKey()));
-    writeContent(out, e.properties(), e.body());
+    ByteBuf out = deliveries.deliver(sink.alloc(), number, sink.frameMax(), consuming.tagBytes(c), tag,
+        d.redelivered(), d.record());
     d.release();
     sink.write(out);
   }

@@ -14,6 +14,7 @@ import io.warrenmq.amqp.method.BasicPublish;
 import io.warrenmq.amqp.method.BasicReturn;
 import io.warrenmq.amqp.method.TxCommitOk;
 import io.warrenmq.amqp.method.TxRollbackOk;
+import io.warrenmq.broker.auth.Permission;
 import io.warrenmq.broker.auth.Permission.Access;
 import io.warrenmq.broker.exchange.Exchange;
 import io.warrenmq.broker.exchange.RouteCollector;
@@ -48,6 +49,8 @@ final class Publishing {
   private final RouteCollector route = new RouteCollector();
   private @Nullable ConfirmTracker confirms;
   private @Nullable TxBuffer tx;
+  private @Nullable String writeChecked;
+  private @Nullable Permission writeCheckedWith;
 
   Publishing(AmqpChannel channel, Session session) {
     this.channel = channel;
@@ -64,7 +67,13 @@ final class Publishing {
     if (m.immediate()) {
       throw AmqpException.connectionError(ReplyCode.NOT_IMPLEMENTED, "immediate=true");
     }
-    channel.check(Access.WRITE, "exchange", m.exchange());
+    // the same exchange under the same permission was checked before: skip the regex
+    Permission p = session.broker().users().permission(session.user().name(), session.vhost().name());
+    if (p == null || p != writeCheckedWith || !m.exchange().equals(writeChecked)) {
+      channel.check(Access.WRITE, "exchange", m.exchange());
+      writeChecked = m.exchange();
+      writeCheckedWith = p;
+    }
     session.vhost().exchangeForPublish(m.exchange());
     assembler.method(m);
   }
