@@ -68,6 +68,18 @@ final class Expiry {
     }
   }
 
+  /** A message with {@code deadline} (0: none) is ready again at {@code pos}: due there wherever it sits. */
+  void watch(long pos, long deadline) {
+    if (deadline == 0) {
+      return;
+    }
+    try {
+      index().add(deadline, pos);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private DeadlineIndex index() {
     DeadlineIndex i = index;
     if (i == null) {
