@@ -7,10 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.warrenmq.it.support.BrokerExtension;
-import io.warrenmq.server.ctl.WarrenCtl;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,11 +64,7 @@ class ConsumerCancelNotificationIT {
   void aQueueDeletedByAnOperatorCancelsItsConsumers() throws Exception {
     Recorder r = new Recorder(ch);
     String tag = ch.basicConsume(q, true, r);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code = WarrenCtl.run(new String[] {"--socket", broker.dataDir().resolve("warren.sock").toString(),
-        "delete_queue", q}, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true,
-        StandardCharsets.UTF_8));
-    assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+    Ctl.ok(broker, "delete_queue", q);
     assertThat(r.cancelled()).isEqualTo(tag);
     // the tag is free again, and a new queue of the same name can be consumed
     ch.queueDeclare(q, false, false, false, null);

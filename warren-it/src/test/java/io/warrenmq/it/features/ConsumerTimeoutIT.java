@@ -1,0 +1,135 @@
+package io.warrenmq.it.features;
+
+import static io.warrenmq.it.support.Messaging.bytes;
+import static io.warrenmq.it.support.Messaging.channelCloseOf;
+import static io.warrenmq.it.support.Messaging.text;
+import static io.warrenmq.it.support.Messaging.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Delivery;
+import com.rabbitmq.client.GetResponse;
+import io.warrenmq.it.support.BrokerExtension;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * WarrenMQ's consumer timeout (x-consumer-timeout on the queue, its policy key consumer-timeout,
+ * or the consumer's own argument): a consumer that holds a delivery unacknowledged for too long is
+ * cancelled with basic.cancel and its unacknowledged messages go back to the queue, while the
+ * channel and its other consumers carry on. These tests fail on RabbitMQ, which closes the whole
+ * channel with 406 "delivery acknowledgement on channel N timed out" for a classic queue.
+ */
+class ConsumerTimeoutIT {
+  @RegisterExtension static final BrokerExtension broker = new BrokerExtension();
+
+  Connection conn;
+  Channel ch;
+
+  @BeforeEach
+  void open() throws Exception {
+    conn = broker.factory().newConnection();
+    ch = conn.createChannel();
+    ch.basicQos(10);
+  }
+
+  @AfterEach
+  void close() {
+    conn.abort();
+  }
+
+  String queue(Map<String, Object> args) throws Exception {
+    String q = unique("timeout");
+    ch.queueDeclare(q, false, false, false, args);
+    return q;
+  }
+
+  @Test
+  void onlyTheTimedOutConsumerIsCancelledAndItsChannelKeepsWorking() throws Exception {
+    String slow = queue(Map.of("x-consumer-timeout", 300));
+    String plain = queue(Map.of());
+    Recorder stuck = new Recorder(ch);
+    Recorder other = new Recorder(ch);
+    String stuckTag = ch.basicConsume(slow, false, stuck);
+    ch.basicConsume(plain, false, other);
+    ch.basicPublish("", slow, null, bytes("held"));
+    ch.basicPublish("", plain, null, bytes("p1"));
+    Delivery held = stuck.take(1).getFirst();
+    Delivery p1 = other.take(1).getFirst();
+
+    assertThat(stuck.cancelled()).isEqualTo(stuckTag);
+    assertThat(ch.isOpen()).isTrue();
+    ch.basicPublish("", plain, null, bytes("p2"));
+    assertThat(other.bodies(1)).containsExactly("p2");
+    assertThat(other.cancels).isEmpty();
+
+    // the held message is back in its queue, for someone else
+    Channel rescuer = conn.createChannel();
+    GetResponse again = rescuer.basicGet(slow, false);
+    assertThat(again).isNotNull();
+    assertThat(text(again.getBody())).isEqualTo("held");
+    assertThat(again.getEnvelope().isRedeliver()).isTrue();
+
+    // a late ack of the timed-out delivery neither closes the channel nor settles the new copy
+    ch.basicAck(held.getEnvelope().getDeliveryTag(), false);
+    ch.basicAck(p1.getEnvelope().getDeliveryTag(), false);
+    assertThat(ch.queueDeclarePassive(plain).getMessageCount()).isZero();
+    assertThat(ch.isOpen()).isTrue();
+    rescuer.basicNack(again.getEnvelope().getDeliveryTag(), false, true);
+    assertThat(rescuer.queueDeclarePassive(slow).getMessageCount()).isEqualTo(1);
+  }
+
+  @Test
+  void theConsumersOwnArgumentSetsATimeoutOnAQueueWithout() throws Exception {
+    String q = queue(Map.of());
+    Recorder r = new Recorder(ch);
+    String tag = ch.basicConsume(q, false, "", false, false, Map.of("x-consumer-timeout", 200), r);
+    ch.basicPublish("", q, null, bytes("m"));
+    r.take(1);
+    assertThat(r.cancelled()).isEqualTo(tag);
+    assertThat(ch.queueDeclarePassive(q).getMessageCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aConsumerThatAcknowledgesInTimeIsNotCancelled() throws Exception {
+    String q = queue(Map.of("x-consumer-timeout", 200));
+    Recorder prompt = new Recorder(ch, true);
+    ch.basicConsume(q, false, prompt);
+    ch.basicPublish("", q, null, bytes("m1"));
+    assertThat(prompt.bodies(1)).containsExactly("m1");
+    // a second consumer holding its delivery shows that timeouts were checked meanwhile
+    String probeQueue = queue(Map.of("x-consumer-timeout", 200));
+    Recorder probe = new Recorder(ch);
+    ch.basicConsume(probeQueue, false, probe);
+    ch.basicPublish("", probeQueue, null, bytes("probe"));
+    probe.take(1);
+    probe.cancelled();
+    assertThat(prompt.cancels).isEmpty();
+    ch.basicPublish("", q, null, bytes("m2"));
+    assertThat(prompt.bodies(1)).containsExactly("m2");
+  }
+
+  @Test
+  void aPolicySetsTheTimeoutOfAQueue() throws Exception {
+    String q = queue(Map.of());
+    Ctl.ok(broker, "set_policy", "--apply-to", "queues", unique("timeout-policy"), "^" + q + "$",
+        "{\"consumer-timeout\": 200}");
+    Recorder r = new Recorder(ch);
+    String tag = ch.basicConsume(q, false, r);
+    ch.basicPublish("", q, null, bytes("m"));
+    r.take(1);
+    assertThat(r.cancelled()).isEqualTo(tag);
+  }
+
+  @Test
+  void aNegativeTimeoutIsRefusedWith406() {
+    String q = unique("timeout");
+    assertThat(channelCloseOf(() -> ch.queueDeclare(q, false, false, false, Map.of("x-consumer-timeout", -1))))
+        .isEqualTo("406 PRECONDITION_FAILED - invalid arg 'x-consumer-timeout' for queue '" + q
+            + "' in vhost '/': {value_negative,-1}");
+  }
+}
