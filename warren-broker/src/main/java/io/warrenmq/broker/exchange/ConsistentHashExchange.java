@@ -5,6 +5,7 @@ import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.amqp.content.BasicProperties;
 import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.broker.message.Message;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * RabbitMQ's consistent-hash exchange ({@code x-consistent-hash}): each binding's routing key is a
- * weight (1 to 1,000,000); a binding owns that many consecutive buckets; a message goes to the
+ * weight (1 to 10,000); a binding owns that many consecutive buckets; a message goes to the
  * owner of bucket jump-consistent-hash(hash(key), buckets), where the key is the routing key, or
  * the header named by the exchange argument {@code hash-header}, or the property named by
  * {@code hash-property} (message_id, correlation_id or timestamp). Only the first binding to a
@@ -21,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  * the buckets concerned.
  */
 public final class ConsistentHashExchange extends Exchange {
-  /** RabbitMQ's largest binding weight. */
-  public static final int MAX_WEIGHT = 1_000_000;
+  /** RabbitMQ's largest binding weight (MAX_BINDING_WEIGHT of the plugin). */
+  public static final int MAX_WEIGHT = 10_000;
 
   private static final List<String> PROPERTIES = List.of("message_id", "correlation_id", "timestamp");
 
@@ -112,20 +113,23 @@ public final class ConsistentHashExchange extends Exchange {
     return weight > 0;
   }
 
+  /**
+   * The weight of a binding key, checked as the plugin's validate_binding: Erlang's
+   * list_to_integer (an optional sign and digits, no spaces, any size), the key printed with ~tp.
+   */
   private static int weight(String key) {
-    int w;
-    try {
-      w = Integer.parseInt(key.strip());
-    } catch (NumberFormatException e) {
-      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "The binding key must be an integer: \"%s\"", key);
+    if (!key.matches("[+-]?[0-9]+")) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "The binding key must be an integer: <<\"%s\">>",
+          key.replace("\\", "\\\\").replace("\"", "\\\""));
     }
-    if (w < 1) {
+    BigInteger w = new BigInteger(key);
+    if (w.signum() < 1) {
       throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "The binding key must be greater than 0");
     }
-    if (w > MAX_WEIGHT) {
+    if (w.compareTo(BigInteger.valueOf(MAX_WEIGHT)) > 0) {
       throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "The binding key must not exceed %d", MAX_WEIGHT);
     }
-    return w;
+    return w.intValue();
   }
 
   @Override
