@@ -141,6 +141,8 @@ public final class ClassicQueue implements Queue {
     ByteBuf payload = MessageCodec.encode(alloc, message, expiresAt);
     lock.lock();
     try {
+      // limits as they are now: a policy applied while this publish waited for the lock trimmed the queue
+      s = settings;
       if (deleted) {
         return EnqueueResult.DROPPED;
       }
@@ -149,6 +151,16 @@ public final class ClassicQueue implements Queue {
       }
       if (dedupId != null && dedup.contains(dedupId)) {
         return EnqueueResult.DROPPED;
+      }
+      int priority = Math.max(0, message.summary().priority());
+      // will_overflow comes before any delivery attempt: reject-publish refuses even with a consumer waiting
+      if (s.limited() && wouldOverflow(s, message.bodySize()) && s.overflow() != QueueSettings.Overflow.DROP_HEAD) {
+        if (s.overflow() == QueueSettings.Overflow.REJECT_PUBLISH_DLX && s.deadLetterExchange() != null) {
+          ByteBuf copy = alloc.buffer(payload.readableBytes());
+          copy.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+          deadLetters.add(new DeadLetter(copy, "maxlen"));
+        }
+        return EnqueueResult.REJECTED;
       }
       if (!persistent && expiresAt == 0 && dedupId == null && store.readyCount() == 0 && consumers.allNoAck()) {
         // Nothing waits and every consumer is no-ack: a transient message goes straight to a
@@ -159,16 +171,6 @@ public final class ClassicQueue implements Queue {
           c.target().deliver(c, new Delivery(c, this, SegmentPosition.NONE, false, 1, true, payload.retain()));
           return EnqueueResult.STORED;
         }
-      }
-      int priority = Math.max(0, message.summary().priority());
-      if (s.limited() && wouldOverflow(s, message.bodySize()) && s.overflow() != QueueSettings.Overflow.DROP_HEAD
-          && !(store.readyCount() == 0 && consumers.size() > 0)) {
-        if (s.overflow() == QueueSettings.Overflow.REJECT_PUBLISH_DLX && s.deadLetterExchange() != null) {
-          ByteBuf copy = alloc.buffer(payload.readableBytes());
-          copy.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
-          deadLetters.add(new DeadLetter(copy, "maxlen"));
-        }
-        return EnqueueResult.REJECTED;
       }
       long pos;
       try {
@@ -393,6 +395,8 @@ public final class ClassicQueue implements Queue {
       if (expiry.mayExpire()) {
         expireDue(System.currentTimeMillis());
       }
+      // requeue_and_run: maybe_drop_head, so under drop-head the requeued head may go at once
+      dropHeadOverLimit(settings);
       settled(consumer, count);
     } finally {
       unlockAndFlush();
