@@ -409,6 +409,9 @@ public final class VirtualHost implements QueueHost {
   /** queue.declare with passive=true: 404 if missing, 405 if exclusive to another connection. */
   public QueueDeclareResult declareQueuePassive(String n, Object connection) {
     Queue q = queueOrDie(n, connection);
+    if (q instanceof ClassicQueue c) {
+      c.touch(); // RabbitMQ's stat restarts the x-expires timer, passive or not
+    }
     return new QueueDeclareResult(q, q.messageCount(), q.consumerCount(), false);
   }
 
