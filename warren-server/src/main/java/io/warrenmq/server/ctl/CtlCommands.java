@@ -166,7 +166,7 @@ public final class CtlCommands {
         Policy p = new Policy(a.vhost, name, a.arg(1, usage), Policy.ApplyTo.parse(a.applyTo), a.priority,
             FieldTable.of(defMap), op);
         broker.setPolicy(p);
-        a.info(out, "Setting " + (op ? "operator policy" : "policy") + " \"" + name + "\" for pattern \"" + p.pattern()
+        a.info(out, "Setting " + (op ? "operator policy override" : "policy") + " \"" + name + "\" for pattern \"" + p.pattern()
             + "\" to \"" + a.arg(2, usage) + "\" with priority \"" + p.priority() + "\" for vhost \"" + a.vhost + "\" ...");
       }
       case "clear_policy", "clear_operator_policy" -> {
@@ -177,7 +177,7 @@ public final class CtlCommands {
       }
       case "list_policies", "list_operator_policies" -> {
         boolean op = cmd.equals("list_operator_policies");
-        a.info(out, "Listing " + (op ? "operator policies" : "policies") + " for vhost \"" + a.vhost + "\" ...");
+        a.info(out, "Listing " + (op ? "operator policy overrides" : "policies") + " for vhost \"" + a.vhost + "\" ...");
         table(out, List.of("vhost", "name", "pattern", "apply-to", "definition", "priority"),
             broker.policies().list(a.vhost, op),
             List.of(Policy::vhost, Policy::name, Policy::pattern, p -> p.applyTo().label(),

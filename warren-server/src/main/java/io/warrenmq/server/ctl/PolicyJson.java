@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** Writes a policy definition back as JSON for listings, as rabbitmqctl shows it. */
+/** Writes a policy definition back as JSON for listings, as rabbitmqctl shows it (keys sorted). */
 final class PolicyJson {
   private PolicyJson() {}
 
@@ -21,7 +21,8 @@ final class PolicyJson {
       case FieldTable t -> {
         b.append('{');
         boolean first = true;
-        for (Map.Entry<String, @Nullable Object> e : t.asMap().entrySet()) {
+        // rabbitmqctl prints the keys sorted, whatever order they were given in
+        for (Map.Entry<String, @Nullable Object> e : new java.util.TreeMap<>(t.asMap()).entrySet()) {
           if (!first) {
             b.append(',');
           }
