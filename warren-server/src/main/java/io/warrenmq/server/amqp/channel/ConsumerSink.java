@@ -21,7 +21,7 @@ final class ConsumerSink implements DeliveryTarget {
   private static final int INBOX_SOFT_LIMIT = 256;
 
   private final AmqpChannel channel;
-  private final Queue<Object[]> inbox = PlatformDependent.newMpscQueue();
+  private final Queue<Object[]> inbox = PlatformDependent.newMpscQueue(16, 1 << 30);
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final AtomicInteger queued = new AtomicInteger();
   private final Runnable drainTask = this::drain;
