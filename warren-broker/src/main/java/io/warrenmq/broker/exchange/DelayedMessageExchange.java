@@ -1,12 +1,19 @@
 package io.warrenmq.broker.exchange;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
+import io.warrenmq.amqp.content.BasicProperties;
+import io.warrenmq.amqp.content.BasicPropertiesCodec;
 import io.warrenmq.amqp.types.FieldTable;
+import io.warrenmq.amqp.types.LongString;
 import io.warrenmq.broker.message.Message;
 import io.warrenmq.broker.queue.ArgumentTypes;
 import io.warrenmq.broker.queue.Queue;
+import java.math.BigDecimal;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * RabbitMQ's delayed message exchange ({@code x-delayed-message}, from the plugin): a message with
@@ -30,12 +37,20 @@ public final class DelayedMessageExchange extends Exchange {
     this.held = held;
   }
 
-  /** The x-delayed-type argument; 406 if it is missing or not an exchange type (as the plugin). */
+  /**
+   * The x-delayed-type argument, checked as the plugin's validate: 406 if it is missing or not a
+   * string; a name that is no exchange type fails rabbit_exchange:check_type, a connection error
+   * 503 (RabbitMQ 3.x, as {@code VirtualHost.checkExchangeType}).
+   */
   public static String delayedType(ExchangeSpec spec) {
     String t = spec.arguments().getString("x-delayed-type");
-    if (t == null || !TYPES.contains(t) || t.equals("x-delayed-message")) {
+    if (t == null || t.equals("x-delayed-message")) {
       throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,
           "Invalid argument, 'x-delayed-type' must be an existing exchange type");
+    }
+    if (!TYPES.contains(t)) {
+      throw AmqpException.connectionError(ReplyCode.COMMAND_INVALID, "%s exchange type '%s'",
+          t.isEmpty() ? "invalid" : "unknown", t);
     }
     return t;
   }
@@ -51,8 +66,50 @@ public final class DelayedMessageExchange extends Exchange {
       return 0;
     }
     FieldTable h = m.properties().headers();
-    Object v = h == null ? null : h.get("x-delay");
-    return v != null && ArgumentTypes.isInteger(v) ? Math.max(0, ArgumentTypes.longValue(v)) : 0;
+    return h == null ? 0 : Math.max(0, delayOf(h.get("x-delay")));
+  }
+
+  /**
+   * An x-delay value in milliseconds, as the plugin's get_delay reads it: an integer, a string of
+   * one (converted), or a float or decimal (truncated); anything else is no delay.
+   */
+  private static long delayOf(@Nullable Object v) {
+    return switch (v) {
+      case null -> 0;
+      case Float f -> (long) f.floatValue();
+      case Double d -> (long) d.doubleValue();
+      case BigDecimal d -> d.longValue();
+      case LongString s -> parse(s.toString());
+      case String s -> parse(s);
+      default -> ArgumentTypes.isInteger(v) ? ArgumentTypes.longValue(v) : 0;
+    };
+  }
+
+  private static long parse(String s) {
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * The properties a held message is routed with when its delay is over: x-delay negated, as the
+   * plugin's swap_delay_header does, so that another delayed exchange downstream does not delay
+   * it again and consumers can tell it was delayed. Returns a new buffer the caller releases.
+   */
+  public static ByteBuf propertiesWhenDue(ByteBuf raw, ByteBufAllocator alloc) {
+    BasicProperties p = BasicPropertiesCodec.decode(raw);
+    FieldTable h = p.headers();
+    long delay = h == null ? 0 : delayOf(h.get("x-delay"));
+    ByteBuf out = alloc.buffer(raw.readableBytes() + 8);
+    if (delay > 0) {
+      Object negated = delay <= Integer.MAX_VALUE ? (Object) (int) -delay : (Object) (-delay);
+      BasicPropertiesCodec.encode(out, p.withHeaders(h.with("x-delay", negated)));
+    } else {
+      out.writeBytes(raw, raw.readerIndex(), raw.readableBytes());
+    }
+    return out;
   }
 
   @Override

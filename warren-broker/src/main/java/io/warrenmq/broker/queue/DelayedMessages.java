@@ -155,6 +155,8 @@ public final class DelayedMessages implements Queue {
     Router r;
     lock.lock();
     try {
+      // this task is running: the next deadline needs a task of its own
+      task = null;
       taskAt = 0;
       r = router;
       if (closed || r == null) {
@@ -176,11 +178,13 @@ public final class DelayedMessages implements Queue {
     for (ByteBuf rec : due) {
       try {
         Envelope e = Envelope.parse(rec);
-        Message m = new Message(e.exchange(), e.routingKey(), e.properties(), e.body(), e.timestamp());
+        ByteBuf props = io.warrenmq.broker.exchange.DelayedMessageExchange.propertiesWhenDue(e.properties(), alloc);
+        Message m = new Message(e.exchange(), e.routingKey(), props, e.body(), e.timestamp());
         try {
           r.routeDue(m);
         } finally {
           m.release();
+          props.release();
         }
       } catch (RuntimeException ex) {
         log.warn("delayed message of {} could not be routed: {}", spec.resource(), ex.toString());
