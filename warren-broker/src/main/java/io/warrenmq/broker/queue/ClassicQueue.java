@@ -173,6 +173,7 @@ public final class ClassicQueue implements Queue {
         }
       }
       long pos;
+      boolean emptyBefore = store.readyCount() == 0;
       try {
         pos = store.append(payload, persistent, message.bodySize(), priority);
       } catch (IOException | RuntimeException e) {
@@ -182,9 +183,7 @@ public final class ClassicQueue implements Queue {
       if (dedupId != null) {
         dedup.add(dedupId, pos, s.deduplicationCacheSize());
       }
-      if (expiresAt != 0) {
-        expiry.enqueued(pos, expiresAt, perMessage != 0);
-      }
+      expiry.appended(pos, expiresAt, perMessage != 0, emptyBefore);
       fresh = payload;
       freshPos = pos;
       try {

@@ -11,10 +11,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Message TTL without head-of-line blocking. Every record carries its deadline (x-message-ttl and
- * the per-message expiration, whichever is sooner). Messages under the queue's own TTL expire in
- * queue order, so checking the head is enough for them; a message with a per-message expiration
- * may be due before those ahead of it, so its (deadline, position) also goes into a
- * {@link DeadlineIndex} (bounded heap, spilling to disk) and it is dead-lettered at its deadline
+ * the per-message expiration, whichever is sooner). Messages under an unchanged queue TTL expire
+ * in queue order, so checking the head is enough for them; a message that may be due before those
+ * ahead of it (a per-message expiration, a TTL lowered by policy, a message behind one without a
+ * deadline, a priority queue, a requeue) also has its (deadline, position) in a
+ * {@link DeadlineIndex} (bounded heap, spilling to disk) and is dead-lettered at its deadline
  * wherever it sits. The index is rebuilt from the records after a restart (a marker file says
  * whether the queue ever held a message with a deadline).
  *
@@ -29,6 +30,8 @@ final class Expiry {
   private @Nullable DeadlineIndex index;
   private boolean mayExpire;
   private boolean marked;
+  /** The latest deadline appended since the queue was last empty; Long.MAX_VALUE after one without. */
+  private long tail;
 
   Expiry(QueueStore store, Path dir) {
     this.store = store;
@@ -48,8 +51,28 @@ final class Expiry {
     return mayExpire;
   }
 
-  /** A message with a deadline was stored at {@code pos}. */
-  void enqueued(long pos, long deadline, boolean perMessage) {
+  /**
+   * A message was appended at {@code pos} with {@code deadline} (0: none). Under the queue's TTL
+   * alone deadlines grow in queue order and the head check finds them; one that is due before a
+   * message ahead of it (after one without a deadline or with a later one, as when a policy lowers
+   * the TTL, or anywhere in a priority queue, whose order is not the append order) is indexed, as
+   * is every per-message expiration.
+   */
+  void appended(long pos, long deadline, boolean perMessage, boolean emptyBefore) {
+    if (emptyBefore) {
+      tail = 0;
+    }
+    if (deadline == 0) {
+      tail = Long.MAX_VALUE;
+      return;
+    }
+    boolean inOrder = !perMessage && store.maxLevel() == 0 && deadline >= tail;
+    tail = Math.max(tail, deadline);
+    enqueued(pos, deadline, !inOrder);
+  }
+
+  /** A message with a deadline was stored at {@code pos}; {@code indexed}: watched wherever it sits. */
+  private void enqueued(long pos, long deadline, boolean indexed) {
     mayExpire = true;
     try {
       if (!marked) {
@@ -60,7 +83,7 @@ final class Expiry {
           Files.createFile(m);
         }
       }
-      if (perMessage) {
+      if (indexed) {
         index().add(deadline, pos);
       }
     } catch (IOException e) {
@@ -128,6 +151,7 @@ final class Expiry {
 
   /** After a restart: every ready message with a deadline goes back into the index. */
   void recover() {
+    tail = Long.MAX_VALUE; // what is ahead of the next messages is not known: index them until the queue empties
     if (!Files.exists(dir.resolve(MARKER))) {
       return;
     }

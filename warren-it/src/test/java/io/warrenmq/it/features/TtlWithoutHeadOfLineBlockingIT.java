@@ -68,6 +68,23 @@ class TtlWithoutHeadOfLineBlockingIT {
   }
 
   @Test
+  void aQueueTtlLoweredByPolicyExpiresNewMessagesBehindOlderLongerLivedOnes() throws Exception {
+    try (Connection c = broker.factory().newConnection()) {
+      Channel ch = c.createChannel();
+      String q = unique("hol-policy");
+      Dlx dlx = deadLetterTarget(ch, q);
+      ch.queueDeclare(q, false, false, false, Map.of("x-dead-letter-exchange", dlx.exchange(), "x-message-ttl", 60_000));
+      ch.basicPublish("", q, null, bytes("old"));
+      awaitReady(ch, q, 1);
+      Fixtures.setPolicy(broker, q, "^" + q + "$", io.warrenmq.broker.policy.Policy.ApplyTo.QUEUES, 0,
+          Map.of("message-ttl", 50L));
+      ch.basicPublish("", q, null, bytes("new"));
+      assertThat(text(awaitGet(ch, dlx.queue()).getBody())).isEqualTo("new");
+      assertThat(drain(ch, q)).containsExactly("old");
+    }
+  }
+
+  @Test
   void messagesAreDeadLetteredInDeadlineOrderNotQueueOrder() throws Exception {
     try (Connection c = broker.factory().newConnection()) {
       Channel ch = c.createChannel();
