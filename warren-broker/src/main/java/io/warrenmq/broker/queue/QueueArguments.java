@@ -85,7 +85,7 @@ public final class QueueArguments {
     if (args.containsKey("x-dead-letter-routing-key") && !args.containsKey("x-dead-letter-exchange")) {
       throw AmqpException.channelError(
           ReplyCode.PRECONDITION_FAILED,
-          "invalid arg 'x-dead-letter-routing-key' for %s: {routing_key_but_no_dlx_defined}",
+          "invalid arg 'x-dead-letter-routing-key' for %s: routing_key_but_no_dlx_defined",
           spec.resource());
     }
   }

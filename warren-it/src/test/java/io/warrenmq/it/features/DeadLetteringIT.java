@@ -9,6 +9,7 @@ import static io.warrenmq.it.features.Fixtures.ready;
 import static io.warrenmq.it.features.Fixtures.routingKeys;
 import static io.warrenmq.it.features.Fixtures.xDeath;
 import static io.warrenmq.it.support.Messaging.bytes;
+import static io.warrenmq.it.support.Messaging.channelCloseOf;
 import static io.warrenmq.it.support.Messaging.drain;
 import static io.warrenmq.it.support.Messaging.text;
 import static io.warrenmq.it.support.Messaging.unique;
@@ -445,6 +446,30 @@ class DeadLetteringIT {
       assertThat(ready(ch, b)).isZero();
       List<Map<String, Object>> deaths = xDeath(ch.basicGet(fromB.queue(), true).getProps());
       assertThat(deaths).extracting(d -> d.get("queue").toString()).containsExactly(b, a);
+    }
+  }
+
+  @Nested
+  class Arguments {
+    @Test
+    void aDeadLetterRoutingKeyWithoutAnExchangeIsRefused() {
+      String q = unique("dl-arg-rk");
+      assertThat(channelCloseOf(() -> ch.queueDeclare(q, false, false, false, Map.of("x-dead-letter-routing-key", "k"))))
+          .isEqualTo("406 PRECONDITION_FAILED - invalid arg 'x-dead-letter-routing-key' for queue '" + q
+              + "' in vhost '/': routing_key_but_no_dlx_defined");
+    }
+
+    @Test
+    void aDeadLetterExchangeThatIsNotAStringIsRefused() throws Exception {
+      String q = unique("dl-arg-type");
+      assertThat(channelCloseOf(() -> ch.queueDeclare(q, false, false, false, Map.of("x-dead-letter-exchange", 5))))
+          .isEqualTo("406 PRECONDITION_FAILED - invalid type 'signedint' for arg 'x-dead-letter-exchange' in queue '" + q
+              + "' in vhost '/'");
+      Channel c = conn.createChannel();
+      assertThat(channelCloseOf(() -> c.queueDeclare(q, false, false, false,
+          Map.of("x-dead-letter-exchange", "x", "x-dead-letter-routing-key", 5))))
+          .isEqualTo("406 PRECONDITION_FAILED - invalid arg 'x-dead-letter-routing-key' for queue '" + q
+              + "' in vhost '/': {unacceptable_type,signedint}");
     }
   }
 
