@@ -108,6 +108,16 @@ class PoliciesIT {
     }
 
     @Test
+    void aQueueDeclaredAfterThePolicyGetsIt() throws Exception {
+      String q = unique("pm-later");
+      setPolicy(broker, q, "^" + q + "$", Policy.ApplyTo.QUEUES, 0, Map.of("max-length", 1L));
+      ch.queueDeclare(q, false, false, false, null);
+      publish(q, "1", "2");
+      awaitReady(ch, q, 1);
+      assertThat(drain(ch, q)).containsExactly("2");
+    }
+
+    @Test
     void anAnchoredPatternMissesOtherNames() throws Exception {
       String q = unique("pm-anchor");
       ch.queueDeclare(q, false, false, false, null);
