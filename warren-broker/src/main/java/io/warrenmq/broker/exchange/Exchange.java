@@ -21,7 +21,8 @@ public abstract sealed class Exchange
 
   /** The exchange types this broker knows, by their AMQP names. */
   public static final List<String> TYPES =
-      List.of("direct", "fanout", "topic", "headers", "x-consistent-hash", "x-delayed-message");
+      List.of("direct", "fanout", "topic", "headers", "x-consistent-hash", "x-delayed-message",
+          ExchangeDeduplication.PLUGIN_TYPE);
 
   private final ExchangeSpec spec;
   private volatile @Nullable String alternateExchange;
@@ -39,6 +40,11 @@ public abstract sealed class Exchange
       case "topic" -> new TopicExchange(spec);
       case "headers" -> new HeadersExchange(spec);
       case "x-consistent-hash" -> new ConsistentHashExchange(spec);
+      case ExchangeDeduplication.PLUGIN_TYPE -> {
+        // the deduplication plugin's exchange: fanout routing behind its cache (see ExchangeDeduplication)
+        ExchangeDeduplication.validatePluginType(spec.arguments());
+        yield new FanoutExchange(spec);
+      }
       case "x-delayed-message" ->
           throw new IllegalArgumentException("a delayed message exchange needs its store: the vhost creates it");
       default ->

@@ -1,6 +1,9 @@
 package io.warrenmq.broker.exchange;
 
+import io.warrenmq.amqp.AmqpException;
+import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.amqp.types.FieldTable;
+import io.warrenmq.amqp.types.LongString;
 import io.warrenmq.broker.message.Message;
 import io.warrenmq.broker.queue.ArgumentTypes;
 import io.warrenmq.store.log.RecordLog;
@@ -20,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Exchange-level message deduplication, with the arguments of RabbitMQ's deduplication plugin: an
- * exchange declared with {@code x-message-deduplication = true} drops a message whose
+ * exchange of the plugin's type {@code x-message-deduplication} (fanout routing; x-cache-size
+ * required), or of any type declared with {@code x-message-deduplication = true}, drops a message whose
  * {@code x-deduplication-header} id it has seen within {@code x-cache-ttl} ms (default: forever),
  * remembering at most {@code x-cache-size} ids (default 100,000; oldest forgotten first). A
  * message may set its own window with {@code x-cache-ttl}. For a durable exchange the seen ids
@@ -48,9 +52,56 @@ public final class ExchangeDeduplication implements AutoCloseable {
     this.blocking = blocking;
   }
 
-  /** Whether the exchange's arguments ask for deduplication. */
-  public static boolean wanted(FieldTable args) {
-    return Boolean.TRUE.equals(args.getBoolean("x-message-deduplication"));
+  /** The exchange type of the rabbitmq-message-deduplication plugin. */
+  public static final String PLUGIN_TYPE = "x-message-deduplication";
+
+  private static final String CACHE_SIZE_ERROR = "Missing or invalid argument, 'x-cache-size' must be an integer"
+      + " greater than 0";
+
+  /** Whether the exchange deduplicates: the plugin's type, or any type with the argument. */
+  public static boolean wanted(ExchangeSpec spec) {
+    return spec.type().equals(PLUGIN_TYPE) || Boolean.TRUE.equals(spec.arguments().getBoolean("x-message-deduplication"));
+  }
+
+  /**
+   * The plugin's checks of its exchange's arguments (validate/1): x-cache-size a positive integer
+   * (or a string of one), x-cache-ttl likewise if present, x-cache-persistence disk or memory.
+   * Throws 406 PRECONDITION_FAILED with the plugin's texts (without the indentation its Elixir
+   * line continuations leave in them).
+   */
+  static void validatePluginType(FieldTable args) {
+    if (!positive(args.get("x-cache-size"))) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, CACHE_SIZE_ERROR);
+    }
+    if (args.containsKey("x-cache-ttl") && !positive(args.get("x-cache-ttl"))) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,
+          "Invalid argument, 'x-cache-ttl' must be an integer greater than 0");
+    }
+    String persistence = args.getString("x-cache-persistence");
+    if (args.containsKey("x-cache-persistence") && !"disk".equals(persistence) && !"memory".equals(persistence)) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,
+          "Invalid argument, 'x-cache-persistence' must be either 'disk' or 'memory'");
+    }
+  }
+
+  private static boolean positive(@Nullable Object v) {
+    Long n = number(v);
+    return n != null && n > 0;
+  }
+
+  /** An integer argument, or a string of one (the plugin parses strings); null otherwise. */
+  private static @Nullable Long number(@Nullable Object v) {
+    if (v != null && ArgumentTypes.isInteger(v)) {
+      return ArgumentTypes.longValue(v);
+    }
+    if (v instanceof LongString || v instanceof String) {
+      try {
+        return Long.parseLong(v.toString());
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    return null;
   }
 
   /**
@@ -58,10 +109,10 @@ public final class ExchangeDeduplication implements AutoCloseable {
    * their window. Blocks on disk.
    */
   public static ExchangeDeduplication open(FieldTable args, @Nullable Path logFile, Executor blocking) throws IOException {
-    Object size = args.get("x-cache-size");
-    Object ttl = args.get("x-cache-ttl");
-    long max = size != null && ArgumentTypes.isInteger(size) ? Math.max(1, ArgumentTypes.longValue(size)) : 100_000;
-    long t = ttl != null && ArgumentTypes.isInteger(ttl) ? ArgumentTypes.longValue(ttl) : -1;
+    Long size = number(args.get("x-cache-size"));
+    Long ttl = number(args.get("x-cache-ttl"));
+    long max = size != null ? Math.max(1, size) : 100_000;
+    long t = ttl != null ? ttl : -1;
     RecordLog l = logFile == null ? null : RecordLog.open(logFile);
     ExchangeDeduplication d = new ExchangeDeduplication(max, t, l, blocking);
     if (l != null) {
@@ -93,8 +144,8 @@ public final class ExchangeDeduplication implements AutoCloseable {
       return false;
     }
     String id = idValue.toString();
-    Object own = h.get("x-cache-ttl");
-    long window = own != null && ArgumentTypes.isInteger(own) ? ArgumentTypes.longValue(own) : ttl;
+    Long own = number(h.get("x-cache-ttl"));
+    long window = own != null ? own : ttl;
     long now = System.currentTimeMillis();
     long expiry = window >= 0 ? now + window : Long.MAX_VALUE;
     synchronized (this) {

@@ -22,7 +22,8 @@ public final class PolicyKeys {
     BOOLEAN,
     OVERFLOW,
     QUEUE_MODE,
-    DLX_STRATEGY
+    DLX_STRATEGY,
+    CACHE_PERSISTENCE
   }
 
   private static final Map<String, Type> KEYS = Map.ofEntries(
@@ -47,7 +48,12 @@ public final class PolicyKeys {
       Map.entry("retry-max-delay", Type.NON_NEGATIVE),
       Map.entry("message-deduplication", Type.BOOLEAN),
       Map.entry("deduplication-cache-size", Type.POSITIVE),
-      Map.entry("deduplication-cache-ttl", Type.POSITIVE));
+      Map.entry("deduplication-cache-ttl", Type.POSITIVE),
+      // the rabbitmq-message-deduplication plugin's own policy keys keep their x- prefix
+      Map.entry("x-message-deduplication", Type.BOOLEAN),
+      Map.entry("x-cache-size", Type.POSITIVE),
+      Map.entry("x-cache-ttl", Type.POSITIVE),
+      Map.entry("x-cache-persistence", Type.CACHE_PERSISTENCE));
 
   /** Keys an operator policy may set (RabbitMQ's operator_policy_validator list). */
   public static final Set<String> OPERATOR_KEYS = Set.of(
@@ -101,6 +107,7 @@ public final class PolicyKeys {
       case OVERFLOW -> oneOf(v, "drop-head", "reject-publish", "reject-publish-dlx");
       case QUEUE_MODE -> oneOf(v, "default", "lazy");
       case DLX_STRATEGY -> oneOf(v, "at-most-once", "at-least-once");
+      case CACHE_PERSISTENCE -> oneOf(v, "disk", "memory");
     };
   }
 

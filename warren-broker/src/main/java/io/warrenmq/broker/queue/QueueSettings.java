@@ -87,7 +87,8 @@ public record QueueSettings(
         a.getLong("retry-delay", -1),
         Math.max(1, a.getLong("retry-multiplier", 1)),
         a.getLong("retry-max-delay", -1),
-        a.getBoolean("message-deduplication"),
+        // the deduplication plugin's policy key is x-message-deduplication (its x- kept)
+        a.getBoolean("message-deduplication") || a.getBoolean("x-message-deduplication"),
         dedupSize);
   }
 

@@ -239,7 +239,7 @@ public final class VirtualHost implements QueueHost {
       Exchange x = exchanges.get(spec.name());
       if (x == null) {
         checkNotReserved("exchange", spec.name());
-        String dir = spec.type().equals("x-delayed-message") || ExchangeDeduplication.wanted(spec.arguments())
+        String dir = spec.type().equals("x-delayed-message") || ExchangeDeduplication.wanted(spec)
             ? newQueueDir(spec.name()) : "";
         x = newExchange(spec, dir);
         exchanges.put(spec.name(), x);
@@ -722,7 +722,7 @@ public final class VirtualHost implements QueueHost {
       x = Exchange.create(spec);
     }
     x.setAlternateExchange(alternateOf(spec));
-    if (ExchangeDeduplication.wanted(spec.arguments())) {
+    if (ExchangeDeduplication.wanted(spec)) {
       Path log = spec.durable() ? durableDir.resolveSibling("exchanges").resolve(dirName + ".dedup") : null;
       try {
         if (log != null) {
