@@ -105,11 +105,14 @@ class QueueExpiryIT {
     }
 
     @Test
-    void aDurableQueueExpiresToo() throws Exception {
+    void aDurableQueueExpiresTooAndStaysGoneAfterARestart() throws Exception {
       String q = unique("xexp-durable");
       ch.queueDeclare(q, true, false, false, Map.of("x-expires", 50));
       ch.basicPublish("", q, null, bytes("m"));
       awaitGone(q);
+      conn.abort();
+      broker.restart();
+      assertThat(queueExists(broker, q)).isFalse();
     }
 
     @Test
