@@ -16,12 +16,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import io.warrenmq.it.features.Fixtures.Dlx;
 import io.warrenmq.it.support.BrokerExtension;
+import io.warrenmq.it.support.BrokerProcess;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * WarrenMQ's lead over RabbitMQ: a message with a per-message TTL is dead-lettered at its own
@@ -126,6 +130,35 @@ class TtlWithoutHeadOfLineBlockingIT {
       assertThat(drain(ch, dead)).containsExactly("short, due around the restart", "short, due after the restart");
       assertThat(ready(ch, q)).isEqualTo(2);
       assertThat(drain(ch, q)).containsExactly("long", "no ttl");
+    }
+  }
+
+  @Test
+  void theDeadlineSurvivesAKillNineBehindALongLivedMessage(@TempDir Path tmp) throws Exception {
+    try (BrokerProcess process = new BrokerProcess(tmp.resolve("data")).start()) {
+      ConnectionFactory f = broker.factory();
+      f.setPort(process.port());
+      try (Connection c = f.newConnection()) {
+        Channel ch = c.createChannel();
+        ch.exchangeDeclare("hol.dlx", "fanout", true);
+        ch.queueDeclare("hol.dead", true, false, false, null);
+        ch.queueBind("hol.dead", "hol.dlx", "");
+        ch.queueDeclare("hol.kill", true, false, false, Map.of("x-dead-letter-exchange", "hol.dlx"));
+        ch.confirmSelect();
+        ch.basicPublish("", "hol.kill", persistentExpiring("60000"), bytes("long"));
+        ch.basicPublish("", "hol.kill", persistentExpiring("1500"), bytes("short"));
+        assertThat(ch.waitForConfirms(5000)).isTrue();
+        assertThat(ready(ch, "hol.dead")).isZero();
+      }
+      process.kill();
+      process.start();
+      try (Connection c = f.newConnection()) {
+        Channel ch = c.createChannel();
+        GetResponse dead = awaitGet(ch, "hol.dead");
+        assertThat(text(dead.getBody())).isEqualTo("short");
+        assertThat(xDeath(dead.getProps()).getFirst().get("reason").toString()).isEqualTo("expired");
+        assertThat(drain(ch, "hol.kill")).containsExactly("long");
+      }
     }
   }
 
