@@ -116,7 +116,9 @@ public final class DelayedMessages implements Queue {
   public EnqueueResult enqueue(Message message) {
     long due = System.currentTimeMillis() + io.warrenmq.broker.exchange.DelayedMessageExchange.delayOf(message);
     boolean persistent = spec.durable() && message.persistent();
-    ByteBuf payload = MessageCodec.encode(alloc, message, due);
+    // the published properties, BCC included: its keys must still route the message when due
+    ByteBuf payload = MessageCodec.encode(alloc, message.exchange(), message.routingKey(), message.timestamp(), due,
+        message.rawProperties(), message.body());
     lock.lock();
     try {
       if (closed) {

@@ -142,6 +142,22 @@ class DelayedMessageExchangeIT {
     }
 
     @Test
+    void aDelayedMessageReachesItsCcAndBccQueuesWhenDueWithoutTheBccHeader() throws Exception {
+      String x = delayedExchange("direct", false);
+      String main = queueBoundTo(x, "k1", false);
+      String cc = queueBoundTo(x, "k2", false);
+      String bcc = queueBoundTo(x, "k3", false);
+      ch.basicPublish(x, "k1", new AMQP.BasicProperties.Builder().headers(Map.of("x-delay", 100,
+          "CC", List.of("k2"), "BCC", List.of("k3"))).build(), bytes("m"));
+      eventually("the delayed message reaches all three queues",
+          () -> ready(main) == 1 && ready(cc) == 1 && ready(bcc) == 1);
+      for (String q : List.of(main, cc, bcc)) {
+        GetResponse r = ch.basicGet(q, true);
+        assertThat(r.getProps().getHeaders()).as(q).containsKey("CC").doesNotContainKey("BCC");
+      }
+    }
+
+    @Test
     void anUnboundDelayedMessageIsDroppedWhenDue() throws Exception {
       String x = delayedExchange("direct", false);
       String q = queueBoundTo(x, "k", false);
