@@ -126,6 +126,24 @@ class ConsumerTimeoutIT {
   }
 
   @Test
+  void whenTheSingleActiveConsumerTimesOutTheNextTakesOverWithItsMessage() throws Exception {
+    String q = queue(Map.of("x-single-active-consumer", true, "x-consumer-timeout", 200));
+    Recorder stuck = new Recorder(ch);
+    String stuckTag = ch.basicConsume(q, false, stuck);
+    Channel other = conn.createChannel();
+    Recorder next = new Recorder(other, true);
+    other.basicConsume(q, false, next);
+    ch.basicPublish("", q, null, bytes("m1"));
+    stuck.take(1);
+    assertThat(stuck.cancelled()).isEqualTo(stuckTag);
+    Delivery again = next.take(1).getFirst();
+    assertThat(text(again.getBody())).isEqualTo("m1");
+    assertThat(again.getEnvelope().isRedeliver()).isTrue();
+    ch.basicPublish("", q, null, bytes("m2"));
+    assertThat(next.bodies(1)).containsExactly("m2");
+  }
+
+  @Test
   void aNegativeTimeoutIsRefusedWith406() {
     String q = unique("timeout");
     assertThat(channelCloseOf(() -> ch.queueDeclare(q, false, false, false, Map.of("x-consumer-timeout", -1))))

@@ -2,6 +2,7 @@ package io.warrenmq.it.features;
 
 import static io.warrenmq.it.support.Eventually.eventually;
 import static io.warrenmq.it.support.Messaging.bytes;
+import static io.warrenmq.it.support.Messaging.drain;
 import static io.warrenmq.it.support.Messaging.text;
 import static io.warrenmq.it.support.Messaging.unique;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -142,6 +143,21 @@ class RetryBackoffIT {
     ch.basicReject(m2.getEnvelope().getDeliveryTag(), false);
     eventually("m2 is dead-lettered", () -> ready(dead) == 1);
     assertThat(ready(q)).isZero();
+  }
+
+  @Test
+  void aRetriedMessageOfAPriorityQueueComesBackAtItsPlaceWithinItsPriority() throws Exception {
+    String q = queue(Map.of("x-max-priority", 9, "x-retry-delay", 100));
+    for (String[] m : new String[][] {{"5", "a"}, {"5", "b"}, {"1", "c"}}) {
+      ch.basicPublish("", q, MessageProperties.TEXT_PLAIN.builder().priority(Integer.parseInt(m[0])).build(),
+          bytes(m[1]));
+    }
+    GetResponse a = ch.basicGet(q, false);
+    assertThat(text(a.getBody())).isEqualTo("a");
+    ch.basicNack(a.getEnvelope().getDeliveryTag(), false, true);
+    assertThat(ready(q)).isEqualTo(2);
+    eventually("the retried message is ready again", () -> ready(q) == 3);
+    assertThat(drain(ch, q)).containsExactly("a", "b", "c");
   }
 
   @Test
