@@ -53,6 +53,11 @@ public final class ConsistentHashExchange extends Exchange {
     if (b.length == 0) {
       return;
     }
+    if (hashHeader == null && hashProperty == null && !routingKey.equals(message.routingKeys().getFirst())) {
+      // the plugin hashes the head of the message's routing keys only (jump_consistent_hash of a
+      // key list): CC and BCC keys do not send it to further queues
+      return;
+    }
     long h = hash(keyOf(message, routingKey));
     out.add(b[jump(h, b.length)].destination());
   }

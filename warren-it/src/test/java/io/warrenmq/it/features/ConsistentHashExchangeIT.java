@@ -152,6 +152,20 @@ class ConsistentHashExchangeIT {
     }
 
     @Test
+    void onlyThePublishedRoutingKeyIsHashedNotTheCcKeys() throws Exception {
+      String x = exchange(Map.of());
+      List<String> qs = queues(x, "1", "1", "1", "1");
+      ch.basicPublish(x, "k", null, bytes("plain"));
+      String home = placement(qs).get("plain");
+      List<Object> cc = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        cc.add("cc-" + i);
+      }
+      ch.basicPublish(x, "k", new AMQP.BasicProperties.Builder().headers(Map.of("CC", cc)).build(), bytes("with-cc"));
+      assertThat(placement(qs)).containsExactly(Map.entry("with-cc", home));
+    }
+
+    @Test
     void withoutBindingsNothingIsRouted() throws Exception {
       String x = exchange(Map.of());
       List<Integer> returned = new ArrayList<>();
