@@ -605,7 +605,11 @@ public final class ClassicQueue implements Queue {
         return;
       }
       long now = System.currentTimeMillis();
-      retries.releaseDue(now);
+      // back at their place like any requeue: deadlines that ran out during the back-off are due now
+      retries.releaseDue(now, this::watchDeadline);
+      if (expiry.mayExpire()) {
+        expireDue(now);
+      }
       timers.scheduleRetry(retries.nextDeadline());
       dispatchLocked(now, false);
     } catch (IOException e) {

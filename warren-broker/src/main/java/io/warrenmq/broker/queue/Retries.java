@@ -45,14 +45,15 @@ final class Retries {
     return d == Long.MAX_VALUE ? 0 : d;
   }
 
-  /** Requeues every message whose back-off is over. */
-  void releaseDue(long now) throws IOException {
+  /** Requeues every message whose back-off is over; {@code released} sees each requeued position. */
+  void releaseDue(long now, java.util.function.LongConsumer released) throws IOException {
     if (index == null) {
       return;
     }
     index.pollDue(now, Integer.MAX_VALUE, (deadline, pos) -> {
       if (store.isTaken(pos)) {
         store.requeue(pos);
+        released.accept(pos);
       }
       size--;
     });

@@ -358,6 +358,24 @@ class MessageTtlIT {
     }
 
     @Test
+    void aMessageWhoseDeadlinePassesDuringItsRetryBackOffExpiresWhenReleased() throws Exception {
+      // WarrenMQ's x-retry-delay holds nacked messages back; a deadline keeps running meanwhile
+      String q = unique("rq-retry");
+      Dlx dlx = queueWithDlx(q, Map.of("x-retry-delay", 200));
+      ch.basicPublish("", q, expiring("60000"), bytes("long"));
+      ch.basicPublish("", q, expiring("100"), bytes("short"));
+      awaitReady(ch, q, 2);
+      ch.basicGet(q, false);
+      GetResponse second = ch.basicGet(q, false);
+      ch.basicNack(second.getEnvelope().getDeliveryTag(), true, true);
+      GetResponse dead = awaitGet(ch, dlx.queue());
+      assertThat(text(dead.getBody())).isEqualTo("short");
+      assertThat(xDeath(dead.getProps()).getFirst().get("reason").toString()).isEqualTo("expired");
+      awaitReady(ch, q, 1);
+      assertThat(drain(ch, q)).containsExactly("long");
+    }
+
+    @Test
     void aRequeuedPerMessageTtlExpiresEvenBehindAMessageWithoutOne() throws Exception {
       String q = unique("rq-behind");
       Dlx dlx = queueWithDlx(q, Map.of());
