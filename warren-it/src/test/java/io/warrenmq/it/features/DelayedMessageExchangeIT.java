@@ -112,7 +112,7 @@ class DelayedMessageExchangeIT {
     void aDelayGivenAsAStringIsParsedAsThePluginDoes() throws Exception {
       String x = delayedExchange("fanout", false);
       String q = queueBoundTo(x, "", false);
-      ch.basicPublish(x, "", delay("300"), bytes("m"));
+      ch.basicPublish(x, "", delay("1000"), bytes("m"));
       ch.waitForConfirmsOrDie(10_000);
       assertThat(ready(q)).isZero();
       eventually("the delayed message arrives", () -> ready(q) == 1);

@@ -52,6 +52,7 @@ class PeekIT {
   /** The data rows of {@code warrenctl peek -p / q n}: position, exchange, routing key, properties, size, body. */
   List<List<String>> peek(String queue, int n) throws Exception {
     ch.waitForConfirmsOrDie(10_000);
+    ch.queueDeclarePassive(queue); // what the channel sent before (acks, nacks) is processed by now
     String out = Ctl.ok(broker, "peek", "-p", "/", queue, Integer.toString(n));
     List<String> lines = out.lines().toList();
     int header = 0;
