@@ -144,6 +144,21 @@ class ConsumerTimeoutIT {
   }
 
   @Test
+  void aConsumerTimeoutArgumentThatIsNegativeOrNotAnIntegerIsRefusedWith406() throws Exception {
+    String q = queue(Map.of());
+    Channel c1 = conn.createChannel();
+    assertThat(channelCloseOf(() -> c1.basicConsume(q, false, "", false, false, Map.of("x-consumer-timeout", -5),
+        new Recorder(c1))))
+        .isEqualTo("406 PRECONDITION_FAILED - invalid arg 'x-consumer-timeout' for queue '" + q
+            + "' in vhost '/': {value_negative,-5}");
+    Channel c2 = conn.createChannel();
+    assertThat(channelCloseOf(() -> c2.basicConsume(q, false, "", false, false, Map.of("x-consumer-timeout", "soon"),
+        new Recorder(c2))))
+        .isEqualTo("406 PRECONDITION_FAILED - invalid arg 'x-consumer-timeout' for queue '" + q
+            + "' in vhost '/': \"expected integer, got longstr\"");
+  }
+
+  @Test
   void aNegativeTimeoutIsRefusedWith406() {
     String q = unique("timeout");
     assertThat(channelCloseOf(() -> ch.queueDeclare(q, false, false, false, Map.of("x-consumer-timeout", -1))))

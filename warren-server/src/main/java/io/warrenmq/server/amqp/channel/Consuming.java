@@ -90,6 +90,7 @@ final class Consuming {
           "invalid arg 'x-priority' for %s: \"expected integer, got %s\"", q.spec().resource(),
           ArgumentTypes.typeName(priority));
     }
+    checkTimeoutArgument(m, q);
     Consumer c = new Consumer(tag, q, sink, m.noAck(), m.exclusive(), consumerPrefetch, credit,
         m.arguments(), priority == null ? 0 : (int) ArgumentTypes.longValue(priority), session.owner());
     c.setTimeoutMs(timeoutOf(m, q));
@@ -103,6 +104,20 @@ final class Consuming {
     channel.reply(m.nowait() ? null : new BasicConsumeOk(tag));
     if (c.timeoutMs() > 0) {
       startTimeoutChecks();
+    }
+  }
+
+  /** rabbit_amqqueue consume_args: x-consumer-timeout is check_non_neg_int_arg'ed. */
+  private static void checkTimeoutArgument(BasicConsume m, Queue q) {
+    if (!m.arguments().containsKey("x-consumer-timeout")) {
+      return;
+    }
+    Object v = m.arguments().get("x-consumer-timeout");
+    String error = !ArgumentTypes.isInteger(v) ? "\"expected integer, got " + ArgumentTypes.typeName(v) + "\""
+        : ArgumentTypes.longValue(v) < 0 ? "{value_negative," + ArgumentTypes.longValue(v) + "}" : null;
+    if (error != null) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "invalid arg 'x-consumer-timeout' for %s: %s",
+          q.spec().resource(), error);
     }
   }
 
