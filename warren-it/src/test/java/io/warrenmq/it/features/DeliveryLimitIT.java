@@ -2,7 +2,6 @@ package io.warrenmq.it.features;
 
 import static io.warrenmq.it.support.Eventually.eventually;
 import static io.warrenmq.it.support.Messaging.bytes;
-import static io.warrenmq.it.support.Messaging.channelCloseOf;
 import static io.warrenmq.it.support.Messaging.text;
 import static io.warrenmq.it.support.Messaging.unique;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -139,14 +138,6 @@ class DeliveryLimitIT {
       assertThat(r.getProps().getHeaders()).isNull();
       ch.basicNack(r.getEnvelope().getDeliveryTag(), false, true);
     }
-  }
-
-  @Test
-  void aNegativeLimitIsRefusedWith406() {
-    String q = unique("limited");
-    assertThat(channelCloseOf(() -> ch.queueDeclare(q, false, false, false, Map.of("x-delivery-limit", -1))))
-        .isEqualTo("406 PRECONDITION_FAILED - invalid arg 'x-delivery-limit' for queue '" + q
-            + "' in vhost '/': {value_negative,-1}");
   }
 
   long count(String q) {
