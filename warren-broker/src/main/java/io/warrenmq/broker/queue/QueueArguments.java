@@ -58,7 +58,11 @@ public final class QueueArguments {
           Map.entry("x-delivery-limit", QueueArguments::nonNegative),
           Map.entry("x-queue-type", v -> oneOf(v, QUEUE_TYPES)),
           Map.entry("x-queue-mode", v -> oneOf(v, Set.of("default", "lazy"))),
-          Map.entry("x-queue-version", v -> ArgumentTypes.isInteger(v) ? null : notAnInteger(v)));
+          Map.entry("x-queue-version", v -> ArgumentTypes.isInteger(v) ? null : notAnInteger(v)),
+          // WarrenMQ's retry back-off, checked in RabbitMQ's style
+          Map.entry("x-retry-delay", QueueArguments::nonNegative),
+          Map.entry("x-retry-multiplier", v -> positive(v, "value_zero")),
+          Map.entry("x-retry-max-delay", QueueArguments::nonNegative));
 
   /**
    * Checks every known argument; throws a channel-level 406 PRECONDITION_FAILED such as "invalid

@@ -2,6 +2,7 @@ package io.warrenmq.it.features;
 
 import static io.warrenmq.it.support.Eventually.eventually;
 import static io.warrenmq.it.support.Messaging.bytes;
+import static io.warrenmq.it.support.Messaging.channelCloseOf;
 import static io.warrenmq.it.support.Messaging.drain;
 import static io.warrenmq.it.support.Messaging.text;
 import static io.warrenmq.it.support.Messaging.unique;
@@ -205,6 +206,27 @@ class RetryBackoffIT {
     assertThat(ch.basicGet(q, false)).isNull();
     awaitGet(q);
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nackedAt)).isGreaterThanOrEqualTo(300 - 5);
+  }
+
+  @Test
+  void retryArgumentsAreCheckedAsRabbitMqChecksIntegerArguments() throws Exception {
+    String q = unique("retry");
+    assertThat(channelCloseOf(() -> conn.createChannel().queueDeclare(q, false, false, false,
+        Map.of("x-retry-delay", -1))))
+        .isEqualTo("406 PRECONDITION_FAILED - invalid arg 'x-retry-delay' for queue '" + q
+            + "' in vhost '/': {value_negative,-1}");
+    assertThat(channelCloseOf(() -> conn.createChannel().queueDeclare(q, false, false, false,
+        Map.of("x-retry-delay", "500"))))
+        .isEqualTo("406 PRECONDITION_FAILED - invalid arg 'x-retry-delay' for queue '" + q
+            + "' in vhost '/': \"expected integer, got longstr\"");
+    assertThat(channelCloseOf(() -> conn.createChannel().queueDeclare(q, false, false, false,
+        Map.of("x-retry-delay", 10, "x-retry-multiplier", 0))))
+        .isEqualTo("406 PRECONDITION_FAILED - invalid arg 'x-retry-multiplier' for queue '" + q
+            + "' in vhost '/': {value_zero,0}");
+    assertThat(channelCloseOf(() -> conn.createChannel().queueDeclare(q, false, false, false,
+        Map.of("x-retry-delay", 10, "x-retry-max-delay", -3))))
+        .isEqualTo("406 PRECONDITION_FAILED - invalid arg 'x-retry-max-delay' for queue '" + q
+            + "' in vhost '/': {value_negative,-3}");
   }
 
   @Test
