@@ -8,10 +8,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Delivery;
 import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.ShutdownSignalException;
 import io.warrenmq.it.support.BrokerExtension;
+import io.warrenmq.it.support.CloseReasons;
+import io.warrenmq.it.support.Eventually;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -141,6 +149,39 @@ class ConsumerTimeoutIT {
     assertThat(again.getEnvelope().isRedeliver()).isTrue();
     ch.basicPublish("", q, null, bytes("m2"));
     assertThat(next.bodies(1)).containsExactly("m2");
+  }
+
+  @Test
+  void aClientWithoutConsumerCancelNotifyHasTheChannelClosedAsRabbitMqDoes() throws Exception {
+    ConnectionFactory f = broker.factory();
+    Map<String, Object> props = new HashMap<>(f.getClientProperties());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> caps = new HashMap<>((Map<String, Object>) props.get("capabilities"));
+    caps.put("consumer_cancel_notify", false);
+    props.put("capabilities", caps);
+    f.setClientProperties(props);
+    String q = queue(Map.of("x-consumer-timeout", 200));
+    try (Connection old = f.newConnection()) {
+      Channel c = old.createChannel();
+      BlockingQueue<ShutdownSignalException> closed = new LinkedBlockingQueue<>();
+      c.addShutdownListener(closed::add);
+      Recorder r = new Recorder(c);
+      c.basicConsume(q, false, r);
+      ch.basicPublish("", q, null, bytes("m"));
+      r.take(1);
+      ShutdownSignalException e = closed.poll(10, TimeUnit.SECONDS);
+      assertThat(e).isNotNull();
+      assertThat(CloseReasons.codeAndText(CloseReasons.channelClose(e))).isEqualTo("406 PRECONDITION_FAILED - delivery"
+          + " acknowledgement on channel " + c.getChannelNumber() + " timed out. Timeout value used: 200 ms. This"
+          + " timeout value can be configured, see consumers doc guide to learn more");
+    }
+    Eventually.eventually("the message is back in its queue", () -> {
+      try {
+        return ch.queueDeclarePassive(q).getMessageCount() == 1;
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
   }
 
   @Test
