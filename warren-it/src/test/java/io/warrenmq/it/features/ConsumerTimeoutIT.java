@@ -92,6 +92,22 @@ class ConsumerTimeoutIT {
   }
 
   @Test
+  void aShortTimeoutFiresEvenBehindAnOlderDeliveryWithALongerTimeoutOnTheSameChannel() throws Exception {
+    String patient = queue(Map.of("x-consumer-timeout", 600_000));
+    String hasty = queue(Map.of("x-consumer-timeout", 200));
+    Recorder slow = new Recorder(ch);
+    Recorder quick = new Recorder(ch);
+    ch.basicConsume(patient, false, slow);
+    String quickTag = ch.basicConsume(hasty, false, quick);
+    ch.basicPublish("", patient, null, bytes("older"));
+    slow.take(1);
+    ch.basicPublish("", hasty, null, bytes("younger"));
+    quick.take(1);
+    assertThat(quick.cancelled()).isEqualTo(quickTag);
+    assertThat(slow.cancels).isEmpty();
+  }
+
+  @Test
   void theConsumersOwnArgumentSetsATimeoutOnAQueueWithout() throws Exception {
     String q = queue(Map.of());
     Recorder r = new Recorder(ch);

@@ -147,15 +147,17 @@ final class Consuming {
       return;
     }
     long now = System.currentTimeMillis();
-    long max = 0;
+    long min = Long.MAX_VALUE;
     for (Consumer c : consumers.values()) {
-      max = Math.max(max, c.timeoutMs());
+      if (c.timeoutMs() > 0) {
+        min = Math.min(min, c.timeoutMs());
+      }
     }
-    if (max <= 0) {
+    if (min == Long.MAX_VALUE) {
       return;
     }
     Consumer c;
-    while ((c = unacked.timedOut(now, max)) != null) {
+    while ((c = unacked.timedOut(now, min)) != null) {
       long timeout = c.timeoutMs();
       if (!session.consumerCancelNotify()) {
         channel.closeWithError(AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,

@@ -113,9 +113,10 @@ final class UnackedTracker {
 
   /**
    * The first live delivery whose consumer has a timeout that has run out at {@code now}, or null.
-   * Scans from the oldest; stops at the first entry younger than {@code maxTimeout}.
+   * Scans from the oldest; stops at the first entry younger than {@code minTimeout}, the shortest
+   * timeout of the channel's consumers (entries are in delivery order, so none after it has run out).
    */
-  @Nullable Consumer timedOut(long now, long maxTimeout) {
+  @Nullable Consumer timedOut(long now, long minTimeout) {
     int mask = tags.length - 1;
     for (int k = 0; k < span; k++) {
       int i = (head + k) & mask;
@@ -127,7 +128,7 @@ final class UnackedTracker {
       if (t > 0 && now - times[i] > t) {
         return c;
       }
-      if (now - times[i] <= maxTimeout) {
+      if (now - times[i] <= minTimeout) {
         return null;
       }
     }
