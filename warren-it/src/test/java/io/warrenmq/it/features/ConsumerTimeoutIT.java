@@ -108,6 +108,33 @@ class ConsumerTimeoutIT {
   }
 
   @Test
+  void deliveriesHeldPastTheTimeoutByAConsumerTheClientCancelledGoBackWithoutACancelForItsReusedTag()
+      throws Exception {
+    String slow = queue(Map.of("x-consumer-timeout", 200));
+    String other = queue(Map.of());
+    Recorder first = new Recorder(ch);
+    ch.basicConsume(slow, false, "a", first);
+    ch.basicPublish("", slow, null, bytes("held"));
+    first.take(1);
+    ch.basicCancel("a");
+    Recorder reused = new Recorder(ch);
+    ch.basicConsume(other, false, "a", reused);
+    // a consumer with a timeout keeps the channel's checks running
+    ch.basicConsume(queue(Map.of("x-consumer-timeout", 200)), false, new Recorder(ch));
+    io.warrenmq.it.support.Eventually.eventually("the held message is back in its queue", () -> {
+      try {
+        return ch.queueDeclarePassive(slow).getMessageCount() == 1;
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
+    ch.basicPublish("", other, null, bytes("for the new a"));
+    assertThat(reused.bodies(1)).containsExactly("for the new a");
+    assertThat(reused.cancels).isEmpty();
+    assertThat(first.cancels).isEmpty();
+  }
+
+  @Test
   void theConsumersOwnArgumentSetsATimeoutOnAQueueWithout() throws Exception {
     String q = queue(Map.of());
     Recorder r = new Recorder(ch);

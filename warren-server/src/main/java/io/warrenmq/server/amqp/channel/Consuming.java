@@ -19,7 +19,6 @@ import io.warrenmq.broker.consumer.ChannelCredit;
 import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.message.Envelope;
-import io.warrenmq.broker.queue.ArgumentTypes;
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.ReplyQueue;
 import org.jspecify.annotations.Nullable;
@@ -83,17 +82,9 @@ final class Consuming {
     }
     channel.check(Access.READ, "queue", queueName);
     Queue q = session.vhost().queueOrDie(queueName, session.owner());
-    Object priority = m.arguments().get("x-priority");
-    if (m.arguments().containsKey("x-priority") && !ArgumentTypes.isInteger(priority)) {
-      // rabbit_amqqueue:check_int_arg; the error term is a string, printed with ~p
-      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,
-          "invalid arg 'x-priority' for %s: \"expected integer, got %s\"", q.spec().resource(),
-          ArgumentTypes.typeName(priority));
-    }
-    checkTimeoutArgument(m, q);
     Consumer c = new Consumer(tag, q, sink, m.noAck(), m.exclusive(), consumerPrefetch, credit,
-        m.arguments(), priority == null ? 0 : (int) ArgumentTypes.longValue(priority), session.owner());
-    c.setTimeoutMs(timeoutOf(m, q));
+        m.arguments(), ConsumeArguments.priority(m, q), session.owner());
+    c.setTimeoutMs(ConsumeArguments.timeout(m, q));
     consumers.put(tag, c);
     try {
       q.addConsumer(c);
@@ -105,29 +96,6 @@ final class Consuming {
     if (c.timeoutMs() > 0) {
       startTimeoutChecks();
     }
-  }
-
-  /** rabbit_amqqueue consume_args: x-consumer-timeout is check_non_neg_int_arg'ed. */
-  private static void checkTimeoutArgument(BasicConsume m, Queue q) {
-    if (!m.arguments().containsKey("x-consumer-timeout")) {
-      return;
-    }
-    Object v = m.arguments().get("x-consumer-timeout");
-    String error = !ArgumentTypes.isInteger(v) ? "\"expected integer, got " + ArgumentTypes.typeName(v) + "\""
-        : ArgumentTypes.longValue(v) < 0 ? "{value_negative," + ArgumentTypes.longValue(v) + "}" : null;
-    if (error != null) {
-      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "invalid arg 'x-consumer-timeout' for %s: %s",
-          q.spec().resource(), error);
-    }
-  }
-
-  /** The consumer's x-consumer-timeout argument, else its queue's (argument or policy); -1 = none. */
-  private static long timeoutOf(BasicConsume m, Queue q) {
-    Object arg = m.arguments().get("x-consumer-timeout");
-    if (arg != null && ArgumentTypes.isInteger(arg)) {
-      return ArgumentTypes.longValue(arg);
-    }
-    return q instanceof io.warrenmq.broker.queue.ClassicQueue cq ? cq.settings().consumerTimeout() : -1;
   }
 
   private void startTimeoutChecks() {
@@ -166,15 +134,21 @@ final class Consuming {
         channel.sink().flush();
         return;
       }
-      consumers.remove(c.tag(), c);
-      detach(c);
+      // a consumer the client cancelled already only has its deliveries taken back: a cancel
+      // would name a tag the client may have given to a new consumer
+      boolean registered = consumers.remove(c.tag(), c);
+      if (registered) {
+        detach(c);
+      }
       long[] tags = unacked.removeConsumer(c, settlement.begin(Settlement.Op.REQUEUE));
       settlement.finish();
       for (long t : tags) {
         timedOutTags.add(t);
       }
-      channel.sink().writeMethod(channel.number(), new BasicCancel(c.tag(), true));
-      channel.sink().flush();
+      if (registered) {
+        channel.sink().writeMethod(channel.number(), new BasicCancel(c.tag(), true));
+        channel.sink().flush();
+      }
     }
   }
 
