@@ -121,7 +121,7 @@ class ConsumerTimeoutIT {
     ch.basicConsume(other, false, "a", reused);
     // a consumer with a timeout keeps the channel's checks running
     ch.basicConsume(queue(Map.of("x-consumer-timeout", 200)), false, new Recorder(ch));
-    io.warrenmq.it.support.Eventually.eventually("the held message is back in its queue", () -> {
+    Eventually.eventually("the held message is back in its queue", () -> {
       try {
         return ch.queueDeclarePassive(slow).getMessageCount() == 1;
       } catch (Exception e) {
