@@ -1,6 +1,7 @@
 package io.warrenmq.broker.consumer;
 
 import io.warrenmq.amqp.types.FieldTable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A consumer as its queue sees it: tag, acknowledgement mode, exclusivity, priority, prefetch
@@ -21,6 +22,7 @@ public final class Consumer {
   private final int priority;
   private final Object owner;
 
+  private byte @Nullable [] tagShortStr;
   private int unacked;
   private boolean active = true;
   private volatile long timeoutMs = -1;
@@ -55,6 +57,19 @@ public final class Consumer {
 
   public String tag() {
     return tag;
+  }
+
+  /** The tag as an AMQP shortstr (length octet, UTF-8 bytes), for encoders; computed once. */
+  public byte[] tagShortStr() {
+    byte[] b = tagShortStr;
+    if (b == null) {
+      byte[] utf8 = tag.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      b = new byte[utf8.length + 1];
+      b[0] = (byte) utf8.length;
+      System.arraycopy(utf8, 0, b, 1, utf8.length);
+      tagShortStr = b;
+    }
+    return b;
   }
 
   public MessageSource queue() {

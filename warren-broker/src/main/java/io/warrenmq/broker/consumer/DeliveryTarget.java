@@ -13,6 +13,15 @@ public interface DeliveryTarget {
    */
   boolean ready();
 
+  /**
+   * Delivers {@code message}, which no store holds, to no-ack {@code consumer}: the target copies
+   * what it needs before returning (the message's buffers are borrowed). Returns false if it
+   * cannot take it now; the queue then stores the message as usual.
+   */
+  default boolean deliverUnstored(Consumer consumer, io.warrenmq.broker.message.Message message) {
+    return false;
+  }
+
   /** Takes ownership of {@code delivery} for {@code consumer}; writes it on the channel's thread. */
   void deliver(Consumer consumer, Delivery delivery);
 

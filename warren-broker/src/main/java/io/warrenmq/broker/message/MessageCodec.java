@@ -24,6 +24,19 @@ public final class MessageCodec {
   /** The layout version written in the first byte of every record. */
   public static final int VERSION = 1;
 
+  /** Records up to this many bytes of properties and body are built flat rather than composite. */
+  private static final int FLAT_LIMIT = 16 * 1024;
+
+  private static void writeHead(ByteBuf out, String exchange, String routingKey, long timestamp, long expiresAt,
+      int propsLen) {
+    out.writeByte(VERSION);
+    out.writeLong(timestamp);
+    out.writeLong(expiresAt);
+    FieldCodec.writeShortStr(out, exchange);
+    FieldCodec.writeShortStr(out, routingKey);
+    out.writeInt(propsLen);
+  }
+
   /** Offset of the exchange shortstr from the record's start (version, timestamp, expires-at). */
   public static final int EXCHANGE_OFFSET = 1 + 8 + 8;
 
@@ -56,8 +69,8 @@ public final class MessageCodec {
   }
 
   /**
-   * Builds the record payload of {@code message} as a composite whose properties and body
-   * components are retained duplicates of the message's buffers (no copy). The caller owns the
+   * Builds the record payload of {@code message}: flat (one copy) when small, else a composite
+   * whose properties and body components are retained duplicates of the message's buffers. The caller owns the
    * result and releases it after the store has copied it.
    */
   public static ByteBuf encode(ByteBufAllocator alloc, Message message, long expiresAt) {
@@ -74,13 +87,18 @@ public final class MessageCodec {
       long expiresAt,
       ByteBuf properties,
       ByteBuf body) {
+    int propsLen = properties.readableBytes();
+    int bodyLen = body.readableBytes();
+    if (propsLen + bodyLen <= FLAT_LIMIT) {
+      // small: one flat buffer (a copy is cheaper than a composite's bookkeeping)
+      ByteBuf flat = alloc.directBuffer(32 + 3 * (exchange.length() + routingKey.length()) + propsLen + bodyLen);
+      writeHead(flat, exchange, routingKey, timestamp, expiresAt, propsLen);
+      flat.writeBytes(properties, properties.readerIndex(), propsLen);
+      flat.writeBytes(body, body.readerIndex(), bodyLen);
+      return flat;
+    }
     ByteBuf head = alloc.buffer(32 + exchange.length() + routingKey.length());
-    head.writeByte(VERSION);
-    head.writeLong(timestamp);
-    head.writeLong(expiresAt);
-    FieldCodec.writeShortStr(head, exchange);
-    FieldCodec.writeShortStr(head, routingKey);
-    head.writeInt(properties.readableBytes());
+    writeHead(head, exchange, routingKey, timestamp, expiresAt, propsLen);
     CompositeByteBuf out = alloc.compositeBuffer(3);
     out.addComponent(true, head);
     if (properties.isReadable()) {

@@ -138,7 +138,8 @@ public final class ClassicQueue implements Queue {
     long expiresAt = Expiry.deadline(now, s.messageTtl(), perMessage);
     boolean persistent = spec.durable() && message.persistent();
     String dedupId = s.deduplication() ? dedupId(message) : null;
-    ByteBuf payload = MessageCodec.encode(alloc, message, expiresAt);
+    boolean unstorable = !persistent && expiresAt == 0 && dedupId == null;
+    ByteBuf payload = null;
     lock.lock();
     try {
       // limits as they are now: a policy applied while this publish waited for the lock trimmed the queue
@@ -156,22 +157,20 @@ public final class ClassicQueue implements Queue {
       // will_overflow comes before any delivery attempt: reject-publish refuses even with a consumer waiting
       if (s.limited() && wouldOverflow(s, message.bodySize()) && s.overflow() != QueueSettings.Overflow.DROP_HEAD) {
         if (s.overflow() == QueueSettings.Overflow.REJECT_PUBLISH_DLX && s.deadLetterExchange() != null) {
-          ByteBuf copy = alloc.buffer(payload.readableBytes());
-          copy.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
-          deadLetters.add(new DeadLetter(copy, "maxlen"));
+          deadLetters.add(new DeadLetter(MessageCodec.encode(alloc, message, expiresAt), "maxlen"));
         }
         return EnqueueResult.REJECTED;
       }
-      if (!persistent && expiresAt == 0 && dedupId == null && store.readyCount() == 0 && consumers.allNoAck()) {
+      if (unstorable && store.readyCount() == 0 && consumers.allNoAck()) {
         // Nothing waits and every consumer is no-ack: a transient message goes straight to a
         // consumer without touching the store, as RabbitMQ does (it would be forgotten on
-        // delivery anyway). The delivery holds the publisher's buffers until it is written.
+        // delivery anyway); the consumer's channel encodes it at once.
         Consumer c = consumers.next();
-        if (c != null) {
-          c.target().deliver(c, new Delivery(c, this, SegmentPosition.NONE, false, 1, true, payload.retain()));
+        if (c != null && c.target().deliverUnstored(c, message)) {
           return EnqueueResult.STORED;
         }
       }
+      payload = MessageCodec.encode(alloc, message, expiresAt);
       long pos;
       boolean emptyBefore = store.readyCount() == 0;
       try {
@@ -201,7 +200,9 @@ public final class ClassicQueue implements Queue {
       return persistent ? EnqueueResult.STORED_DURABLE : EnqueueResult.STORED;
     } finally {
       unlockAndFlush();
-      payload.release();
+      if (payload != null) {
+        payload.release();
+      }
     }
   }
 

@@ -1,7 +1,6 @@
 package io.warrenmq.server.amqp;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.warrenmq.amqp.AmqpConstants;
 import io.warrenmq.amqp.AmqpException;
@@ -28,7 +27,6 @@ import io.warrenmq.server.Version;
 import io.warrenmq.server.config.BrokerConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -184,9 +182,7 @@ final class Handshake {
     }
     if (heartbeat > 0) {
       // send one every half interval; two silent intervals from the client close it (spec 4.2.7)
-      long ms = heartbeat * 1000L;
-      ctx.pipeline().addBefore(ctx.name(), "heartbeat",
-          new IdleStateHandler(2 * ms, Math.max(250, ms / 2), 0, TimeUnit.MILLISECONDS));
+      ctx.pipeline().addBefore(ctx.name(), "heartbeat", new HeartbeatHandler(heartbeat));
     }
     step = Step.OPEN;
   }

@@ -345,10 +345,20 @@ public final class AmqpChannel {
       return;
     }
     long tag = consuming.track(c, d);
-    ByteBuf out = deliveries.deliver(sink.alloc(), number, sink.frameMax(), consuming.tagBytes(c), tag,
+    ByteBuf out = deliveries.deliver(sink.alloc(), number, sink.frameMax(), c.tagShortStr(), tag,
         d.redelivered(), d.record());
     d.release();
     sink.write(out);
+  }
+
+  /** Writes the prebuilt frames of a delivery no store holds (no-ack), with its delivery tag. */
+  void writeUnstored(Consumer c, ByteBuf frames) {
+    if (state != State.OPEN) {
+      frames.release();
+      return;
+    }
+    DeliveryEncoder.patchTag(frames, c.tagShortStr(), consuming.nextTag());
+    sink.write(frames);
   }
 
   /** A buffer large enough for a method frame and the content frames of {@code e}. */

@@ -1,6 +1,8 @@
 package io.warrenmq.server.amqp.channel;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.util.internal.PlatformDependent;
+import io.warrenmq.broker.message.Message;
 import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.consumer.DeliveryTarget;
@@ -44,6 +46,23 @@ final class ConsumerSink implements DeliveryTarget {
     schedule();
   }
 
+  /**
+   * Encodes the message's deliver, header and body frames right away on the publishing thread
+   * (the delivery tag is patched in when they are written) and queues them.
+   */
+  @Override
+  public boolean deliverUnstored(Consumer consumer, Message message) {
+    if (!open) {
+      return false;
+    }
+    ByteBuf frames = DeliveryEncoder.unstored(channel.sink().alloc(), channel.number(), channel.sink().frameMax(),
+        consumer.tagShortStr(), message);
+    queued.incrementAndGet();
+    inbox.offer(new Object[] {consumer, frames});
+    schedule();
+    return true;
+  }
+
   @Override
   public void cancelledByBroker(Consumer consumer) {
     inbox.offer(new Object[] {consumer, null});
@@ -63,12 +82,15 @@ final class ConsumerSink implements DeliveryTarget {
     Object[] e;
     while ((e = inbox.poll()) != null) {
       Consumer c = (Consumer) e[0];
-      Delivery d = (Delivery) e[1];
-      if (d == null) {
+      Object item = e[1];
+      if (item == null) {
         channel.consumerCancelledByBroker(c);
+      } else if (item instanceof ByteBuf frames) {
+        queued.decrementAndGet();
+        channel.writeUnstored(c, frames);
       } else {
         queued.decrementAndGet();
-        channel.writeDelivery(c, d);
+        channel.writeDelivery(c, (Delivery) item);
       }
       wrote = true;
     }

@@ -43,7 +43,6 @@ final class Consuming {
   private final Session session;
   private final ConsumerSink sink;
   private final Map<String, Consumer> consumers = new LinkedHashMap<>();
-  private final Map<String, byte[]> tagBytes = new java.util.HashMap<>();
   private final UnackedTracker unacked = new UnackedTracker();
   private final Settlement settlement;
   private final ChannelCredit credit = new ChannelCredit();
@@ -257,17 +256,9 @@ final class Consuming {
     channel.reply(new BasicQosOk());
   }
 
-  /** The consumer's tag as shortstr bytes, encoded once per consumer. */
-  byte[] tagBytes(Consumer c) {
-    byte[] b = tagBytes.get(c.tag());
-    if (b == null) {
-      b = DeliveryEncoder.shortStr(c.tag());
-      if (tagBytes.size() > 4096) {
-        tagBytes.clear();
-      }
-      tagBytes.put(c.tag(), b);
-    }
-    return b;
+  /** The next delivery tag, for a no-ack delivery that is not tracked. */
+  long nextTag() {
+    return ++deliveryTag;
   }
 
   /** A consumer delivery is about to be written: its delivery tag, tracked unless no-ack. */

@@ -3,6 +3,8 @@ package io.warrenmq.server.amqp.channel;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.warrenmq.amqp.AmqpConstants;
+import io.warrenmq.amqp.types.FieldCodec;
+import io.warrenmq.broker.message.Message;
 import io.warrenmq.broker.message.MessageCodec;
 import java.nio.charset.StandardCharsets;
 
@@ -24,6 +26,47 @@ final class DeliveryEncoder {
     out[0] = (byte) b.length;
     System.arraycopy(b, 0, out, 1, b.length);
     return out;
+  }
+
+  /**
+   * The frames of a delivery of a message no store holds (no-ack consumer, empty queue), with
+   * delivery tag 0 to be patched by {@link #patchTag}. Borrows the message's buffers. Thread-safe.
+   */
+  static ByteBuf unstored(ByteBufAllocator alloc, int channel, int frameMax, byte[] consumerTag, Message m) {
+    ByteBuf props = m.storedProperties();
+    ByteBuf body = m.body();
+    int propsLen = props.readableBytes();
+    int bodySize = body.readableBytes();
+    int maxPayload = frameMax - AmqpConstants.FRAME_OVERHEAD;
+    int bodyFrames = bodySize == 0 ? 0 : (bodySize + maxPayload - 1) / maxPayload;
+    ByteBuf out = alloc.directBuffer(64 + consumerTag.length + 3 * (m.exchange().length() + m.routingKey().length())
+        + propsLen + bodyFrames * 8 + bodySize);
+    int sizeIndex = out.writerIndex() + 3;
+    out.writeByte(AmqpConstants.FRAME_METHOD).writeShort(channel).writeInt(0);
+    out.writeShort(60).writeShort(60);
+    out.writeBytes(consumerTag);
+    out.writeLong(0);
+    out.writeByte(0);
+    FieldCodec.writeShortStr(out, m.exchange());
+    FieldCodec.writeShortStr(out, m.routingKey());
+    out.setInt(sizeIndex, out.writerIndex() - sizeIndex - 4);
+    out.writeByte(AmqpConstants.FRAME_END);
+    out.writeByte(AmqpConstants.FRAME_HEADER).writeShort(channel).writeInt(12 + propsLen);
+    out.writeShort(60).writeShort(0).writeLong(bodySize);
+    out.writeBytes(props, props.readerIndex(), propsLen);
+    out.writeByte(AmqpConstants.FRAME_END);
+    for (int off = 0; off < bodySize; off += maxPayload) {
+      int n = Math.min(maxPayload, bodySize - off);
+      out.writeByte(AmqpConstants.FRAME_BODY).writeShort(channel).writeInt(n);
+      out.writeBytes(body, body.readerIndex() + off, n);
+      out.writeByte(AmqpConstants.FRAME_END);
+    }
+    return out;
+  }
+
+  /** Sets the delivery tag of frames built by {@link #unstored}. */
+  static void patchTag(ByteBuf frames, byte[] consumerTag, long deliveryTag) {
+    frames.setLong(frames.readerIndex() + 7 + 4 + consumerTag.length, deliveryTag);
   }
 
   /** A new buffer holding the frames; borrows {@code record}. */
