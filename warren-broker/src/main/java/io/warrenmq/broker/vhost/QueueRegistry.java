@@ -1,0 +1,314 @@
+package io.warrenmq.broker.vhost;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.warrenmq.amqp.AmqpException;
+import io.warrenmq.amqp.ReplyCode;
+import io.warrenmq.broker.definitions.DefinitionStore;
+import io.warrenmq.broker.definitions.Records;
+import io.warrenmq.broker.exchange.Binding;
+import io.warrenmq.broker.exchange.Destination;
+import io.warrenmq.broker.queue.ClassicQueue;
+import io.warrenmq.broker.queue.Queue;
+import io.warrenmq.broker.queue.QueueArguments;
+import io.warrenmq.broker.queue.QueueSpec;
+import io.warrenmq.broker.queue.ReplyQueue;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The queues of one vhost and its direct reply-to pseudo-queues: lookups with the exclusive-access
+ * check, queue.declare (active and passive) and queue.delete with RabbitMQ's checks and texts,
+ * auto-delete, x-expires and exclusive-queue removal, and recovery from the definitions. Removing
+ * a queue removes the bindings to it, which may auto-delete their exchanges (through the
+ * {@link ExchangeRegistry}). How a queue is opened is the {@link QueueFactory}'s.
+ *
+ * <p>Threading: lookups are lock-free (concurrent maps) and serve routing. Every mutation runs
+ * under the vhost's lock, shared with the {@link ExchangeRegistry} and {@link Bindings}: the
+ * operations take it, and the methods documented "under lock" expect it held. Lock order: vhost
+ * lock, then a queue's lock, never the reverse.
+ */
+final class QueueRegistry {
+  private static final Logger log = LoggerFactory.getLogger(QueueRegistry.class);
+
+  private final String vhost;
+  private final Object lock;
+  private final DefinitionStore definitions;
+  private final BindingIndex index;
+  private final ExchangeRegistry exchanges;
+  private final QueueFactory factory;
+  private final ByteBufAllocator alloc;
+  private final Executor blocking;
+  private final Map<String, Queue> queues = new ConcurrentHashMap<>();
+  private final Map<String, ReplyQueue> replyQueues = new ConcurrentHashMap<>();
+
+  /**
+   * @param lock the vhost's lock, guarding every topology mutation
+   * @param index the vhost's bindings by destination (guarded by {@code lock})
+   * @param exchanges where the auto-delete cascade of a removed queue's bindings goes
+   * @param blocking an executor whose threads may take the vhost's lock (x-expires removal)
+   */
+  QueueRegistry(
+      String vhost,
+      Object lock,
+      DefinitionStore definitions,
+      BindingIndex index,
+      ExchangeRegistry exchanges,
+      QueueFactory factory,
+      ByteBufAllocator alloc,
+      Executor blocking) {
+    this.vhost = vhost;
+    this.lock = lock;
+    this.definitions = definitions;
+    this.index = index;
+    this.exchanges = exchanges;
+    this.factory = factory;
+    this.alloc = alloc;
+    this.blocking = blocking;
+  }
+
+  // ---------------------------------------------------------------- lookups (lock-free)
+
+  @Nullable Queue get(String n) {
+    return queues.get(n);
+  }
+
+  /** What the default exchange routes to: a queue by name, or a direct reply-to consumer. */
+  @Nullable Queue forDefaultExchange(String n) {
+    Queue q = queues.get(n);
+    if (q == null && ReplyQueue.isReplyName(n)) {
+      return replyQueues.get(n);
+    }
+    return q;
+  }
+
+  /** The queue, checked for existence (404) and exclusive ownership (405). */
+  Queue getOrDie(String n, Object connection) {
+    Queue q = queues.get(n);
+    if (q == null) {
+      throw VirtualHost.notFound(vhost, "queue", n);
+    }
+    checkExclusive(q, connection);
+    return q;
+  }
+
+  /** Every queue, by name. */
+  List<Queue> all() {
+    List<Queue> l = new ArrayList<>(queues.values());
+    l.sort(Comparator.comparing(Queue::name));
+    return l;
+  }
+
+  /** The directories of the live queues' stores. */
+  Set<Path> directories() {
+    Set<Path> out = new HashSet<>();
+    for (Queue q : queues.values()) {
+      if (q instanceof ClassicQueue c) {
+        out.add(c.directory().getFileName());
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- direct reply-to
+
+  /** A new direct reply-to pseudo-queue for one channel's reply consumer. */
+  ReplyQueue createReplyQueue() {
+    ReplyQueue q = new ReplyQueue(vhost, alloc);
+    replyQueues.put(q.name(), q);
+    return q;
+  }
+
+  /** The reply consumer went away: its name routes nowhere from now on. */
+  void removeReplyQueue(ReplyQueue q) {
+    replyQueues.remove(q.name(), q);
+  }
+
+  /** Whether a direct reply-to name has a live consumer (passive declare of such a name). */
+  boolean replyQueueExists(String n) {
+    return replyQueues.containsKey(n);
+  }
+
+  // ---------------------------------------------------------------- exclusive access
+
+  /** 405 if {@code q} is exclusive to another connection. */
+  static void checkExclusive(Queue q, Object connection) {
+    Object owner = q.exclusiveOwner();
+    if (owner != null && owner != connection) {
+      throw locked(q);
+    }
+  }
+
+  /**
+   * A redeclaration must also match the exclusivity (RabbitMQ's check_exclusive_access, strict):
+   * the owner must be this connection if exclusive was asked for, else there must be none.
+   */
+  private static void checkExclusiveStrict(Queue q, QueueSpec declared, Object connection) {
+    if (q.exclusiveOwner() != (declared.exclusive() ? connection : null)) {
+      throw locked(q);
+    }
+  }
+
+  private static AmqpException locked(Queue q) {
+    return AmqpException.channelError(
+        ReplyCode.RESOURCE_LOCKED,
+        "cannot obtain exclusive access to locked %s. It could be originally declared on another"
+            + " connection or the exclusive property value does not match that of the original"
+            + " declaration.",
+        q.spec().resource());
+  }
+
+  // ---------------------------------------------------------------- declare
+
+  /**
+   * queue.declare of {@code spec.name()}; {@code serverNamed} says the name was generated for
+   * this declaration (and so may carry the reserved amq. prefix). Exclusive queues are never
+   * durable (RabbitMQ: durable = durable and not exclusive).
+   */
+  QueueDeclareResult declare(QueueSpec requested, boolean serverNamed, Object connection) {
+    QueueSpec spec = requested;
+    if (spec.exclusive() && spec.durable()) {
+      spec = new QueueSpec(spec.vhost(), spec.name(), false, true, spec.autoDelete(), spec.arguments());
+    }
+    if (!serverNamed) {
+      // RabbitMQ checks the prefix before looking the queue up: an existing amq.gen- queue too
+      VirtualHost.checkNotReserved("queue", spec.name());
+    }
+    synchronized (lock) {
+      Queue existing = queues.get(spec.name());
+      if (existing != null) {
+        checkExclusiveStrict(existing, spec, connection);
+        QueueArguments.assertEquivalent(existing.spec(), spec);
+        if (existing instanceof ClassicQueue c) {
+          c.touch();
+        }
+        return new QueueDeclareResult(existing, existing.messageCount(), existing.consumerCount(), false);
+      }
+      QueueArguments.validate(spec);
+      String dir = DirNames.fresh(spec.name());
+      Queue q = open(spec, spec.exclusive() ? connection : null, dir);
+      if (spec.durable()) {
+        definitions.write(Records.queue(spec, dir));
+      }
+      log.debug("declared {}", spec.resource());
+      return new QueueDeclareResult(q, 0, 0, true);
+    }
+  }
+
+  /** queue.declare with passive=true: 404 if missing, 405 if exclusive to another connection. */
+  QueueDeclareResult declarePassive(String n, Object connection) {
+    Queue q = getOrDie(n, connection);
+    if (q instanceof ClassicQueue c) {
+      c.touch(); // RabbitMQ's stat restarts the x-expires timer, passive or not
+    }
+    return new QueueDeclareResult(q, q.messageCount(), q.consumerCount(), false);
+  }
+
+  /** Under lock: opens the queue's store and registers it. */
+  private Queue open(QueueSpec spec, @Nullable Object owner, String dirName) {
+    Queue q = factory.open(spec, owner, dirName);
+    queues.put(spec.name(), q);
+    return q;
+  }
+
+  /** Reopens a durable queue's store from disk, in {@code dirName} under the vhost's queue directory. */
+  Queue restore(QueueSpec spec, String dirName) {
+    synchronized (lock) {
+      return open(spec, null, dirName.isEmpty() ? DirNames.of(spec.name()) : dirName);
+    }
+  }
+
+  // ---------------------------------------------------------------- delete
+
+  /** queue.delete; deleting a missing queue answers 0 (RabbitMQ). Returns the ready count. */
+  long delete(String n, boolean ifUnused, boolean ifEmpty, Object connection) {
+    synchronized (lock) {
+      Queue q = queues.get(n);
+      if (q == null) {
+        return 0;
+      }
+      checkExclusive(q, connection);
+      if (ifUnused && q.consumerCount() > 0) {
+        throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "%s in use", q.spec().resource());
+      }
+      long count = q.messageCount();
+      if (ifEmpty && count > 0) {
+        throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "%s not empty", q.spec().resource());
+      }
+      remove(q);
+      return count;
+    }
+  }
+
+  /** Under lock: removes the queue and the bindings to it, cascading auto-deletes. */
+  private void remove(Queue q) {
+    if (!queues.remove(q.name(), q)) {
+      return;
+    }
+    List<Binding> removed = index.removeAllTo(new Destination.ToQueue(q));
+    q.delete();
+    if (q.spec().durable()) {
+      definitions.write(Records.queueDeleted(vhost, q.name()));
+    }
+    log.debug("deleted {}", q.spec().resource());
+    exchanges.autoDeleteSources(removed);
+  }
+
+  /** Deletes {@code q} if it is still registered (auto-delete after its last consumer left). */
+  void autoDelete(Queue q) {
+    synchronized (lock) {
+      if (queues.get(q.name()) == q && q.consumerCount() == 0) {
+        remove(q);
+      }
+    }
+  }
+
+  /** The queue's x-expires fired: it goes, off the caller's thread, if still unused. */
+  void expired(Queue queue) {
+    blocking.execute(() -> autoDelete(queue));
+  }
+
+  /** A connection closed: its exclusive queues go (AMQP 0-9-1 queue.declare exclusive). */
+  void connectionClosed(Object connection) {
+    synchronized (lock) {
+      for (Queue q : List.copyOf(queues.values())) {
+        if (q.exclusiveOwner() == connection) {
+          remove(q);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- policies and lifecycle
+
+  /** Policies changed: every queue takes its new effective settings. */
+  void applyPolicies() {
+    for (Queue q : queues.values()) {
+      if (q instanceof ClassicQueue c) {
+        c.applySettings(factory.settingsOf(q.spec()));
+      }
+    }
+  }
+
+  /** Under lock, at shutdown: closes every queue, keeping durable data. */
+  void closeAll() {
+    queues.values().forEach(Queue::close);
+  }
+
+  /** Under lock, when the vhost is deleted: every queue goes, with its files. */
+  void deleteAll() {
+    for (Queue q : List.copyOf(queues.values())) {
+      queues.remove(q.name());
+      q.delete();
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package io.warrenmq.server.amqp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.warrenmq.amqp.AmqpException;
+import io.warrenmq.amqp.ReplyCode;
+import io.warrenmq.amqp.frame.Frame;
+import io.warrenmq.amqp.frame.Frames;
+import io.warrenmq.amqp.frame.MethodFrame;
+import io.warrenmq.amqp.method.ConnectionClose;
+import io.warrenmq.amqp.method.ConnectionCloseOk;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life of one AMQP connection and how it ends: its state (handshake, open, closing, closed),
+ * the timers that bound the handshake and the wait for close-ok, and the error model. A hard error
+ * (or a soft one on channel 0) sends connection.close and drops everything but close-ok; a bug
+ * closes this connection with 541 and is logged, never the broker; a close from the client is
+ * answered with close-ok. Before anything goes out, the connection releases its channels and
+ * exclusive queues ({@link AmqpConnectionHandler#cleanup()}).
+ *
+ * <p>Threading: confined to the connection's event loop, as the {@link AmqpConnectionHandler}
+ * that owns it; no locks. Its timers run on that event loop too. Frames given to
+ * {@link #handleClosing} are taken over (released here).
+ */
+final class ConnectionLifecycle {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionLifecycle.class);
+  /** How long we wait for close-ok after sending connection.close. */
+  private static final long CLOSE_TIMEOUT_MS = 3000;
+
+  enum State {
+    HANDSHAKE,
+    OPEN,
+    CLOSING,
+    CLOSED
+  }
+
+  private final AmqpConnectionHandler connection;
+  private State state = State.HANDSHAKE;
+  private @Nullable ScheduledFuture<?> timer;
+
+  ConnectionLifecycle(AmqpConnectionHandler connection) {
+    this.connection = connection;
+  }
+
+  State state() {
+    return state;
+  }
+
+  /** The socket is up: the handshake must be over within {@code timeoutMs}. */
+  void started(ChannelHandlerContext ctx, long timeoutMs) {
+    timer = ctx.executor().schedule(() -> handshakeTimedOut(timeoutMs), timeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  private void handshakeTimedOut(long timeoutMs) {
+    if (state == State.HANDSHAKE) {
+      log.warn("closing connection {}: handshake not completed within {} ms", connection.name(), timeoutMs);
+      connection.context().close();
+    }
+  }
+
+  /** connection.open-ok went out. */
+  void opened() {
+    state = State.OPEN;
+    cancelTimer();
+  }
+
+  /** The socket closed, for whatever reason. */
+  void inactive() {
+    cancelTimer();
+    connection.cleanup();
+    state = State.CLOSED;
+  }
+
+  /** The client sent connection.close while open: release everything, answer close-ok, close. */
+  void clientClosed(ConnectionClose c) {
+    log.debug("connection {}: client closed ({} {})", connection.name(), c.replyCode(), c.replyText());
+    connection.cleanup();
+    state = State.CLOSED;
+    writeCloseOkAndClose();
+  }
+
+  /** After we sent connection.close: wait for close-ok, answer a crossing close, drop the rest. */
+  void handleClosing(Frame frame) {
+    if (frame instanceof MethodFrame m) {
+      if (m.method() instanceof ConnectionCloseOk) {
+        connection.context().close();
+      } else if (m.method() instanceof ConnectionClose) {
+        writeCloseOkAndClose();
+      }
+    } else {
+      ReferenceCountUtil.release(frame);
+    }
+  }
+
+  private void writeCloseOkAndClose() {
+    ChannelHandlerContext c = connection.context();
+    ByteBuf out = c.alloc().buffer(16);
+    Frames.writeMethod(out, 0, new ConnectionCloseOk());
+    c.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /**
+   * Closes the connection with connection.close carrying the error; the socket closes when the
+   * client answers close-ok, or at once if the input can no longer be read (a framing error).
+   */
+  void connectionError(AmqpException e, boolean inputBroken) {
+    if (state == State.CLOSING || state == State.CLOSED) {
+      return;
+    }
+    if (state == State.HANDSHAKE && !connection.handshake().answersWithClose(e)) {
+      log.warn("closing connection {} during the handshake: {}", connection.name(), e.replyText());
+      state = State.CLOSED;
+      connection.context().close();
+      return;
+    }
+    log.warn("closing connection {}: {}", connection.name(), e.replyText());
+    sendClose(e.replyCode(), e.replyText(), e.classId(), e.methodId(), inputBroken);
+  }
+
+  /** A bug: logged with its stack trace, and this connection (only) closes with 541. */
+  void internalError(Throwable t) {
+    log.error("connection {}: unexpected error", connection.name(), t);
+    if (state == State.CLOSING || state == State.CLOSED) {
+      connection.context().close();
+      return;
+    }
+    sendClose(ReplyCode.INTERNAL_ERROR, "INTERNAL_ERROR - Unexpected error, please report", 0, 0, true);
+  }
+
+  /** The broker closes an open connection (management, ctl, shutdown): on the event loop. */
+  void closeRequested(ReplyCode code, String text) {
+    if (state == State.OPEN) {
+      log.info("closing connection {}: {}", connection.name(), text);
+      sendClose(code, code.name() + " - " + text, 0, 0, false);
+    }
+  }
+
+  private void sendClose(ReplyCode code, String text, int classId, int methodId, boolean closeNow) {
+    connection.cleanup();
+    state = State.CLOSING;
+    ChannelHandlerContext c = connection.context();
+    ByteBuf out = c.alloc().buffer(64 + text.length());
+    Frames.writeMethod(out, 0, new ConnectionClose(code.code(), text, classId, methodId));
+    if (closeNow && c.channel() instanceof DuplexChannel d) {
+      // the input can no longer be framed, so close-ok will not be seen: end our side once the
+      // close is out, and keep draining the peer's bytes until it closes (or the timer fires).
+      // Closing at once would reset the connection over unread input and could lose the close;
+      // RabbitMQ waits 3 s for the same reason (rabbit_reader, fatal_frame_error).
+      c.writeAndFlush(out).addListener(f -> d.shutdownOutput());
+    } else if (closeNow) {
+      c.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+      return;
+    } else {
+      c.writeAndFlush(out);
+    }
+    cancelTimer();
+    timer = c.executor().schedule(() -> {
+      c.close();
+      return null;
+    }, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private void cancelTimer() {
+    if (timer != null) {
+      timer.cancel(false);
+    }
+  }
+}
