@@ -1,6 +1,6 @@
 package io.warrenmq.server;
 
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
 import io.warrenmq.broker.Broker;
 import io.warrenmq.broker.BrokerOptions;
 import io.warrenmq.broker.queue.Queue;
@@ -48,7 +48,7 @@ public final class WarrenServer implements AutoCloseable {
     log.info("data directory {}", config.dataDir().toAbsolutePath().normalize());
     BrokerOptions options = new BrokerOptions(config.dataDir(), config.segmentSize(), config.defaultUser(),
         config.defaultPass(), config.defaultVhost(), config.loopbackUsers());
-    Broker broker = new Broker(options, PooledByteBufAllocator.DEFAULT);
+    Broker broker = new Broker(options, ByteBufAllocator.DEFAULT);
     try {
       broker.start();
     } catch (IOException | RuntimeException e) {

@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * any thread; everything else runs on the connection's event loop.
  */
 final class ConsumerSink implements DeliveryTarget {
-  /** Deliveries that may wait in the inbox while the socket is not writable. */
-  private static final int INBOX_SOFT_LIMIT = 256;
+  /** Deliveries that may wait in the inbox; beyond, queues skip this channel until it drains. */
+  private static final int INBOX_LIMIT = 256;
 
   private final AmqpChannel channel;
   private final Queue<Object[]> inbox = PlatformDependent.newMpscQueue(16, 1 << 30);
@@ -29,6 +29,8 @@ final class ConsumerSink implements DeliveryTarget {
   private final Runnable drainTask = this::drain;
   private volatile boolean open = true;
   private volatile boolean flowActive = true;
+  /** A queue found the sink not ready (inbox full or socket unwritable) since the last drain. */
+  private volatile boolean starved;
 
   ConsumerSink(AmqpChannel channel) {
     this.channel = channel;
@@ -36,7 +38,15 @@ final class ConsumerSink implements DeliveryTarget {
 
   @Override
   public boolean ready() {
-    return open && flowActive && (channel.sink().isWritable() || queued.get() < INBOX_SOFT_LIMIT);
+    if (!open || !flowActive) {
+      return false;
+    }
+    if (queued.get() >= INBOX_LIMIT || !channel.sink().isWritable()) {
+      // the drain (inbox) or the socket (writability) will ask the queues again
+      starved = true;
+      return false;
+    }
+    return true;
   }
 
   @Override
@@ -96,6 +106,11 @@ final class ConsumerSink implements DeliveryTarget {
     }
     if (wrote) {
       channel.sink().flush();
+    }
+    if (starved && open && channel.sink().isWritable()) {
+      // a queue skipped our consumers while the inbox was full: the inbox is empty now
+      starved = false;
+      channel.consuming().resumeDispatch();
     }
   }
 
