@@ -8,7 +8,6 @@ import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.message.Message;
 import io.warrenmq.broker.message.MessageCodec;
-import io.warrenmq.broker.message.StoredRecords;
 import io.warrenmq.store.segment.SegmentPosition;
 import io.warrenmq.store.sync.Syncable;
 import java.io.IOException;
@@ -24,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * A classic queue on a disk-first store: every message is appended to the queue's segment files
  * (one store per priority level for a priority queue); consumers are served by priority and
  * round-robin within their prefetch credit; TTL, length limits, dead-lettering, delivery limits,
- * retry back-off and deduplication follow the queue's {@link QueueSettings}.
+ * retry back-off and deduplication follow the queue's {@link QueueSettings}. This class is the
+ * {@link Queue} contract and its locking; {@link Dispatcher} hands messages to consumers and
+ * {@link Disposal} removes them by expiry, overflow, delivery limit or rejection.
  *
  * <p>Threading: all state is guarded by {@link #lock}; publishers (any event loop), consumers'
  * channels (acks), the vhost and the timer thread call in concurrently and every critical section
@@ -46,16 +47,13 @@ public final class ClassicQueue implements Queue {
   private final Expiry expiry;
   private final Retries retries;
   private final Deduplication dedup;
+  private final Disposal disposal;
+  private final Dispatcher dispatcher;
   private volatile QueueSettings settings;
 
   // guarded by lock
   private boolean deleted;
   private boolean failed;
-  private boolean dispatching;
-  private List<DeadLetter> deadLetters = new ArrayList<>();
-  /** During an enqueue: the record just appended and its position, so its delivery needs no read. */
-  private @Nullable ByteBuf fresh;
-  private long freshPos = SegmentPosition.NONE;
 
   ClassicQueue(QueueSpec spec, QueueStore store, ByteBufAllocator alloc, @Nullable Object owner,
       QueueHost host, QueueSettings settings) {
@@ -70,6 +68,8 @@ public final class ClassicQueue implements Queue {
     this.expiry = new Expiry(store, store.directory());
     this.retries = new Retries(store, store.directory());
     this.dedup = new Deduplication();
+    this.disposal = new Disposal(store, alloc, expiry, dedup, this::settings, this::fail);
+    this.dispatcher = new Dispatcher(this, store, alloc, consumers, expiry, disposal, this::settings);
   }
 
   /**
@@ -134,10 +134,10 @@ public final class ClassicQueue implements Queue {
   public EnqueueResult enqueue(Message message) {
     QueueSettings s = settings;
     long now = System.currentTimeMillis();
-    long perMessage = perMessageDeadline(message, now);
+    long perMessage = Expiry.perMessageDeadline(message, now);
     long expiresAt = Expiry.deadline(now, s.messageTtl(), perMessage);
     boolean persistent = spec.durable() && message.persistent();
-    String dedupId = s.deduplication() ? dedupId(message) : null;
+    String dedupId = s.deduplication() ? Deduplication.idOf(message) : null;
     boolean unstorable = !persistent && expiresAt == 0 && dedupId == null;
     ByteBuf payload = null;
     lock.lock();
@@ -155,9 +155,9 @@ public final class ClassicQueue implements Queue {
       }
       int priority = Math.max(0, message.summary().priority());
       // will_overflow comes before any delivery attempt: reject-publish refuses even with a consumer waiting
-      if (s.limited() && wouldOverflow(s, message.bodySize()) && s.overflow() != QueueSettings.Overflow.DROP_HEAD) {
+      if (s.limited() && disposal.wouldOverflow(s, message.bodySize()) && s.overflow() != QueueSettings.Overflow.DROP_HEAD) {
         if (s.overflow() == QueueSettings.Overflow.REJECT_PUBLISH_DLX && s.deadLetterExchange() != null) {
-          deadLetters.add(new DeadLetter(MessageCodec.encode(alloc, message, expiresAt), "maxlen"));
+          disposal.deadLetter(MessageCodec.encode(alloc, message, expiresAt), "maxlen");
         }
         return EnqueueResult.REJECTED;
       }
@@ -183,19 +183,15 @@ public final class ClassicQueue implements Queue {
         dedup.add(dedupId, pos, s.deduplicationCacheSize());
       }
       expiry.appended(pos, expiresAt, perMessage != 0, emptyBefore);
-      fresh = payload;
-      freshPos = pos;
-      try {
-        dispatchLocked(now, true);
-      } finally {
-        fresh = null;
+      if (!deleted) {
+        dispatcher.dispatchAppended(now, payload, pos);
       }
       if (expiresAt != 0) {
-        expireHead(now, false);
+        disposal.expireHead(now, false);
         timers.scheduleExpiry(expiry.nextDeadline());
       }
       if (s.limited()) {
-        dropHeadOverLimit(s);
+        disposal.dropHeadOverLimit(s);
       }
       return persistent ? EnqueueResult.STORED_DURABLE : EnqueueResult.STORED;
     } finally {
@@ -203,63 +199,6 @@ public final class ClassicQueue implements Queue {
       if (payload != null) {
         payload.release();
       }
-    }
-  }
-
-  /** The per-message expiration (AMQP expiration property, ms as a string) as a deadline, or 0. */
-  private static long perMessageDeadline(Message m, long now) {
-    String exp = m.summary().expiration();
-    if (exp == null) {
-      return 0;
-    }
-    try {
-      return now + Long.parseLong(exp);
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
-
-  private static @Nullable String dedupId(Message m) {
-    if (!m.summary().hasHeaders()) {
-      return null;
-    }
-    var h = m.properties().headers();
-    Object v = h == null ? null : h.get("x-deduplication-header");
-    return v == null ? null : v.toString();
-  }
-
-  private boolean wouldOverflow(QueueSettings s, int bodySize) {
-    return (s.maxLength() >= 0 && store.readyCount() + 1 > s.maxLength())
-        || (s.maxLengthBytes() >= 0 && store.readyWeight() + bodySize > s.maxLengthBytes());
-  }
-
-  /** Drop-head overflow: the oldest ready messages go (dead-lettered with reason maxlen). */
-  private void dropHeadOverLimit(QueueSettings s) {
-    if (s.overflow() != QueueSettings.Overflow.DROP_HEAD) {
-      return;
-    }
-    while ((s.maxLength() >= 0 && store.readyCount() > s.maxLength())
-        || (s.maxLengthBytes() >= 0 && store.readyWeight() > s.maxLengthBytes())) {
-      long pos = store.nextReady();
-      if (pos == SegmentPosition.NONE) {
-        return;
-      }
-      discard(pos, "maxlen");
-    }
-  }
-
-  /** Removes a taken record for good, dead-lettering it if the queue has a DLX. */
-  private void discard(long pos, String reason) {
-    if (settings.deadLetterExchange() != null) {
-      deadLetters.add(new DeadLetter(store.read(pos, alloc), reason));
-    }
-    forget(pos);
-    storeAck(pos);
-  }
-
-  private void forget(long pos) {
-    if (settings.deduplication()) {
-      dedup.removePosition(pos);
     }
   }
 
@@ -274,17 +213,17 @@ public final class ClassicQueue implements Queue {
       }
       timers.touch(settings.expires());
       long now = System.currentTimeMillis();
-      expireHead(now, false);
+      disposal.expireHead(now, false);
       while (true) {
         long pos = store.nextReady();
         if (pos == SegmentPosition.NONE) {
           return null;
         }
-        if (overDeliveryLimit(pos)) {
-          discard(pos, "delivery_limit");
+        if (disposal.overDeliveryLimit(pos)) {
+          disposal.discard(pos, "delivery_limit");
           continue;
         }
-        return take(null, pos, noAck);
+        return dispatcher.take(null, pos, noAck);
       }
     } finally {
       unlockAndFlush();
@@ -300,7 +239,7 @@ public final class ClassicQueue implements Queue {
       }
       consumers.add(consumer, spec.resource());
       timers.cancelUnused();
-      dispatchLocked(System.currentTimeMillis(), false);
+      dispatchLocked(System.currentTimeMillis());
     } finally {
       unlockAndFlush();
     }
@@ -316,7 +255,7 @@ public final class ClassicQueue implements Queue {
         timers.touch(settings.expires());
       }
       if (removed && settings.singleActiveConsumer()) {
-        dispatchLocked(System.currentTimeMillis(), false);
+        dispatchLocked(System.currentTimeMillis());
       }
       return removed && !deleted && spec.autoDelete() && consumers.isEmpty();
     } finally {
@@ -348,7 +287,7 @@ public final class ClassicQueue implements Queue {
   public void dispatch() {
     lock.lock();
     try {
-      dispatchLocked(System.currentTimeMillis(), false);
+      dispatchLocked(System.currentTimeMillis());
     } finally {
       unlockAndFlush();
     }
@@ -367,8 +306,7 @@ public final class ClassicQueue implements Queue {
         return;
       }
       for (int i = 0; i < count; i++) {
-        forget(positions[i]);
-        storeAck(positions[i]);
+        disposal.acked(positions[i]);
       }
       settled(consumer, count);
     } finally {
@@ -385,18 +323,18 @@ public final class ClassicQueue implements Queue {
       }
       for (int i = 0; i < count; i++) {
         // as quorum queues (rabbit_fifo return_one): a return past the delivery limit dead-letters
-        if (overDeliveryLimitOnReturn(positions[i])) {
-          discard(positions[i], "delivery_limit");
+        if (disposal.overDeliveryLimitOnReturn(positions[i])) {
+          disposal.discard(positions[i], "delivery_limit");
         } else {
           store.requeue(positions[i]);
-          watchDeadline(positions[i]);
+          disposal.watchDeadline(positions[i]);
         }
       }
       if (expiry.mayExpire()) {
         expireDue(System.currentTimeMillis());
       }
       // requeue_and_run: maybe_drop_head, so under drop-head the requeued head may go at once
-      dropHeadOverLimit(settings);
+      disposal.dropHeadOverLimit(settings);
       settled(consumer, count);
     } finally {
       unlockAndFlush();
@@ -419,8 +357,8 @@ public final class ClassicQueue implements Queue {
       long now = System.currentTimeMillis();
       for (int i = 0; i < count; i++) {
         long pos = positions[i];
-        if (overDeliveryLimitOnReturn(pos)) {
-          discard(pos, "delivery_limit");
+        if (disposal.overDeliveryLimitOnReturn(pos)) {
+          disposal.discard(pos, "delivery_limit");
           continue;
         }
         retries.delay(pos, now + s.retryDelayFor(store.deliveries(pos)));
@@ -443,7 +381,7 @@ public final class ClassicQueue implements Queue {
         return;
       }
       for (int i = 0; i < count; i++) {
-        discard(positions[i], "rejected");
+        disposal.discard(positions[i], "rejected");
       }
       settled(consumer, count);
     } finally {
@@ -456,128 +394,20 @@ public final class ClassicQueue implements Queue {
     if (consumer != null) {
       consumer.settled(count);
     }
-    dispatchLocked(System.currentTimeMillis(), false);
+    dispatchLocked(System.currentTimeMillis());
   }
 
-  /**
-   * Hands ready messages to consumers with credit until one side runs out, expiring and
-   * dead-lettering on the way. {@code fresh}: called right after an enqueue, when a message with
-   * TTL 0 may still go to a waiting consumer (RabbitMQ delivers it if it can, else it expires).
-   */
-  private void dispatchLocked(long now, boolean fresh) {
-    if (dispatching || consumers.isEmpty() || deleted) {
-      return;
+  private void dispatchLocked(long now) {
+    if (!deleted) {
+      dispatcher.dispatch(now);
     }
-    dispatching = true;
-    try {
-      while (store.readyCount() > 0) {
-        if (expiry.mayExpire()) {
-          expireHead(now, fresh);
-          if (store.readyCount() == 0) {
-            return;
-          }
-        }
-        Consumer c = consumers.next();
-        if (c == null) {
-          return;
-        }
-        long pos = store.nextReady();
-        if (pos == SegmentPosition.NONE) {
-          c.refundCredit();
-          return;
-        }
-        if (overDeliveryLimit(pos)) {
-          c.refundCredit();
-          discard(pos, "delivery_limit");
-          continue;
-        }
-        c.target().deliver(c, take(c, pos, c.noAck()));
-      }
-    } finally {
-      dispatching = false;
-    }
-  }
-
-  /** RabbitMQ's x-delivery-limit: more redeliveries than the limit and the message is dead. */
-  private boolean overDeliveryLimit(long pos) {
-    long limit = settings.deliveryLimit();
-    return limit >= 0 && store.deliveries(pos) - 1 > limit;
-  }
-
-  /** The same when {@code pos} is being returned: every one of its deliveries was given back. */
-  private boolean overDeliveryLimitOnReturn(long pos) {
-    long limit = settings.deliveryLimit();
-    return limit >= 0 && store.deliveries(pos) > limit;
-  }
-
-  /** Reads the record at {@code pos} (already taken with nextReady) into a delivery. */
-  private Delivery take(@Nullable Consumer c, long pos, boolean noAck) {
-    // the message appended by the enqueue in progress is still at hand: no read back from the store
-    ByteBuf f = fresh;
-    ByteBuf record = f != null && pos == freshPos ? f.retainedDuplicate() : store.read(pos, alloc);
-    int deliveries = store.deliveries(pos);
-    if (deliveries > 1 && settings.deliveryLimit() >= 0) {
-      ByteBuf counted = StoredRecords.withDeliveryCount(record, deliveries - 1, alloc);
-      record.release();
-      record = counted;
-    }
-    if (noAck) {
-      forget(pos);
-      storeAck(pos);
-    }
-    return new Delivery(c, this, pos, deliveries > 1, deliveries, noAck, record);
   }
 
   // ---------------------------------------------------------------- expiry and timers
 
-  /**
-   * Expires ready messages at the head whose deadline has passed ({@code strict}: only those
-   * strictly before now, so a TTL-0 message may still be delivered in the millisecond it came).
-   */
-  private void expireHead(long now, boolean strict) {
-    while (true) {
-      long exp = expiry.headDeadline();
-      if (exp == 0 || exp > now || (strict && exp == now)) {
-        return;
-      }
-      long pos = store.nextReady();
-      if (pos == SegmentPosition.NONE) {
-        return;
-      }
-      discard(pos, "expired");
-    }
-  }
-
-  /**
-   * A requeued message keeps its deadline (rabbit_amqqueue_process requeue_and_run drops the
-   * expired right away); back at its place it may sit behind longer-lived messages, so its
-   * deadline is watched by the index again, as at its first enqueue.
-   */
-  private void watchDeadline(long pos) {
-    if (!expiry.mayExpire()) {
-      return;
-    }
-    ByteBuf record = store.read(pos, alloc);
-    try {
-      expiry.watch(pos, StoredRecords.expiresAt(record));
-    } finally {
-      record.release();
-    }
-  }
-
   /** Under the lock: dead-letters what is due at the head and in the index; schedules the next. */
   private void expireDue(long now) {
-    expireHead(now, false);
-    try {
-      expiry.expireDue(now, pos -> {
-        if (settings.deadLetterExchange() != null) {
-          deadLetters.add(new DeadLetter(store.read(pos, alloc), "expired"));
-        }
-        forget(pos);
-      });
-    } catch (IOException | UncheckedIOException e) {
-      log.error("expiry of {} failed", spec.resource(), e);
-    }
+    disposal.expireDue(now, spec.resource());
     timers.scheduleExpiry(expiry.nextDeadline());
   }
 
@@ -591,7 +421,7 @@ public final class ClassicQueue implements Queue {
       }
       long now = System.currentTimeMillis();
       expireDue(now);
-      dispatchLocked(now, false);
+      dispatchLocked(now);
     } finally {
       unlockAndFlush();
     }
@@ -607,12 +437,12 @@ public final class ClassicQueue implements Queue {
       }
       long now = System.currentTimeMillis();
       // back at their place like any requeue: deadlines that ran out during the back-off are due now
-      retries.releaseDue(now, this::watchDeadline);
+      retries.releaseDue(now, disposal::watchDeadline);
       if (expiry.mayExpire()) {
         expireDue(now);
       }
       timers.scheduleRetry(retries.nextDeadline());
-      dispatchLocked(now, false);
+      dispatchLocked(now);
     } catch (IOException e) {
       log.error("retry timer of {} failed", spec.resource(), e);
     } finally {
@@ -653,7 +483,7 @@ public final class ClassicQueue implements Queue {
     try {
       settings = s;
       if (s.limited()) {
-        dropHeadOverLimit(s);
+        disposal.dropHeadOverLimit(s);
       }
       if (consumers.isEmpty()) {
         timers.touch(s.expires());
@@ -793,29 +623,16 @@ public final class ClassicQueue implements Queue {
 
   /** Releases the lock, then publishes the dead letters collected under it. */
   private void unlockAndFlush() {
-    List<DeadLetter> letters = null;
-    String dlx = null;
-    if (!deadLetters.isEmpty()) {
-      letters = deadLetters;
-      deadLetters = new ArrayList<>();
-      dlx = settings.deadLetterExchange();
-    }
+    List<DeadLetter> letters = disposal.takeDeadLetters();
+    String dlx = letters.isEmpty() ? null : settings.deadLetterExchange();
     lock.unlock();
-    if (letters != null) {
-      if (dlx == null) {
-        letters.forEach(d -> d.record().release());
-      } else {
-        host.deadLetter(this, dlx, settings.deadLetterRoutingKey(), letters);
-      }
+    if (letters.isEmpty()) {
+      return;
     }
-  }
-
-  /** Acks in the store; deleting a drained segment may fail, which fails the store. */
-  private void storeAck(long pos) {
-    try {
-      store.ack(pos);
-    } catch (UncheckedIOException e) {
-      fail(e.getCause());
+    if (dlx == null) {
+      letters.forEach(d -> d.record().release());
+    } else {
+      host.deadLetter(this, dlx, settings.deadLetterRoutingKey(), letters);
     }
   }
 

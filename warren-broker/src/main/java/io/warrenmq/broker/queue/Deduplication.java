@@ -20,6 +20,16 @@ final class Deduplication {
   private final LinkedHashMap<String, Long> byId = new LinkedHashMap<>();
   private final Map<Long, String> byPosition = new HashMap<>();
 
+  /** The message's deduplication id: its {@code x-deduplication-header} header as a string. */
+  static @Nullable String idOf(io.warrenmq.broker.message.Message m) {
+    if (!m.summary().hasHeaders()) {
+      return null;
+    }
+    var h = m.properties().headers();
+    Object v = h == null ? null : h.get("x-deduplication-header");
+    return v == null ? null : v.toString();
+  }
+
   boolean contains(String id) {
     return byId.containsKey(id);
   }

@@ -47,6 +47,19 @@ final class Expiry {
     return perMessageDeadline == 0 ? q : Math.min(q, perMessageDeadline);
   }
 
+  /** The per-message expiration (AMQP expiration property, ms as a string) as a deadline, or 0. */
+  static long perMessageDeadline(io.warrenmq.broker.message.Message m, long now) {
+    String exp = m.summary().expiration();
+    if (exp == null) {
+      return 0;
+    }
+    try {
+      return now + Long.parseLong(exp);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
   boolean mayExpire() {
     return mayExpire;
   }

@@ -1,0 +1,114 @@
+package io.warrenmq.broker.queue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.warrenmq.broker.consumer.Consumer;
+import io.warrenmq.broker.consumer.Delivery;
+import io.warrenmq.broker.consumer.MessageSource;
+import io.warrenmq.broker.message.StoredRecords;
+import io.warrenmq.store.segment.SegmentPosition;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Hands a classic queue's ready messages to its consumers: by consumer priority and round-robin
+ * within each consumer's prefetch credit, expiring the head and enforcing the delivery limit on the
+ * way. A message just appended by an enqueue is delivered from the record at hand, not read back.
+ *
+ * <p>Threading: guarded by the owning queue's lock. Deliveries are handed to the consumers'
+ * {@code DeliveryTarget}s, which only enqueue them.
+ */
+final class Dispatcher {
+  private final MessageSource queue;
+  private final QueueStore store;
+  private final ByteBufAllocator alloc;
+  private final ConsumerSet consumers;
+  private final Expiry expiry;
+  private final Disposal disposal;
+  private final Supplier<QueueSettings> settings;
+  private boolean dispatching;
+  /** During an enqueue: the record just appended and its position, so its delivery needs no read. */
+  private @Nullable ByteBuf fresh;
+  private long freshPos = SegmentPosition.NONE;
+
+  Dispatcher(MessageSource queue, QueueStore store, ByteBufAllocator alloc, ConsumerSet consumers, Expiry expiry,
+      Disposal disposal, Supplier<QueueSettings> settings) {
+    this.queue = queue;
+    this.store = store;
+    this.alloc = alloc;
+    this.consumers = consumers;
+    this.expiry = expiry;
+    this.disposal = disposal;
+    this.settings = settings;
+  }
+
+  /** Hands ready messages to consumers with credit until one side runs out. */
+  void dispatch(long now) {
+    run(now, false);
+  }
+
+  /**
+   * Right after an enqueue of {@code record} at {@code pos}: a message with TTL 0 may still go to
+   * a waiting consumer (RabbitMQ delivers it if it can, else it expires).
+   */
+  void dispatchAppended(long now, ByteBuf record, long pos) {
+    fresh = record;
+    freshPos = pos;
+    try {
+      run(now, true);
+    } finally {
+      fresh = null;
+    }
+  }
+
+  private void run(long now, boolean appended) {
+    if (dispatching || consumers.isEmpty()) {
+      return;
+    }
+    dispatching = true;
+    try {
+      while (store.readyCount() > 0) {
+        if (expiry.mayExpire()) {
+          disposal.expireHead(now, appended);
+          if (store.readyCount() == 0) {
+            return;
+          }
+        }
+        Consumer c = consumers.next();
+        if (c == null) {
+          return;
+        }
+        long pos = store.nextReady();
+        if (pos == SegmentPosition.NONE) {
+          c.refundCredit();
+          return;
+        }
+        if (disposal.overDeliveryLimit(pos)) {
+          c.refundCredit();
+          disposal.discard(pos, "delivery_limit");
+          continue;
+        }
+        c.target().deliver(c, take(c, pos, c.noAck()));
+      }
+    } finally {
+      dispatching = false;
+    }
+  }
+
+  /** Reads the record at {@code pos} (already taken with nextReady) into a delivery. */
+  Delivery take(@Nullable Consumer c, long pos, boolean noAck) {
+    // the message appended by the enqueue in progress is still at hand: no read back from the store
+    ByteBuf f = fresh;
+    ByteBuf record = f != null && pos == freshPos ? f.retainedDuplicate() : store.read(pos, alloc);
+    int deliveries = store.deliveries(pos);
+    if (deliveries > 1 && settings.get().deliveryLimit() >= 0) {
+      ByteBuf counted = StoredRecords.withDeliveryCount(record, deliveries - 1, alloc);
+      record.release();
+      record = counted;
+    }
+    if (noAck) {
+      disposal.acked(pos);
+    }
+    return new Delivery(c, queue, pos, deliveries > 1, deliveries, noAck, record);
+  }
+}
