@@ -128,17 +128,12 @@ public final class DelayedMessageExchange extends Exchange {
 
   @Override
   public boolean bind(Binding binding) {
-    return inner.bind(rebind(binding));
+    return inner.bind(binding); // kept by the inner exchange, naming this one as their source
   }
 
   @Override
   public boolean unbind(Binding binding) {
-    return inner.unbind(rebind(binding));
-  }
-
-  /** Bindings are kept by the inner exchange but name this one as their source. */
-  private Binding rebind(Binding b) {
-    return b;
+    return inner.unbind(binding);
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.warrenmq.broker.exchange.Destination;
 import io.warrenmq.broker.exchange.Exchange;
 import io.warrenmq.broker.queue.Queue;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The bindings of one vhost: queue.bind and queue.unbind, exchange.bind and exchange.unbind with
@@ -21,7 +22,7 @@ import java.util.List;
  */
 final class Bindings {
   private final String vhost;
-  private final Object lock;
+  private final ReentrantLock lock;
   private final DefinitionStore definitions;
   private final BindingIndex index;
   private final ExchangeRegistry exchanges;
@@ -33,7 +34,7 @@ final class Bindings {
    */
   Bindings(
       String vhost,
-      Object lock,
+      ReentrantLock lock,
       DefinitionStore definitions,
       BindingIndex index,
       ExchangeRegistry exchanges,
@@ -48,25 +49,33 @@ final class Bindings {
 
   /** Every binding, grouped by destination. */
   List<Binding> all() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       return index.all();
+    } finally {
+      lock.unlock();
     }
   }
 
   /**
    * queue.bind ({@code add}) or queue.unbind: 404 for a missing exchange (named first) or queue,
-   * 405 for another connection's exclusive queue.
+   * 405 for another connection's exclusive queue. With {@code wait} false it is done only if the
+   * vhost's lock is free at once (an event loop must not wait for a declaration's disk work):
+   * false means nothing was done.
    */
-  void queueBinding(
-      boolean add, String queue, String exchange, String key, FieldTable args, Object connection) {
+  boolean queueBinding(
+      boolean add, boolean wait, String queue, String exchange, String key, FieldTable args, Object connection) {
     if (exchange.isEmpty()) {
       throw VirtualHost.defaultExchangeRefused();
     }
-    synchronized (lock) {
+    if (!acquire(wait)) {
+      return false;
+    }
+    try {
       Queue q = queues.get(queue);
       Exchange x = exchanges.named(exchange);
       if ((q == null || x == null) && !add) {
-        return; // RabbitMQ: unbinding from a missing exchange or queue succeeds
+        return true; // RabbitMQ: unbinding from a missing exchange or queue succeeds
       }
       if (x == null) {
         throw VirtualHost.notFound(vhost, "exchange", exchange);
@@ -79,19 +88,29 @@ final class Bindings {
         QueueRegistry.checkExclusive(q, connection); // RabbitMQ: unbinding what is not bound succeeds
       }
       changeBinding(add, b, x.spec().durable() && q.spec().durable());
+    } finally {
+      lock.unlock();
     }
+    return true;
   }
 
-  /** exchange.bind ({@code add}) or exchange.unbind: 404 for a missing source (named first). */
-  void exchangeBinding(boolean add, String destination, String source, String key, FieldTable args) {
+  /**
+   * exchange.bind ({@code add}) or exchange.unbind: 404 for a missing source (named first).
+   * {@code wait} and the result as for {@link #queueBinding}.
+   */
+  boolean exchangeBinding(
+      boolean add, boolean wait, String destination, String source, String key, FieldTable args) {
     if (destination.isEmpty() || source.isEmpty()) {
       throw VirtualHost.defaultExchangeRefused();
     }
-    synchronized (lock) {
+    if (!acquire(wait)) {
+      return false;
+    }
+    try {
       Exchange d = exchanges.named(destination);
       Exchange s = exchanges.named(source);
       if ((s == null || d == null) && !add) {
-        return; // RabbitMQ: unbinding a missing exchange succeeds
+        return true; // RabbitMQ: unbinding a missing exchange succeeds
       }
       if (s == null) {
         throw VirtualHost.notFound(vhost, "exchange", source);
@@ -101,7 +120,19 @@ final class Bindings {
       }
       Binding b = new Binding(s, new Destination.ToExchange(d), key, args);
       changeBinding(add, b, s.spec().durable() && d.spec().durable());
+    } finally {
+      lock.unlock();
     }
+    return true;
+  }
+
+  /** Takes the vhost's lock, waiting for it or only if it is free now; whether it is held. */
+  private boolean acquire(boolean wait) {
+    if (wait) {
+      lock.lock();
+      return true;
+    }
+    return lock.tryLock();
   }
 
   /** Under lock. Unbinding a binding that does not exist is not an error. */
@@ -126,7 +157,8 @@ final class Bindings {
 
   /** Recreates a durable binding; false if an end is missing (the log is then stale). */
   boolean restore(String source, String destKind, String dest, String key, FieldTable args) {
-    synchronized (lock) {
+    lock.lock();
+    try {
       Exchange s = exchanges.named(source);
       Destination d;
       if (destKind.equals("queue")) {
@@ -141,6 +173,8 @@ final class Bindings {
       }
       index.add(new Binding(s, d, key, args));
       return true;
+    } finally {
+      lock.unlock();
     }
   }
 }

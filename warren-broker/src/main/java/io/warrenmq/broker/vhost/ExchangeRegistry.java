@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -45,7 +46,7 @@ final class ExchangeRegistry {
   };
 
   private final String vhost;
-  private final Object lock;
+  private final ReentrantLock lock;
   private final DefinitionStore definitions;
   private final BindingIndex index;
   private final ExchangeFactory factory;
@@ -60,7 +61,7 @@ final class ExchangeRegistry {
    */
   ExchangeRegistry(
       String vhost,
-      Object lock,
+      ReentrantLock lock,
       DefinitionStore definitions,
       BindingIndex index,
       ExchangeFactory factory,
@@ -115,7 +116,8 @@ final class ExchangeRegistry {
     if (spec.name().isEmpty()) {
       throw VirtualHost.defaultExchangeRefused();
     }
-    synchronized (lock) {
+    lock.lock();
+    try {
       Exchange x = exchanges.get(spec.name());
       if (x == null) {
         VirtualHost.checkNotReserved("exchange", spec.name());
@@ -130,6 +132,8 @@ final class ExchangeRegistry {
       }
       ExchangeFactory.assertEquivalent(x.spec(), spec);
       return x;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -150,7 +154,8 @@ final class ExchangeRegistry {
       throw AmqpException.channelError(
           ReplyCode.ACCESS_REFUSED, "deletion of system %s not allowed", VirtualHost.resource(vhost, "exchange", n));
     }
-    synchronized (lock) {
+    lock.lock();
+    try {
       Exchange x = exchanges.get(n);
       if (x == null) {
         return;
@@ -160,6 +165,8 @@ final class ExchangeRegistry {
             ReplyCode.PRECONDITION_FAILED, "%s in use", x.spec().resource());
       }
       remove(x);
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -190,8 +197,11 @@ final class ExchangeRegistry {
 
   /** Recreates a durable exchange from the definitions, without writing them again. */
   void restore(ExchangeSpec spec, String dir) {
-    synchronized (lock) {
+    lock.lock();
+    try {
       exchanges.put(spec.name(), factory.create(spec, dir.isEmpty() ? DirNames.of(spec.name()) : dir));
+    } finally {
+      lock.unlock();
     }
   }
 

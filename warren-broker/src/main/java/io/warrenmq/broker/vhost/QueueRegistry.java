@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,7 @@ final class QueueRegistry {
   private static final Logger log = LoggerFactory.getLogger(QueueRegistry.class);
 
   private final String vhost;
-  private final Object lock;
+  private final ReentrantLock lock;
   private final DefinitionStore definitions;
   private final BindingIndex index;
   private final ExchangeRegistry exchanges;
@@ -59,7 +60,7 @@ final class QueueRegistry {
    */
   QueueRegistry(
       String vhost,
-      Object lock,
+      ReentrantLock lock,
       DefinitionStore definitions,
       BindingIndex index,
       ExchangeRegistry exchanges,
@@ -183,7 +184,8 @@ final class QueueRegistry {
       // RabbitMQ checks the prefix before looking the queue up: an existing amq.gen- queue too
       VirtualHost.checkNotReserved("queue", spec.name());
     }
-    synchronized (lock) {
+    lock.lock();
+    try {
       Queue existing = queues.get(spec.name());
       if (existing != null) {
         checkExclusiveStrict(existing, spec, connection);
@@ -201,6 +203,8 @@ final class QueueRegistry {
       }
       log.debug("declared {}", spec.resource());
       return new QueueDeclareResult(q, 0, 0, true);
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -222,8 +226,11 @@ final class QueueRegistry {
 
   /** Reopens a durable queue's store from disk, in {@code dirName} under the vhost's queue directory. */
   Queue restore(QueueSpec spec, String dirName) {
-    synchronized (lock) {
+    lock.lock();
+    try {
       return open(spec, null, dirName.isEmpty() ? DirNames.of(spec.name()) : dirName);
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -231,7 +238,8 @@ final class QueueRegistry {
 
   /** queue.delete; deleting a missing queue answers 0 (RabbitMQ). Returns the ready count. */
   long delete(String n, boolean ifUnused, boolean ifEmpty, Object connection) {
-    synchronized (lock) {
+    lock.lock();
+    try {
       Queue q = queues.get(n);
       if (q == null) {
         return 0;
@@ -246,6 +254,8 @@ final class QueueRegistry {
       }
       remove(q);
       return count;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -265,10 +275,13 @@ final class QueueRegistry {
 
   /** Deletes {@code q} if it is still registered (auto-delete after its last consumer left). */
   void autoDelete(Queue q) {
-    synchronized (lock) {
+    lock.lock();
+    try {
       if (queues.get(q.name()) == q && q.consumerCount() == 0) {
         remove(q);
       }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -279,12 +292,15 @@ final class QueueRegistry {
 
   /** A connection closed: its exclusive queues go (AMQP 0-9-1 queue.declare exclusive). */
   void connectionClosed(Object connection) {
-    synchronized (lock) {
+    lock.lock();
+    try {
       for (Queue q : List.copyOf(queues.values())) {
         if (q.exclusiveOwner() == connection) {
           remove(q);
         }
       }
+    } finally {
+      lock.unlock();
     }
   }
 

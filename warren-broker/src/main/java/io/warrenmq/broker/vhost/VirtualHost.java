@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,7 +46,7 @@ public final class VirtualHost implements QueueHost {
   private final ScheduledExecutorService timers;
   private final DeadLetterPublisher deadLetters;
   /** Guards every mutation of the topology, in all the parts. */
-  private final Object lock = new Object();
+  private final ReentrantLock lock = new ReentrantLock();
   private final ExchangeRegistry exchanges;
   private final QueueRegistry queues;
   private final Bindings bindings;
@@ -247,19 +248,32 @@ public final class VirtualHost implements QueueHost {
   // ---------------------------------------------------------------- bindings
 
   public void bindQueue(String queue, String exchange, String key, FieldTable args, Object connection) {
-    bindings.queueBinding(true, queue, exchange, key, args, connection);
+    bindings.queueBinding(true, true, queue, exchange, key, args, connection);
+  }
+
+  /**
+   * queue.bind without waiting for the vhost's lock, for an event loop: false (nothing done) if
+   * another topology change holds it, which may be doing disk work.
+   */
+  public boolean tryBindQueue(String queue, String exchange, String key, FieldTable args, Object connection) {
+    return bindings.queueBinding(true, false, queue, exchange, key, args, connection);
   }
 
   public void unbindQueue(String queue, String exchange, String key, FieldTable args, Object connection) {
-    bindings.queueBinding(false, queue, exchange, key, args, connection);
+    bindings.queueBinding(false, true, queue, exchange, key, args, connection);
   }
 
   public void bindExchange(String destination, String source, String key, FieldTable args) {
-    bindings.exchangeBinding(true, destination, source, key, args);
+    bindings.exchangeBinding(true, true, destination, source, key, args);
+  }
+
+  /** exchange.bind without waiting for the vhost's lock: as {@link #tryBindQueue}. */
+  public boolean tryBindExchange(String destination, String source, String key, FieldTable args) {
+    return bindings.exchangeBinding(true, false, destination, source, key, args);
   }
 
   public void unbindExchange(String destination, String source, String key, FieldTable args) {
-    bindings.exchangeBinding(false, destination, source, key, args);
+    bindings.exchangeBinding(false, true, destination, source, key, args);
   }
 
   // ---------------------------------------------------------------- routing
@@ -311,17 +325,23 @@ public final class VirtualHost implements QueueHost {
 
   /** Shutdown: closes every queue, keeping durable data. */
   public void close() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       queues.closeAll();
       exchanges.closeAll();
+    } finally {
+      lock.unlock();
     }
   }
 
   /** The vhost is being deleted: every queue goes, with its files. */
   public void deleteAll() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       queues.deleteAll();
       exchanges.deleteAll();
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -294,6 +294,42 @@ public final class AmqpChannel {
     });
   }
 
+  /** A topology change tried on the event loop: false if it could not be done without waiting. */
+  interface QuickOperation {
+    boolean tryRun();
+  }
+
+  /**
+   * Tries {@code quick} here on the event loop (a change that writes no file but the definitions
+   * log, whose appends do not wait for the disk); if it would have had to wait (for the vhost's
+   * lock), runs {@code slow} as {@link #runBlocking} does. Either way {@code then} runs once every
+   * definition written so far is durable: at once if nothing is pending, else after the group
+   * commit, the channel suspended meanwhile.
+   */
+  void runQuickly(Method method, QuickOperation quick, Runnable slow, Continuation then) {
+    if (!quick.tryRun()) {
+      runBlocking(method, () -> {
+        slow.run();
+        return then;
+      });
+      return;
+    }
+    var definitions = session.broker().definitions();
+    if (!definitions.pending()) {
+      then.run();
+      return;
+    }
+    suspended = true;
+    definitions.whenDurable(
+        () -> sink.executor().execute(() -> {
+          if (state == State.OPEN) {
+            then.run();
+          }
+          resume(null);
+        }),
+        e -> sink.executor().execute(() -> sink.fail(e)));
+  }
+
   private void failedBlocking(RuntimeException e) {
     if (e instanceof AmqpException a && !a.connectionLevel() && state == State.OPEN) {
       suspended = false;

@@ -142,10 +142,10 @@ final class TopologyMethods {
     String destination = stripCrLf(m.destination());
     String source = stripCrLf(m.source());
     checkBinding("exchange", destination, source);
-    channel.runBlocking(m, () -> {
-      vhost().bindExchange(destination, source, m.routingKey(), m.arguments());
-      return () -> channel.reply(m.nowait() ? null : new ExchangeBindOk());
-    });
+    channel.runQuickly(m,
+        () -> vhost().tryBindExchange(destination, source, m.routingKey(), m.arguments()),
+        () -> vhost().bindExchange(destination, source, m.routingKey(), m.arguments()),
+        () -> channel.reply(m.nowait() ? null : new ExchangeBindOk()));
   }
 
   void exchangeUnbind(ExchangeUnbind m) {
@@ -216,10 +216,10 @@ final class TopologyMethods {
     String key = m.queue().isEmpty() && m.routingKey().isEmpty() ? queue : m.routingKey();
     checkBinding("queue", queue, exchange);
     Object owner = session.owner();
-    channel.runBlocking(m, () -> {
-      vhost().bindQueue(queue, exchange, key, m.arguments(), owner);
-      return () -> channel.reply(m.nowait() ? null : new QueueBindOk());
-    });
+    channel.runQuickly(m,
+        () -> vhost().tryBindQueue(queue, exchange, key, m.arguments(), owner),
+        () -> vhost().bindQueue(queue, exchange, key, m.arguments(), owner),
+        () -> channel.reply(m.nowait() ? null : new QueueBindOk()));
   }
 
   void queueUnbind(QueueUnbind m) {
