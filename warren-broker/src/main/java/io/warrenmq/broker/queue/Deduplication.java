@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Threading: guarded by the owning queue's lock.
  */
 final class Deduplication {
-  private final LinkedHashMap<String, Long> byId = new LinkedHashMap<>();
-  private final Map<Long, String> byPosition = new HashMap<>();
+  // created at the first id: most queues never deduplicate
+  private @Nullable LinkedHashMap<String, Long> byId;
+  private @Nullable Map<Long, String> byPosition;
 
   /** The message's deduplication id: its {@code x-deduplication-header} header as a string. */
   static @Nullable String idOf(io.warrenmq.broker.message.Message m) {
@@ -31,10 +32,16 @@ final class Deduplication {
   }
 
   boolean contains(String id) {
-    return byId.containsKey(id);
+    return byId != null && byId.containsKey(id);
   }
 
   void add(String id, long pos, long max) {
+    LinkedHashMap<String, Long> byId = this.byId;
+    Map<Long, String> byPosition = this.byPosition;
+    if (byId == null || byPosition == null) {
+      this.byId = byId = new LinkedHashMap<>();
+      this.byPosition = byPosition = new HashMap<>();
+    }
     byId.put(id, pos);
     byPosition.put(pos, id);
     Iterator<Map.Entry<String, Long>> it = byId.entrySet().iterator();
@@ -47,6 +54,9 @@ final class Deduplication {
 
   /** The message at {@code pos} left the queue. */
   void removePosition(long pos) {
+    if (byId == null || byPosition == null) {
+      return;
+    }
     String id = byPosition.remove(pos);
     if (id != null) {
       byId.remove(id);
@@ -54,8 +64,8 @@ final class Deduplication {
   }
 
   void clear() {
-    byId.clear();
-    byPosition.clear();
+    byId = null;
+    byPosition = null;
   }
 
   /** Rebuilds the ids from the ready messages (after a restart). */

@@ -72,7 +72,7 @@ public record QueueSettings(
     if (dedupSize < 0) {
       dedupSize = a.getLong("cache-size", 100_000);
     }
-    return new QueueSettings(
+    QueueSettings s = new QueueSettings(
         a.getLong("message-ttl", -1),
         a.getLong("expires", -1),
         a.getLong("max-length", -1),
@@ -90,6 +90,7 @@ public record QueueSettings(
         // the deduplication plugin's policy key is x-message-deduplication (its x- kept)
         a.getBoolean("message-deduplication") || a.getBoolean("x-message-deduplication"),
         dedupSize);
+    return s.equals(NONE) ? NONE : s; // one instance for the many queues with no settings
   }
 
   public boolean limited() {

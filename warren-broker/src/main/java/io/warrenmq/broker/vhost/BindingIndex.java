@@ -15,14 +15,20 @@ import java.util.Set;
  * bindings pointing at it without scanning every exchange. Guarded by the vhost's lock.
  */
 final class BindingIndex {
-  private final Map<Destination, Set<Binding>> byDestination = new HashMap<>();
+  // a destination's one binding, or a LinkedHashSet of its bindings when it has several: most
+  // queues have one binding, and a set of one would cost ~200 bytes
+  private final Map<Destination, Object> byDestination = new HashMap<>();
 
   /** Adds to the source exchange and the index; false if it existed. */
   boolean add(Binding b) {
     if (!b.source().bind(b)) {
       return false;
     }
-    byDestination.computeIfAbsent(b.destination(), k -> new LinkedHashSet<>()).add(b);
+    byDestination.merge(b.destination(), b, (old, one) -> {
+      Set<Binding> s = asSet(old);
+      s.add(b);
+      return s;
+    });
     return true;
   }
 
@@ -31,23 +37,24 @@ final class BindingIndex {
     if (!b.source().unbind(b)) {
       return false;
     }
-    Set<Binding> s = byDestination.get(b.destination());
-    if (s != null) {
-      s.remove(b);
-      if (s.isEmpty()) {
-        byDestination.remove(b.destination());
+    byDestination.computeIfPresent(b.destination(), (d, v) -> {
+      if (!(v instanceof Set<?> s)) {
+        return v.equals(b) ? null : v;
       }
-    }
+      s.remove(b);
+      return s.isEmpty() ? null : s;
+    });
     return true;
   }
 
   /** Removes and returns every binding to {@code d}. */
   List<Binding> removeAllTo(Destination d) {
-    Set<Binding> s = byDestination.remove(d);
-    if (s == null) {
+    Object v = byDestination.remove(d);
+    if (v == null) {
       return List.of();
     }
-    List<Binding> out = new ArrayList<>(s);
+    List<Binding> out = new ArrayList<>();
+    addTo(out, v);
     for (Binding b : out) {
       b.source().unbind(b);
     }
@@ -65,7 +72,26 @@ final class BindingIndex {
 
   List<Binding> all() {
     List<Binding> out = new ArrayList<>();
-    byDestination.values().forEach(out::addAll);
+    byDestination.values().forEach(v -> addTo(out, v));
     return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Set<Binding> asSet(Object v) {
+    if (v instanceof Set<?> s) {
+      return (Set<Binding>) s;
+    }
+    Set<Binding> s = new LinkedHashSet<>();
+    s.add((Binding) v);
+    return s;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void addTo(List<Binding> out, Object v) {
+    if (v instanceof Set<?> s) {
+      out.addAll((Set<Binding>) s);
+    } else {
+      out.add((Binding) v);
+    }
   }
 }

@@ -13,8 +13,9 @@ import java.util.function.LongPredicate;
 final class RequeuedPositions {
 
   private static final int MIN_CAPACITY = 16;
+  private static final long[] NO_POSITIONS = {};
 
-  private long[] heap = new long[MIN_CAPACITY];
+  private long[] heap = NO_POSITIONS; // allocated at the first requeue: most queues never requeue
   private int size;
 
   boolean isEmpty() {
@@ -32,7 +33,7 @@ final class RequeuedPositions {
 
   void add(long pos) {
     if (size == heap.length) {
-      heap = Arrays.copyOf(heap, heap.length * 2);
+      heap = Arrays.copyOf(heap, Math.max(MIN_CAPACITY, heap.length * 2));
     }
     int i = size++;
     while (i > 0) {
@@ -142,6 +143,6 @@ final class RequeuedPositions {
 
   void clear() {
     size = 0;
-    heap = new long[MIN_CAPACITY];
+    heap = NO_POSITIONS;
   }
 }
