@@ -25,20 +25,30 @@ if [[ " $BROKERS " == *" rabbitmq "* ]] && [ ! -x /usr/lib/rabbitmq/bin/rabbitmq
   echo "rabbitmq-server not installed: WarrenMQ only (apt-get install rabbitmq-server for the comparison)" >&2
   BROKERS=warren
 fi
-WPID=""; RPID=""
+# Scenarios run in subshells ($(...)) and may restart a broker there: the brokers' PIDs live in
+# files, never in variables a subshell would update only for itself.
+WPIDFILE=/tmp/warren-bench.pid
 uri() { case $1 in warren) echo "amqp://guest:guest@127.0.0.1:$WPORT/%2F" ;; rabbitmq) echo "amqp://guest:guest@127.0.0.1:$RPORT/%2F" ;; esac; }
-bpid() { case $1 in warren) echo "$WPID" ;; rabbitmq) echo "$RPID" ;; esac; }
+bpid() { case $1 in warren) cat "$WPIDFILE" 2>/dev/null ;; rabbitmq) RMQ_PORT=$RPORT "$HERE/rabbitmq.sh" pid 2>/dev/null ;; esac; }
 start_warren() {
   rm -rf /tmp/warren-bench-data
   "$ROOT/bin/warren" --port "$WPORT" --data-dir /tmp/warren-bench-data > "$HERE/logs/warren.log" 2>&1 &
-  WPID=$!
-  for _ in $(seq 1 600); do (exec 3<>/dev/tcp/127.0.0.1/$WPORT) 2>/dev/null && return 0; sleep 0.2; done
+  local p=$!; echo "$p" > "$WPIDFILE"
+  for _ in $(seq 1 600); do
+    kill -0 "$p" 2>/dev/null || { echo "WarrenMQ exited at start (bench/logs/warren.log)" >&2; exit 1; }
+    (exec 3<>/dev/tcp/127.0.0.1/$WPORT) 2>/dev/null && return 0; sleep 0.2
+  done
   echo "WarrenMQ did not start (bench/logs/warren.log)" >&2; exit 1
 }
-stop_warren() { [ -n "$WPID" ] && kill "$WPID" 2>/dev/null && wait "$WPID" 2>/dev/null; WPID=""; }
-start_rabbit() { RPID=$(RMQ_PORT=$RPORT "$HERE/rabbitmq.sh" start | tail -1); }
-stop_rabbit() { RMQ_PORT=$RPORT "$HERE/rabbitmq.sh" stop >/dev/null 2>&1; RPID=""; }
-cleanup() { stop_warren; [ -n "$RPID" ] && stop_rabbit; }
+stop_warren() {  # SIGTERM, then wait for the process to be gone (wait(1) cannot: it may not be our child)
+  local p; p=$(cat "$WPIDFILE" 2>/dev/null) || return 0
+  kill "$p" 2>/dev/null
+  for _ in $(seq 1 300); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$WPIDFILE"
+}
+start_rabbit() { RMQ_PORT=$RPORT "$HERE/rabbitmq.sh" start >/dev/null; }
+stop_rabbit() { RMQ_PORT=$RPORT "$HERE/rabbitmq.sh" stop >/dev/null 2>&1; }
+cleanup() { stop_warren; [[ " $BROKERS " == *" rabbitmq "* ]] && stop_rabbit; }
 trap cleanup EXIT
 restart() { case $1 in warren) stop_warren; start_warren ;; rabbitmq) stop_rabbit; start_rabbit ;; esac; }
 
@@ -117,7 +127,7 @@ backlog() {  # BACKLOG_N x 1 KB transient into one queue, then drained by one co
 }
 
 for b in $BROKERS; do case $b in warren) start_warren ;; rabbitmq) start_rabbit ;; esac; done
-echo "brokers: $BROKERS (warren pid $WPID, rabbitmq pid $RPID); $REPS x $DUR s; scenarios: $SCENARIOS" | tee "$RAW"
+echo "brokers: $BROKERS (warren pid $(bpid warren), rabbitmq pid $(bpid rabbitmq)); $REPS x $DUR s; scenarios: $SCENARIOS" | tee "$RAW"
 for rep in $(seq 1 "$REPS"); do
   for sc in $SCENARIOS; do
     case $sc in conns|backlog) [ "$rep" -gt 1 ] && [ "${MEM_REPS:-1}" -lt "$rep" ] && continue ;; esac
