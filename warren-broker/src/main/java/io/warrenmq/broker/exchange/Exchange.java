@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * structures, so a route sees either the old or the new set of bindings.
  */
 public abstract sealed class Exchange
-    permits DirectExchange, FanoutExchange, TopicExchange, HeadersExchange, ConsistentHashExchange, DelayedMessageExchange, DefaultExchange {
+    permits DirectExchange, ArrayBindingsExchange, TopicExchange, ConsistentHashExchange, DelayedMessageExchange, DefaultExchange {
 
   /** The exchange types this broker knows, by their AMQP names. */
   public static final List<String> TYPES =

@@ -19,16 +19,14 @@ import org.jspecify.annotations.Nullable;
  * {@code all-with-x} or {@code any-with-x}. Binding keys starting with {@code x-} take part only in
  * the "-with-x" modes; a binding value of type void matches the header's presence.
  */
-public final class HeadersExchange extends Exchange {
-  private volatile Binding[] bindings = BindingArrays.EMPTY;
-
+public final class HeadersExchange extends ArrayBindingsExchange {
   HeadersExchange(ExchangeSpec spec) {
     super(spec);
   }
 
   @Override
   public void route(Message message, String routingKey, RouteCollector out) {
-    Binding[] bs = bindings;
+    Binding[] bs = current();
     if (bs.length == 0) {
       return;
     }
@@ -103,13 +101,9 @@ public final class HeadersExchange extends Exchange {
   }
 
   @Override
-  public synchronized boolean bind(Binding binding) {
+  public boolean bind(Binding binding) {
     validate(binding.arguments());
-    if (BindingArrays.contains(bindings, binding)) {
-      return false;
-    }
-    bindings = BindingArrays.with(bindings, binding);
-    return true;
+    return super.bind(binding);
   }
 
   private static void validate(FieldTable args) {
@@ -133,22 +127,5 @@ public final class HeadersExchange extends Exchange {
           "Invalid x-match field value <<\"%s\">>; expected all, any, all-with-x, or any-with-x",
           m);
     }
-  }
-
-  @Override
-  public synchronized boolean unbind(Binding binding) {
-    Binding[] before = bindings;
-    bindings = BindingArrays.without(before, binding);
-    return bindings != before;
-  }
-
-  @Override
-  public List<Binding> bindings() {
-    return List.of(bindings);
-  }
-
-  @Override
-  public boolean hasBindings() {
-    return bindings.length > 0;
   }
 }
