@@ -6,13 +6,14 @@
 #
 # Prints a table of medians and the ratio WarrenMQ/RabbitMQ per scenario, with broker RSS and
 # RssAnon (peak during the run). Raw lines go to bench/results/raw-<time>.txt.
-# Env: BROKERS ("warren rabbitmq"), CONNS (1000), BACKLOG_N (1000000), WARREN_JVM_OPTS, PT_JAVA.
+# Env: BROKERS ("warren rabbitmq"), CONNS (1000), BACKLOG_N (1000000), BACKLOG_SIZE (1000),
+# WARREN_JVM_OPTS, PT_JAVA.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 REPS=${1:-3}; DUR=${2:-20}; SCENARIOS=${3:-"a b c d lat"}
 BROKERS=${BROKERS:-"warren rabbitmq"}
-CONNS=${CONNS:-1000}; BACKLOG_N=${BACKLOG_N:-1000000}
+CONNS=${CONNS:-1000}; BACKLOG_N=${BACKLOG_N:-1000000}; BACKLOG_SIZE=${BACKLOG_SIZE:-1000}
 WPORT=${WARREN_BENCH_PORT:-5740}; RPORT=${RMQ_PORT:-5702}
 JAVA_HOME=$("$ROOT/bin/java-home"); export JAVA_HOME
 PT_JAVA=${PT_JAVA:-$JAVA_HOME/bin/java}
@@ -94,10 +95,11 @@ conns() {  # idle connections, 1 channel + 1 consumer each; kB per connection fr
   local b=$1 pid before after; restart "$b"; pid=$(bpid "$b")
   qdelete "$b" bench-conns
   before=$("$HERE/mem.sh" "$pid" | grep -oE 'rss_kb=[0-9]+' | cut -d= -f2)
-  timeout 300 "$PT_JAVA" -Xmx2g -cp "$HERE/lib/*" com.rabbitmq.perf.PerfTest -h "$(uri "$b")" -x 0 -y "$CONNS" -a \
-    -u bench-conns -ad false -niot 4 -z 120 > "$HERE/logs/conns-$b.log" 2>&1 &
+  local wait_s=$(( CONNS > 1000 ? CONNS / 40 : 100 ))  # PerfTest opens ~70 connections/s here
+  timeout $((wait_s + 120)) "$PT_JAVA" -Xmx2g -cp "$HERE/lib/*" com.rabbitmq.perf.PerfTest -h "$(uri "$b")" -x 0 -y "$CONNS" -a \
+    -u bench-conns -ad false -niot 4 -z $((wait_s + 20)) > "$HERE/logs/conns-$b.log" 2>&1 &
   local pt=$! n=0
-  for _ in $(seq 1 200); do
+  for _ in $(seq 1 $((wait_s * 2))); do
     n=$(ss -tn state established "( sport = :$( [ "$b" = warren ] && echo $WPORT || echo $RPORT ) )" | tail -n +2 | wc -l)
     [ "$n" -ge "$CONNS" ] && break; sleep 0.5
   done
@@ -108,22 +110,27 @@ conns() {  # idle connections, 1 channel + 1 consumer each; kB per connection fr
   echo "conns=$n rss_before_kb=$before rss_with_kb=$after rssanon_with_kb=$anon kb_per_conn=$(( (after - before) / (n > 0 ? n : 1) ))"
 }
 
-backlog() {  # BACKLOG_N x 1 KB transient into one queue, then drained by one consumer
+datadir() { case $1 in warren) echo /tmp/warren-bench-data ;; rabbitmq) echo /tmp/warren-bench-rmq/mnesia ;; esac; }
+
+backlog() {  # BACKLOG_N x BACKLOG_SIZE bytes, transient, into one queue, then drained by one consumer
   local b=$1 pid base; restart "$b"; pid=$(bpid "$b")
   qdelete "$b" bench-backlog
   base=$("$HERE/mem.sh" "$pid" | grep -oE 'rssanon_kb=[0-9]+' | cut -d= -f2)
   local t0 t1 t2 full
   t0=$(date +%s.%N)
-  timeout 900 "$PT_JAVA" -Xmx1g -cp "$HERE/lib/*" com.rabbitmq.perf.PerfTest -h "$(uri "$b")" -x 1 -y 0 -s 1000 \
+  timeout 900 "$PT_JAVA" -Xmx1g -cp "$HERE/lib/*" com.rabbitmq.perf.PerfTest -h "$(uri "$b")" -x 1 -y 0 -s "$BACKLOG_SIZE" \
     -C "$BACKLOG_N" -u bench-backlog -ad false > "$HERE/logs/backlog-pub-$b.log" 2>&1
   /usr/bin/python3 "$HERE/qtool.py" wait "$(uri "$b")" bench-backlog ge "$BACKLOG_N" 600 >/dev/null
   t1=$(date +%s.%N)
   sleep 3
-  full=$("$HERE/mem.sh" "$pid")
+  full=$("$HERE/mem.sh" "$pid"); local disk_full; disk_full=$(du -sm "$(datadir "$b")" | cut -f1)
   timeout 900 "$PT_JAVA" -Xmx1g -cp "$HERE/lib/*" com.rabbitmq.perf.PerfTest -h "$(uri "$b")" -x 0 -y 1 -a \
     -u bench-backlog -ad false -D "$BACKLOG_N" > "$HERE/logs/backlog-drain-$b.log" 2>&1
   t2=$(date +%s.%N)
-  echo "in_msg_s=$(echo "$BACKLOG_N / ($t1 - $t0)" | bc) out_msg_s=$(echo "$BACKLOG_N / ($t2 - $t1)" | bc) rssanon_base_kb=$base $(echo "$full" | sed 's/rss_kb/rss_full_kb/; s/rssanon_kb/rssanon_full_kb/') rssanon_growth_kb=$(( $(echo "$full" | grep -oE 'rssanon_kb=[0-9]+' | cut -d= -f2) - base ))"
+  sleep 3
+  local drained disk_drained; drained=$("$HERE/mem.sh" "$pid" | grep -oE 'rssanon_kb=[0-9]+' | cut -d= -f2)
+  disk_drained=$(du -sm "$(datadir "$b")" | cut -f1)
+  echo "disk_full_mb=$disk_full disk_drained_mb=$disk_drained rssanon_drained_kb=$drained in_msg_s=$(echo "$BACKLOG_N / ($t1 - $t0)" | bc) out_msg_s=$(echo "$BACKLOG_N / ($t2 - $t1)" | bc) rssanon_base_kb=$base $(echo "$full" | sed 's/rss_kb/rss_full_kb/; s/rssanon_kb/rssanon_full_kb/') rssanon_growth_kb=$(( $(echo "$full" | grep -oE 'rssanon_kb=[0-9]+' | cut -d= -f2) - base ))"
 }
 
 for b in $BROKERS; do case $b in warren) start_warren ;; rabbitmq) start_rabbit ;; esac; done

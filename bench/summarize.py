@@ -19,7 +19,8 @@ METRICS = {
                 ("lat_p99_us", "p99 µs", False), ("rss_peak_kb", "RSS peak MiB", False), ("rssanon_peak_kb", "RssAnon peak MiB", False)],
     "conns": [("conns", "connections", True), ("kb_per_conn", "kB/conn", False), ("rssanon_with_kb", "RssAnon MiB", False)],
     "backlog": [("in_msg_s", "in msg/s", True), ("out_msg_s", "out msg/s", True), ("rssanon_growth_kb", "RssAnon growth MiB", False),
-                ("rssanon_full_kb", "RssAnon full MiB", False)],
+                ("rssanon_full_kb", "RssAnon full MiB", False), ("rssanon_drained_kb", "RssAnon drained MiB", False),
+                ("disk_full_mb", "disk full MB", False), ("disk_drained_mb", "disk drained MB", False)],
 }
 scenarios = sorted({s for s, _ in rows}, key=lambda s: "a b c d lat conns backlog".split().index(s) if s in "a b c d lat conns backlog".split() else 99)
 print("| scenario | metric | WarrenMQ | RabbitMQ | ratio W/R |")
