@@ -14,6 +14,7 @@ ROOT=$(cd "$HERE/.." && pwd)
 REPS=${1:-3}; DUR=${2:-20}; SCENARIOS=${3:-"a b c d lat"}
 BROKERS=${BROKERS:-"warren rabbitmq"}
 CONNS=${CONNS:-1000}; BACKLOG_N=${BACKLOG_N:-1000000}; BACKLOG_SIZE=${BACKLOG_SIZE:-1000}
+BACKLOG_TIMEOUT=${BACKLOG_TIMEOUT:-900}  # seconds for each of publish and drain
 WPORT=${WARREN_BENCH_PORT:-5740}; RPORT=${RMQ_PORT:-5702}
 JAVA_HOME=$("$ROOT/bin/java-home"); export JAVA_HOME
 PT_JAVA=${PT_JAVA:-$JAVA_HOME/bin/java}
@@ -118,13 +119,13 @@ backlog() {  # BACKLOG_N x BACKLOG_SIZE bytes, transient, into one queue, then d
   base=$("$HERE/mem.sh" "$pid" | grep -oE 'rssanon_kb=[0-9]+' | cut -d= -f2)
   local t0 t1 t2 full
   t0=$(date +%s.%N)
-  timeout 900 "$PT_JAVA" -Xmx1g -cp "$HERE/lib/*" com.rabbitmq.perf.PerfTest -h "$(uri "$b")" -x 1 -y 0 -s "$BACKLOG_SIZE" \
+  timeout "$BACKLOG_TIMEOUT" "$PT_JAVA" -Xmx1g -cp "$HERE/lib/*" com.rabbitmq.perf.PerfTest -h "$(uri "$b")" -x 1 -y 0 -s "$BACKLOG_SIZE" \
     -C "$BACKLOG_N" -u bench-backlog -ad false > "$HERE/logs/backlog-pub-$b.log" 2>&1
-  /usr/bin/python3 "$HERE/qtool.py" wait "$(uri "$b")" bench-backlog ge "$BACKLOG_N" 600 >/dev/null
+  /usr/bin/python3 "$HERE/qtool.py" wait "$(uri "$b")" bench-backlog ge "$BACKLOG_N" "$BACKLOG_TIMEOUT" >/dev/null
   t1=$(date +%s.%N)
   sleep 3
   full=$("$HERE/mem.sh" "$pid"); local disk_full; disk_full=$(du -sm "$(datadir "$b")" | cut -f1)
-  timeout 900 "$PT_JAVA" -Xmx1g -cp "$HERE/lib/*" com.rabbitmq.perf.PerfTest -h "$(uri "$b")" -x 0 -y 1 -a \
+  timeout "$BACKLOG_TIMEOUT" "$PT_JAVA" -Xmx1g -cp "$HERE/lib/*" com.rabbitmq.perf.PerfTest -h "$(uri "$b")" -x 0 -y 1 -a \
     -u bench-backlog -ad false -D "$BACKLOG_N" > "$HERE/logs/backlog-drain-$b.log" 2>&1
   t2=$(date +%s.%N)
   sleep 3
