@@ -10,6 +10,7 @@ import io.warrenmq.broker.policy.Policy;
 import io.warrenmq.it.support.BrokerExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +31,15 @@ final class Fixtures {
     ch.queueDeclare(d.queue(), false, false, false, null);
     ch.queueBind(d.queue(), d.exchange(), "");
     return d;
+  }
+
+  /** A non-durable queue {@code q} with {@code extraArgs}, dead-lettering to a fresh {@link #deadLetterTarget}. */
+  static Dlx queueWithDlx(Channel ch, String q, Map<String, Object> extraArgs) throws IOException {
+    Dlx dlx = deadLetterTarget(ch, q);
+    Map<String, Object> args = new HashMap<>(extraArgs);
+    args.put("x-dead-letter-exchange", dlx.exchange());
+    ch.queueDeclare(q, false, false, false, args);
+    return dlx;
   }
 
   /** Ready messages, as queue.declare-ok reports them. */

@@ -2,7 +2,7 @@ package io.warrenmq.it.features;
 
 import static io.warrenmq.it.features.Fixtures.awaitGet;
 import static io.warrenmq.it.features.Fixtures.awaitReady;
-import static io.warrenmq.it.features.Fixtures.deadLetterTarget;
+import static io.warrenmq.it.features.Fixtures.queueWithDlx;
 import static io.warrenmq.it.features.Fixtures.ready;
 import static io.warrenmq.it.features.Fixtures.setPolicy;
 import static io.warrenmq.it.features.Fixtures.xDeath;
@@ -22,7 +22,6 @@ import io.warrenmq.broker.policy.Policy;
 import io.warrenmq.it.features.Fixtures.Dlx;
 import io.warrenmq.it.support.BrokerExtension;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -55,14 +54,6 @@ class LengthLimitIT {
     conn.abort();
   }
 
-  private Dlx queueWithDlx(String q, Map<String, Object> extraArgs) throws Exception {
-    Dlx dlx = deadLetterTarget(ch, q);
-    Map<String, Object> args = new HashMap<>(extraArgs);
-    args.put("x-dead-letter-exchange", dlx.exchange());
-    ch.queueDeclare(q, false, false, false, args);
-    return dlx;
-  }
-
   /** Publishes each body with confirms and returns whether each was acked (true) or nacked. */
   private static List<Boolean> publishConfirmed(Channel c, String queue, String... bodies) throws Exception {
     List<Boolean> acks = new ArrayList<>();
@@ -89,7 +80,7 @@ class LengthLimitIT {
     @Test
     void droppedMessagesAreDeadLetteredInOrderWithReasonMaxlen() throws Exception {
       String q = unique("ml-drop-dlx");
-      Dlx dlx = queueWithDlx(q, Map.of("x-max-length", 1));
+      Dlx dlx = queueWithDlx(ch, q, Map.of("x-max-length", 1));
       for (String m : List.of("1", "2", "3")) {
         ch.basicPublish("", q, null, bytes(m));
       }
@@ -126,7 +117,7 @@ class LengthLimitIT {
     @Test
     void aMessageLargerThanMaxLengthBytesDropsEverythingIncludingItself() throws Exception {
       String q = unique("mlb-huge");
-      Dlx dlx = queueWithDlx(q, Map.of("x-max-length-bytes", 5));
+      Dlx dlx = queueWithDlx(ch, q, Map.of("x-max-length-bytes", 5));
       ch.basicPublish("", q, null, bytes("ok"));
       ch.basicPublish("", q, null, bytes("far too long"));
       awaitReady(ch, dlx.queue(), 2);
@@ -152,7 +143,7 @@ class LengthLimitIT {
     @Test
     void maxLengthZeroStillDeliversToAWaitingConsumer() throws Exception {
       String q = unique("ml-zero");
-      Dlx dlx = queueWithDlx(q, Map.of("x-max-length", 0));
+      Dlx dlx = queueWithDlx(ch, q, Map.of("x-max-length", 0));
       BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
       Channel consumer = conn.createChannel();
       consumer.basicConsume(q, false, (tag, d) -> got.add(d), tag -> { });
@@ -165,7 +156,7 @@ class LengthLimitIT {
     void aRequeueOverTheLimitDropsTheHead() throws Exception {
       // requeue_and_run calls maybe_drop_head: the requeued message, back at the head, goes
       String q = unique("ml-requeue");
-      Dlx dlx = queueWithDlx(q, Map.of("x-max-length", 1));
+      Dlx dlx = queueWithDlx(ch, q, Map.of("x-max-length", 1));
       ch.basicPublish("", q, null, bytes("held"));
       awaitReady(ch, q, 1);
       GetResponse held = ch.basicGet(q, false);
@@ -181,7 +172,7 @@ class LengthLimitIT {
     @Test
     void maxLengthZeroWithoutAConsumerDeadLettersEveryMessage() throws Exception {
       String q = unique("ml-zero-none");
-      Dlx dlx = queueWithDlx(q, Map.of("x-max-length", 0));
+      Dlx dlx = queueWithDlx(ch, q, Map.of("x-max-length", 0));
       ch.basicPublish("", q, null, bytes("m"));
       assertThat(xDeath(awaitGet(ch, dlx.queue()).getProps()).getFirst().get("reason").toString()).isEqualTo("maxlen");
       assertThat(ready(ch, q)).isZero();
@@ -214,7 +205,7 @@ class LengthLimitIT {
     @Test
     void aRefusedMessageIsNotDeadLettered() throws Exception {
       String q = unique("rp-nodlx");
-      Dlx dlx = queueWithDlx(q, Map.of("x-max-length", 1, "x-overflow", "reject-publish"));
+      Dlx dlx = queueWithDlx(ch, q, Map.of("x-max-length", 1, "x-overflow", "reject-publish"));
       ch.confirmSelect();
       assertThat(publishConfirmed(ch, q, "1", "2")).containsExactly(true, false);
       assertThat(ready(ch, dlx.queue())).isZero();
@@ -292,7 +283,7 @@ class LengthLimitIT {
     @Test
     void theRefusedMessageIsNackedAndDeadLetteredTheQueueKept() throws Exception {
       String q = unique("rpd");
-      Dlx dlx = queueWithDlx(q, Map.of("x-max-length", 1, "x-overflow", "reject-publish-dlx"));
+      Dlx dlx = queueWithDlx(ch, q, Map.of("x-max-length", 1, "x-overflow", "reject-publish-dlx"));
       ch.confirmSelect();
       assertThat(publishConfirmed(ch, q, "1", "2", "3")).containsExactly(true, false, false);
       awaitReady(ch, dlx.queue(), 2);

@@ -2,7 +2,7 @@ package io.warrenmq.it.features;
 
 import static io.warrenmq.it.features.Fixtures.awaitGet;
 import static io.warrenmq.it.features.Fixtures.awaitReady;
-import static io.warrenmq.it.features.Fixtures.deadLetterTarget;
+import static io.warrenmq.it.features.Fixtures.queueWithDlx;
 import static io.warrenmq.it.features.Fixtures.expiring;
 import static io.warrenmq.it.features.Fixtures.ready;
 import static io.warrenmq.it.features.Fixtures.setOperatorPolicy;
@@ -23,7 +23,6 @@ import com.rabbitmq.client.GetResponse;
 import io.warrenmq.broker.policy.Policy;
 import io.warrenmq.it.features.Fixtures.Dlx;
 import io.warrenmq.it.support.BrokerExtension;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -57,18 +56,10 @@ class MessageTtlIT {
     conn.abort();
   }
 
-  private Dlx queueWithDlx(String q, Map<String, Object> extraArgs) throws Exception {
-    Dlx dlx = deadLetterTarget(ch, q);
-    Map<String, Object> args = new HashMap<>(extraArgs);
-    args.put("x-dead-letter-exchange", dlx.exchange());
-    ch.queueDeclare(q, false, false, false, args);
-    return dlx;
-  }
-
   /** Returns once at least {@code ms} have passed on the broker's clock (a message with that TTL expired). */
   private void brokerTimePasses(int ms) throws Exception {
     String canary = unique("canary");
-    Dlx dlx = queueWithDlx(canary, Map.of("x-message-ttl", ms));
+    Dlx dlx = queueWithDlx(ch, canary, Map.of("x-message-ttl", ms));
     ch.basicPublish("", canary, null, bytes("tick"));
     awaitGet(ch, dlx.queue());
   }
@@ -78,7 +69,7 @@ class MessageTtlIT {
     @Test
     void messagesWaitingLongerThanXMessageTtlAreDeadLetteredInOrder() throws Exception {
       String q = unique("ttl-q");
-      Dlx dlx = queueWithDlx(q, Map.of("x-message-ttl", 30));
+      Dlx dlx = queueWithDlx(ch, q, Map.of("x-message-ttl", 30));
       for (String m : List.of("a", "b", "c")) {
         ch.basicPublish("", q, null, bytes(m));
       }
@@ -98,7 +89,7 @@ class MessageTtlIT {
     @Test
     void aMessageThatExpiresLaterThanTheFirstStillExpires() throws Exception {
       String q = unique("ttl-second");
-      Dlx dlx = queueWithDlx(q, Map.of());
+      Dlx dlx = queueWithDlx(ch, q, Map.of());
       ch.basicPublish("", q, expiring("10"), bytes("soon"));
       ch.basicPublish("", q, expiring("150"), bytes("later"));
       awaitReady(ch, dlx.queue(), 2);
@@ -126,7 +117,7 @@ class MessageTtlIT {
     @Test
     void theExpirationPropertyExpiresTheMessage() throws Exception {
       String q = unique("exp");
-      Dlx dlx = queueWithDlx(q, Map.of());
+      Dlx dlx = queueWithDlx(ch, q, Map.of());
       ch.basicPublish("", q, expiring("20"), bytes("m"));
       GetResponse dead = awaitGet(ch, dlx.queue());
       assertThat(text(dead.getBody())).isEqualTo("m");
@@ -136,7 +127,7 @@ class MessageTtlIT {
     @Test
     void aShorterExpirationThanTheQueueTtlWins() throws Exception {
       String q = unique("exp-shorter");
-      Dlx dlx = queueWithDlx(q, Map.of("x-message-ttl", 60_000));
+      Dlx dlx = queueWithDlx(ch, q, Map.of("x-message-ttl", 60_000));
       ch.basicPublish("", q, expiring("20"), bytes("m"));
       assertThat(xDeath(awaitGet(ch, dlx.queue()).getProps()).getFirst().get("original-expiration").toString())
           .isEqualTo("20");
@@ -145,7 +136,7 @@ class MessageTtlIT {
     @Test
     void aShorterQueueTtlThanTheExpirationWins() throws Exception {
       String q = unique("exp-longer");
-      Dlx dlx = queueWithDlx(q, Map.of("x-message-ttl", 20));
+      Dlx dlx = queueWithDlx(ch, q, Map.of("x-message-ttl", 20));
       ch.basicPublish("", q, expiring("60000"), bytes("m"));
       GetResponse dead = awaitGet(ch, dlx.queue());
       assertThat(xDeath(dead.getProps()).getFirst().get("reason").toString()).isEqualTo("expired");
@@ -182,7 +173,7 @@ class MessageTtlIT {
     @Test
     void aMessageTtlPolicyAppliesToAQueueWithoutTheArgument() throws Exception {
       String q = unique("pttl-only");
-      Dlx dlx = queueWithDlx(q, Map.of());
+      Dlx dlx = queueWithDlx(ch, q, Map.of());
       setPolicy(broker, q, "^" + q + "$", Policy.ApplyTo.QUEUES, 0, Map.of("message-ttl", 20L));
       ch.basicPublish("", q, null, bytes("m"));
       assertThat(xDeath(awaitGet(ch, dlx.queue()).getProps()).getFirst().get("reason").toString()).isEqualTo("expired");
@@ -191,7 +182,7 @@ class MessageTtlIT {
     @Test
     void aLowerPolicyTtlWinsOverTheArgument() throws Exception {
       String q = unique("pttl-lower");
-      Dlx dlx = queueWithDlx(q, Map.of("x-message-ttl", 60_000));
+      Dlx dlx = queueWithDlx(ch, q, Map.of("x-message-ttl", 60_000));
       setPolicy(broker, q, "^" + q + "$", Policy.ApplyTo.QUEUES, 0, Map.of("message-ttl", 20L));
       ch.basicPublish("", q, null, bytes("m"));
       assertThat(text(awaitGet(ch, dlx.queue()).getBody())).isEqualTo("m");
@@ -200,7 +191,7 @@ class MessageTtlIT {
     @Test
     void aLowerArgumentWinsOverThePolicy() throws Exception {
       String q = unique("pttl-arg");
-      Dlx dlx = queueWithDlx(q, Map.of("x-message-ttl", 20));
+      Dlx dlx = queueWithDlx(ch, q, Map.of("x-message-ttl", 20));
       setPolicy(broker, q, "^" + q + "$", Policy.ApplyTo.QUEUES, 0, Map.of("message-ttl", 60_000L));
       ch.basicPublish("", q, null, bytes("m"));
       assertThat(text(awaitGet(ch, dlx.queue()).getBody())).isEqualTo("m");
@@ -209,11 +200,11 @@ class MessageTtlIT {
     @Test
     void anOperatorPolicyMergesWithThePolicyByTheLowerValue() throws Exception {
       String low = unique("pttl-op-low");
-      Dlx lowDlx = queueWithDlx(low, Map.of());
+      Dlx lowDlx = queueWithDlx(ch, low, Map.of());
       setPolicy(broker, low, "^" + low + "$", Policy.ApplyTo.QUEUES, 0, Map.of("message-ttl", 60_000L));
       setOperatorPolicy(broker, low + "-op", "^" + low + "$", Map.of("message-ttl", 20L));
       String high = unique("pttl-op-high");
-      Dlx highDlx = queueWithDlx(high, Map.of());
+      Dlx highDlx = queueWithDlx(ch, high, Map.of());
       setPolicy(broker, high, "^" + high + "$", Policy.ApplyTo.QUEUES, 0, Map.of("message-ttl", 20L));
       setOperatorPolicy(broker, high + "-op", "^" + high + "$", Map.of("message-ttl", 60_000L));
       ch.basicPublish("", low, null, bytes("operator lower"));
@@ -225,7 +216,7 @@ class MessageTtlIT {
     @Test
     void anOperatorPolicyLowerThanTheArgumentWins() throws Exception {
       String q = unique("pttl-op-arg");
-      Dlx dlx = queueWithDlx(q, Map.of("x-message-ttl", 60_000));
+      Dlx dlx = queueWithDlx(ch, q, Map.of("x-message-ttl", 60_000));
       setOperatorPolicy(broker, q + "-op", "^" + q + "$", Map.of("message-ttl", 20L));
       ch.basicPublish("", q, null, bytes("m"));
       assertThat(text(awaitGet(ch, dlx.queue()).getBody())).isEqualTo("m");
@@ -247,7 +238,7 @@ class MessageTtlIT {
     @Test
     void withAConsumerReadyTheMessageIsDelivered() throws Exception {
       String q = unique("ttl0-consumer");
-      Dlx dlx = queueWithDlx(q, Map.of("x-message-ttl", 0));
+      Dlx dlx = queueWithDlx(ch, q, Map.of("x-message-ttl", 0));
       BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
       Channel consumer = conn.createChannel();
       consumer.basicConsume(q, true, (tag, d) -> got.add(d), tag -> { });
@@ -259,7 +250,7 @@ class MessageTtlIT {
     @Test
     void withoutAConsumerTheMessageExpiresAtOnce() throws Exception {
       String q = unique("ttl0-none");
-      Dlx dlx = queueWithDlx(q, Map.of("x-message-ttl", 0));
+      Dlx dlx = queueWithDlx(ch, q, Map.of("x-message-ttl", 0));
       ch.basicPublish("", q, null, bytes("m"));
       assertThat(ch.basicGet(q, true)).isNull();
       GetResponse dead = awaitGet(ch, dlx.queue());
@@ -269,7 +260,7 @@ class MessageTtlIT {
     @Test
     void anExpirationOfZeroBehavesTheSame() throws Exception {
       String q = unique("exp0");
-      Dlx dlx = queueWithDlx(q, Map.of());
+      Dlx dlx = queueWithDlx(ch, q, Map.of());
       ch.basicPublish("", q, expiring("0"), bytes("m"));
       assertThat(ch.basicGet(q, true)).isNull();
       assertThat(xDeath(awaitGet(ch, dlx.queue()).getProps()).getFirst().get("original-expiration").toString())
@@ -279,7 +270,7 @@ class MessageTtlIT {
     @Test
     void aConsumerWithoutPrefetchCreditDoesNotSaveTheMessage() throws Exception {
       String q = unique("ttl0-full");
-      Dlx dlx = queueWithDlx(q, Map.of("x-message-ttl", 0));
+      Dlx dlx = queueWithDlx(ch, q, Map.of("x-message-ttl", 0));
       BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
       Channel consumer = conn.createChannel();
       consumer.basicQos(1);
@@ -323,7 +314,7 @@ class MessageTtlIT {
     @Test
     void aMessageRequeuedAfterItsDeadlineIsDeadLetteredAtOnce() throws Exception {
       String q = unique("rq-late");
-      Dlx dlx = queueWithDlx(q, Map.of("x-message-ttl", 100));
+      Dlx dlx = queueWithDlx(ch, q, Map.of("x-message-ttl", 100));
       ch.basicPublish("", q, null, bytes("held"));
       awaitReady(ch, q, 1);
       GetResponse held = ch.basicGet(q, false);
@@ -340,7 +331,7 @@ class MessageTtlIT {
     @Test
     void aMessageRequeuedBeforeItsDeadlineIsRedeliveredAndStillExpiresAtTheOriginalDeadline() throws Exception {
       String q = unique("rq-early");
-      Dlx dlx = queueWithDlx(q, Map.of("x-message-ttl", 250));
+      Dlx dlx = queueWithDlx(ch, q, Map.of("x-message-ttl", 250));
       // published after the message with a longer TTL, before the requeue: expires after the original deadline
       String canary = q + "-canary";
       ch.queueDeclare(canary, false, false, false, Map.of("x-message-ttl", 300, "x-dead-letter-exchange", dlx.exchange()));
@@ -361,7 +352,7 @@ class MessageTtlIT {
     void aMessageWhoseDeadlinePassesDuringItsRetryBackOffExpiresWhenReleased() throws Exception {
       // WarrenMQ's x-retry-delay holds nacked messages back; a deadline keeps running meanwhile
       String q = unique("rq-retry");
-      Dlx dlx = queueWithDlx(q, Map.of("x-retry-delay", 200));
+      Dlx dlx = queueWithDlx(ch, q, Map.of("x-retry-delay", 200));
       ch.basicPublish("", q, expiring("60000"), bytes("long"));
       ch.basicPublish("", q, expiring("100"), bytes("short"));
       awaitReady(ch, q, 2);
@@ -378,7 +369,7 @@ class MessageTtlIT {
     @Test
     void aRequeuedPerMessageTtlExpiresEvenBehindAMessageWithoutOne() throws Exception {
       String q = unique("rq-behind");
-      Dlx dlx = queueWithDlx(q, Map.of());
+      Dlx dlx = queueWithDlx(ch, q, Map.of());
       ch.basicPublish("", q, null, bytes("forever"));
       ch.basicPublish("", q, expiring("100"), bytes("short"));
       awaitReady(ch, q, 2);
