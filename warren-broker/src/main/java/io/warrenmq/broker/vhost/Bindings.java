@@ -59,9 +59,10 @@ final class Bindings {
 
   /**
    * queue.bind ({@code add}) or queue.unbind: 404 for a missing exchange (named first) or queue,
-   * 405 for another connection's exclusive queue. With {@code wait} false it is done only if the
-   * vhost's lock is free at once (an event loop must not wait for a declaration's disk work):
-   * false means nothing was done.
+   * 405 for another connection's exclusive queue. With {@code wait} false (on an event loop) it is
+   * done only if it touches no file and the vhost's lock is free at once (an event loop must not
+   * wait for a declaration's disk work): false means nothing was done, the caller goes the
+   * blocking way.
    */
   boolean queueBinding(
       boolean add, boolean wait, String queue, String exchange, String key, FieldTable args, Object connection) {
@@ -87,7 +88,11 @@ final class Bindings {
       if (add || x.bindings().contains(b)) {
         QueueRegistry.checkExclusive(q, connection); // RabbitMQ: unbinding what is not bound succeeds
       }
-      changeBinding(add, b, x.spec().durable() && q.spec().durable());
+      boolean durable = x.spec().durable() && q.spec().durable();
+      if (durable && !wait) {
+        return false; // its definitions record is written off the event loop
+      }
+      changeBinding(add, b, durable);
     } finally {
       lock.unlock();
     }
@@ -119,7 +124,11 @@ final class Bindings {
         throw VirtualHost.notFound(vhost, "exchange", destination);
       }
       Binding b = new Binding(s, new Destination.ToExchange(d), key, args);
-      changeBinding(add, b, s.spec().durable() && d.spec().durable());
+      boolean durable = s.spec().durable() && d.spec().durable();
+      if (durable && !wait) {
+        return false; // its definitions record is written off the event loop
+      }
+      changeBinding(add, b, durable);
     } finally {
       lock.unlock();
     }

@@ -252,8 +252,9 @@ public final class VirtualHost implements QueueHost {
   }
 
   /**
-   * queue.bind without waiting for the vhost's lock, for an event loop: false (nothing done) if
-   * another topology change holds it, which may be doing disk work.
+   * queue.bind for an event loop: false (nothing done) if the binding is durable (its record goes
+   * to the definitions log) or another topology change holds the vhost's lock (it may be doing
+   * disk work); then call {@link #bindQueue} from a blocking thread.
    */
   public boolean tryBindQueue(String queue, String exchange, String key, FieldTable args, Object connection) {
     return bindings.queueBinding(true, false, queue, exchange, key, args, connection);

@@ -300,11 +300,10 @@ public final class AmqpChannel {
   }
 
   /**
-   * Tries {@code quick} here on the event loop (a change that writes no file but the definitions
-   * log, whose appends do not wait for the disk); if it would have had to wait (for the vhost's
-   * lock), runs {@code slow} as {@link #runBlocking} does. Either way {@code then} runs once every
-   * definition written so far is durable: at once if nothing is pending, else after the group
-   * commit, the channel suspended meanwhile.
+   * Tries {@code quick} here on the event loop (an in-memory change); if it cannot be done without
+   * disk work or waiting for a lock, runs {@code slow} as {@link #runBlocking} does. Either way
+   * {@code then} runs once every definition written so far is durable: at once if nothing is
+   * pending, else after the group commit, the channel suspended meanwhile.
    */
   void runQuickly(Method method, QuickOperation quick, Runnable slow, Continuation then) {
     if (!quick.tryRun()) {
