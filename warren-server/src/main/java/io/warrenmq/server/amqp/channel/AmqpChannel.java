@@ -283,15 +283,23 @@ public final class AmqpChannel {
         sink.executor().execute(() -> failedBlocking(e));
         return;
       }
-      broker.definitions().whenDurable(
-          () -> sink.executor().execute(() -> {
-            if (state == State.OPEN) {
-              then.run();
-            }
-            resume(null);
-          }),
-          e -> sink.executor().execute(() -> sink.fail(e)));
+      resumeWhenDurable(then);
     });
+  }
+
+  /**
+   * The channel is suspended: once every definition written so far is durable, runs {@code then}
+   * on the event loop and resumes. Any thread.
+   */
+  private void resumeWhenDurable(Continuation then) {
+    session.broker().definitions().whenDurable(
+        () -> sink.executor().execute(() -> {
+          if (state == State.OPEN) {
+            then.run();
+          }
+          resume(null);
+        }),
+        e -> sink.executor().execute(() -> sink.fail(e)));
   }
 
   /** A topology change tried on the event loop: false if it could not be done without waiting. */
@@ -313,20 +321,12 @@ public final class AmqpChannel {
       });
       return;
     }
-    var definitions = session.broker().definitions();
-    if (!definitions.pending()) {
+    if (!session.broker().definitions().pending()) {
       then.run();
       return;
     }
     suspended = true;
-    definitions.whenDurable(
-        () -> sink.executor().execute(() -> {
-          if (state == State.OPEN) {
-            then.run();
-          }
-          resume(null);
-        }),
-        e -> sink.executor().execute(() -> sink.fail(e)));
+    resumeWhenDurable(then);
   }
 
   private void failedBlocking(RuntimeException e) {
