@@ -41,10 +41,14 @@ final class ConsumerSink implements DeliveryTarget {
     if (!open || !flowActive) {
       return false;
     }
-    if (queued.get() >= INBOX_LIMIT || !channel.sink().isWritable()) {
-      // the drain (inbox) or the socket (writability) will ask the queues again
-      starved = true;
+    if (!channel.sink().isWritable()) {
+      starved = true; // writabilityChanged asks the queues again
       return false;
+    }
+    if (queued.get() >= INBOX_LIMIT) {
+      starved = true; // the drain asks the queues again...
+      // ...unless it emptied the inbox before it could see the flag: look again
+      return queued.get() < INBOX_LIMIT;
     }
     return true;
   }
