@@ -252,84 +252,11 @@ public final class AmqpChannel {
     }
   }
 
-  /** What runs back on the event loop after an operation that ran on a blocking thread. */
-  interface Continuation {
-    void run();
-  }
-
-  /** An operation on the topology that may block on disk; returns what to do afterwards. */
-  interface BlockingOperation {
-    Continuation run();
-  }
-
   /**
-   * Runs {@code op} on the broker's blocking executor (it may open or delete files, write
-   * definitions); meanwhile the channel is suspended so replies keep their order. Once every
-   * definition written so far is durable, the continuation runs on the event loop and the frames
-   * that waited are handled.
+   * A suspended operation failed (see {@link TopologyRunner}): a soft error closes the channel,
+   * anything else the connection. On the event loop.
    */
-  void runBlocking(Method method, BlockingOperation op) {
-    suspended = true;
-    var broker = session.broker();
-    broker.blockingExecutor().execute(() -> {
-      Continuation then;
-      try {
-        then = op.run();
-      } catch (AmqpException e) {
-        AmqpException withIds = e.classId() == 0 ? e.withMethod(method.classId(), method.methodId()) : e;
-        sink.executor().execute(() -> failedBlocking(withIds));
-        return;
-      } catch (RuntimeException e) {
-        sink.executor().execute(() -> failedBlocking(e));
-        return;
-      }
-      resumeWhenDurable(then);
-    });
-  }
-
-  /**
-   * The channel is suspended: once every definition written so far is durable, runs {@code then}
-   * on the event loop and resumes. Any thread.
-   */
-  private void resumeWhenDurable(Continuation then) {
-    session.broker().definitions().whenDurable(
-        () -> sink.executor().execute(() -> {
-          if (state == State.OPEN) {
-            then.run();
-          }
-          resume(null);
-        }),
-        e -> sink.executor().execute(() -> sink.fail(e)));
-  }
-
-  /** A topology change tried on the event loop: false if it could not be done without waiting. */
-  interface QuickOperation {
-    boolean tryRun();
-  }
-
-  /**
-   * Tries {@code quick} here on the event loop (an in-memory change); if it cannot be done without
-   * disk work or waiting for a lock, runs {@code slow} as {@link #runBlocking} does. Either way
-   * {@code then} runs once every definition written so far is durable: at once if nothing is
-   * pending, else after the group commit, the channel suspended meanwhile.
-   */
-  void runQuickly(Method method, QuickOperation quick, Runnable slow, Continuation then) {
-    if (!quick.tryRun()) {
-      runBlocking(method, () -> {
-        slow.run();
-        return then;
-      });
-      return;
-    }
-    if (!session.broker().definitions().pending()) {
-      then.run();
-      return;
-    }
-    suspended = true;
-    resumeWhenDurable(then);
-  }
-
-  private void failedBlocking(RuntimeException e) {
+  void failSuspended(RuntimeException e) {
     if (e instanceof AmqpException a && !a.connectionLevel() && state == State.OPEN) {
       suspended = false;
       closeWithError(a);

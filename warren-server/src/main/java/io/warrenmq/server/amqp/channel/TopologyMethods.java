@@ -43,11 +43,13 @@ import org.jspecify.annotations.Nullable;
 final class TopologyMethods {
   private final AmqpChannel channel;
   private final Session session;
+  private final TopologyRunner runner;
   private String lastDeclaredQueue = "";
 
   TopologyMethods(AmqpChannel channel, Session session) {
     this.channel = channel;
     this.session = session;
+    this.runner = new TopologyRunner(channel, session);
   }
 
   private VirtualHost vhost() {
@@ -104,7 +106,7 @@ final class TopologyMethods {
     }
     ExchangeSpec spec = new ExchangeSpec(vhost().name(), exchange, m.type(), m.durable(),
         m.autoDelete(), m.internal(), m.arguments());
-    channel.runBlocking(m, () -> {
+    runner.runBlocking(m, () -> {
       vhost().declareExchange(spec);
       return () -> channel.reply(m.nowait() ? null : new ExchangeDeclareOk());
     });
@@ -132,7 +134,7 @@ final class TopologyMethods {
     if (!exchange.isEmpty() && !exchange.startsWith("amq.")) {
       check(Access.CONFIGURE, "exchange", exchange);
     }
-    channel.runBlocking(m, () -> {
+    runner.runBlocking(m, () -> {
       vhost().deleteExchange(exchange, m.ifUnused());
       return () -> channel.reply(m.nowait() ? null : new ExchangeDeleteOk());
     });
@@ -142,7 +144,7 @@ final class TopologyMethods {
     String destination = stripCrLf(m.destination());
     String source = stripCrLf(m.source());
     checkBinding("exchange", destination, source);
-    channel.runQuickly(m,
+    runner.runQuickly(m,
         () -> vhost().tryBindExchange(destination, source, m.routingKey(), m.arguments()),
         () -> vhost().bindExchange(destination, source, m.routingKey(), m.arguments()),
         () -> channel.reply(m.nowait() ? null : new ExchangeBindOk()));
@@ -152,7 +154,7 @@ final class TopologyMethods {
     String destination = stripCrLf(m.destination());
     String source = stripCrLf(m.source());
     checkBinding("exchange", destination, source);
-    channel.runBlocking(m, () -> {
+    runner.runBlocking(m, () -> {
       vhost().unbindExchange(destination, source, m.routingKey(), m.arguments());
       return () -> channel.reply(m.nowait() ? null : new ExchangeUnbindOk());
     });
@@ -201,7 +203,7 @@ final class TopologyMethods {
     }
     QueueSpec spec = new QueueSpec(vhost().name(), name, m.durable(), m.exclusive(), m.autoDelete(), m.arguments());
     Object owner = session.owner();
-    channel.runBlocking(m, () -> {
+    runner.runBlocking(m, () -> {
       QueueDeclareResult r = vhost().declareQueue(spec, queueName.isEmpty(), owner);
       return () -> {
         lastDeclaredQueue = name;
@@ -216,7 +218,7 @@ final class TopologyMethods {
     String key = m.queue().isEmpty() && m.routingKey().isEmpty() ? queue : m.routingKey();
     checkBinding("queue", queue, exchange);
     Object owner = session.owner();
-    channel.runQuickly(m,
+    runner.runQuickly(m,
         () -> vhost().tryBindQueue(queue, exchange, key, m.arguments(), owner),
         () -> vhost().bindQueue(queue, exchange, key, m.arguments(), owner),
         () -> channel.reply(m.nowait() ? null : new QueueBindOk()));
@@ -228,7 +230,7 @@ final class TopologyMethods {
     String key = m.queue().isEmpty() && m.routingKey().isEmpty() ? queue : m.routingKey();
     checkBinding("queue", queue, exchange);
     Object owner = session.owner();
-    channel.runBlocking(m, () -> {
+    runner.runBlocking(m, () -> {
       vhost().unbindQueue(queue, exchange, key, m.arguments(), owner);
       return () -> channel.reply(new QueueUnbindOk());
     });
@@ -238,7 +240,7 @@ final class TopologyMethods {
     String queue = expandQueue(m.queue());
     check(Access.READ, "queue", queue);
     Object owner = session.owner();
-    channel.runBlocking(m, () -> {
+    runner.runBlocking(m, () -> {
       long n = vhost().purgeQueue(queue, owner);
       return () -> channel.reply(m.nowait() ? null : new QueuePurgeOk(n));
     });
@@ -248,7 +250,7 @@ final class TopologyMethods {
     String queue = stripCrLf(expandQueue(m.queue()));
     check(Access.CONFIGURE, "queue", queue);
     Object owner = session.owner();
-    channel.runBlocking(m, () -> {
+    runner.runBlocking(m, () -> {
       long n = vhost().deleteQueue(queue, m.ifUnused(), m.ifEmpty(), owner);
       return () -> channel.reply(m.nowait() ? null : new QueueDeleteOk(n));
     });
