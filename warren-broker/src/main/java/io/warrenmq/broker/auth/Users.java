@@ -49,6 +49,11 @@ public final class Users {
     return l;
   }
 
+  /** Whether {@code name} may log in from loopback addresses only (RabbitMQ's loopback_users). */
+  public boolean loopbackOnly(String name) {
+    return loopbackOnly.contains(name);
+  }
+
   public void setPermission(String user, String vhost, Permission permission) {
     permissions.computeIfAbsent(user, k -> new ConcurrentHashMap<>()).put(vhost, permission);
   }
