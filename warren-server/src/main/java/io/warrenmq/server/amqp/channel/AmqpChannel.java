@@ -266,11 +266,15 @@ public final class AmqpChannel {
     }
   }
 
-  /** Ends a suspension: sends the deferred reply, then handles the frames that waited. */
+  /**
+   * Ends a suspension: sends the deferred reply, then the broker cancels held meanwhile (see
+   * {@link ConsumerSink}), then handles the frames that waited.
+   */
   void resume(@Nullable Method reply) {
     suspended = false;
     if (state == State.OPEN) {
       reply(reply);
+      consumerSink.sendHeldCancels();
     }
     try {
       Frame f;
@@ -286,6 +290,11 @@ public final class AmqpChannel {
   /** Suspends frame handling until {@link #resume} (tx.commit waiting for fsync). */
   void suspend() {
     suspended = true;
+  }
+
+  /** Whether a reply is pending (topology change or tx.commit waiting): frames wait meanwhile. */
+  boolean suspended() {
+    return suspended;
   }
 
   /** End of the connection's read batch: confirms of this batch go to the group committer. */

@@ -114,8 +114,8 @@ final class Consuming {
    * queue. Other consumers on the channel carry on.
    */
   private void checkTimeouts() {
-    if (!channel.isOpen()) {
-      return;
+    if (!channel.isOpen() || channel.suspended()) {
+      return; // a suspended channel has a reply to send first; the next check comes in a second
     }
     long now = System.currentTimeMillis();
     long min = Long.MAX_VALUE;
