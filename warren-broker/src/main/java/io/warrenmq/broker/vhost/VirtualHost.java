@@ -51,6 +51,7 @@ public final class VirtualHost implements QueueHost {
   private final QueueRegistry queues;
   private final Bindings bindings;
   private final Router router;
+  private final Firehose firehose;
 
   /**
    * @param durableDir where durable queues keep their segment files
@@ -82,6 +83,7 @@ public final class VirtualHost implements QueueHost {
     this.queues = new QueueRegistry(name, lock, definitions, index, exchanges, queueFactory, alloc, blocking);
     this.bindings = new Bindings(name, lock, definitions, index, exchanges, queues);
     this.router = new Router(exchanges);
+    this.firehose = new Firehose(name, exchanges, router, alloc);
   }
 
   public String name() {
@@ -290,6 +292,11 @@ public final class VirtualHost implements QueueHost {
    */
   public void route(Exchange x, Message message, RouteCollector out) {
     router.route(x, message, out);
+  }
+
+  /** The vhost's firehose tracer (trace_on / trace_off). */
+  public Firehose firehose() {
+    return firehose;
   }
 
   /** A delayed message of {@code x} is due (called by its store's timer). */

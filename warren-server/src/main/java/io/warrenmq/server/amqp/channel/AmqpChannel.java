@@ -81,6 +81,7 @@ public final class AmqpChannel {
   private final Consuming consuming;
   private final ConsumerSink consumerSink;
   private final DeliveryEncoder deliveries = new DeliveryEncoder();
+  private final ChannelTrace trace;
   private State state = State.OPEN;
   private boolean suspended;
   private final ArrayDeque<Frame> deferred = new ArrayDeque<>();
@@ -89,6 +90,7 @@ public final class AmqpChannel {
     this.number = number;
     this.sink = sink;
     this.session = session;
+    this.trace = new ChannelTrace(session, number);
     this.topology = new TopologyMethods(this, session);
     this.consumerSink = new ConsumerSink(this);
     this.publishing = new Publishing(this, session);
@@ -113,6 +115,10 @@ public final class AmqpChannel {
 
   Consuming consuming() {
     return consuming;
+  }
+
+  ChannelTrace trace() {
+    return trace;
   }
 
   public boolean isOpen() {
@@ -316,6 +322,7 @@ public final class AmqpChannel {
       return;
     }
     long tag = consuming.track(c, d);
+    trace.delivered(d);
     ByteBuf out = deliveries.deliver(sink.alloc(), number, sink.frameMax(), c.tagShortStr(), tag,
         d.redelivered(), d.record());
     d.release();

@@ -75,8 +75,8 @@ final class ConsumerSink implements DeliveryTarget {
    */
   @Override
   public boolean deliverUnstored(Consumer consumer, Message message) {
-    if (!open) {
-      return false;
+    if (!open || channel.trace().enabled()) {
+      return false; // the firehose traces deliveries from the stored record
     }
     ByteBuf frames = DeliveryEncoder.unstored(channel.sink().alloc(), channel.number(), channel.sink().frameMax(),
         consumer.tagShortStr(), message);

@@ -229,6 +229,7 @@ final class Consuming {
     if (!d.noAck()) {
       unacked.add(tag, d.source(), null, d.position());
     }
+    channel.trace().delivered(d);
     Envelope e = d.envelope();
     ByteBuf out = channel.contentBuffer(e, 0);
     Frames.writeMethod(out, channel.number(),

@@ -124,6 +124,7 @@ final class Publishing {
     Message msg = new Message(m.exchange(), m.routingKey(), props, summary, body, System.currentTimeMillis());
     try {
       vh.route(x, msg, route);
+      channel.trace().published(msg, route.queues());
       ConfirmTracker ct = confirms;
       long seq = ct == null ? 0 : ct.next();
       boolean rejected = false;

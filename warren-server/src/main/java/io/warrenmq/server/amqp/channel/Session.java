@@ -15,6 +15,9 @@ public interface Session {
 
   User user();
 
+  /** The connection's name, as listings show it ("127.0.0.1:50412 -> 127.0.0.1:5672"). */
+  String name();
+
   /** The identity exclusive queues and consumers are owned by: the connection. */
   Object owner();
 
