@@ -184,6 +184,9 @@ public final class Broker implements AutoCloseable {
       if (r.truncated()) {
         log.warn("recovered {} with {} messages; cut a torn tail: {}", queue.spec().resource(),
             queue.messageCount(), r);
+      } else if (!c.recoveredClean() && r.recordsRecovered() > 0) {
+        log.info("recovered {} with {} messages after an unclean shutdown: each counts as delivered once ({})",
+            queue.spec().resource(), queue.messageCount(), r);
       } else {
         log.info("recovered {} with {} messages ({})", queue.spec().resource(), queue.messageCount(), r);
       }

@@ -276,13 +276,13 @@ public final class DelayedMessages implements Queue {
       if (task != null) {
         task.cancel(false);
       }
+      index.close();
       try {
-        store.force();
+        // forced whole, removals of fired messages included, with the clean-shutdown marker
+        store.closeCleanly();
       } catch (IOException e) {
         log.error("could not force the delayed messages of {}", spec.resource(), e);
       }
-      index.close();
-      store.close();
     } finally {
       lock.unlock();
     }
