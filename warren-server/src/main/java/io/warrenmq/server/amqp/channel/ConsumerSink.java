@@ -6,6 +6,7 @@ import io.warrenmq.broker.message.Message;
 import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.consumer.DeliveryTarget;
+import io.warrenmq.broker.view.ChannelView;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +35,11 @@ final class ConsumerSink implements DeliveryTarget {
 
   ConsumerSink(AmqpChannel channel) {
     this.channel = channel;
+  }
+
+  @Override
+  public ChannelView channel() {
+    return channel.view();
   }
 
   @Override
