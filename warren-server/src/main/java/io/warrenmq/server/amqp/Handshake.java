@@ -50,6 +50,7 @@ final class Handshake {
   private final boolean loopback;
   private Step step = Step.START_OK;
   private FieldTable clientProperties = FieldTable.EMPTY;
+  private String mechanism = "";
   private @Nullable User user;
   private @Nullable VirtualHost vhost;
   private int frameMax = AmqpConstants.FRAME_MIN_SIZE;
@@ -136,13 +137,18 @@ final class Handshake {
 
   /** RabbitMQ's text for a method out of place, naming its connection_state. */
   private AmqpException unexpected() {
-    String state = switch (step) {
+    return AmqpException.connectionError(ReplyCode.CHANNEL_ERROR, "unexpected method in connection state %s",
+        stateName());
+  }
+
+  /** RabbitMQ's connection_state for this step of the handshake. */
+  String stateName() {
+    return switch (step) {
       case START_OK -> "starting";
       case TUNE_OK -> "tuning";
       case OPEN -> "opening";
       case DONE -> "running";
     };
-    return AmqpException.connectionError(ReplyCode.CHANNEL_ERROR, "unexpected method in connection state %s", state);
   }
 
   /**
@@ -163,6 +169,7 @@ final class Handshake {
 
   private void startOk(ConnectionStartOk s) {
     clientProperties = s.clientProperties();
+    mechanism = s.mechanism();
     Sasl.Credentials c = Sasl.parse(s.mechanism(), s.response());
     user = broker.users().authenticate(c.user(), c.password(), s.mechanism(), loopback);
     step = Step.TUNE_OK;
@@ -267,6 +274,16 @@ final class Handshake {
   boolean capability(String name) {
     FieldTable caps = clientProperties.getTable("capabilities");
     return caps != null && Boolean.TRUE.equals(caps.getBoolean(name));
+  }
+
+  /** The client-properties of start-ok (empty before). */
+  FieldTable clientProperties() {
+    return clientProperties;
+  }
+
+  /** The SASL mechanism of start-ok ("" before). */
+  String mechanism() {
+    return mechanism;
   }
 
   String clientName() {

@@ -7,6 +7,7 @@ import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.consumer.DeliveryTarget;
 import java.util.ArrayDeque;
+import io.warrenmq.broker.view.ChannelView;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,6 +44,11 @@ final class ConsumerSink implements DeliveryTarget {
 
   ConsumerSink(AmqpChannel channel) {
     this.channel = channel;
+  }
+
+  @Override
+  public ChannelView channel() {
+    return channel.view();
   }
 
   @Override

@@ -67,6 +67,29 @@ final class Consuming {
     return consumers.size();
   }
 
+  /**
+   * For listings, from any thread (possibly stale): deliveries awaiting acknowledgement; those a
+   * transaction acknowledged count as its uncommitted acks instead, as in RabbitMQ.
+   */
+  int unackedCount() {
+    return unacked.size() - unacked.heldCount();
+  }
+
+  /** For listings: acknowledgements held by the open transaction. */
+  int acksUncommitted() {
+    return unacked.heldCount();
+  }
+
+  /** For listings: the prefetch count of new consumers (basic.qos global=false). */
+  int consumerPrefetch() {
+    return consumerPrefetch;
+  }
+
+  /** For listings: the channel-wide prefetch limit (basic.qos global=true). */
+  int globalPrefetch() {
+    return credit.limit();
+  }
+
   void consume(BasicConsume m) {
     String queueName = channel.topology().expandQueue(m.queue());
     String tag = m.consumerTag().isEmpty() ? generateTag() : m.consumerTag();

@@ -16,6 +16,8 @@ import io.warrenmq.amqp.method.TxCommitOk;
 import io.warrenmq.amqp.method.TxRollbackOk;
 import io.warrenmq.broker.auth.Permission;
 import io.warrenmq.broker.auth.Permission.Access;
+import io.warrenmq.broker.auth.TopicPermission;
+import io.warrenmq.broker.auth.Users;
 import io.warrenmq.broker.exchange.Exchange;
 import io.warrenmq.broker.exchange.RouteCollector;
 import io.warrenmq.broker.message.Message;
@@ -51,6 +53,12 @@ final class Publishing {
   private @Nullable TxBuffer tx;
   private @Nullable String writeChecked;
   private @Nullable Permission writeCheckedWith;
+  /** The exchange the topic permission below was looked up for, and the permissions' version then. */
+  private @Nullable Exchange topicExchange;
+  private long topicVersion = -1;
+  /** The topic permission on topicExchange, if it is a topic exchange with one; the last key it let through. */
+  private @Nullable TopicPermission topicWrite;
+  private @Nullable String topicKeyChecked;
 
   Publishing(AmqpChannel channel, Session session) {
     this.channel = channel;
@@ -74,8 +82,31 @@ final class Publishing {
       writeChecked = m.exchange();
       writeCheckedWith = p;
     }
-    session.vhost().exchangeForPublish(m.exchange());
+    Exchange x = session.vhost().exchangeForPublish(m.exchange());
+    checkTopicWrite(x, m.routingKey());
     assembler.method(m);
+  }
+
+  /**
+   * RabbitMQ topic authorisation (rabbit_channel, check_topic_authorisation, after the write and
+   * internal checks): on a topic exchange the user has a topic permission for, the routing key
+   * must match its write pattern. The lookup is redone only when the exchange or the topic
+   * permissions change, the regex only for a routing key other than the last one let through.
+   */
+  private void checkTopicWrite(Exchange x, String routingKey) {
+    Users users = session.broker().users();
+    long version = users.topicPermissions().version();
+    if (x != topicExchange || version != topicVersion) {
+      topicExchange = x;
+      topicVersion = version;
+      topicWrite = users.topicPermission(session.user(), session.vhost().name(), x.type(), x.name());
+      topicKeyChecked = null;
+    }
+    TopicPermission p = topicWrite;
+    if (p != null && !routingKey.equals(topicKeyChecked)) {
+      Users.checkTopic(p, session.user(), session.vhost().name(), Access.WRITE, routingKey);
+      topicKeyChecked = routingKey;
+    }
   }
 
   void header(HeaderFrame h) {
@@ -297,6 +328,22 @@ final class Publishing {
 
   boolean transactional() {
     return tx != null;
+  }
+
+  boolean confirmMode() {
+    return confirms != null;
+  }
+
+  /** Publishes awaiting their confirm; for listings, from any thread. */
+  long unconfirmedCount() {
+    ConfirmTracker c = confirms;
+    return c == null ? 0 : c.unconfirmed();
+  }
+
+  /** Publishes of the open transaction; for listings, from any thread. */
+  int uncommittedCount() {
+    TxBuffer t = tx;
+    return t == null ? 0 : t.size();
   }
 
   TxBuffer requireTx() {
