@@ -118,7 +118,7 @@ public final class DelayedMessages implements Queue {
     boolean persistent = spec.durable() && message.persistent();
     // the published properties, BCC included: its keys must still route the message when due
     ByteBuf payload = MessageCodec.encode(alloc, message.exchange(), message.routingKey(), message.timestamp(), due,
-        message.rawProperties(), message.body());
+        message.routing(), message.rawProperties(), message.body());
     lock.lock();
     try {
       if (closed) {
@@ -182,6 +182,9 @@ public final class DelayedMessages implements Queue {
         Envelope e = Envelope.parse(rec);
         ByteBuf props = io.warrenmq.broker.exchange.DelayedMessageExchange.propertiesWhenDue(e.properties(), alloc);
         Message m = new Message(e.exchange(), e.routingKey(), props, e.body(), e.timestamp());
+        if (e.routing() != null) {
+          m.withRouting(e.routing());
+        }
         try {
           r.routeDue(m);
         } finally {
