@@ -98,6 +98,10 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
       handshake().start();
       ctx.flush();
     } else if (evt instanceof IdleStateEvent e) {
+      if (lifecycle.state() == ConnectionLifecycle.State.CLOSING
+          || lifecycle.state() == ConnectionLifecycle.State.CLOSED) {
+        return; // nothing goes out after connection.close or close-ok; the close timer bounds the wait
+      }
       switch (e.state()) {
         case WRITER_IDLE -> {
           ByteBuf hb = ctx.alloc().buffer(8);
@@ -174,8 +178,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
         }
       }
       case OPEN -> handleOpen(frame);
-      case CLOSING -> lifecycle.handleClosing(frame);
-      case CLOSED -> ReferenceCountUtil.release(frame);
+      case CLOSING, CLOSED -> lifecycle.handleClosing(frame);
     }
   }
 

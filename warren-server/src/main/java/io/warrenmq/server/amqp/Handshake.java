@@ -247,6 +247,11 @@ final class Handshake {
     return frameMax;
   }
 
+  /** Whether tune-ok came in (the heartbeat interval is negotiated). */
+  boolean tuned() {
+    return step == Step.OPEN || step == Step.DONE;
+  }
+
   int channelMax() {
     return channelMax;
   }
