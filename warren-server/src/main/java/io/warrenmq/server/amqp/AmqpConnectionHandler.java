@@ -85,9 +85,11 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
     this.ctx = ctx;
     InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
     InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-    name = remote.getAddress().getHostAddress() + ":" + remote.getPort() + " -> "
-        + local.getAddress().getHostAddress() + ":" + local.getPort();
-    handshake = new Handshake(this, config, broker, remote.getAddress().isLoopbackAddress());
+    // RabbitMQ's connection name (rabbit_net:connection_string): "[::1]:40312 -> [::1]:5672"
+    name = AddressNames.of(remote) + " -> " + AddressNames.of(local);
+    // loopback_users: RabbitMQ judges the address the client connected to (rabbit_net:is_loopback
+    // on the socket's own name), so ::1 and 127.0.0.0/8 count, IPv4-mapped ones too
+    handshake = new Handshake(this, config, broker, AddressNames.isLoopback(local.getAddress()));
     lifecycle.started(ctx, config.handshakeTimeoutMs());
     ctx.fireChannelActive();
   }
