@@ -100,8 +100,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
       handshake().start();
       ctx.flush();
     } else if (evt instanceof IdleStateEvent e) {
-      if (lifecycle.state() == ConnectionLifecycle.State.CLOSING
-          || lifecycle.state() == ConnectionLifecycle.State.CLOSED) {
+      if (lifecycle.ending()) {
         return; // nothing goes out after connection.close or close-ok; the close timer bounds the wait
       }
       switch (e.state()) {

@@ -73,6 +73,11 @@ final class ConnectionLifecycle {
     return state;
   }
 
+  /** Closing or closed: connection.close or close-ok went out. */
+  boolean ending() {
+    return state == State.CLOSING || state == State.CLOSED;
+  }
+
   /** The socket is up: the handshake must be over within {@code timeoutMs}. */
   void started(ChannelHandlerContext ctx, long timeoutMs) {
     timer = ctx.executor().schedule(() -> handshakeTimedOut(timeoutMs), timeoutMs, TimeUnit.MILLISECONDS);
