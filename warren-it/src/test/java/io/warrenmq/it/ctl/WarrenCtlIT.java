@@ -404,6 +404,14 @@ class WarrenCtlIT {
     }
 
     @Test
+    void statusShowsWarrenMqsVersionAndTheRabbitMqReleaseItFollows() {
+      Ctl r = ok("status");
+      assertThat(r.out()).contains("WarrenMQ " + io.warrenmq.server.Version.get() + "\n")
+          .contains("RabbitMQ compatibility: 3.13.7\n")
+          .contains("amqp: 127.0.0.1:" + broker.port() + " (");
+    }
+
+    @Test
     void theDataDirectoryFlagFindsTheSocket() {
       Ctl r = runCtl(List.of("--data-dir", broker.dataDir().toString(), "status"));
       assertThat(r.code()).isZero();

@@ -90,7 +90,9 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
     info.connected(remote, local);
     name = info.name();
     ctx.pipeline().addFirst("traffic", info.traffic());
-    handshake = new Handshake(this, config, broker, remote.getAddress().isLoopbackAddress());
+    // loopback_users: RabbitMQ judges the address the client connected to (rabbit_net:is_loopback
+    // on the socket's own name), so ::1 and 127.0.0.0/8 count, IPv4-mapped ones too
+    handshake = new Handshake(this, config, broker, AddressNames.isLoopback(local.getAddress()));
     lifecycle.started(ctx, config.handshakeTimeoutMs());
     ctx.fireChannelActive();
   }
@@ -101,6 +103,9 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
       handshake().start();
       ctx.flush();
     } else if (evt instanceof IdleStateEvent e) {
+      if (lifecycle.ending()) {
+        return; // nothing goes out after connection.close or close-ok; the close timer bounds the wait
+      }
       switch (e.state()) {
         case WRITER_IDLE -> {
           ByteBuf hb = ctx.alloc().buffer(8);
@@ -177,8 +182,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
         }
       }
       case OPEN -> handleOpen(frame);
-      case CLOSING -> lifecycle.handleClosing(frame);
-      case CLOSED -> ReferenceCountUtil.release(frame);
+      case CLOSING, CLOSED -> lifecycle.handleClosing(frame);
     }
   }
 

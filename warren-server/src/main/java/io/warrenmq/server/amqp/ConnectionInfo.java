@@ -39,62 +39,12 @@ final class ConnectionInfo implements ConnectionView {
 
   /** The socket is up: its addresses, and the name RabbitMQ gives the connection. */
   void connected(InetSocketAddress remote, InetSocketAddress local) {
-    peerHost = ntoa(remote.getAddress());
+    peerHost = AddressNames.ntoa(remote.getAddress());
     peerPort = remote.getPort();
-    host = ntoa(local.getAddress());
+    host = AddressNames.ntoa(local.getAddress());
     port = local.getPort();
     // rabbit_net:connection_string: "peer:port -> local:port", an IPv6 address in brackets (ntoab)
-    name = ntoab(remote.getAddress()) + ":" + peerPort + " -> " + ntoab(local.getAddress()) + ":" + port;
-  }
-
-  /**
-   * An address as rabbit_misc:ntoa writes it: dotted IPv4; IPv6 in its short form ("::1"), an
-   * IPv4-mapped one as the IPv4 address.
-   */
-  static String ntoa(InetAddress a) {
-    if (!(a instanceof Inet6Address)) {
-      return a.getHostAddress();
-    }
-    byte[] b = a.getAddress();
-    int[] g = new int[8];
-    for (int i = 0; i < 8; i++) {
-      g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-    }
-    if (g[0] == 0 && g[1] == 0 && g[2] == 0 && g[3] == 0 && g[4] == 0 && g[5] == 0xffff) {
-      return (b[12] & 0xff) + "." + (b[13] & 0xff) + "." + (b[14] & 0xff) + "." + (b[15] & 0xff);
-    }
-    int bestStart = -1;
-    int bestLen = 1;
-    for (int i = 0; i < 8; ) {
-      int j = i;
-      while (j < 8 && g[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLen) {
-        bestStart = i;
-        bestLen = j - i;
-      }
-      i = j == i ? i + 1 : j;
-    }
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        s.append("::");
-        i += bestLen - 1;
-        continue;
-      }
-      if (s.length() > 0 && s.charAt(s.length() - 1) != ':') {
-        s.append(':');
-      }
-      s.append(Integer.toHexString(g[i]));
-    }
-    return s.toString();
-  }
-
-  /** rabbit_misc:ntoab: ntoa, an IPv6 address in brackets. */
-  private static String ntoab(InetAddress a) {
-    String s = ntoa(a);
-    return s.indexOf(':') >= 0 ? "[" + s + "]" : s;
+    name = AddressNames.of(remote) + " -> " + AddressNames.of(local);
   }
 
   /** The handler that counts this connection's bytes (the pipeline's first). */

@@ -21,6 +21,7 @@ import io.warrenmq.amqp.method.Method;
 import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.amqp.types.LongString;
 import io.warrenmq.broker.Broker;
+import io.warrenmq.broker.Compatibility;
 import io.warrenmq.broker.auth.User;
 import io.warrenmq.broker.vhost.VirtualHost;
 import io.warrenmq.server.Version;
@@ -71,11 +72,18 @@ final class Handshake {
         LongString.of(Sasl.MECHANISMS), LongString.of("en_US")));
   }
 
+  /**
+   * RabbitMQ 3.13.7's server properties (rabbit_reader, server_properties and
+   * server_capabilities): the same keys, every value a longstr, the capabilities a table of
+   * booleans, in RabbitMQ's (sorted) order. {@code version} is the RabbitMQ release WarrenMQ
+   * follows, so clients that gate on it take that release's paths; {@code product} stays WarrenMQ
+   * and WarrenMQ's own version is {@code warren_version}.
+   */
   private FieldTable serverProperties() {
     Map<String, Object> caps = new LinkedHashMap<>();
     for (String c : new String[] {"publisher_confirms", "exchange_exchange_bindings", "basic.nack",
-        "consumer_cancel_notify", "connection.blocked", "authentication_failure_close", "per_consumer_qos",
-        "direct_reply_to"}) {
+        "consumer_cancel_notify", "connection.blocked", "consumer_priorities", "authentication_failure_close",
+        "per_consumer_qos", "direct_reply_to"}) {
       caps.put(c, true);
     }
     Map<String, Object> p = new LinkedHashMap<>();
@@ -85,7 +93,8 @@ final class Handshake {
     p.put("information", "WarrenMQ, an AMQP 0-9-1 broker; see the README");
     p.put("platform", "Java " + Runtime.version().feature());
     p.put("product", "WarrenMQ");
-    p.put("version", Version.get());
+    p.put("version", Compatibility.RABBITMQ_VERSION);
+    p.put("warren_version", Version.get());
     return FieldTable.of(p);
   }
 
@@ -252,6 +261,11 @@ final class Handshake {
 
   int frameMax() {
     return frameMax;
+  }
+
+  /** Whether tune-ok came in (the heartbeat interval is negotiated). */
+  boolean tuned() {
+    return step == Step.OPEN || step == Step.DONE;
   }
 
   int channelMax() {
