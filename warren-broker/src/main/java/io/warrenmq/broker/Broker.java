@@ -232,6 +232,18 @@ public final class Broker implements AutoCloseable {
     log.info("added vhost '{}'", name);
   }
 
+  /**
+   * rabbitmqctl trace_on / trace_off: the vhost's firehose (RabbitMQ's rabbit_trace start/stop), for
+   * this run only. Returns false if it was already in that state; 404 for an unknown vhost.
+   */
+  public boolean setTracing(String vhost, boolean on) {
+    VirtualHost vh = vhosts.get(vhost);
+    if (vh == null) {
+      throw AmqpException.channelError(ReplyCode.NOT_FOUND, "no vhost '%s'", vhost);
+    }
+    return on ? vh.firehose().start(pids().node()) : vh.firehose().stop();
+  }
+
   public synchronized void deleteVhost(String name) {
     VirtualHost vh = vhosts.remove(name);
     if (vh == null) {

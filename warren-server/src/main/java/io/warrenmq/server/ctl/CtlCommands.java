@@ -23,7 +23,7 @@ public final class CtlCommands {
   /** @param status the text of the status command (version, listeners, data directory), made when asked */
   public CtlCommands(Broker broker, Supplier<String> status) {
     this.groups = List.of(new NodeCommands(broker, status), new AccessCommands(broker), new QueueCommands(broker),
-        new ConnectionCommands(broker), new PolicyCommands(broker));
+        new ConnectionCommands(broker), new PolicyCommands(broker), new TraceCommands(broker));
   }
 
   public Result run(List<String> argv) {
@@ -87,6 +87,7 @@ public final class CtlCommands {
           close_connection <connection pid or name> <explanation>
           close_all_connections [-p <vhost> [--limit <n>] | --global] [--per-connection-delay <ms>] <explanation>
           purge_queue [-p <vhost>] <queue> | delete_queue [-p <vhost>] <queue>
+          trace_on [-p <vhost>] | trace_off [-p <vhost>]   the firehose: copies to amq.rabbitmq.trace
           peek [-p <vhost>] <queue> [<count>]     first messages of a queue, without consuming them
           set_policy [-p <vhost>] [--priority <n>] [--apply-to <all|queues|exchanges>] <name> <pattern> <definition-json>
           clear_policy [-p <vhost>] <name> | list_policies [-p <vhost>]
