@@ -3,17 +3,15 @@ package io.warrenmq.broker;
 import io.netty.buffer.ByteBufAllocator;
 import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
-import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.broker.auth.Permission;
 import io.warrenmq.broker.auth.User;
 import io.warrenmq.broker.auth.Users;
 import io.warrenmq.broker.definitions.DefinitionModel;
 import io.warrenmq.broker.definitions.DefinitionStore;
 import io.warrenmq.broker.definitions.Records;
-import io.warrenmq.broker.exchange.ExchangeSpec;
-import io.warrenmq.broker.queue.Queue;
-import io.warrenmq.broker.queue.QueueSpec;
+import io.warrenmq.broker.auth.TopicPermission;
 import io.warrenmq.broker.view.ConnectionRegistry;
+import io.warrenmq.broker.view.Pids;
 import io.warrenmq.broker.vhost.DirNames;
 import io.warrenmq.broker.vhost.VirtualHost;
 import io.warrenmq.store.queue.StoreOptions;
@@ -55,6 +53,8 @@ public final class Broker implements AutoCloseable {
   private final Users users;
   private final Map<String, VirtualHost> vhosts = new ConcurrentHashMap<>();
   private final ConnectionRegistry connections = new ConnectionRegistry();
+  private final Pids pids = Pids.forThisNode();
+  private final ResourceLimits resourceLimits = ResourceLimits.forThisMachine();
   private final Policies policies = new Policies();
   private final ScheduledThreadPoolExecutor timers = newTimers();
   private final ExecutorService blocking =
@@ -90,7 +90,7 @@ public final class Broker implements AutoCloseable {
     if (model.vhosts().isEmpty() && model.users().isEmpty()) {
       firstBoot(model);
     }
-    restore(model);
+    new DefinitionRestore(users, policies, vhosts, this::newVhost, options.dataDir()).restore(model);
     definitions.rewrite(model.snapshot());
   }
 
@@ -122,53 +122,6 @@ public final class Broker implements AutoCloseable {
     model.apply(Records.permission(u.name(), options.defaultVhost(), Permission.ALL));
   }
 
-  private void restore(DefinitionModel model) {
-    for (FieldTable u : model.users()) {
-      List<Object> tags = u.getArray("tags");
-      users.put(new User(str(u, "name"), str(u, "hash"),
-          tags == null ? List.of() : tags.stream().map(String::valueOf).toList()));
-    }
-    for (FieldTable p : model.permissions()) {
-      users.setPermission(str(p, "user"), str(p, "vhost"),
-          new Permission(str(p, "configure"), str(p, "write"), str(p, "read")));
-    }
-    for (FieldTable p : model.policies()) {
-      try {
-        policies.put(policyOf(p));
-      } catch (IllegalArgumentException e) {
-        log.warn("ignoring stored policy {}: {}", str(p, "name"), e.getMessage());
-      }
-    }
-    for (String v : model.vhosts()) {
-      vhosts.put(v, newVhost(v));
-    }
-    for (FieldTable x : model.exchanges()) {
-      VirtualHost vh = vhosts.get(str(x, "vhost"));
-      if (vh != null) {
-        vh.restoreExchange(new ExchangeSpec(vh.name(), str(x, "name"), str(x, "xtype"), true,
-            bool(x, "autoDelete"), bool(x, "internal"), table(x, "arguments")), str(x, "dir"));
-      }
-    }
-    for (FieldTable q : model.queues()) {
-      VirtualHost vh = vhosts.get(str(q, "vhost"));
-      if (vh != null) {
-        Queue queue = vh.restoreQueue(new QueueSpec(vh.name(), str(q, "name"), true, false,
-            bool(q, "autoDelete"), table(q, "arguments")), str(q, "dir"));
-        logRecovery(queue);
-      }
-    }
-    for (VirtualHost vh : vhosts.values()) {
-      OrphanFiles.removeQueueDirectories(vh);
-    }
-    OrphanFiles.removeVhostDirectories(options.dataDir().resolve("vhosts"), vhosts.values());
-    for (FieldTable b : model.bindings()) {
-      VirtualHost vh = vhosts.get(str(b, "vhost"));
-      if (vh != null) {
-        vh.restoreBinding(str(b, "source"), str(b, "destKind"), str(b, "dest"), str(b, "key"), table(b, "arguments"));
-      }
-    }
-  }
-
   private static void logRecovery(io.warrenmq.store.recovery.RecoveryReport definitionsLog) {
     if (definitionsLog.truncated()) {
       log.warn("definitions log: cut a torn tail of {} bytes; changes written after it are lost ({} records kept)",
@@ -178,40 +131,12 @@ public final class Broker implements AutoCloseable {
     }
   }
 
-  private static void logRecovery(Queue queue) {
-    if (queue instanceof io.warrenmq.broker.queue.ClassicQueue c) {
-      var r = c.recoveryReport();
-      if (r.truncated()) {
-        log.warn("recovered {} with {} messages; cut a torn tail: {}", queue.spec().resource(),
-            queue.messageCount(), r);
-      } else {
-        log.info("recovered {} with {} messages ({})", queue.spec().resource(), queue.messageCount(), r);
-      }
-    } else {
-      log.info("recovered {} with {} messages", queue.spec().resource(), queue.messageCount());
-    }
-  }
-
   private VirtualHost newVhost(String name) {
     Path base = options.dataDir();
     String id = DirNames.of(name);
     return new VirtualHost(name, base.resolve("vhosts").resolve(id).resolve("queues"),
         base.resolve("transient").resolve(id), definitions(),
         new StoreOptions(options.segmentCapacity(), true), alloc, blocking, timers, policies);
-  }
-
-  private static String str(FieldTable t, String key) {
-    String s = t.getString(key);
-    return s == null ? "" : s;
-  }
-
-  private static boolean bool(FieldTable t, String key) {
-    return Boolean.TRUE.equals(t.getBoolean(key));
-  }
-
-  private static FieldTable table(FieldTable t, String key) {
-    FieldTable v = t.getTable(key);
-    return v == null ? FieldTable.EMPTY : v;
   }
 
   public BrokerOptions options() {
@@ -224,12 +149,6 @@ public final class Broker implements AutoCloseable {
 
   public Policies policies() {
     return policies;
-  }
-
-  private static Policy policyOf(FieldTable p) {
-    Long prio = p.getLong("priority");
-    return new Policy(str(p, "vhost"), str(p, "name"), str(p, "pattern"), Policy.ApplyTo.parse(str(p, "applyTo")),
-        prio == null ? 0 : prio.intValue(), table(p, "definition"), bool(p, "operator"));
   }
 
   /** Adds or replaces a policy (or operator policy) and applies it to existing entities at once. */
@@ -259,6 +178,16 @@ public final class Broker implements AutoCloseable {
 
   public ConnectionRegistry connections() {
     return connections;
+  }
+
+  /** The synthetic pids of this broker's connections and channels. */
+  public Pids pids() {
+    return pids;
+  }
+
+  /** The memory and disk thresholds (runtime settings, not persisted). */
+  public ResourceLimits resourceLimits() {
+    return resourceLimits;
   }
 
   public DefinitionStore definitions() {
@@ -301,6 +230,18 @@ public final class Broker implements AutoCloseable {
     definitions().write(Records.vhost(name));
     vhosts.put(name, newVhost(name));
     log.info("added vhost '{}'", name);
+  }
+
+  /**
+   * rabbitmqctl trace_on / trace_off: the vhost's firehose (RabbitMQ's rabbit_trace start/stop), for
+   * this run only. Returns false if it was already in that state; 404 for an unknown vhost.
+   */
+  public boolean setTracing(String vhost, boolean on) {
+    VirtualHost vh = vhosts.get(vhost);
+    if (vh == null) {
+      throw AmqpException.channelError(ReplyCode.NOT_FOUND, "no vhost '%s'", vhost);
+    }
+    return on ? vh.firehose().start(pids().node()) : vh.firehose().stop();
   }
 
   public synchronized void deleteVhost(String name) {
@@ -365,6 +306,36 @@ public final class Broker implements AutoCloseable {
   public synchronized void clearPermission(String user, String vhost) {
     if (users.clearPermission(user, vhost)) {
       definitions().write(Records.permissionCleared(user, vhost));
+    }
+  }
+
+  /**
+   * Sets the user's topic permission on an exchange of the vhost (which need not exist yet), as
+   * rabbit_auth_backend_internal:set_topic_permissions: the user and the vhost must exist and the
+   * patterns compile.
+   */
+  public synchronized void setTopicPermission(String user, String vhost, String exchange, String write, String read) {
+    requireUser(user);
+    if (!vhosts.containsKey(vhost)) {
+      throw AmqpException.channelError(ReplyCode.NOT_FOUND, "no vhost '%s'", vhost);
+    }
+    TopicPermission p = new TopicPermission(user, vhost, exchange, write, read);
+    definitions().write(Records.topicPermission(user, vhost, exchange, write, read));
+    users.topicPermissions().put(user, vhost, p);
+    log.info("set topic permissions on exchange '{}' for user '{}' in vhost '{}' to '{}', '{}'", exchange, user,
+        vhost, write, read);
+  }
+
+  /**
+   * Clears the user's topic permission on {@code exchange} in the vhost, or all of them there when
+   * {@code exchange} is null; nothing to clear is no error (rabbit_db_user clear_topic_permissions).
+   */
+  public synchronized void clearTopicPermissions(String user, String vhost, @Nullable String exchange) {
+    List<String> cleared = exchange == null
+        ? users.topicPermissions().removeAll(user, vhost)
+        : users.topicPermissions().remove(user, vhost, exchange) ? List.of(exchange) : List.of();
+    for (String x : cleared) {
+      definitions().write(Records.topicPermissionCleared(user, vhost, x));
     }
   }
 

@@ -3,6 +3,7 @@ package io.warrenmq.server;
 import io.netty.buffer.ByteBufAllocator;
 import io.warrenmq.broker.Broker;
 import io.warrenmq.broker.BrokerOptions;
+import io.warrenmq.broker.Compatibility;
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.vhost.VirtualHost;
 import io.warrenmq.server.config.BrokerConfig;
@@ -11,7 +12,6 @@ import io.warrenmq.server.ctl.CtlServer;
 import io.warrenmq.server.netty.AmqpServer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +43,8 @@ public final class WarrenServer implements AutoCloseable {
   /** Recovers the data directory, then starts listening. */
   public static WarrenServer start(BrokerConfig config) throws IOException, InterruptedException {
     long t0 = System.nanoTime();
-    log.info("WarrenMQ {} starting on Java {} (pid {})", Version.get(), Runtime.version(),
-        ProcessHandle.current().pid());
+    log.info("WarrenMQ {} (RabbitMQ {} compatible) starting on Java {} (pid {})", Version.get(),
+        Compatibility.RABBITMQ_VERSION, Runtime.version(), ProcessHandle.current().pid());
     log.info("data directory {}", config.dataDir().toAbsolutePath().normalize());
     BrokerOptions options = new BrokerOptions(config.dataDir(), config.segmentSize(), config.defaultUser(),
         config.defaultPass(), config.defaultVhost(), config.loopbackUsers());
@@ -57,12 +57,12 @@ public final class WarrenServer implements AutoCloseable {
     }
     logRecovered(broker);
     AmqpServer amqp = new AmqpServer(config, broker);
-    AtomicInteger amqpPort = new AtomicInteger();
     // the control socket comes up before the AMQP port opens: once clients can connect,
     // warrenctl works too (scripts wait for the port, then administer)
     CtlServer ctl = startControlSocket(config, new CtlCommands(broker, () -> String.format(
-        "WarrenMQ %s%namqp: %s:%d (%s)%ndata directory: %s%n", Version.get(), config.bind(), amqpPort.get(),
-        amqp.transport(), config.dataDir().toAbsolutePath().normalize())));
+        "WarrenMQ %s%nRabbitMQ compatibility: %s%namqp: %s (%s)%ndata directory: %s%n", Version.get(),
+        Compatibility.RABBITMQ_VERSION, String.join(", ", amqp.listeners()), amqp.transport(),
+        config.dataDir().toAbsolutePath().normalize())));
     int port;
     try {
       port = amqp.start();
@@ -72,9 +72,9 @@ public final class WarrenServer implements AutoCloseable {
       closeAfterFailedStart(e, ctl, amqp, broker);
       throw e;
     }
-    amqpPort.set(port);
-    log.info("AMQP listening on {}:{} ({}), frame_max {}, channel_max {}, heartbeat {} s", config.bind(), port,
-        amqp.transport(), config.frameMax(), config.channelMax(), config.heartbeat());
+    log.info("AMQP listening on {} ({}), frame_max {}, channel_max {}, heartbeat {} s",
+        String.join(", ", amqp.listeners()), amqp.transport(), config.frameMax(), config.channelMax(),
+        config.heartbeat());
     log.info("started in {} ms (JVM up {} ms)", (System.nanoTime() - t0) / 1_000_000,
         ManagementFactory.getRuntimeMXBean().getUptime());
     return new WarrenServer(config, broker, amqp, ctl, port);

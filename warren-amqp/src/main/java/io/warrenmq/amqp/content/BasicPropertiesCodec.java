@@ -92,10 +92,11 @@ public final class BasicPropertiesCodec {
   }
 
   /**
-   * Reads delivery-mode, priority, expiration and whether headers are present, skipping the headers
-   * table by its length. Checks that every property lies within {@code raw}, but not the inside of
-   * the headers table; use {@link #decode} when the headers matter. Borrows {@code raw}; its reader
-   * index does not move.
+   * Reads delivery-mode, priority, expiration, whether headers are present and which of the
+   * headers {@code CC}, {@code BCC} and {@code x-death} are there (with the type letter of the
+   * first two), walking the headers table's keys without decoding it. Checks
+   * that every property lies within {@code raw}, but not the inside of the headers table; use
+   * {@link #decode} when the headers matter. Borrows {@code raw}; its reader index does not move.
    */
   public static PropertiesSummary summarize(ByteBuf raw) {
     int end = raw.writerIndex();
@@ -111,6 +112,7 @@ public final class BasicPropertiesCodec {
     int deliveryMode = 0;
     int priority = -1;
     String expiration = null;
+    int headers = 0;
     i = skipShortStr(raw, flags, CONTENT_TYPE, i, end);
     i = skipShortStr(raw, flags, CONTENT_ENCODING, i, end);
     if ((flags & HEADERS) != 0) {
@@ -118,6 +120,7 @@ public final class BasicPropertiesCodec {
       if (length > end - i - 4) {
         throw syntax("headers table overruns the content header (length %d)", length);
       }
+      headers = HeaderScan.scan(raw, i + 4, i + 4 + (int) length);
       i += 4 + (int) length;
     }
     if ((flags & DELIVERY_MODE) != 0) {
@@ -142,7 +145,8 @@ public final class BasicPropertiesCodec {
     i = skipShortStr(raw, flags, USER_ID, i, end);
     i = skipShortStr(raw, flags, APP_ID, i, end);
     skipShortStr(raw, flags, CLUSTER_ID, i, end);
-    return new PropertiesSummary(deliveryMode, priority, expiration, (flags & HEADERS) != 0);
+    return new PropertiesSummary(deliveryMode, priority, expiration, (flags & HEADERS) != 0,
+        headers & 0xFF, headers >> 8 & 0xFF, (headers & 1 << 16) != 0);
   }
 
   private static int readFlags(ByteBuf in) {

@@ -45,6 +45,34 @@ public final class FieldCodec {
 
   private FieldCodec() {}
 
+  /**
+   * RabbitMQ's name for a field type letter, as its error texts print it (rabbit_binary_parser:
+   * {@code S} is longstr, {@code I} signedint, {@code x} binary ...); the letter itself when
+   * unknown.
+   */
+  public static String rabbitTypeName(int type) {
+    return switch (type) {
+      case 'S' -> "longstr";
+      case 'T' -> "timestamp";
+      case 'b' -> "byte";
+      case 'B' -> "unsignedbyte";
+      case 's' -> "short";
+      case 'u' -> "unsignedshort";
+      case 'I' -> "signedint";
+      case 'i' -> "unsignedint";
+      case 'd' -> "double";
+      case 'f' -> "float";
+      case 'l', 'L' -> "long";
+      case 't' -> "bool";
+      case 'D' -> "decimal";
+      case 'F' -> "table";
+      case 'A' -> "array";
+      case 'x' -> "binary";
+      case 'V' -> "void";
+      default -> String.valueOf((char) type);
+    };
+  }
+
   /** Reads a shortstr (length octet, UTF-8 bytes). */
   public static String readShortStr(ByteBuf in) {
     FieldReader.need(in, 1, "shortstr");

@@ -131,8 +131,39 @@ class BasicPropertiesCodecTest {
         read(
             written(out -> BasicPropertiesCodec.encode(out, BasicProperties.EMPTY)),
             BasicPropertiesCodec::summarize);
-    assertThat(s).isEqualTo(new PropertiesSummary(0, -1, null, false));
+    assertThat(s).isEqualTo(new PropertiesSummary(0, -1, null, false, 0, 0, false));
     assertThat(s.persistent()).isFalse();
+  }
+
+  @Example
+  void summaryNamesTheTypeOfCcAndBccAndSeesXDeathWithoutDecodingTheHeaders() {
+    FieldTable h = FieldTable.of(Map.of(
+        "a", java.util.List.of("x"), "CC", java.util.List.of("k"), "BCC", "text", "x-death", 1, "z", Map.of("CC", 1)));
+    PropertiesSummary s = read(
+        written(out -> BasicPropertiesCodec.encode(out, BasicProperties.EMPTY.withHeaders(h))),
+        BasicPropertiesCodec::summarize);
+    assertThat(s.ccType()).isEqualTo('A');
+    assertThat(s.bccType()).isEqualTo('S');
+    assertThat(s.hasXDeath()).isTrue();
+    assertThat(s.hasRoutingHeaders()).isTrue();
+
+    PropertiesSummary none = read(
+        written(out -> BasicPropertiesCodec.encode(out, BasicProperties.EMPTY.withHeaders(
+            FieldTable.of(Map.of("CCC", java.util.List.of("k"), "nested", Map.of("CC", java.util.List.of("k"))))))),
+        BasicPropertiesCodec::summarize);
+    assertThat(none.ccType()).isZero();
+    assertThat(none.bccType()).isZero();
+    assertThat(none.hasXDeath()).isFalse();
+    assertThat(none.hasRoutingHeaders()).isFalse();
+  }
+
+  @Example
+  void aMalformedHeadersTableEndsTheScanQuietly() {
+    // headers table of 9 bytes: key "CC", type 'S', a longstr claiming 100 bytes
+    byte[] bytes = {0x20, 0x00, 0, 0, 0, 9, 2, 'C', 'C', 'S', 0, 0, 0, 100, 0};
+    PropertiesSummary s = read(bytes, BasicPropertiesCodec::summarize);
+    assertThat(s.hasHeaders()).isTrue();
+    assertThat(s.ccType()).isZero();
   }
 
   @Example
@@ -242,6 +273,10 @@ class BasicPropertiesCodecTest {
     assertThat(s.expiration()).isEqualTo(p.expiration());
     assertThat(s.hasHeaders()).isEqualTo(p.headers() != null);
     assertThat(s.persistent()).isEqualTo(p.persistent());
+    FieldTable h = p.headers() == null ? FieldTable.EMPTY : p.headers();
+    assertThat(s.ccType() != 0).isEqualTo(h.containsKey("CC"));
+    assertThat(s.bccType() != 0).isEqualTo(h.containsKey("BCC"));
+    assertThat(s.hasXDeath()).isEqualTo(h.containsKey("x-death"));
   }
 
   static <T> T read(byte[] bytes, Function<ByteBuf, T> reader) {

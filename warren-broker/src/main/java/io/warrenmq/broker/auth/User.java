@@ -18,4 +18,9 @@ public record User(String name, String passwordHash, List<String> tags) {
   public boolean isAdministrator() {
     return tags.contains("administrator");
   }
+
+  /** Tagged {@code impersonator}: may publish with any user-id property (RabbitMQ's tag). */
+  public boolean isImpersonator() {
+    return tags.contains("impersonator");
+  }
 }

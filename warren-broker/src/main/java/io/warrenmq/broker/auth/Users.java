@@ -21,6 +21,7 @@ public final class Users {
   private final Map<String, User> users = new ConcurrentHashMap<>();
   /** user name -> vhost -> permission. */
   private final Map<String, Map<String, Permission>> permissions = new ConcurrentHashMap<>();
+  private final TopicPermissions topicPermissions = new TopicPermissions();
 
   private final Set<String> loopbackOnly;
 
@@ -36,6 +37,7 @@ public final class Users {
   /** Removes the user and all of its permissions; returns whether it existed. */
   public boolean remove(String name) {
     permissions.remove(name);
+    topicPermissions.removeUser(name);
     return users.remove(name) != null;
   }
 
@@ -66,6 +68,40 @@ public final class Users {
   /** Forgets every permission on {@code vhost} (it was deleted). */
   public void clearVhost(String vhost) {
     permissions.values().forEach(m -> m.remove(vhost));
+    topicPermissions.removeVhost(vhost);
+  }
+
+  /** The users' topic permissions (RabbitMQ topic authorisation on topic exchanges). */
+  public TopicPermissions topicPermissions() {
+    return topicPermissions;
+  }
+
+  /**
+   * The topic permission that governs routing keys on exchange {@code exchange} of type {@code
+   * exchangeType}, or null when none does: only topic exchanges are checked, and an exchange
+   * without a topic permission for the user lets every key through (RabbitMQ rabbit_channel,
+   * check_topic_authorisation; rabbit_auth_backend_internal, check_topic_access).
+   */
+  public @Nullable TopicPermission topicPermission(User user, String vhost, String exchangeType, String exchange) {
+    return "topic".equals(exchangeType) ? topicPermissions.get(user.name(), vhost, exchange) : null;
+  }
+
+  /**
+   * Refuses with channel-level 403 unless the routing key passes {@code p} (from {@link
+   * #topicPermission}), with RabbitMQ's text (rabbit_access_control, check_topic_access): "write
+   * access to topic 'a.b' in exchange 'amq.topic' in vhost '/' refused for user 'bob'".
+   */
+  public static void checkTopic(TopicPermission p, User user, String vhost, Permission.Access access, String routingKey) {
+    if (!p.permits(access, routingKey)) {
+      throw AmqpException.channelError(
+          ReplyCode.ACCESS_REFUSED,
+          "%s access to topic '%s' in exchange '%s' in vhost '%s' refused for user '%s'",
+          access.label(),
+          routingKey,
+          p.exchange(),
+          vhost,
+          user.name());
+    }
   }
 
   public @Nullable Permission permission(String user, String vhost) {

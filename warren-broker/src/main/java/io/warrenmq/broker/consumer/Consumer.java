@@ -127,14 +127,17 @@ public final class Consumer {
 
   /**
    * Under the queue lock: takes credit for one delivery if both the consumer's and the channel's
-   * prefetch allow it and the channel is ready. No-ack consumers need no credit.
+   * prefetch allow it and the channel is ready. No-ack consumers take no credit and ignore their
+   * own prefetch, but wait while the channel is at its global limit (RabbitMQ rabbit_limiter,
+   * can_send: a delivery without AckRequired adds no volume, yet is refused while
+   * prefetch_limit_reached; rabbit_queue_consumers asks can_send for every consumer).
    */
   public boolean tryTakeCredit() {
     if (!active || !target.ready()) {
       return false;
     }
     if (noAck) {
-      return true;
+      return !channelCredit.limitReached();
     }
     if (prefetch > 0 && unacked >= prefetch) {
       return false;

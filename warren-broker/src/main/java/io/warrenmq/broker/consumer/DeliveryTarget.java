@@ -1,5 +1,8 @@
 package io.warrenmq.broker.consumer;
 
+import io.warrenmq.broker.view.ChannelView;
+import org.jspecify.annotations.Nullable;
+
 /**
  * The port through which a queue hands deliveries to the AMQP channel that owns a consumer; the
  * server's channel implements it. Queues call it from their dispatching thread while holding their
@@ -30,4 +33,9 @@ public interface DeliveryTarget {
    * if the client announced consumer_cancel_notify, and forgets the consumer.
    */
   void cancelledByBroker(Consumer consumer);
+
+  /** The channel behind this target, for listings (list_consumers' channel_pid); null if none. */
+  default @Nullable ChannelView channel() {
+    return null;
+  }
 }

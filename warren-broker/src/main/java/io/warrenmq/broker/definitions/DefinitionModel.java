@@ -17,6 +17,8 @@ public final class DefinitionModel {
   private final Set<String> vhosts = new LinkedHashSet<>();
   private final Map<String, FieldTable> users = new LinkedHashMap<>();
   private final Map<List<String>, FieldTable> permissions = new LinkedHashMap<>();
+  /** (user, vhost, exchange) -> record. */
+  private final Map<List<String>, FieldTable> topicPermissions = new LinkedHashMap<>();
   private final Map<List<String>, FieldTable> exchanges = new LinkedHashMap<>();
   private final Map<List<String>, FieldTable> queues = new LinkedHashMap<>();
   private final Map<List<Object>, FieldTable> bindings = new LinkedHashMap<>();
@@ -40,6 +42,7 @@ public final class DefinitionModel {
         } else {
           vhosts.remove(name);
           permissions.keySet().removeIf(k -> k.get(1).equals(name));
+          topicPermissions.keySet().removeIf(k -> k.get(1).equals(name));
           exchanges.keySet().removeIf(k -> k.get(0).equals(name));
           queues.keySet().removeIf(k -> k.get(0).equals(name));
           bindings.keySet().removeIf(k -> k.get(0).equals(name));
@@ -53,6 +56,7 @@ public final class DefinitionModel {
         } else {
           users.remove(name);
           permissions.keySet().removeIf(k -> k.get(0).equals(name));
+          topicPermissions.keySet().removeIf(k -> k.get(0).equals(name));
         }
       }
       case "permission" -> {
@@ -61,6 +65,14 @@ public final class DefinitionModel {
           permissions.put(key, r);
         } else {
           permissions.remove(key);
+        }
+      }
+      case "topicPermission" -> {
+        List<String> key = List.of(str(r, "user"), str(r, "vhost"), str(r, "exchange"));
+        if (put) {
+          topicPermissions.put(key, r);
+        } else {
+          topicPermissions.remove(key);
         }
       }
       case "exchange" -> {
@@ -127,6 +139,10 @@ public final class DefinitionModel {
     return List.copyOf(permissions.values());
   }
 
+  public List<FieldTable> topicPermissions() {
+    return List.copyOf(topicPermissions.values());
+  }
+
   public List<FieldTable> exchanges() {
     return List.copyOf(exchanges.values());
   }
@@ -149,6 +165,7 @@ public final class DefinitionModel {
     vhosts.forEach(v -> out.add(Records.vhost(v)));
     out.addAll(users.values());
     out.addAll(permissions.values());
+    out.addAll(topicPermissions.values());
     out.addAll(policies.values());
     out.addAll(exchanges.values());
     out.addAll(queues.values());

@@ -56,6 +56,21 @@ public final class Records {
     return table("permission", DEL, "user", user, "vhost", vhost);
   }
 
+  /** A topic permission of {@code user} in {@code vhost} on a (topic) exchange. */
+  public static FieldTable topicPermission(String user, String vhost, String exchange, String write, String read) {
+    Map<String, Object> m = base("topicPermission", PUT);
+    m.put("user", user);
+    m.put("vhost", vhost);
+    m.put("exchange", exchange);
+    m.put("write", write);
+    m.put("read", read);
+    return FieldTable.of(m);
+  }
+
+  public static FieldTable topicPermissionCleared(String user, String vhost, String exchange) {
+    return table("topicPermission", DEL, "user", user, "vhost", vhost, "exchange", exchange);
+  }
+
   /** A durable exchange; {@code dir} names the directory of a delayed exchange's messages, else "". */
   public static FieldTable exchange(ExchangeSpec x, String dir) {
     Map<String, Object> m = base("exchange", PUT);

@@ -39,8 +39,8 @@ public final class DelayedMessageExchange extends Exchange {
 
   /**
    * The x-delayed-type argument, checked as the plugin's validate: 406 if it is missing or not a
-   * string; a name that is no exchange type fails rabbit_exchange:check_type, a connection error
-   * 503 (RabbitMQ 3.x, as {@code VirtualHost.checkExchangeType}).
+   * string; a name that is no exchange type fails rabbit_exchange:check_type, a channel error 406
+   * in RabbitMQ 3.13.7 (as {@code VirtualHost.checkExchangeType}).
    */
   public static String delayedType(ExchangeSpec spec) {
     String t = spec.arguments().getString("x-delayed-type");
@@ -49,8 +49,7 @@ public final class DelayedMessageExchange extends Exchange {
           "Invalid argument, 'x-delayed-type' must be an existing exchange type");
     }
     if (!TYPES.contains(t)) {
-      throw AmqpException.connectionError(ReplyCode.COMMAND_INVALID, "%s exchange type '%s'",
-          t.isEmpty() ? "invalid" : "unknown", t);
+      throw unknownType(t);
     }
     return t;
   }

@@ -32,7 +32,7 @@ public abstract sealed class Exchange
     this.spec = spec;
   }
 
-  /** Creates an exchange of {@code spec.type()}; 503 COMMAND_INVALID for an unknown type. */
+  /** Creates an exchange of {@code spec.type()}; 406 PRECONDITION_FAILED for an unknown type. */
   public static Exchange create(ExchangeSpec spec) {
     return switch (spec.type()) {
       case "direct" -> new DirectExchange(spec);
@@ -47,10 +47,17 @@ public abstract sealed class Exchange
       }
       case "x-delayed-message" ->
           throw new IllegalArgumentException("a delayed message exchange needs its store: the vhost creates it");
-      default ->
-          throw AmqpException.connectionError(
-              ReplyCode.COMMAND_INVALID, "unknown exchange type '%s'", spec.type());
+      default -> throw unknownType(spec.type());
     };
+  }
+
+  /**
+   * RabbitMQ 3.13.7's refusal of a type that is no exchange type (rabbit_exchange:check_type): a
+   * channel error 406, "invalid" for the empty name (an Erlang atom), "unknown" for the others.
+   */
+  public static AmqpException unknownType(String type) {
+    return AmqpException.channelError(
+        ReplyCode.PRECONDITION_FAILED, "%s exchange type '%s'", type.isEmpty() ? "invalid" : "unknown", type);
   }
 
   /** The nameless default exchange of a vhost: routes to the queue named by the routing key. */

@@ -6,6 +6,7 @@ import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.amqp.content.BasicProperties;
 import io.warrenmq.amqp.content.BasicPropertiesCodec;
 import io.warrenmq.amqp.types.FieldCodec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A message record read back from a queue's store, parsed per {@link MessageCodec}: the parts a
@@ -13,12 +14,16 @@ import io.warrenmq.amqp.types.FieldCodec;
  *
  * <p>Buffers: {@link #properties()} and {@link #body()} are slices of the record; they are valid
  * while the record buffer is (the envelope does not retain it).
+ *
+ * @param routing the routing keys a version 2 record carries; null for version 1, which routes
+ *     with its routing key and CC header
  */
 public record Envelope(
     long timestamp,
     long expiresAt,
     String exchange,
     String routingKey,
+    @Nullable Routing routing,
     ByteBuf properties,
     ByteBuf body) {
 
@@ -26,7 +31,7 @@ public record Envelope(
   public static Envelope parse(ByteBuf record) {
     ByteBuf in = record.duplicate();
     int version = in.readUnsignedByte();
-    if (version != MessageCodec.VERSION) {
+    if (version != MessageCodec.VERSION && version != MessageCodec.VERSION_ROUTED) {
       throw AmqpException.connectionError(
           ReplyCode.INTERNAL_ERROR, "unknown message record layout %d", version);
     }
@@ -34,10 +39,11 @@ public record Envelope(
     long expiresAt = in.readLong();
     String exchange = FieldCodec.readShortStr(in);
     String routingKey = FieldCodec.readShortStr(in);
+    Routing routing = version == MessageCodec.VERSION_ROUTED ? MessageCodec.readRouting(in) : null;
     int propsLen = in.readInt();
     ByteBuf props = in.readSlice(propsLen);
     ByteBuf body = in.slice();
-    return new Envelope(timestamp, expiresAt, exchange, routingKey, props, body);
+    return new Envelope(timestamp, expiresAt, exchange, routingKey, routing, props, body);
   }
 
   public BasicProperties decodeProperties() {

@@ -1,10 +1,10 @@
 package io.warrenmq.broker.message;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.warrenmq.amqp.content.BasicProperties;
 import io.warrenmq.amqp.content.BasicPropertiesCodec;
 import io.warrenmq.amqp.content.PropertiesSummary;
-import io.netty.buffer.Unpooled;
 import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.amqp.types.LongString;
 import java.util.ArrayList;
@@ -28,6 +28,10 @@ public final class Message {
   private final long timestamp;
   private @Nullable BasicProperties decoded;
   private @Nullable List<String> routingKeys;
+  private @Nullable List<String> bcc;
+  private @Nullable Routing routing;
+  private boolean routingKnown;
+  private boolean finalProperties;
   private @Nullable ByteBuf stored;
 
   /**
@@ -99,35 +103,79 @@ public final class Message {
     return p;
   }
 
-  /** Routes with exactly {@code keys} instead of the key and CC/BCC headers (dead letters). */
-  public Message withRoutingKeys(List<String> keys) {
-    this.routingKeys = List.copyOf(keys);
+  /**
+   * Routes with exactly {@code routing}'s keys instead of the key and CC/BCC headers, and keeps
+   * its BCC keys (a message read back from a record that carries them, a dead letter).
+   */
+  public Message withRouting(Routing routing) {
+    this.routingKeys = routing.keys();
+    this.bcc = routing.bcc();
+    this.routing = routing;
+    this.routingKnown = true;
+    return this;
+  }
+
+  /**
+   * The properties are stored as they are (a dead letter's, which {@link DeathHistory} has just
+   * written): {@link #storedProperties()} does not look at them again.
+   */
+  public Message withFinalProperties() {
+    this.finalProperties = true;
     return this;
   }
 
   /**
    * The routing keys: the publish's key, then the keys of the CC and BCC headers (RabbitMQ's
-   * sender-selected distribution).
+   * sender-selected distribution: the string elements of each array; rabbit_basic
+   * header_routes). The headers are decoded only when the summary saw a CC or BCC array.
    */
   public List<String> routingKeys() {
     List<String> keys = routingKeys;
     if (keys == null) {
       keys = List.of(routingKey);
-      if (summary.hasHeaders()) {
+      if (summary.hasRoutingHeaders()) {
         FieldTable h = properties().headers();
-        List<@Nullable Object> cc = h == null ? null : h.getArray("CC");
-        List<@Nullable Object> bcc = h == null ? null : h.getArray("BCC");
-        if (cc != null || bcc != null) {
+        if (h != null) {
           List<String> all = new ArrayList<>();
           all.add(routingKey);
-          addKeys(all, cc);
-          addKeys(all, bcc);
+          addKeys(all, h.getArray("CC"));
+          addKeys(all, h.getArray("BCC"));
           keys = List.copyOf(all);
         }
       }
       routingKeys = keys;
     }
     return keys;
+  }
+
+  /** The keys of the BCC header (or those a record or dead letter carried), empty when none. */
+  public List<String> bccKeys() {
+    List<String> keys = bcc;
+    if (keys == null) {
+      keys = List.of();
+      if (summary.bccType() == PropertiesSummary.ARRAY) {
+        FieldTable h = properties().headers();
+        List<String> all = new ArrayList<>();
+        addKeys(all, h == null ? null : h.getArray("BCC"));
+        keys = List.copyOf(all);
+      }
+      bcc = keys;
+    }
+    return keys;
+  }
+
+  /**
+   * What a record must carry besides its routing key and properties: null when the routing key
+   * and the CC header say it all (the common case, a version 1 record), else the keys and BCC
+   * keys (a message with BCC keys, whose header is not stored; a dead letter).
+   */
+  public @Nullable Routing routing() {
+    if (!routingKnown) {
+      List<String> b = bccKeys();
+      routing = b.isEmpty() ? null : new Routing(routingKeys(), b);
+      routingKnown = true;
+    }
+    return routing;
   }
 
   private static void addKeys(List<String> out, @Nullable List<@Nullable Object> values) {
@@ -142,23 +190,31 @@ public final class Message {
 
   /**
    * The properties as queues store them: the published ones, except that a BCC header is removed
-   * (RabbitMQ: BCC recipients are not disclosed to consumers). Borrowed like the raw properties.
+   * (RabbitMQ: BCC recipients are not disclosed to consumers) and an {@code x-death} header is
+   * rewritten as RabbitMQ 3.13 interprets it ({@link DeathHistory#interpret}). The properties are
+   * decoded only when the summary saw one of those headers. Borrowed like the raw properties.
    */
   public ByteBuf storedProperties() {
     if (stored != null) {
       return stored;
     }
-    if (summary.hasHeaders()) {
-      BasicProperties p = properties();
-      FieldTable h = p.headers();
-      if (h != null && h.containsKey("BCC")) {
-        ByteBuf out = Unpooled.buffer(properties.readableBytes());
-        BasicPropertiesCodec.encode(out, p.withHeaders(h.without("BCC")));
-        stored = out;
-        return out;
-      }
+    if (finalProperties || (summary.bccType() == 0 && !summary.hasXDeath())) {
+      return properties;
     }
-    return properties;
+    BasicProperties p = properties();
+    FieldTable h = p.headers();
+    if (h == null) {
+      return properties;
+    }
+    FieldTable out = DeathHistory.interpret(h.without("BCC"));
+    if (out.equals(h)) {
+      finalProperties = true; // nothing to rewrite: the next queue need not look again
+      return properties;
+    }
+    ByteBuf buf = Unpooled.buffer(properties.readableBytes() + 64);
+    BasicPropertiesCodec.encode(buf, p.withHeaders(out));
+    stored = buf;
+    return buf;
   }
 
   /** Releases what the message allocated itself (re-encoded properties); not the borrowed buffers. */

@@ -40,7 +40,8 @@ public final class StoredRecords {
     FieldTable h = p.headers() == null ? FieldTable.EMPTY : p.headers();
     ByteBuf props = alloc.buffer(e.properties().readableBytes() + 32);
     BasicPropertiesCodec.encode(props, p.withHeaders(h.with("x-delivery-count", count)));
-    ByteBuf out = MessageCodec.encode(alloc, e.exchange(), e.routingKey(), e.timestamp(), e.expiresAt(), props, e.body());
+    ByteBuf out = MessageCodec.encode(
+        alloc, e.exchange(), e.routingKey(), e.timestamp(), e.expiresAt(), e.routing(), props, e.body());
     ByteBuf flat = alloc.buffer(out.readableBytes());
     flat.writeBytes(out);
     out.release();

@@ -8,12 +8,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>policy vs operator policy: the lower number for message-ttl, expires, max-length,
- *       max-length-bytes and delivery-limit (a negative delivery-limit, unlimited, loses to a
- *       limit); the operator's value for overflow and for booleans (rabbit_policies
- *       merge_policy_value);
+ *       max-length-bytes and delivery-limit; the operator's value for overflow and for booleans
+ *       (rabbit_policies merge_policy_value);
  *   <li>the result vs the entity's x-argument: the lower number for message-ttl, expires,
- *       max-length and max-length-bytes; the argument for everything else (rabbit_amqqueue_process
- *       process_args_policy: res_min / res_arg).
+ *       max-length and max-length-bytes (rabbit_amqqueue_process process_args_policy: res_min),
+ *       and for delivery-limit (RabbitMQ 3.13.7 rabbit_quorum_queue: args_policy_lookup with
+ *       min); the argument for everything else (res_arg).
  * </ul>
  */
 public final class EffectiveArguments {
@@ -56,11 +56,6 @@ public final class EffectiveArguments {
     if (op == null) {
       return p;
     }
-    if (key.equals("delivery-limit")) {
-      long a = PolicyKeys.integer(p);
-      long b = PolicyKeys.integer(op);
-      return a < 0 || b < 0 ? Math.max(a, b) : Math.min(a, b);
-    }
     if (minKey(key)) {
       return Math.min(PolicyKeys.integer(p), PolicyKeys.integer(op));
     }
@@ -74,7 +69,7 @@ public final class EffectiveArguments {
     if (arg == null) {
       return pol;
     }
-    if (pol != null && minKey(key) && !key.equals("delivery-limit")) {
+    if (pol != null && minKey(key)) {
       Long a = PolicyKeys.integer(arg);
       Long b = PolicyKeys.integer(pol);
       if (a != null && b != null) {

@@ -38,7 +38,8 @@ public final class PolicyKeys {
       Map.entry("max-in-memory-length", Type.NON_NEGATIVE),
       Map.entry("max-in-memory-bytes", Type.NON_NEGATIVE),
       Map.entry("overflow", Type.OVERFLOW),
-      Map.entry("delivery-limit", Type.INTEGER),
+      // RabbitMQ 3.13.7 (rabbit_policies, validate_policy0): a non-negative integer
+      Map.entry("delivery-limit", Type.NON_NEGATIVE),
       Map.entry("consumer-timeout", Type.NON_NEGATIVE),
       Map.entry("queue-mode", Type.QUEUE_MODE),
       Map.entry("queue-version", Type.POSITIVE),

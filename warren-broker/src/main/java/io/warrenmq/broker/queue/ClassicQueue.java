@@ -128,6 +128,11 @@ public final class ClassicQueue implements Queue {
     return store.recoveryReport();
   }
 
+  /** Whether the store found its clean-shutdown marker at open (else its messages count as delivered). */
+  public boolean recoveredClean() {
+    return store.recoveredClean();
+  }
+
   // ---------------------------------------------------------------- publishing
 
   @Override
@@ -599,21 +604,31 @@ public final class ClassicQueue implements Queue {
     }
   }
 
+  /**
+   * The graceful stop: everything of the store is forced and it leaves its clean-shutdown marker,
+   * so that the next start trusts the delivery counts. A failed store, or one whose force fails
+   * now, closes without it: the next start counts its messages as delivered once (redelivered).
+   */
   @Override
   public void close() {
     lock.lock();
     try {
+      boolean clean = !deleted && !failed;
       deleted = true;
       timers.cancelAll();
       consumers.clear();
-      try {
-        store.force();
-      } catch (IOException e) {
-        log.error("could not force the store of {} at shutdown", spec.resource(), e);
-      }
       expiry.close();
       retries.close();
-      store.close();
+      if (clean) {
+        try {
+          store.closeCleanly();
+        } catch (IOException e) {
+          log.error("could not force the store of {} at shutdown; the next start counts its messages as delivered",
+              spec.resource(), e);
+        }
+      } else {
+        store.close();
+      }
     } finally {
       lock.unlock();
     }

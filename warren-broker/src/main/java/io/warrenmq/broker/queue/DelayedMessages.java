@@ -118,7 +118,7 @@ public final class DelayedMessages implements Queue {
     boolean persistent = spec.durable() && message.persistent();
     // the published properties, BCC included: its keys must still route the message when due
     ByteBuf payload = MessageCodec.encode(alloc, message.exchange(), message.routingKey(), message.timestamp(), due,
-        message.rawProperties(), message.body());
+        message.routing(), message.rawProperties(), message.body());
     lock.lock();
     try {
       if (closed) {
@@ -182,6 +182,9 @@ public final class DelayedMessages implements Queue {
         Envelope e = Envelope.parse(rec);
         ByteBuf props = io.warrenmq.broker.exchange.DelayedMessageExchange.propertiesWhenDue(e.properties(), alloc);
         Message m = new Message(e.exchange(), e.routingKey(), props, e.body(), e.timestamp());
+        if (e.routing() != null) {
+          m.withRouting(e.routing());
+        }
         try {
           r.routeDue(m);
         } finally {
@@ -276,13 +279,13 @@ public final class DelayedMessages implements Queue {
       if (task != null) {
         task.cancel(false);
       }
+      index.close();
       try {
-        store.force();
+        // forced whole, removals of fired messages included, with the clean-shutdown marker
+        store.closeCleanly();
       } catch (IOException e) {
         log.error("could not force the delayed messages of {}", spec.resource(), e);
       }
-      index.close();
-      store.close();
     } finally {
       lock.unlock();
     }

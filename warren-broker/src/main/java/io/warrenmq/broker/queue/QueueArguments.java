@@ -55,7 +55,10 @@ public final class QueueArguments {
           Map.entry("x-overflow", v -> oneOf(v, OVERFLOW)),
           Map.entry("x-single-active-consumer", QueueArguments::bool),
           Map.entry("x-consumer-timeout", QueueArguments::nonNegative),
-          Map.entry("x-delivery-limit", QueueArguments::nonNegative),
+          // RabbitMQ 3.13.7 checks no value of x-delivery-limit (it is not among rabbit_amqqueue's
+          // declare_args): a negative limit is taken, and rabbit_fifo dead-letters at the first
+          // return (QueueSettings); we still refuse a value that is no integer
+          Map.entry("x-delivery-limit", v -> ArgumentTypes.isInteger(v) ? null : notAnInteger(v)),
           Map.entry("x-queue-type", v -> oneOf(v, QUEUE_TYPES)),
           Map.entry("x-queue-mode", v -> oneOf(v, Set.of("default", "lazy"))),
           Map.entry("x-queue-version", v -> ArgumentTypes.isInteger(v) ? null : notAnInteger(v)),

@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * @param deadLetterExchange where dead letters go (x-dead-letter-exchange), null for nowhere
  * @param deadLetterRoutingKey their routing key (x-dead-letter-routing-key), null to keep theirs
  * @param maxPriority highest message priority, 0 for a plain queue (x-max-priority, arguments only)
- * @param deliveryLimit redeliveries allowed before a message is dead-lettered (x-delivery-limit)
+ * @param deliveryLimit redeliveries allowed before a message is dead-lettered (x-delivery-limit),
+ *     never negative when set: RabbitMQ 3.13.7 (rabbit_fifo, return_one) kills a returned message
+ *     whose delivery count exceeds the limit, so a negative limit acts as 0
  * @param consumerTimeout ms a delivery may stay unacked before its consumer is cancelled
  * @param singleActiveConsumer only one consumer at a time receives (x-single-active-consumer)
  * @param retryDelay ms before a nacked/rejected-with-requeue message is ready again (WarrenMQ)
@@ -81,7 +83,7 @@ public record QueueSettings(
         a.getString("dead-letter-exchange"),
         a.getString("dead-letter-routing-key"),
         maxPriority,
-        a.getLong("delivery-limit", -1),
+        a.get("delivery-limit") == null ? -1 : Math.max(0, a.getLong("delivery-limit", 0)),
         a.getLong("consumer-timeout", -1),
         singleActiveConsumer,
         a.getLong("retry-delay", -1),

@@ -229,6 +229,40 @@ final class QueueStore implements Syncable {
     }
   }
 
+  /** Whether every level found its clean-shutdown marker (see MessageStore.recoveredClean). */
+  boolean recoveredClean() {
+    for (MessageStore s : levels) {
+      if (!s.recoveredClean()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The graceful close of every level (MessageStore.closeCleanly: all forced, then its marker).
+   * Each level has its own marker, so a failing level does not keep the others from theirs; the
+   * first failure is thrown once all are closed.
+   */
+  void closeCleanly() throws IOException {
+    IOException failure = null;
+    for (MessageStore s : levels) {
+      try {
+        s.closeCleanly();
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** Closes every level without a marker: the next open counts the messages as delivered. */
   void close() {
     for (MessageStore s : levels) {
       s.close();

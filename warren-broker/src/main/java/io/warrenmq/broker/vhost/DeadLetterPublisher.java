@@ -11,6 +11,7 @@ import io.warrenmq.broker.exchange.RouteCollector;
 import io.warrenmq.broker.message.DeathHistory;
 import io.warrenmq.broker.message.Envelope;
 import io.warrenmq.broker.message.Message;
+import io.warrenmq.broker.message.Routing;
 import io.warrenmq.broker.queue.DeadLetter;
 import io.warrenmq.broker.queue.Queue;
 import java.util.ArrayList;
@@ -25,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * Publishes dead letters as RabbitMQ does (rabbit_dead_letter): the message gets its death
  * recorded in {@code x-death} (and {@code x-first-death-*}, {@code x-last-death-*}), loses its
  * expiration, and is routed from the dead-letter exchange with the dead-letter routing key or its
- * own routing keys (CC included); it appears to consumers as published to the dead-letter
- * exchange. A queue the message already died in, with no rejection since, is skipped (a cycle),
- * unless this death is itself a rejection. Dead-lettering is at most once: no confirms.
+ * own routing keys (CC and BCC included, as RabbitMQ 3.13 routes by its routing-key annotation;
+ * {@code x-death} records them without BCC); its CC header stays either way; it appears to
+ * consumers as published to the dead-letter exchange. A queue the message already died in, with
+ * no rejection since, is skipped (a cycle), unless this death is itself a rejection. Dead-lettering is at most once: no confirms.
  *
  * <p>Threading: called by queues with no queue lock held; thread-safe.
  */
@@ -65,23 +67,17 @@ final class DeadLetterPublisher {
   private void publishOne(Queue from, Exchange dlx, @Nullable String dlrk, DeadLetter d, RouteCollector route, long now) {
     Envelope e = Envelope.parse(d.record());
     BasicProperties p = e.properties().isReadable() ? e.decodeProperties() : BasicProperties.EMPTY;
-    List<String> keys = new ArrayList<>();
-    keys.add(e.routingKey());
-    FieldTable h = p.headers();
-    List<@Nullable Object> cc = h == null ? null : h.getArray("CC");
-    if (cc != null) {
-      for (Object o : cc) {
-        if (o instanceof LongString || o instanceof String) {
-          keys.add(o.toString());
-        }
-      }
-    }
-    BasicProperties dead = DeathHistory.record(p, d.reason(), from.name(), e.exchange(), keys, now);
-    List<String> routingKeys = dlrk != null ? List.of(dlrk) : keys;
+    Routing routing = e.routing() != null ? e.routing() : publishedRouting(e.routingKey(), p);
+    // rabbit_dead_letter publish: x-death records the keys without BCC; the dead letter routes
+    // with the dead-letter routing key or all its keys, BCC included, and keeps its BCC keys
+    BasicProperties dead = DeathHistory.record(p, d.reason(), from.name(), e.exchange(), routing.withoutBcc(), now);
+    List<String> routingKeys = dlrk != null ? List.of(dlrk) : routing.keys();
     ByteBuf props = alloc.buffer(e.properties().readableBytes() + 256);
     try {
       BasicPropertiesCodec.encode(props, dead);
-      Message m = new Message(dlx.name(), routingKeys.getFirst(), props, e.body(), now).withRoutingKeys(routingKeys);
+      Message m = new Message(dlx.name(), routingKeys.getFirst(), props, e.body(), now)
+          .withRouting(new Routing(routingKeys, routing.bcc()))
+          .withFinalProperties();
       try {
         vhost.route(dlx, m, route);
         boolean rejected = d.reason().equals("rejected");
@@ -98,6 +94,25 @@ final class DeadLetterPublisher {
     } finally {
       props.release();
     }
+  }
+
+  /**
+   * The routing of a record that carries none (layout version 1): its routing key and the string
+   * keys of its CC header; a BCC header was not stored.
+   */
+  private static Routing publishedRouting(String routingKey, BasicProperties p) {
+    List<String> keys = new ArrayList<>();
+    keys.add(routingKey);
+    FieldTable h = p.headers();
+    List<@Nullable Object> cc = h == null ? null : h.getArray("CC");
+    if (cc != null) {
+      for (Object o : cc) {
+        if (o instanceof LongString || o instanceof String) {
+          keys.add(o.toString());
+        }
+      }
+    }
+    return new Routing(keys, List.of());
   }
 
   private void report(String what) {

@@ -75,15 +75,15 @@ final class ExchangeFactory {
   }
 
   /**
-   * RabbitMQ 3.x (rabbit_exchange:check_type) answers an unknown exchange type with a connection
-   * error, before any other check of exchange.declare (RabbitMQ 4 answers 406 instead). Its text
-   * says "invalid" for names that are Erlang atoms but no exchange type, of which only the empty
-   * name is worth copying.
+   * RabbitMQ 3.13.7 (rabbit_exchange:check_type, since 3.13.3 and 3.12.14, PR #11214) answers an
+   * unknown exchange type with a channel error 406, before any other check of exchange.declare
+   * (3.13.2 and earlier closed the connection with 503 COMMAND_INVALID). Its text says "invalid"
+   * for names that are Erlang atoms but no exchange type, of which only the empty name is worth
+   * copying.
    */
   static void checkType(String type) {
     if (!Exchange.TYPES.contains(type)) {
-      throw AmqpException.connectionError(
-          ReplyCode.COMMAND_INVALID, "%s exchange type '%s'", type.isEmpty() ? "invalid" : "unknown", type);
+      throw Exchange.unknownType(type);
     }
   }
 

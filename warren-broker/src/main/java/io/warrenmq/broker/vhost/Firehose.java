@@ -104,10 +104,11 @@ public final class Firehose {
     extra.put("connection", connection);
     extra.put("channel", channel);
     extra.put("user", user);
-    trace(e.exchange(), routingKeys(e.routingKey(), p), p, e.body(), "deliver." + queue, extra);
+    List<String> keys = e.routing() != null ? e.routing().keys() : routingKeys(e.routingKey(), p);
+    trace(e.exchange(), keys, p, e.body(), "deliver." + queue, extra);
   }
 
-  /** The routing keys of a stored message: its key and the CC header's (BCC is never stored). */
+  /** The routing keys of a layout-1 record: its key and the CC header's (BCC is never stored). */
   private static List<String> routingKeys(String key, BasicProperties p) {
     FieldTable h = p.headers();
     List<@Nullable Object> cc = h == null ? null : h.getArray("CC");

@@ -150,8 +150,8 @@ public final class VirtualHost implements QueueHost {
   }
 
   /**
-   * RabbitMQ 3.x (rabbit_exchange:check_type) answers an unknown exchange type with a connection
-   * error (503), before any other check of exchange.declare.
+   * RabbitMQ 3.13.7 (rabbit_exchange:check_type) answers an unknown exchange type with a channel
+   * error 406 PRECONDITION_FAILED, before any other check of exchange.declare.
    */
   public static void checkExchangeType(String type) {
     ExchangeFactory.checkType(type);

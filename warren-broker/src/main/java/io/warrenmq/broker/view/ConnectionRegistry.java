@@ -6,9 +6,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The live client connections, for listings and for closing them from the broker. Thread-safe. */
+/**
+ * The live client connections, for listings and for closing them from the broker (warrenctl,
+ * management, vhost and user deletion, shutdown). Thread-safe.
+ */
 public final class ConnectionRegistry {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionRegistry.class);
   private final Set<ConnectionView> connections = ConcurrentHashMap.newKeySet();
 
   public void add(ConnectionView c) {
@@ -27,6 +34,36 @@ public final class ConnectionRegistry {
     List<ConnectionView> l = new ArrayList<>(connections);
     l.sort(Comparator.comparingLong(ConnectionView::connectedAt));
     return l;
+  }
+
+  /** The open connections to {@code vhost}, oldest first. */
+  public List<ConnectionView> list(String vhost) {
+    return list().stream().filter(c -> c.vhostName().equals(vhost)).toList();
+  }
+
+  /** The connection with this pid, or else this name (rabbitmqctl names it by pid), or null. */
+  public @Nullable ConnectionView find(String pidOrName) {
+    for (ConnectionView c : connections) {
+      if (c.pid().equals(pidOrName)) {
+        return c;
+      }
+    }
+    for (ConnectionView c : connections) {
+      if (c.name().equals(pidOrName)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * An operator closes a connection: connection.close 320 with the explanation as text,
+   * "CONNECTION_FORCED - explanation" (RabbitMQ rabbit_networking:close_connection, then
+   * rabbit_reader's amqp_error(connection_forced, "~ts", [Explanation])).
+   */
+  public void close(ConnectionView c, String explanation) {
+    log.info("closing connection {} ({}) because '{}'", c.pid(), c.name(), explanation);
+    c.close(ReplyCode.CONNECTION_FORCED, explanation);
   }
 
   /** A vhost is going away: its connections are closed with 320 CONNECTION_FORCED. */

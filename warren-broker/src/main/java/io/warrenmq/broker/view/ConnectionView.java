@@ -1,9 +1,22 @@
 package io.warrenmq.broker.view;
 
 import io.warrenmq.amqp.ReplyCode;
+import io.warrenmq.amqp.types.FieldTable;
+import java.util.List;
 
-/** What the broker and its tools may know of a client connection; the server implements it. */
+/**
+ * What the broker and its tools may know of a client connection: the items of rabbitmqctl
+ * list_connections (rabbit_reader info keys) and of the management API's connection objects, and
+ * the way to close it. The server implements it; values are raw (numbers, addresses as text), each
+ * front door formats them its way.
+ *
+ * <p>Threading: every getter may be called from any thread; it reads fields the connection's
+ * event loop writes without locks, so a value may be slightly stale, never torn.
+ */
 public interface ConnectionView {
+  /** The connection's synthetic pid ({@link Pids}), by which rabbitmqctl names it. */
+  String pid();
+
   /** RabbitMQ-style name: "127.0.0.1:50412 -> 127.0.0.1:5672". */
   String name();
 
@@ -15,11 +28,68 @@ public interface ConnectionView {
 
   int channelCount();
 
+  /** The open channels, in no particular order (a copy). */
+  List<ChannelView> channels();
+
   /** The client's connection_name property or product, for listings. */
   String clientName();
 
+  /** The client-properties of connection.start-ok, as sent. */
+  FieldTable clientProperties();
+
   /** Epoch ms when the TCP connection was accepted. */
   long connectedAt();
+
+  /** The client's address (numeric, as RabbitMQ's peer_host). */
+  String peerHost();
+
+  int peerPort();
+
+  /** The broker's address the client connected to. */
+  String host();
+
+  int port();
+
+  /**
+   * RabbitMQ's connection_state: "starting", "tuning", "opening" during the handshake, then
+   * "running"; "blocking" / "blocked" under a resource alarm; "closing", "closed".
+   */
+  String state();
+
+  /** Negotiated heartbeat timeout in seconds (0 = none). */
+  int timeout();
+
+  int frameMax();
+
+  int channelMax();
+
+  /** The SASL mechanism the client logged in with ("PLAIN", "AMQPLAIN"), or "" before start-ok. */
+  String authMechanism();
+
+  /** The protocol spoken. */
+  default String protocol() {
+    return "AMQP 0-9-1";
+  }
+
+  /** Whether the connection is over TLS. */
+  default boolean ssl() {
+    return false;
+  }
+
+  /** Bytes received from the client. */
+  long recvOct();
+
+  /** Reads from the socket. */
+  long recvCnt();
+
+  /** Bytes sent to the client. */
+  long sendOct();
+
+  /** Writes to the socket. */
+  long sendCnt();
+
+  /** Bytes waiting to be sent. */
+  long sendPend();
 
   /** Closes the connection from the broker side with connection.close(code, text). Thread-safe. */
   void close(ReplyCode code, String text);

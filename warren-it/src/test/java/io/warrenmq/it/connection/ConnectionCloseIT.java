@@ -9,8 +9,13 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.warrenmq.amqp.content.BasicProperties;
+import io.warrenmq.amqp.frame.Frames;
 import io.warrenmq.amqp.method.BasicGet;
 import io.warrenmq.amqp.method.BasicGetOk;
+import io.warrenmq.amqp.method.BasicPublish;
 import io.warrenmq.amqp.method.ConnectionClose;
 import io.warrenmq.amqp.method.ConnectionCloseOk;
 import io.warrenmq.amqp.method.ConnectionOpen;
@@ -26,6 +31,7 @@ import io.warrenmq.amqp.types.LongString;
 import io.warrenmq.broker.auth.Permission;
 import io.warrenmq.it.support.BrokerExtension;
 import io.warrenmq.it.support.RawAmqp;
+import io.warrenmq.it.support.RawAmqp.Ending;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -55,18 +61,87 @@ class ConnectionCloseIT {
     return q;
   }
 
+  /** {@code n} basic.publish to the default exchange with a 100-byte body, on channel 1. */
+  static void writePublishes(ByteBuf out, String queue, int n) {
+    ByteBuf body = Unpooled.wrappedBuffer(new byte[100]);
+    for (int i = 0; i < n; i++) {
+      Frames.writeMethod(out, 1, new BasicPublish("", queue, false, false));
+      Frames.writeHeader(out, 1, body.readableBytes(), BasicProperties.EMPTY);
+      Frames.writeBody(out, 1, body.duplicate(), 4096);
+    }
+  }
+
+  static byte[] bytes(ByteBuf b) {
+    byte[] a = new byte[b.readableBytes()];
+    b.readBytes(a);
+    return a;
+  }
+
   @Nested
   class ClientClose {
     @Test
-    void connectionCloseIsAnsweredWithCloseOkAndThenTheSocketCloses() throws Exception {
+    void connectionCloseIsAnsweredWithCloseOkAndTheSocketIsLeftForTheClientToClose() throws Exception {
       try (RawAmqp raw = RawAmqp.open(broker.port())) {
         raw.openChannel(1);
         raw.sendMethod(0, new ConnectionClose(200, "Goodbye", 0, 0));
         raw.expect(ConnectionCloseOk.class);
-        assertThat(raw.closedByBroker(Duration.ofSeconds(5))).isTrue();
+        assertThat(raw.awaitEnd(Duration.ofMillis(500))).as("right after close-ok").isEqualTo(Ending.OPEN);
+        raw.shutdownOutput();
+        assertThat(raw.awaitEnd(Duration.ofSeconds(5))).as("after the client's FIN").isEqualTo(Ending.FIN);
       }
     }
 
+    /**
+     * RabbitMQ (rabbit_reader, handle_frame when closed) ignores what follows connection.close and
+     * leaves the socket open: a broker that closed at once would have the kernel answer the
+     * client's frames in flight with a reset.
+     */
+    @Test
+    void framesRightBehindConnectionCloseAreIgnoredAndNeverAnsweredWithAReset() throws Exception {
+      String q = "close-then-publish";
+      try (Connection admin = broker.factory().newConnection(); Channel ach = admin.createChannel()) {
+        ach.queueDeclare(q, false, false, false, null);
+        try (RawAmqp raw = RawAmqp.open(broker.port())) {
+          raw.openChannel(1);
+          ByteBuf out = Unpooled.buffer();
+          Frames.writeMethod(out, 0, new ConnectionClose(200, "Goodbye", 0, 0));
+          writePublishes(out, q, 200);
+          raw.send(bytes(out)); // one write: the publishes are on the wire with the close
+          raw.expect(ConnectionCloseOk.class);
+          for (int i = 0; i < 20; i++) {
+            ByteBuf more = Unpooled.buffer();
+            writePublishes(more, q, 10);
+            raw.send(bytes(more)); // a reset would make these writes fail (EPIPE)
+          }
+          assertThat(raw.awaitEnd(Duration.ofMillis(300))).isEqualTo(Ending.OPEN);
+          raw.shutdownOutput();
+          assertThat(raw.awaitEnd(Duration.ofSeconds(5))).isEqualTo(Ending.FIN);
+        }
+        assertThat(ach.queueDeclarePassive(q).getMessageCount()).as("publishes after the close").isZero();
+        ach.queueDelete(q);
+      }
+    }
+
+    @Test
+    void aConnectionCloseRepeatedAfterCloseOkIsAnsweredWithCloseOkAgain() throws Exception {
+      try (RawAmqp raw = RawAmqp.open(broker.port())) {
+        raw.sendMethod(0, new ConnectionClose(200, "Goodbye", 0, 0));
+        raw.expect(ConnectionCloseOk.class);
+        raw.sendMethod(0, new ConnectionClose(200, "Goodbye again", 0, 0));
+        raw.expect(ConnectionCloseOk.class);
+      }
+    }
+
+    /** RabbitMQ's close timer is the negotiated heartbeat interval when it is below 30 s. */
+    @Test
+    void aClientThatNeverClosesAfterCloseOkIsClosedByTheBrokerWhenTheCloseTimerFires() throws Exception {
+      try (RawAmqp raw = RawAmqp.open(broker.port(), 2047, 4096, 1)) {
+        raw.sendMethod(0, new ConnectionClose(200, "Goodbye", 0, 0));
+        raw.expect(ConnectionCloseOk.class);
+        assertThat(raw.awaitEnd(Duration.ofMillis(400))).as("before the timer").isEqualTo(Ending.OPEN);
+        assertThat(raw.readUpTo(4096)).as("nothing, not even heartbeats, after close-ok").isEmpty();
+      }
+    }
     @Test
     void theJavaClientClosesCleanlyWithItsOpenChannels() throws Exception {
       Connection c = broker.factory().newConnection();

@@ -266,5 +266,47 @@ class HandshakeIT {
         assertThat(p).containsKeys("version", "platform", "copyright", "information", "cluster_name");
       }
     }
+
+    /**
+     * version is the RabbitMQ release WarrenMQ follows, so clients and suites that gate on it
+     * (3.10+, 3.13+ paths) take them; WarrenMQ's own version is warren_version.
+     */
+    @Test
+    void announceRabbitMq3137AsVersionAndWarrenMqsOwnVersionApart() throws Exception {
+      try (Connection c = broker.factory().newConnection()) {
+        Map<String, Object> p = c.getServerProperties();
+        assertThat(p.get("version")).hasToString("3.13.7");
+        assertThat(p.get("version")).hasToString(io.warrenmq.broker.Compatibility.RABBITMQ_VERSION);
+        assertThat(p.get("warren_version")).hasToString(io.warrenmq.server.Version.get());
+      }
+    }
+
+    /** RabbitMQ 3.13.7's keys (rabbit_reader, server_properties), every value a longstr. */
+    @Test
+    void carryRabbitMqsKeysAsLongStrings() throws Exception {
+      try (Connection c = broker.factory().newConnection()) {
+        Map<String, Object> p = c.getServerProperties();
+        assertThat(p).containsOnlyKeys("capabilities", "cluster_name", "copyright", "information", "platform",
+            "product", "version", "warren_version");
+        p.forEach((k, v) -> {
+          if (!k.equals("capabilities")) {
+            assertThat(v).as(k).isInstanceOf(LongString.class);
+          }
+        });
+      }
+    }
+
+    /** RabbitMQ 3.13.7's server_capabilities: nine booleans, consumer_priorities among them. */
+    @Test
+    void advertiseExactlyRabbitMq3137sCapabilities() throws Exception {
+      try (Connection c = broker.factory().newConnection()) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> caps = (Map<String, Object>) c.getServerProperties().get("capabilities");
+        assertThat(caps).containsOnlyKeys("publisher_confirms", "exchange_exchange_bindings", "basic.nack",
+            "consumer_cancel_notify", "connection.blocked", "consumer_priorities", "authentication_failure_close",
+            "per_consumer_qos", "direct_reply_to");
+        assertThat(caps.values()).allMatch(Boolean.TRUE::equals);
+      }
+    }
   }
 }

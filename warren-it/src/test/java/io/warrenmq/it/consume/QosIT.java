@@ -9,7 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DeliverCallback;
 import com.rabbitmq.client.Delivery;
+import com.rabbitmq.client.GetResponse;
 import io.warrenmq.it.support.BrokerExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,11 +21,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * basic.qos as RabbitMQ implements it: prefetch-count with global=false limits each consumer
- * created afterwards, global=true is one limit shared by all consumers of the channel; no-ack
- * consumers and basic.get are not limited.
+ * created afterwards, global=true is one limit shared by all consumers of the channel, which the
+ * channel's queues share in turn; no-ack consumers ignore their own prefetch and take no share of
+ * the channel's, but wait while the channel is at it (rabbit_limiter); basic.get is not limited
+ * and does not count.
  *
  * <p>"No more deliveries" is observed through the queue's ready count: a delivery beyond the
  * limit would take a message out of the ready count, which the assertions pin exactly.
@@ -231,6 +237,70 @@ class QosIT {
     assertThat(ch.basicGet(q, false)).isNotNull();
     assertThat(ch.basicGet(q, false)).isNotNull();
     assertThat(ch.basicGet(q, false)).isNotNull();
+  }
+
+  @ParameterizedTest(name = "acking every {0} (multiple={0}>1)")
+  @ValueSource(ints = {1, 5})
+  void aGlobalPrefetchIsSharedByTheQueuesOfTheChannelInTurn(int ackEvery) throws Exception {
+    String q1 = queueWith(500);
+    String q2 = queueWith(500);
+    ch.basicQos(10, true);
+    LinkedBlockingQueue<String> order = new LinkedBlockingQueue<>();
+    DeliverCallback recordAndAck = (consumerTag, d) -> {
+      order.add(d.getEnvelope().getRoutingKey());
+      long tag = d.getEnvelope().getDeliveryTag();
+      if (tag % ackEvery == 0) {
+        ch.basicAck(tag, ackEvery > 1);
+      }
+    };
+    ch.basicConsume(q1, false, recordAndAck, t -> { });
+    ch.basicConsume(q2, false, recordAndAck, t -> { });
+    List<String> first = take(order, 500);
+    long fromQ1 = first.stream().filter(q1::equals).count();
+    // RabbitMQ asks the blocked queues in a random order whenever acks free credit: each queue
+    // gets about half (250 +- 25 when five credits go at once); a queue asked always first would
+    // take every freed credit and the other none
+    assertThat(fromQ1).as("deliveries from %s among the first 500", q1).isBetween(125L, 375L);
+  }
+
+  @Test
+  void aNoAckConsumerReceivesNothingWhileTheChannelIsAtItsGlobalLimit() throws Exception {
+    String limited = queueWith(2);
+    String free = queueWith(10);
+    ch.basicQos(2, true);
+    List<Delivery> held = take(consume(ch, limited), 2);
+    LinkedBlockingQueue<Delivery> noAck = new LinkedBlockingQueue<>();
+    ch.basicConsume(free, true, (t, d) -> noAck.add(d), t -> { });
+    assertThat(ready(free)).as("nothing leaves while the channel is at its limit").isEqualTo(10);
+    assertThat(noAck).isEmpty();
+    ch.basicAck(held.get(1).getEnvelope().getDeliveryTag(), true);
+    take(noAck, 10);
+    assertThat(ready(free)).isZero();
+  }
+
+  @Test
+  void aNoAckConsumerTakesNoShareOfTheGlobalLimit() throws Exception {
+    String free = queueWith(10);
+    String limited = queueWith(5);
+    ch.basicQos(2, true);
+    LinkedBlockingQueue<Delivery> noAck = new LinkedBlockingQueue<>();
+    ch.basicConsume(free, true, (t, d) -> noAck.add(d), t -> { });
+    take(noAck, 10);
+    take(consume(ch, limited), 2);
+    assertThat(ready(limited)).isEqualTo(3);
+  }
+
+  @Test
+  void basicGetNeitherTakesNorReturnsTheChannelsGlobalCredit() throws Exception {
+    // RabbitMQ: basic.get is not subject to the limiter, and rabbit_channel's notify_limiter
+    // leaves acks of basic.get deliveries out of the count it returns to the limiter
+    String q = queueWith(5);
+    ch.basicQos(1, true);
+    GetResponse got = ch.basicGet(q, false);
+    take(consume(ch, q), 1);
+    assertThat(ready(q)).isEqualTo(3);
+    ch.basicAck(got.getEnvelope().getDeliveryTag(), false);
+    assertThat(ready(q)).as("the consumer stays at the channel's limit").isEqualTo(3);
   }
 
   @Test

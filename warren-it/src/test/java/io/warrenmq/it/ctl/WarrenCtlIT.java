@@ -264,9 +264,13 @@ class WarrenCtlIT {
         assertThat(r.rows()).contains(List.of("ctl-lq", "4", "0", "4", "1", "true", "false", "false"));
         assertThat(ok("list_queues").rows()).as("default columns: name, messages").contains(List.of("ctl-lq", "4"));
 
+        // rabbitmqctl's default columns: queue_name channel_pid consumer_tag ack_required prefetch_count active arguments
         Ctl consumers = ok("list_consumers");
-        assertThat(consumers.rows()).anySatisfy(row -> assertThat(row.subList(0, 5))
-            .isEqualTo(List.of("ctl-lq", tag, "true", "false", "0")));
+        assertThat(consumers.rows()).anySatisfy(row -> {
+          assertThat(row.get(0)).isEqualTo("ctl-lq");
+          assertThat(row.get(1)).startsWith("<warren@");
+          assertThat(row.subList(2, 7)).isEqualTo(List.of(tag, "true", "0", "true", "[]"));
+        });
       }
       assertThat(ok("list_queues", "name", "messages").rows()).as("unacked went back on close")
           .contains(List.of("ctl-lq", "4"));
@@ -307,18 +311,24 @@ class WarrenCtlIT {
     }
 
     @Test
-    void listConnectionsShowsUserVhostAndClientName() throws Exception {
+    void listConnectionsShowsRabbitmqctlsDefaultColumnsOrTheItemsAsked() throws Exception {
       try (Connection c = broker.factory().newConnection("ctl-conn-name")) {
         c.createChannel();
         c.createChannel();
-        Ctl r = ok("list_connections");
+        String port = Integer.toString(((com.rabbitmq.client.impl.NetworkConnection) c).getLocalPort());
+        Ctl defaults = ok("list_connections");
+        assertThat(defaults.out().lines().skip(1).findFirst().orElseThrow()).isEqualTo("user\tpeer_host\tpeer_port\tstate");
+        assertThat(defaults.rows()).contains(List.of("guest", "127.0.0.1", port, "running"));
+        Ctl r = ok("list_connections", "name", "user", "vhost", "channels", "client_properties");
         assertThat(r.rows()).anySatisfy(row -> {
-          assertThat(row.get(0)).startsWith("127.0.0.1:");
-          assertThat(row.subList(1, 5)).isEqualTo(List.of("guest", "/", "2", "ctl-conn-name"));
+          assertThat(row.get(0)).isEqualTo("127.0.0.1:" + port + " -> 127.0.0.1:" + broker.port());
+          assertThat(row.subList(1, 4)).isEqualTo(List.of("guest", "/", "2"));
+          assertThat(row.get(4)).contains("{\"connection_name\",\"ctl-conn-name\"}");
         });
       }
       eventually("the closed connection leaves the list",
-          () -> ok("list_connections").rows().stream().noneMatch(row -> row.contains("ctl-conn-name")));
+          () -> ok("list_connections", "client_properties").rows().stream()
+              .noneMatch(row -> row.getFirst().contains("ctl-conn-name")));
     }
   }
 
@@ -391,6 +401,14 @@ class WarrenCtlIT {
       assertThat(r.err()).contains("unable to reach the broker");
       Ctl viaDataDir = runCtl(List.of("--data-dir", broker.dataDir().resolve("no-such-dir").toString(), "status"));
       assertThat(viaDataDir.code()).isEqualTo(69);
+    }
+
+    @Test
+    void statusShowsWarrenMqsVersionAndTheRabbitMqReleaseItFollows() {
+      Ctl r = ok("status");
+      assertThat(r.out()).contains("WarrenMQ " + io.warrenmq.server.Version.get() + "\n")
+          .contains("RabbitMQ compatibility: 3.13.7\n")
+          .contains("amqp: 127.0.0.1:" + broker.port() + " (");
     }
 
     @Test

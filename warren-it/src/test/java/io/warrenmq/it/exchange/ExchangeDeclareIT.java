@@ -2,7 +2,6 @@ package io.warrenmq.it.exchange;
 
 import static io.warrenmq.it.support.Messaging.bytes;
 import static io.warrenmq.it.support.Messaging.channelCloseOf;
-import static io.warrenmq.it.support.Messaging.connectionCloseOf;
 import static io.warrenmq.it.support.Messaging.drain;
 import static io.warrenmq.it.support.Messaging.unique;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -120,19 +119,25 @@ class ExchangeDeclareIT {
           .isEqualTo("403 ACCESS_REFUSED - operation not permitted on the default exchange");
     }
 
+    /**
+     * RabbitMQ 3.13.7 (rabbit_exchange:check_type, since 3.13.3: PR #11214) closes the channel
+     * with 406; 3.13.2 and earlier closed the connection with 503 COMMAND_INVALID.
+     */
     @Test
-    void anUnknownTypeClosesTheConnectionWith503() {
+    void anUnknownTypeClosesTheChannelWith406AndTheConnectionStaysOpen() throws Exception {
       String x = unique("x");
-      assertThat(connectionCloseOf(() -> ch.exchangeDeclare(x, "no-such-type")))
-          .isEqualTo("503 COMMAND_INVALID - unknown exchange type 'no-such-type'");
-      assertThat(conn.isOpen()).isFalse();
+      assertThat(channelCloseOf(() -> ch.exchangeDeclare(x, "no-such-type")))
+          .isEqualTo("406 PRECONDITION_FAILED - unknown exchange type 'no-such-type'");
+      assertThat(conn.isOpen()).isTrue();
+      assertThat(exists(x)).isFalse();
     }
 
     @Test
-    void anEmptyTypeClosesTheConnectionWith503() {
+    void anEmptyTypeClosesTheChannelWith406() {
       String x = unique("x");
-      assertThat(connectionCloseOf(() -> ch.exchangeDeclare(x, "")))
-          .isEqualTo("503 COMMAND_INVALID - invalid exchange type ''");
+      assertThat(channelCloseOf(() -> ch.exchangeDeclare(x, "")))
+          .isEqualTo("406 PRECONDITION_FAILED - invalid exchange type ''");
+      assertThat(conn.isOpen()).isTrue();
     }
 
     @Test

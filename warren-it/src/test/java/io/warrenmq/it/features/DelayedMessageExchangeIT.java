@@ -3,7 +3,6 @@ package io.warrenmq.it.features;
 import static io.warrenmq.it.support.Eventually.eventually;
 import static io.warrenmq.it.support.Messaging.bytes;
 import static io.warrenmq.it.support.Messaging.channelCloseOf;
-import static io.warrenmq.it.support.Messaging.connectionCloseOf;
 import static io.warrenmq.it.support.Messaging.drain;
 import static io.warrenmq.it.support.Messaging.text;
 import static io.warrenmq.it.support.Messaging.unique;
@@ -177,10 +176,10 @@ class DelayedMessageExchangeIT {
     }
 
     @Test
-    void anUnknownXDelayedTypeClosesTheConnectionWith503AsRabbitMqChecksTheType() {
-      assertThat(connectionCloseOf(() -> ch.exchangeDeclare(unique("delayed"), "x-delayed-message", false, false,
+    void anUnknownXDelayedTypeClosesTheChannelWith406AsRabbitMq3137ChecksTheType() {
+      assertThat(channelCloseOf(() -> ch.exchangeDeclare(unique("delayed"), "x-delayed-message", false, false,
           Map.of("x-delayed-type", "nonsense"))))
-          .isEqualTo("503 COMMAND_INVALID - unknown exchange type 'nonsense'");
+          .isEqualTo("406 PRECONDITION_FAILED - unknown exchange type 'nonsense'");
     }
   }
 

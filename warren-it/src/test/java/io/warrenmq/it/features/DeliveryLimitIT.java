@@ -5,11 +5,13 @@ import static io.warrenmq.it.support.Messaging.bytes;
 import static io.warrenmq.it.support.Messaging.text;
 import static io.warrenmq.it.support.Messaging.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Delivery;
 import com.rabbitmq.client.GetResponse;
+import io.warrenmq.broker.policy.Policy;
 import io.warrenmq.it.support.BrokerExtension;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,6 +140,48 @@ class DeliveryLimitIT {
       assertThat(r.getProps().getHeaders()).isNull();
       ch.basicNack(r.getEnvelope().getDeliveryTag(), false, true);
     }
+  }
+
+  /**
+   * RabbitMQ 3.13.7 takes a negative x-delivery-limit (rabbit_amqqueue checks no value of it) and
+   * rabbit_fifo kills a returned message whose delivery count exceeds the limit: the first return.
+   * (RabbitMQ 4 reads a negative limit as unlimited; we follow 3.13.7.)
+   */
+  @Test
+  void aNegativeLimitIsTakenAndDeadLettersAMessageAtItsFirstReturnAsRabbitMq3137() throws Exception {
+    String[] qs = limitedWithDeadLetters(-1);
+    ch.basicPublish("", qs[0], null, bytes("m"));
+    GetResponse first = ch.basicGet(qs[0], false);
+    ch.basicNack(first.getEnvelope().getDeliveryTag(), false, true);
+    eventually("the message is dead-lettered", () -> count(qs[1]) == 1);
+    assertThat(count(qs[0])).isZero();
+  }
+
+  /** RabbitMQ 3.13.7 (rabbit_quorum_queue, args_policy_lookup with min): the lower limit wins. */
+  @Test
+  void aPolicyLimitBelowTheArgumentWins() throws Exception {
+    String[] qs = limitedWithDeadLetters(5);
+    Fixtures.setPolicy(broker, qs[0] + "-p", "^" + qs[0] + "$", Policy.ApplyTo.QUEUES, 0, Map.of("delivery-limit", 1L));
+    try {
+      ch.basicPublish("", qs[0], null, bytes("m"));
+      for (int i = 0; i < 2; i++) {
+        GetResponse r = ch.basicGet(qs[0], false);
+        assertThat(r).as("delivery %d", i + 1).isNotNull();
+        ch.basicNack(r.getEnvelope().getDeliveryTag(), false, true);
+      }
+      eventually("the message is dead-lettered after two returns", () -> count(qs[1]) == 1);
+    } finally {
+      Fixtures.clearPolicy(broker, qs[0] + "-p");
+    }
+  }
+
+  /** RabbitMQ 3.13.7 (rabbit_policies, validate_policy0): "-1 is not a valid delivery limit". */
+  @Test
+  void aPolicyWithANegativeLimitIsRefused() {
+    assertThatThrownBy(() -> Fixtures.setPolicy(broker, unique("p"), "^nothing$", Policy.ApplyTo.QUEUES, 0,
+        Map.of("delivery-limit", -1L)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("delivery-limit");
   }
 
   long count(String q) {

@@ -9,9 +9,9 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.LongString;
-import io.warrenmq.broker.NodeName;
 import io.warrenmq.broker.vhost.Firehose;
 import io.warrenmq.it.support.BrokerExtension;
+import io.warrenmq.it.support.WarrenctlScript;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Date;
@@ -44,13 +44,20 @@ class FirehoseIT {
     ch.queueBind(traces, Firehose.EXCHANGE, "#");
     work = unique("traced");
     ch.queueDeclare(work, false, false, false, null);
-    firehose().start(NodeName.local());
+    ctl("trace_on");
   }
 
   @AfterEach
-  void close() {
-    firehose().stop();
+  void close() throws Exception {
+    ctl("trace_off");
     conn.abort();
+  }
+
+  /** Runs the real bin/warrenctl against the test broker; it must succeed. */
+  static WarrenctlScript.Result ctl(String... args) throws Exception {
+    WarrenctlScript.Result r = WarrenctlScript.run(broker, args);
+    assertThat(r.code()).as("warrenctl %s: %s", String.join(" ", args), r.err()).isZero();
+    return r;
   }
 
   static Firehose firehose() {
@@ -145,8 +152,19 @@ class FirehoseIT {
   }
 
   @Test
+  void warrenctlSaysWhatItTurnsOnAndOffAsRabbitmqctl() throws Exception {
+    assertThat(ctl("trace_off").out()).isEqualTo("Stopping tracing for vhost \"/\" ...\nTrace disabled for vhost /\n");
+    assertThat(firehose().enabled()).isFalse();
+    assertThat(ctl("trace_on", "-p", "/").out()).isEqualTo("Starting tracing for vhost \"/\" ...\nTrace enabled for vhost /\n");
+    assertThat(firehose().enabled()).isTrue();
+    WarrenctlScript.Result missing = WarrenctlScript.run(broker, "trace_on", "-p", "no-such-vhost");
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err() + missing.out()).contains("no vhost 'no-such-vhost'");
+  }
+
+  @Test
   void nothingIsCopiedOnceTracingIsOff() throws Exception {
-    firehose().stop();
+    ctl("trace_off");
     ch.basicPublish("", work, null, bytes("quiet"));
     assertThat(ch.basicGet(work, true)).isNotNull();
     assertThat(traced()).isEmpty();

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * RabbitMQ's access table: which of configure, write and read each AMQP operation needs, on which
  * resource, and the channel.close 403 with RabbitMQ's text when it is refused.
  *
- * <p>The texts are RabbitMQ 4's; 3.x lacks the leading permission name, and let passive
- * declarations through without any check.
+ * <p>The texts are RabbitMQ 3.13.7's (rabbit_access_control, the permission named first since
+ * 3.12). Passive declarations need some permission on the resource, as from RabbitMQ 4.2.7;
+ * 3.13.7 let them through without any check (docs/protocol.md says why we keep the check).
  *
  * <p>Every test makes its own user and names its resources with a prefix: {@code c-} resources
  * are configurable, {@code w-} writable and {@code r-} readable by that user; guest (all rights)
@@ -67,8 +68,8 @@ class PermissionsIT {
   }
 
   /**
-   * RabbitMQ 4's text names the permission ("configure access to queue 'q' ..."); RabbitMQ 3.x
-   * said only "access to queue 'q' ...".
+   * RabbitMQ's text since 3.12 names the permission ("configure access to queue 'q' ..."); up to
+   * 3.11 it said only "access to queue 'q' ...".
    */
   String refused(String permission, String kind, String name) {
     return "403 ACCESS_REFUSED - " + permission + " access to " + kind + " '" + name

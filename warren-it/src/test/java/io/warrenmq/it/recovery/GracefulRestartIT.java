@@ -12,6 +12,7 @@ import com.rabbitmq.client.LongString;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.warrenmq.broker.auth.Permission;
 import io.warrenmq.it.support.BrokerExtension;
+import io.warrenmq.it.support.Eventually;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -67,6 +68,17 @@ class GracefulRestartIT {
       ch.basicPublish(exchange, key, p, utf8(b));
     }
     assertThat(ch.waitForConfirms(10_000)).as("all confirmed").isTrue();
+  }
+
+  /** Waits until {@code q} holds {@code n} ready messages. */
+  private static void awaitCount(Channel ch, String q, int n) {
+    Eventually.eventually(q + " holds " + n, () -> {
+      try {
+        return ch.queueDeclarePassive(q).getMessageCount() == n;
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
   }
 
   private static int channelCloseCode(Throwable t) {
@@ -434,6 +446,45 @@ class GracefulRestartIT {
         for (int i = 0; i < 100; i++) {
           assertThat(rest.get(i)).isEqualTo("n" + i);
         }
+      }
+    }
+
+    @Test
+    void aBccMessageAndADeadLetterKeepTheirRoutingKeysAcrossARestart() throws Exception {
+      // the routing keys RabbitMQ keeps beside the properties (BCC keys, a dead letter's keys)
+      // are part of the record: after a restart they still route the next dead-lettering
+      try (Connection c = connect(); Channel ch = c.createChannel()) {
+        ch.exchangeDeclare("m.bcc.dlx", "direct", true);
+        ch.queueDeclare("m.bcc.src", true, false, false, Map.of("x-dead-letter-exchange", "m.bcc.dlx"));
+        ch.queueDeclare("m.bcc.dead", true, false, false, null);
+        ch.queueBind("m.bcc.dead", "m.bcc.dlx", "bcc-key");
+        ch.queueDeclare("m.bcc.dl", true, false, false,
+            Map.of("x-dead-letter-exchange", "m.bcc.dlx", "x-dead-letter-routing-key", "dl-key"));
+        ch.queueDeclare("m.bcc.dl.dead", true, false, false, Map.of("x-dead-letter-exchange", "m.bcc.dlx"));
+        ch.queueBind("m.bcc.dl.dead", "m.bcc.dlx", "dl-key");
+        ch.queueDeclare("m.bcc.cc", true, false, false, null);
+        ch.queueBind("m.bcc.cc", "m.bcc.dlx", "cc-key");
+        AMQP.BasicProperties bcc = PERSISTENT.builder().headers(Map.of("BCC", List.of("bcc-key"))).build();
+        AMQP.BasicProperties cc = PERSISTENT.builder().headers(Map.of("CC", List.of("cc-key"))).build();
+        publishConfirmed(ch, "", "m.bcc.src", bcc, "by-bcc");
+        publishConfirmed(ch, "", "m.bcc.dl", cc, "by-dl-key");
+        ch.basicReject(ch.basicGet("m.bcc.dl", false).getEnvelope().getDeliveryTag(), false);
+        awaitCount(ch, "m.bcc.dl.dead", 1);
+      }
+      broker.restart();
+      try (Connection c = connect(); Channel ch = c.createChannel()) {
+        ch.basicReject(ch.basicGet("m.bcc.src", false).getEnvelope().getDeliveryTag(), false);
+        ch.basicReject(ch.basicGet("m.bcc.dl.dead", false).getEnvelope().getDeliveryTag(), false);
+        awaitCount(ch, "m.bcc.dead", 1);
+        awaitCount(ch, "m.bcc.dl.dead", 1);
+        GetResponse byBcc = ch.basicGet("m.bcc.dead", true);
+        assertThat(byBcc).isNotNull();
+        assertThat(text(byBcc)).isEqualTo("by-bcc");
+        // routed again with its dead-letter routing key only, not with its CC header's key
+        GetResponse again = ch.basicGet("m.bcc.dl.dead", true);
+        assertThat(again).isNotNull();
+        assertThat(text(again)).isEqualTo("by-dl-key");
+        assertThat(ch.basicGet("m.bcc.cc", true)).isNull();
       }
     }
 

@@ -272,7 +272,7 @@ class KillNineIT {
   }
 
   @Test
-  void messagesUnackedAtAKillNineComeBackFlaggedRedelivered() throws Exception {
+  void messagesUnackedAtAKillNineComeBackFlaggedRedeliveredAndSoDoTheOthers() throws Exception {
     String q = "kill.unacked";
     declare(q);
     try (Connection c = factory().newConnection(); Channel ch = c.createChannel()) {
@@ -299,7 +299,10 @@ class KillNineIT {
         redelivered.add(r.getEnvelope().isRedeliver());
       }
       assertThat(seqs).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
-      assertThat(redelivered).containsExactly(true, true, true, true, false, false, false, false, false, false);
+      // after an unclean stop every recovered message may have been delivered, the 6 never
+      // delivered ones too: RabbitMQ flags them all (rabbit_variable_queue, non_clean_shutdown:
+      // next_deliver_seq_id = the highest seq id, "effectively marking all messages as delivered")
+      assertThat(redelivered).containsOnly(true).hasSize(10);
     }
     c.abort();
   }

@@ -267,6 +267,47 @@ public final class RawAmqp implements AutoCloseable {
     }
   }
 
+  /** How the broker's side of the socket ended, as the client sees it. */
+  public enum Ending {
+    /** A clean close: the broker's FIN, read as end of stream. */
+    FIN,
+    /** The connection was reset (ECONNRESET / EPIPE). */
+    RESET,
+    /** Still open when the wait ended. */
+    OPEN
+  }
+
+  /**
+   * Reads and discards until the broker's side ends or {@code timeout} passes, and tells how: a
+   * clean FIN, a reset, or still open.
+   */
+  public Ending awaitEnd(Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    socket.setSoTimeout(50);
+    byte[] sink = new byte[4096];
+    try {
+      while (System.nanoTime() < deadline) {
+        try {
+          if (in.read(sink) < 0) {
+            return Ending.FIN;
+          }
+        } catch (SocketTimeoutException e) {
+          // nothing yet; keep waiting until the deadline
+        } catch (SocketException e) {
+          return Ending.RESET;
+        }
+      }
+      return Ending.OPEN;
+    } finally {
+      socket.setSoTimeout(5000);
+    }
+  }
+
+  /** Half-closes the socket: sends our FIN, keeps reading. */
+  public void shutdownOutput() throws IOException {
+    socket.shutdownOutput();
+  }
+
   /** Whether a read now hits end of stream (the broker closed the socket). */
   public boolean atEof() throws IOException {
     try {

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * One AMQP connection: the Netty handler that takes its frames to the handshake (delegated to
  * {@link Handshake}), to the connection methods on channel 0, or to the channel they name (kept in
  * the {@link ChannelTable}); the {@link FrameSink} its channels write through, their
- * {@link Session}, and the {@link ConnectionView} management reads. Its state and the error model
+ * {@link Session}, and its {@link ConnectionView} ({@link ConnectionInfo}) that management and
+ * warrenctl read. Its state and the error model
  * (connection.close, close-ok, 541 for a bug, never the broker) are the
  * {@link ConnectionLifecycle}'s.
  *
@@ -47,14 +48,14 @@ import org.slf4j.LoggerFactory;
  * Buffers: a frame handed to {@link #channelRead} is taken over, passed on or released.
  */
 public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
-    implements FrameSink, Session, ConnectionView {
+    implements FrameSink, Session {
   private static final Logger log = LoggerFactory.getLogger(AmqpConnectionHandler.class);
 
   private final BrokerConfig config;
   private final Broker broker;
   private final ChannelTable channels = new ChannelTable(this, this);
   private final ConnectionLifecycle lifecycle = new ConnectionLifecycle(this);
-  private final long connectedAt = System.currentTimeMillis();
+  private final ConnectionInfo info;
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable Handshake handshake;
   private String name = "?";
@@ -63,6 +64,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
   public AmqpConnectionHandler(BrokerConfig config, Broker broker) {
     this.config = config;
     this.broker = broker;
+    this.info = new ConnectionInfo(this, broker.pids().next());
   }
 
   /** The handler's context in its pipeline. */
@@ -85,9 +87,12 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
     this.ctx = ctx;
     InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
     InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-    name = remote.getAddress().getHostAddress() + ":" + remote.getPort() + " -> "
-        + local.getAddress().getHostAddress() + ":" + local.getPort();
-    handshake = new Handshake(this, config, broker, remote.getAddress().isLoopbackAddress());
+    info.connected(remote, local);
+    name = info.name();
+    ctx.pipeline().addFirst("traffic", info.traffic());
+    // loopback_users: RabbitMQ judges the address the client connected to (rabbit_net:is_loopback
+    // on the socket's own name), so ::1 and 127.0.0.0/8 count, IPv4-mapped ones too
+    handshake = new Handshake(this, config, broker, AddressNames.isLoopback(local.getAddress()));
     lifecycle.started(ctx, config.handshakeTimeoutMs());
     ctx.fireChannelActive();
   }
@@ -98,6 +103,9 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
       handshake().start();
       ctx.flush();
     } else if (evt instanceof IdleStateEvent e) {
+      if (lifecycle.ending()) {
+        return; // nothing goes out after connection.close or close-ok; the close timer bounds the wait
+      }
       switch (e.state()) {
         case WRITER_IDLE -> {
           ByteBuf hb = ctx.alloc().buffer(8);
@@ -168,14 +176,13 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
       case HANDSHAKE -> {
         if (handshake().handle(frame)) {
           lifecycle.opened();
-          broker.connections().add(this);
+          broker.connections().add(info);
           registered = true;
-          log.info("accepted AMQP connection {} (user '{}', vhost '{}')", name, userName(), vhostName());
+          log.info("accepted AMQP connection {} (user '{}', vhost '{}')", name, info.userName(), info.vhostName());
         }
       }
       case OPEN -> handleOpen(frame);
-      case CLOSING -> lifecycle.handleClosing(frame);
-      case CLOSED -> ReferenceCountUtil.release(frame);
+      case CLOSING, CLOSED -> lifecycle.handleClosing(frame);
     }
   }
 
@@ -227,8 +234,8 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
       if (vh != null) {
         vh.connectionClosed(this);
       }
-      broker.connections().remove(this);
-      log.info("closed AMQP connection {} (user '{}', vhost '{}')", name, userName(), vhostName());
+      broker.connections().remove(info);
+      log.info("closed AMQP connection {} (user '{}', vhost '{}')", name, info.userName(), info.vhostName());
     }
   }
 
@@ -351,42 +358,34 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
 
   // ---------------------------------------------------------------- ConnectionView
 
+  /** RabbitMQ-style name: "127.0.0.1:50412 -> 127.0.0.1:5672". */
   @Override
   public String name() {
     return name;
   }
 
   @Override
-  public String userName() {
-    Handshake h = handshake;
-    User u = h == null ? null : h.user();
-    return u == null ? "" : u.name();
+  public ConnectionView view() {
+    return info;
   }
 
-  @Override
-  public String vhostName() {
-    Handshake h = handshake;
-    VirtualHost v = h == null ? null : h.vhost();
-    return v == null ? "" : v.name();
+  /** The handshake, or null before channelActive; for the view, from any thread. */
+  @Nullable Handshake handshakeIfStarted() {
+    return handshake;
   }
 
-  @Override
-  public int channelCount() {
-    return channels.size();
+  /** The lifecycle's state; for the view, from any thread (possibly stale). */
+  ConnectionLifecycle.State lifecycleState() {
+    return lifecycle.state();
   }
 
-  @Override
-  public String clientName() {
-    return handshake == null ? "" : handshake.clientName();
+  /** The open channels' views; from any thread. */
+  java.util.List<io.warrenmq.broker.view.ChannelView> channelViews() {
+    return channels.views();
   }
 
-  @Override
-  public long connectedAt() {
-    return connectedAt;
-  }
-
-  @Override
-  public void close(ReplyCode code, String text) {
+  /** The broker closes the connection (management, ctl, shutdown); from any thread. */
+  void closeFromBroker(ReplyCode code, String text) {
     ChannelHandlerContext c = ctx;
     if (c == null) {
       return;

@@ -8,6 +8,7 @@ import io.warrenmq.amqp.frame.Frame;
 import io.warrenmq.amqp.frame.MethodFrame;
 import io.warrenmq.amqp.method.ChannelOpen;
 import io.warrenmq.amqp.method.ChannelOpenOk;
+import io.warrenmq.broker.view.ChannelView;
 import io.warrenmq.server.amqp.channel.AmqpChannel;
 import io.warrenmq.server.amqp.channel.FrameSink;
 import io.warrenmq.server.amqp.channel.Session;
@@ -23,14 +24,16 @@ import org.slf4j.LoggerFactory;
  * when the connection goes, every channel is released.
  *
  * <p>Threading: confined to the connection's event loop, as the {@link AmqpConnectionHandler}
- * that owns it; no locks. Only {@link #size()} is read from other threads (management and ctl
- * listings), where a stale count is harmless.
+ * that owns it; no locks. Only {@link #size()} and {@link #views()} are read from other threads
+ * (management and ctl listings): the views are an immutable copy, replaced when a channel opens
+ * or closes, so a reader sees a recent, consistent list.
  */
 final class ChannelTable {
   private static final Logger log = LoggerFactory.getLogger(ChannelTable.class);
 
   private final IntObjectHashMap<AmqpChannel> channels = new IntObjectHashMap<>(4);
   private final List<AmqpChannel> dirty = new ArrayList<>(4);
+  private volatile List<ChannelView> views = List.of();
   private final FrameSink sink;
   private final Session session;
 
@@ -58,6 +61,7 @@ final class ChannelTable {
     checkChannelMax(channelMax);
     if (frame instanceof MethodFrame m && m.method() instanceof ChannelOpen) {
       channels.put(n, new AmqpChannel(n, sink, session));
+      updateViews();
       sink.writeMethod(n, new ChannelOpenOk());
     } else if (frame instanceof MethodFrame m) {
       // RabbitMQ's texts: the channel exists but has not seen channel.open
@@ -71,7 +75,21 @@ final class ChannelTable {
 
   /** The number of open channels. */
   int size() {
-    return channels.size();
+    return views.size();
+  }
+
+  /** The open channels' views; from any thread. */
+  List<ChannelView> views() {
+    return views;
+  }
+
+  private void updateViews() {
+    List<ChannelView> l = new ArrayList<>(channels.size());
+    for (AmqpChannel ch : channels.values()) {
+      l.add(ch.view());
+    }
+    l.sort(java.util.Comparator.comparingInt(ChannelView::number));
+    views = List.copyOf(l);
   }
 
   /**
@@ -89,6 +107,7 @@ final class ChannelTable {
   void remove(AmqpChannel channel) {
     channels.remove(channel.number());
     dirty.remove(channel);
+    updateViews();
   }
 
   /** The channel handled frames in this read batch. */
@@ -129,5 +148,6 @@ final class ChannelTable {
     }
     channels.clear();
     dirty.clear();
+    views = List.of();
   }
 }

@@ -20,11 +20,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The life of one AMQP connection and how it ends: its state (handshake, open, closing, closed),
- * the timers that bound the handshake and the wait for close-ok, and the error model. A hard error
- * (or a soft one on channel 0) sends connection.close and drops everything but close-ok; a bug
- * closes this connection with 541 and is logged, never the broker; a close from the client is
- * answered with close-ok. Before anything goes out, the connection releases its channels and
- * exclusive queues ({@link AmqpConnectionHandler#cleanup()}).
+ * the timers that bound the handshake and the end, and the error model. A hard error (or a soft
+ * one on channel 0) sends connection.close and drops everything but close-ok; a bug closes this
+ * connection with 541 and is logged, never the broker; a close from the client is answered with
+ * close-ok. Before anything goes out, the connection releases its channels and exclusive queues
+ * ({@link AmqpConnectionHandler#cleanup()}).
+ *
+ * <p>As RabbitMQ's reader (rabbit_reader: the {@code closed} state, {@code close_connection},
+ * {@code handle_frame} when stopping), the broker never closes the socket under a client that may
+ * still be sending: after close-ok it ignores every frame and leaves the socket to the client,
+ * which closes it (the broker closes its side on the FIN); a close timer bounds the wait. Closing
+ * at once would make the kernel answer the client's frames still in flight with a reset, and the
+ * client would see ECONNRESET or EPIPE instead of a clean close. The broker closes the socket
+ * itself only when the client answers its connection.close with close-ok, as RabbitMQ's
+ * {@code terminate_connection}.
  *
  * <p>Threading: confined to the connection's event loop, as the {@link AmqpConnectionHandler}
  * that owns it; no locks. Its timers run on that event loop too. Frames given to
@@ -32,13 +41,23 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionLifecycle {
   private static final Logger log = LoggerFactory.getLogger(ConnectionLifecycle.class);
-  /** How long we wait for close-ok after sending connection.close. */
-  private static final long CLOSE_TIMEOUT_MS = 3000;
+  /**
+   * RabbitMQ's upper bound of the close timer, seconds (rabbit_reader ?CLOSING_TIMEOUT); below it
+   * the negotiated heartbeat interval is the bound.
+   */
+  static final int CLOSING_TIMEOUT_S = 30;
+  /**
+   * The grace period after a close that the client cannot answer (broken framing, a bug), or one
+   * during the handshake, before tune-ok: RabbitMQ's ?SILENT_CLOSE_DELAY.
+   */
+  private static final long SILENT_CLOSE_DELAY_MS = 3000;
 
   enum State {
     HANDSHAKE,
     OPEN,
+    /** We sent connection.close: waiting for close-ok. */
     CLOSING,
+    /** We answered the client's connection.close with close-ok: waiting for its FIN. */
     CLOSED
   }
 
@@ -52,6 +71,11 @@ final class ConnectionLifecycle {
 
   State state() {
     return state;
+  }
+
+  /** Closing or closed: connection.close or close-ok went out. */
+  boolean ending() {
+    return state == State.CLOSING || state == State.CLOSED;
   }
 
   /** The socket is up: the handshake must be over within {@code timeoutMs}. */
@@ -79,32 +103,67 @@ final class ConnectionLifecycle {
     state = State.CLOSED;
   }
 
-  /** The client sent connection.close while open: release everything, answer close-ok, close. */
+  /**
+   * The client sent connection.close while open: release everything and answer close-ok; the
+   * socket stays open for the client to close, at most for the close timer.
+   */
   void clientClosed(ConnectionClose c) {
     log.debug("connection {}: client closed ({} {})", connection.name(), c.replyCode(), c.replyText());
     connection.cleanup();
     state = State.CLOSED;
-    writeCloseOkAndClose();
+    writeCloseOk();
+    startCloseTimer(closeTimeoutMs());
   }
 
-  /** After we sent connection.close: wait for close-ok, answer a crossing close, drop the rest. */
+  /**
+   * The frames that arrive once the connection is closing (we sent connection.close) or closed
+   * (we sent close-ok), as RabbitMQ's handle_frame when stopping: close-ok ends the connection; a
+   * connection.close (crossing ours, or repeated) is answered with close-ok and the wait goes on;
+   * every other frame is ignored.
+   */
   void handleClosing(Frame frame) {
-    if (frame instanceof MethodFrame m) {
+    if (frame instanceof MethodFrame m && frame.channel() == 0) {
       if (m.method() instanceof ConnectionCloseOk) {
         connection.context().close();
       } else if (m.method() instanceof ConnectionClose) {
-        writeCloseOkAndClose();
+        writeCloseOk();
       }
     } else {
       ReferenceCountUtil.release(frame);
     }
   }
 
-  private void writeCloseOkAndClose() {
+  private void writeCloseOk() {
     ChannelHandlerContext c = connection.context();
     ByteBuf out = c.alloc().buffer(16);
     Frames.writeMethod(out, 0, new ConnectionCloseOk());
-    c.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+    c.writeAndFlush(out, c.voidPromise());
+  }
+
+  /**
+   * RabbitMQ's close timer (rabbit_reader, close_connection): the negotiated heartbeat interval if
+   * it is set and below 30 s, else 30 s. Before tune-ok we keep {@link #SILENT_CLOSE_DELAY_MS}:
+   * RabbitMQ waits the handshake timeout there, but a peer that is not tuned yet gets no more than
+   * the grace period of a refused login.
+   */
+  private long closeTimeoutMs() {
+    Handshake h = connection.handshake();
+    if (!h.tuned()) {
+      return SILENT_CLOSE_DELAY_MS;
+    }
+    int heartbeat = h.heartbeat();
+    return (heartbeat > 0 && heartbeat < CLOSING_TIMEOUT_S ? heartbeat : CLOSING_TIMEOUT_S) * 1000L;
+  }
+
+  private void startCloseTimer(long ms) {
+    cancelTimer();
+    ChannelHandlerContext c = connection.context();
+    timer = c.executor().schedule(() -> {
+      if (c.channel().isActive()) {
+        log.debug("connection {}: closing the socket, the client did not within {} ms", connection.name(), ms);
+        c.close();
+      }
+    }, ms, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -155,17 +214,13 @@ final class ConnectionLifecycle {
       // Closing at once would reset the connection over unread input and could lose the close;
       // RabbitMQ waits 3 s for the same reason (rabbit_reader, fatal_frame_error).
       c.writeAndFlush(out).addListener(f -> d.shutdownOutput());
+      startCloseTimer(SILENT_CLOSE_DELAY_MS);
     } else if (closeNow) {
       c.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
-      return;
     } else {
-      c.writeAndFlush(out);
+      c.writeAndFlush(out, c.voidPromise());
+      startCloseTimer(closeTimeoutMs());
     }
-    cancelTimer();
-    timer = c.executor().schedule(() -> {
-      c.close();
-      return null;
-    }, CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 
   private void cancelTimer() {

@@ -21,6 +21,7 @@ import io.warrenmq.amqp.method.Method;
 import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.amqp.types.LongString;
 import io.warrenmq.broker.Broker;
+import io.warrenmq.broker.Compatibility;
 import io.warrenmq.broker.auth.User;
 import io.warrenmq.broker.vhost.VirtualHost;
 import io.warrenmq.server.Version;
@@ -50,6 +51,7 @@ final class Handshake {
   private final boolean loopback;
   private Step step = Step.START_OK;
   private FieldTable clientProperties = FieldTable.EMPTY;
+  private String mechanism = "";
   private @Nullable User user;
   private @Nullable VirtualHost vhost;
   private int frameMax = AmqpConstants.FRAME_MIN_SIZE;
@@ -70,11 +72,18 @@ final class Handshake {
         LongString.of(Sasl.MECHANISMS), LongString.of("en_US")));
   }
 
+  /**
+   * RabbitMQ 3.13.7's server properties (rabbit_reader, server_properties and
+   * server_capabilities): the same keys, every value a longstr, the capabilities a table of
+   * booleans, in RabbitMQ's (sorted) order. {@code version} is the RabbitMQ release WarrenMQ
+   * follows, so clients that gate on it take that release's paths; {@code product} stays WarrenMQ
+   * and WarrenMQ's own version is {@code warren_version}.
+   */
   private FieldTable serverProperties() {
     Map<String, Object> caps = new LinkedHashMap<>();
     for (String c : new String[] {"publisher_confirms", "exchange_exchange_bindings", "basic.nack",
-        "consumer_cancel_notify", "connection.blocked", "authentication_failure_close", "per_consumer_qos",
-        "direct_reply_to"}) {
+        "consumer_cancel_notify", "connection.blocked", "consumer_priorities", "authentication_failure_close",
+        "per_consumer_qos", "direct_reply_to"}) {
       caps.put(c, true);
     }
     Map<String, Object> p = new LinkedHashMap<>();
@@ -84,7 +93,8 @@ final class Handshake {
     p.put("information", "WarrenMQ, an AMQP 0-9-1 broker; see the README");
     p.put("platform", "Java " + Runtime.version().feature());
     p.put("product", "WarrenMQ");
-    p.put("version", Version.get());
+    p.put("version", Compatibility.RABBITMQ_VERSION);
+    p.put("warren_version", Version.get());
     return FieldTable.of(p);
   }
 
@@ -136,13 +146,18 @@ final class Handshake {
 
   /** RabbitMQ's text for a method out of place, naming its connection_state. */
   private AmqpException unexpected() {
-    String state = switch (step) {
+    return AmqpException.connectionError(ReplyCode.CHANNEL_ERROR, "unexpected method in connection state %s",
+        stateName());
+  }
+
+  /** RabbitMQ's connection_state for this step of the handshake. */
+  String stateName() {
+    return switch (step) {
       case START_OK -> "starting";
       case TUNE_OK -> "tuning";
       case OPEN -> "opening";
       case DONE -> "running";
     };
-    return AmqpException.connectionError(ReplyCode.CHANNEL_ERROR, "unexpected method in connection state %s", state);
   }
 
   /**
@@ -163,6 +178,7 @@ final class Handshake {
 
   private void startOk(ConnectionStartOk s) {
     clientProperties = s.clientProperties();
+    mechanism = s.mechanism();
     Sasl.Credentials c = Sasl.parse(s.mechanism(), s.response());
     user = broker.users().authenticate(c.user(), c.password(), s.mechanism(), loopback);
     step = Step.TUNE_OK;
@@ -247,6 +263,11 @@ final class Handshake {
     return frameMax;
   }
 
+  /** Whether tune-ok came in (the heartbeat interval is negotiated). */
+  boolean tuned() {
+    return step == Step.OPEN || step == Step.DONE;
+  }
+
   int channelMax() {
     return channelMax;
   }
@@ -267,6 +288,16 @@ final class Handshake {
   boolean capability(String name) {
     FieldTable caps = clientProperties.getTable("capabilities");
     return caps != null && Boolean.TRUE.equals(caps.getBoolean(name));
+  }
+
+  /** The client-properties of start-ok (empty before). */
+  FieldTable clientProperties() {
+    return clientProperties;
+  }
+
+  /** The SASL mechanism of start-ok ("" before). */
+  String mechanism() {
+    return mechanism;
   }
 
   String clientName() {

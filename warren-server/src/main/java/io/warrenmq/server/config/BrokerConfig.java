@@ -1,13 +1,15 @@
 package io.warrenmq.server.config;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 /**
  * The broker's configuration, immutable. Built by {@link ConfigLoader}; every field has a key
  * documented in docs/configuration.md.
  *
- * @param bind address the AMQP listener binds to
+ * @param bind the addresses the AMQP listener binds to, comma-separated (see {@link #bindAddresses()})
  * @param port AMQP port (0 = pick a free one)
  * @param dataDir root of all durable state
  * @param frameMax largest frame offered in connection.tune, header and end byte included
@@ -38,4 +40,27 @@ public record BrokerConfig(
     String defaultVhost,
     Set<String> loopbackUsers,
     int consumersPerChannel,
-    Path ctlSocket) {}
+    Path ctlSocket) {
+  /**
+   * The default of {@code bind}: IPv4 and IPv6 loopback, as RabbitMQ listens on both families.
+   * With this default (only), {@code ::1} is left out with a warning on a host without an IPv6
+   * loopback address.
+   */
+  public static final String DEFAULT_BIND = "127.0.0.1,::1";
+
+  /**
+   * The addresses of {@code bind}, in order: IP literals or host names, an IPv6 literal with or
+   * without brackets ({@code ::1} or {@code [::1]}).
+   */
+  public List<String> bindAddresses() {
+    return parseBind(bind);
+  }
+
+  static List<String> parseBind(String bind) {
+    return Arrays.stream(bind.split(","))
+        .map(String::strip)
+        .map(a -> a.length() > 1 && a.startsWith("[") && a.endsWith("]") ? a.substring(1, a.length() - 1) : a)
+        .filter(a -> !a.isEmpty())
+        .toList();
+  }
+}

@@ -33,7 +33,8 @@ public final class ConfigLoader {
 
   public static final List<Key> KEYS =
       List.of(
-          new Key("bind", "127.0.0.1", "address the AMQP listener binds to (0.0.0.0 for every interface)"),
+          new Key("bind", BrokerConfig.DEFAULT_BIND,
+              "comma-separated addresses the AMQP listener binds to, all on the same port (0.0.0.0,:: for every interface)"),
           new Key("port", "5672", "AMQP port; 0 picks a free port"),
           new Key("data_dir", "./data", "directory for definitions, segment files and the control socket"),
           new Key("frame_max", "131072", "largest frame offered in connection.tune, in bytes (at least 4096)"),
@@ -139,8 +140,12 @@ public final class ConfigLoader {
     Path dataDir = Path.of(v.get("data_dir"));
     String ctl = v.get("ctl_socket");
     int frameMax = intValue(v, "frame_max", 4096, Integer.MAX_VALUE);
+    String bind = v.get("bind");
+    if (BrokerConfig.parseBind(bind).isEmpty()) {
+      throw new ConfigException("configuration key 'bind' must name at least one address, got '" + bind + "'");
+    }
     return new BrokerConfig(
-        v.get("bind"),
+        bind,
         intValue(v, "port", 0, 65535),
         dataDir,
         frameMax,
@@ -181,6 +186,12 @@ public final class ConfigLoader {
     for (Key k : KEYS) {
       sb.append(String.format("  %-26s %-28s %s%n      %s%n", k.flag(), k.env(), k.defaultValue().isEmpty() ? "(none)" : k.defaultValue(), k.doc()));
     }
+    sb.append("""
+
+        bin/warren builds the broker on its first start (and again when the sources changed), with Maven
+        and a JDK 25 it finds. It starts the JVM with WARREN_JVM_OPTS, which replaces the default options
+        (see docs/configuration.md).
+        """);
     return sb.toString();
   }
 

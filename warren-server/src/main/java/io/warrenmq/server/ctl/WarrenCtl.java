@@ -49,7 +49,7 @@ public final class WarrenCtl {
     if (socket == null) {
       socket = Path.of(dataDir).resolve("warren.sock");
     }
-    if (args.isEmpty() || args.getFirst().equals("--help")) {
+    if (args.isEmpty() || args.getFirst().equals("--help") || args.getFirst().equals("-h")) {
       out.print(CtlCommands.usage());
       return args.isEmpty() ? 2 : 0;
     }

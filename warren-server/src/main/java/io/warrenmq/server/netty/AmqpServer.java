@@ -3,6 +3,7 @@ package io.warrenmq.server.netty;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -13,25 +14,55 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.warrenmq.broker.Broker;
+import io.warrenmq.server.amqp.AddressNames;
 import io.warrenmq.server.config.BrokerConfig;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The AMQP listener: one acceptor thread and one event loop per core (epoll where available,
  * NIO otherwise), TCP_NODELAY, and explicit write-buffer water marks so that a slow consumer
  * makes its channel unwritable and its queues stop dispatching to it.
+ *
+ * <p>It listens on every address of {@code bind}, all on one port: with port 0 the first bind
+ * picks it and the others take the same. An address that cannot be bound stops the start with an
+ * error naming it; only the default's {@code ::1} is left out, with a warning, on a host that has
+ * no IPv6 loopback. An IPv4 address gets an IPv4 socket; when IPv4 addresses are in the list,
+ * IPv6 sockets are IPv6-only (epoll), so that {@code 0.0.0.0,::} binds both wildcards on one port,
+ * while {@code ::} alone is dual-stack.
+ *
+ * <p>Threading: start and close from one thread (the server's); the listeners run on the groups.
  */
 public final class AmqpServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AmqpServer.class);
+  /** Linux setsockopt(IPPROTO_IPV6 = 41, IPV6_V6ONLY = 26). */
+  private static final IntegerUnixChannelOption IPV6_V6ONLY = new IntegerUnixChannelOption("IPV6_V6ONLY", 41, 26);
+  /** With port 0, how often a port taken on a later address (by someone else) is tried again. */
+  private static final int PORT_ATTEMPTS = 5;
+
   private final BrokerConfig config;
   private final Broker broker;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final boolean epoll;
-  private @Nullable Channel serverChannel;
+  private final List<Channel> serverChannels = new ArrayList<>();
+  private List<String> listeners = List.of();
 
   public AmqpServer(BrokerConfig config, Broker broker) {
     this.config = config;
@@ -42,12 +73,89 @@ public final class AmqpServer implements AutoCloseable {
     this.workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
   }
 
-  /** Binds the listener; returns the bound port. */
-  public int start() throws InterruptedException {
-    Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    ServerBootstrap b = new ServerBootstrap()
+  /**
+   * Binds a listener on each address; returns the port they share.
+   *
+   * @throws IOException naming the address that could not be resolved or bound
+   */
+  public int start() throws IOException, InterruptedException {
+    List<InetAddress> addresses = resolve(config.bindAddresses());
+    for (int attempt = 1; ; attempt++) {
+      try {
+        int port = bindAll(addresses);
+        listeners = serverChannels.stream().map(c -> AddressNames.of((InetSocketAddress) c.localAddress())).toList();
+        return port;
+      } catch (BindException e) {
+        stopAccepting();
+        if (config.port() != 0 || attempt == PORT_ATTEMPTS) {
+          throw e;
+        }
+        log.debug("port taken on a later address, picking another: {}", e.getMessage());
+      }
+    }
+  }
+
+  private List<InetAddress> resolve(List<String> names) throws IOException {
+    boolean optionalIpv6Loopback = config.bind().equals(BrokerConfig.DEFAULT_BIND);
+    List<InetAddress> out = new ArrayList<>();
+    for (String name : names) {
+      InetAddress a;
+      try {
+        a = InetAddress.getByName(name);
+      } catch (UnknownHostException e) {
+        throw new IOException("cannot listen on '" + name + "' (bind): unknown host", e);
+      }
+      if (optionalIpv6Loopback && name.equals("::1") && !hasIpv6Loopback(a)) {
+        log.warn("not listening on [::1]: this host has no IPv6 loopback address");
+        continue;
+      }
+      out.add(a);
+    }
+    return out;
+  }
+
+  private static boolean hasIpv6Loopback(InetAddress a) {
+    try {
+      return NetworkInterface.getByInetAddress(a) != null;
+    } catch (SocketException e) {
+      return false;
+    }
+  }
+
+  private int bindAll(List<InetAddress> addresses) throws InterruptedException, BindException {
+    boolean anyIpv4 = addresses.stream().anyMatch(a -> a instanceof Inet4Address);
+    int port = config.port();
+    for (InetAddress a : addresses) {
+      boolean ipv4 = a instanceof Inet4Address;
+      ServerBootstrap b = bootstrap(ipv4 ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6);
+      if (epoll && anyIpv4 && !ipv4) {
+        b.option(IPV6_V6ONLY, 1); // the IPv4 listeners take IPv4; a dual-stack :: would collide with them
+      }
+      Channel ch;
+      try {
+        ch = b.bind(new InetSocketAddress(a, port)).sync().channel();
+      } catch (InterruptedException e) {
+        throw e;
+      } catch (Exception e) { // Netty's sync rethrows the socket's exception undeclared
+        BindException named = new BindException(
+            "cannot listen on " + AddressNames.ntoab(a) + ":" + port + " (bind): " + e.getMessage());
+        named.initCause(e);
+        throw named;
+      }
+      serverChannels.add(ch);
+      port = ((InetSocketAddress) ch.localAddress()).getPort();
+    }
+    return port;
+  }
+
+  /** A bootstrap whose listening socket is of {@code family} (an IPv4 address gets an IPv4 socket). */
+  private ServerBootstrap bootstrap(SocketProtocolFamily family) {
+    ChannelFactory<ServerChannel> sockets = epoll
+        ? () -> new EpollServerSocketChannel(family)
+        : () -> new NioServerSocketChannel(SelectorProvider.provider(), family);
+    return new ServerBootstrap()
         .group(boss, workers)
-        .channel(type)
+        .channelFactory(sockets)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
@@ -55,8 +163,11 @@ public final class AmqpServer implements AutoCloseable {
         .childOption(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
         .childHandler(new AmqpChannelInitializer(config, broker));
-    serverChannel = b.bind(new InetSocketAddress(config.bind(), config.port())).sync().channel();
-    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /** The listeners once started, as RabbitMQ names them: {@code 127.0.0.1:5672}, {@code [::1]:5672}. */
+  public List<String> listeners() {
+    return listeners;
   }
 
   public String transport() {
@@ -65,10 +176,10 @@ public final class AmqpServer implements AutoCloseable {
 
   /** Stops accepting new connections; existing ones stay. */
   public void stopAccepting() {
-    Channel c = serverChannel;
-    if (c != null) {
+    for (Channel c : serverChannels) {
       c.close().syncUninterruptibly();
     }
+    serverChannels.clear();
   }
 
   @Override

@@ -6,6 +6,8 @@ public final class PipelineNames {
   public static final String PROTOCOL_HEADER = "protocolHeader";
   /** Added after tune-ok when heartbeats were negotiated. */
   public static final String HEARTBEAT = "heartbeat";
+  /** Counts the connection's bytes; added first by the connection handler when the socket is up. */
+  public static final String TRAFFIC = "traffic";
   /** The connection handler. */
   public static final String AMQP = "amqp";
 

@@ -30,7 +30,8 @@ class ConfigLoaderTest {
     @Test
     void nothingGivenYieldsTheDocumentedDefaults() {
       BrokerConfig c = load(Map.of());
-      assertThat(c.bind()).isEqualTo("127.0.0.1");
+      assertThat(c.bind()).isEqualTo("127.0.0.1,::1");
+      assertThat(c.bindAddresses()).containsExactly("127.0.0.1", "::1");
       assertThat(c.port()).isEqualTo(5672);
       assertThat(c.dataDir()).isEqualTo(Path.of("./data"));
       assertThat(c.frameMax()).isEqualTo(131072);
@@ -67,6 +68,27 @@ class ConfigLoaderTest {
         assertThat(help).contains(k.flag()).contains(k.env()).contains(k.doc());
       }
       assertThat(help).contains("--data-dir").contains("WARREN_DATA_DIR").contains("./data");
+    }
+
+    @Test
+    void helpMentionsTheJvmOptionsVariableAndTheBuildOnFirstStart() {
+      assertThat(ConfigLoader.help()).contains("WARREN_JVM_OPTS").contains("builds the broker on its first start");
+    }
+  }
+
+  @Nested
+  class Bind {
+    @Test
+    void bindTakesACommaSeparatedListWithSpacesAndBracketedIpv6() {
+      assertThat(load(Map.of(), "--bind", "0.0.0.0, ::").bindAddresses()).containsExactly("0.0.0.0", "::");
+      assertThat(load(Map.of("WARREN_BIND", "[::1],127.0.0.1,")).bindAddresses()).containsExactly("::1", "127.0.0.1");
+    }
+
+    @Test
+    void aBindWithoutAnyAddressIsAnError() {
+      assertThatThrownBy(() -> load(Map.of(), "--bind", " , "))
+          .isInstanceOf(ConfigLoader.ConfigException.class)
+          .hasMessageContaining("'bind' must name at least one address");
     }
   }
 

@@ -2,6 +2,7 @@ package io.warrenmq.store.queue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.warrenmq.store.recovery.CleanShutdown;
 import io.warrenmq.store.recovery.RecoveryReport;
 import io.warrenmq.store.recovery.StoreRecovery;
 import io.warrenmq.store.segment.RecordLayout;
@@ -50,6 +51,16 @@ import org.jspecify.annotations.Nullable;
  * force: after a crash an acked message may come back, flagged as redelivered (at least once).
  * Methods that may delete a segment file ({@link #ack}, {@link #purge}) report an I/O failure as
  * {@link UncheckedIOException}: like any I/O error of the store, it means the store is failed.
+ *
+ * <p><b>Clean and unclean stops.</b> {@link #closeCleanly()} forces everything, in-place changes
+ * included, and leaves a {@link CleanShutdown} marker; {@link #open} takes it (removing it durably
+ * before anything changes). Without a marker the delivery counts on disk may have lost increments,
+ * so every recovered record counts as delivered at least once: the store keeps a <i>delivered
+ * boundary</i>, the end of the recovered data, and {@link #deliveries} and {@link #nextReady}
+ * count a record below it as delivered once even if its stored count says 0 (RabbitMQ's
+ * conservative rule for classic queues: every message recovered after an unclean shutdown is
+ * redelivered). One primitive per store, nothing per record; a clean stop carries the boundary
+ * over in its marker.
  */
 public final class MessageStore implements Syncable, AutoCloseable {
 
@@ -60,6 +71,9 @@ public final class MessageStore implements Syncable, AutoCloseable {
   private final Object closeLock = new Object();
 
   private final ReadyOrder order; // owner state
+  /** Records below this position count as delivered at least once (an unclean stop); 0: none. */
+  private final long deliveredBelow;
+  private final boolean recoveredClean;
 
   // written by the owner, read anywhere
   private volatile long readyCount;
@@ -68,20 +82,25 @@ public final class MessageStore implements Syncable, AutoCloseable {
   private volatile boolean closed;
   private boolean scanning;
 
-  private MessageStore(Path dir, StoreOptions options, StoreRecovery.Result recovered) {
+  private MessageStore(Path dir, StoreOptions options, StoreRecovery.Result recovered, long marker) {
     this.dir = dir;
     this.options = options;
     this.recoveryReport = recovered.report();
     this.segments = new SegmentSet(dir, options, recovered);
     this.order = new ReadyOrder(segments);
+    this.recoveredClean = marker != CleanShutdown.ABSENT;
+    long end = segments.endPosition();
+    // a clean stop's boundary, never above the data (segment ids restart in an emptied directory)
+    this.deliveredBelow = recoveredClean && SegmentPosition.compare(marker, end) < 0 ? marker : end;
     this.readyCount = recovered.readyCount();
     this.readyWeight = recovered.readyWeight();
   }
 
   /**
    * Opens the store of one queue in {@code dir}, creating the directory if missing. A durable store
-   * recovers what is there (see {@link StoreRecovery}); a non-durable one wipes the directory and
-   * starts empty. No segment file exists until the first append.
+   * recovers what is there (see {@link StoreRecovery}) after taking its {@link CleanShutdown}
+   * marker: without one, every recovered record counts as delivered at least once. A non-durable
+   * store wipes the directory and starts empty. No segment file exists until the first append.
    *
    * @throws IOException on an I/O error, or naming a segment file whose format is unknown
    */
@@ -89,12 +108,31 @@ public final class MessageStore implements Syncable, AutoCloseable {
     BlockingGuard.checkNotOnEventLoop();
     if (options.durable()) {
       DirectorySync.createDirectories(dir);
-      return new MessageStore(dir, options, StoreRecovery.recover(dir));
+      // gone (durably) before recovery changes a byte: a crash from here on is an unclean stop
+      long marker = CleanShutdown.take(dir);
+      return new MessageStore(dir, options, StoreRecovery.recover(dir), marker);
     }
     Files.createDirectories(dir);
     deleteContents(dir);
     return new MessageStore(
-        dir, options, new StoreRecovery.Result(List.of(), 0, 0, 0, RecoveryReport.EMPTY));
+        dir, options, new StoreRecovery.Result(List.of(), 0, 0, 0, RecoveryReport.EMPTY), 0);
+  }
+
+  /**
+   * Whether {@link #open} found a clean-shutdown marker (always true for a non-durable store, which
+   * starts empty): if not, the recovered records count as delivered at least once.
+   */
+  public boolean recoveredClean() {
+    return recoveredClean;
+  }
+
+  /**
+   * The delivered boundary: records below this position count as delivered at least once, because
+   * a stop since they were appended was unclean; 0 if none. Records appended from now on are above
+   * it.
+   */
+  public long deliveredBelow() {
+    return deliveredBelow;
   }
 
   /** What recovery found and did at {@link #open}; {@link RecoveryReport#EMPTY} if nothing. */
@@ -140,7 +178,8 @@ public final class MessageStore implements Syncable, AutoCloseable {
   /**
    * Takes the next ready message in queue order (the lowest requeued position first, else the
    * next live record at the read cursor) and marks it taken (delivered, unacked), counting one
-   * more delivery in the record.
+   * more delivery in the record (on top of the one an unclean stop counts below {@link
+   * #deliveredBelow}).
    *
    * @return its position, or {@link SegmentPosition#NONE} if nothing is ready
    */
@@ -153,7 +192,7 @@ public final class MessageStore implements Syncable, AutoCloseable {
     SegmentFile seg = segment(pos);
     int off = SegmentPosition.offset(pos);
     seg.state(off, RecordLayout.STATE_TAKEN);
-    seg.incrementDeliveries(off);
+    seg.incrementDeliveries(off, countsAsDelivered(pos) ? 1 : 0);
     readyCount--;
     readyWeight -= seg.weight(off);
     unackedCount++;
@@ -243,9 +282,18 @@ public final class MessageStore implements Syncable, AutoCloseable {
     }
   }
 
-  /** Times the record was handed out (after {@code nextReady}'s count: above 1 is a redelivery). */
+  /**
+   * Times the record was handed out (after {@code nextReady}'s count: above 1 is a redelivery), at
+   * least 1 below {@link #deliveredBelow}: a record recovered after an unclean stop may have been
+   * delivered, whatever its stored count says.
+   */
   public int deliveries(long pos) {
-    return segment(pos).deliveries(SegmentPosition.offset(pos));
+    int d = segment(pos).deliveries(SegmentPosition.offset(pos));
+    return d == 0 && countsAsDelivered(pos) ? 1 : d;
+  }
+
+  private boolean countsAsDelivered(long pos) {
+    return SegmentPosition.compare(pos, deliveredBelow) < 0;
   }
 
   public int weight(long pos) {
@@ -368,7 +416,36 @@ public final class MessageStore implements Syncable, AutoCloseable {
     segments.force();
   }
 
-  /** Unmaps every segment and keeps the files. Idempotent; safe against {@link #force()}. */
+  /**
+   * The graceful close: makes everything durable, the records and what was written in place
+   * (acks, states, delivery counts) and the directory, then writes the {@link CleanShutdown}
+   * marker with the delivered boundary and closes. Owner thread: nothing may change the store
+   * meanwhile. If forcing or the marker fails, the store is closed without a marker (the next open
+   * treats the stop as unclean) and the error is thrown. A no-op once closed; a plain {@link
+   * #close()} for a non-durable store.
+   */
+  public void closeCleanly() throws IOException {
+    BlockingGuard.checkNotOnEventLoop();
+    if (closed) {
+      return;
+    }
+    checkChange();
+    try {
+      if (options.durable()) {
+        segments.forceAll();
+        long end = segments.endPosition();
+        CleanShutdown.write(dir, SegmentPosition.compare(deliveredBelow, end) < 0 ? deliveredBelow : end);
+      }
+    } finally {
+      close();
+    }
+  }
+
+  /**
+   * Unmaps every segment and keeps the files, without a {@link CleanShutdown} marker: the next open
+   * counts every record as delivered at least once, as after a crash (use {@link #closeCleanly()}
+   * for a graceful stop). Idempotent; safe against {@link #force()}.
+   */
   @Override
   public void close() {
     synchronized (closeLock) {

@@ -4,6 +4,7 @@ import io.warrenmq.store.recovery.StoreRecovery;
 import io.warrenmq.store.segment.RecordLayout;
 import io.warrenmq.store.segment.SegmentFile;
 import io.warrenmq.store.segment.SegmentPosition;
+import io.warrenmq.store.sync.DirectorySync;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -148,6 +149,28 @@ final class SegmentSet {
     if (unforced != null) {
       unforced.force();
     }
+  }
+
+  /**
+   * Makes every live segment durable whole (appends, and the states and delivery counts written in
+   * place), then the directory (segment files created and deleted). Owner thread, for a graceful
+   * close: the owner changes nothing meanwhile; a concurrent {@link #force()} is harmless.
+   */
+  void forceAll() throws IOException {
+    for (SegmentFile s : byId.values()) {
+      s.forceAll();
+    }
+    DirectorySync.force(dir);
+  }
+
+  /**
+   * The position just after the last record of the last segment, or 0 if there is no segment:
+   * every record the store holds is below it, every record appended later above it (appends go
+   * after it in the same segment, or to a segment with a higher id). Owner thread.
+   */
+  long endPosition() {
+    Map.Entry<Long, SegmentFile> last = byId.lastEntry();
+    return last == null ? 0 : SegmentPosition.of(last.getKey(), last.getValue().end());
   }
 
   /** Unmaps every segment (once no force holds it); keeps the files. */

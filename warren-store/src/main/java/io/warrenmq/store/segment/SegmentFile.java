@@ -272,11 +272,19 @@ public final class SegmentFile implements AutoCloseable {
 
   /** Counts one more delivery (saturating) and returns the new count. Owner thread. */
   public int incrementDeliveries(int off) {
-    int d = RecordLayout.deliveries(mapped, checkOffset(off));
+    return incrementDeliveries(off, 0);
+  }
+
+  /**
+   * Counts one more delivery on top of at least {@code atLeast} earlier ones (saturating): the
+   * stored count, raised to {@code atLeast} if below it, plus one. Returns the new count. Owner.
+   */
+  public int incrementDeliveries(int off, int atLeast) {
+    int d = Math.max(RecordLayout.deliveries(mapped, checkOffset(off)), atLeast);
     if (d < RecordLayout.MAX_DELIVERIES) {
       d++;
-      RecordLayout.deliveries(mapped, off, d);
     }
+    RecordLayout.deliveries(mapped, off, d);
     return d;
   }
 
@@ -354,6 +362,24 @@ public final class SegmentFile implements AutoCloseable {
       }
       try {
         mapped.asSlice(forcedUpTo, e - forcedUpTo).force();
+      } catch (UncheckedIOException x) {
+        throw new IOException("msync failed for " + path, x.getCause());
+      }
+      forcedUpTo = e;
+    }
+  }
+
+  /**
+   * Makes the whole segment durable: msyncs everything from the header to the end of data, so that
+   * the states and delivery counts written in place since the segment was mapped are durable too,
+   * not only the appended records. For a graceful close; the caller holds a reference.
+   * Thread-safe.
+   */
+  public void forceAll() throws IOException {
+    synchronized (forceLock) {
+      int e = end;
+      try {
+        mapped.asSlice(0, e).force();
       } catch (UncheckedIOException x) {
         throw new IOException("msync failed for " + path, x.getCause());
       }

@@ -121,6 +121,21 @@ class SegmentFileTest {
   }
 
   @Test
+  void aDeliveryCountedOnTopOfAFloorStartsFromTheFloor() throws IOException {
+    SegmentFile seg = SegmentFile.create(dir, 1, 4096);
+    ByteBuf one = Unpooled.wrappedBuffer(new byte[] {1});
+    try {
+      int off = seg.append(one, false, 0);
+      assertThat(seg.incrementDeliveries(off, 1)).as("0 stored, at least 1 before").isEqualTo(2);
+      assertThat(seg.incrementDeliveries(off, 1)).as("the stored count is above the floor").isEqualTo(3);
+      assertThat(seg.deliveries(off)).isEqualTo(3);
+    } finally {
+      one.release();
+      seg.close();
+    }
+  }
+
+  @Test
   void anAckedRecordNeverComesBackAndIsCounted() throws IOException {
     SegmentFile seg = SegmentFile.create(dir, 1, 4096);
     ByteBuf one = Unpooled.wrappedBuffer(new byte[] {1});

@@ -45,6 +45,7 @@ import io.warrenmq.broker.auth.Permission.Access;
 import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.message.Envelope;
+import io.warrenmq.broker.view.ChannelView;
 import java.util.ArrayDeque;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -82,6 +83,7 @@ public final class AmqpChannel {
   private final ConsumerSink consumerSink;
   private final DeliveryEncoder deliveries = new DeliveryEncoder();
   private final ChannelTrace trace;
+  private final ChannelInfo view;
   private State state = State.OPEN;
   private boolean suspended;
   private final ArrayDeque<Frame> deferred = new ArrayDeque<>();
@@ -95,10 +97,16 @@ public final class AmqpChannel {
     this.consumerSink = new ConsumerSink(this);
     this.publishing = new Publishing(this, session);
     this.consuming = new Consuming(this, session, consumerSink);
+    this.view = new ChannelInfo(this, session.broker().pids().next(), session.view());
   }
 
   public int number() {
     return number;
+  }
+
+  /** What listings (warrenctl list_channels, management) see of this channel; read from any thread. */
+  public ChannelView view() {
+    return view;
   }
 
   FrameSink sink() {
@@ -272,11 +280,15 @@ public final class AmqpChannel {
     }
   }
 
-  /** Ends a suspension: sends the deferred reply, then handles the frames that waited. */
+  /**
+   * Ends a suspension: sends the deferred reply, then the broker cancels held meanwhile (see
+   * {@link ConsumerSink}), then handles the frames that waited.
+   */
   void resume(@Nullable Method reply) {
     suspended = false;
     if (state == State.OPEN) {
       reply(reply);
+      consumerSink.sendHeldCancels();
     }
     try {
       Frame f;
@@ -292,6 +304,11 @@ public final class AmqpChannel {
   /** Suspends frame handling until {@link #resume} (tx.commit waiting for fsync). */
   void suspend() {
     suspended = true;
+  }
+
+  /** Whether a reply is pending (topology change or tx.commit waiting): frames wait meanwhile. */
+  boolean suspended() {
+    return suspended;
   }
 
   /** End of the connection's read batch: confirms of this batch go to the group committer. */

@@ -129,6 +129,11 @@ final class ConfirmTracker {
     }
   }
 
+  /** Publishes given a sequence number and not yet confirmed; from any thread (possibly stale). */
+  long unconfirmed() {
+    return nextSeq - 1 - lastConfirmed;
+  }
+
   /** The channel closed: nothing more is confirmed. */
   void close() {
     closed = true;

@@ -6,6 +6,8 @@ import io.warrenmq.broker.message.Message;
 import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.consumer.DeliveryTarget;
+import java.util.ArrayDeque;
+import io.warrenmq.broker.view.ChannelView;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,6 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The channel's side of the broker's delivery port. Queues hand deliveries over from whatever
  * thread dispatches (under their lock); the sink queues them in a lock-free inbox and schedules one
  * drain task on the connection's event loop, which writes them in order and flushes once.
+ *
+ * <p>A broker cancel (the consumer's queue was deleted) that the drain finds while the channel is
+ * suspended waiting to send a reply is held until that reply is out: RabbitMQ's channel process
+ * handles the queue's 'DOWN' only after the method it is busy with (a queue.delete of that very
+ * queue, say) has been answered (rabbit_channel, handle_eol and handle_consuming_queue_down_or_eol),
+ * so a client sees queue.delete-ok before the basic.cancel of its own consumer.
  *
  * <p>Threading: {@link #ready()}, {@link #deliver} and {@link #cancelledByBroker} are called from
  * any thread; everything else runs on the connection's event loop.
@@ -27,6 +35,8 @@ final class ConsumerSink implements DeliveryTarget {
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final AtomicInteger queued = new AtomicInteger();
   private final Runnable drainTask = this::drain;
+  /** Broker cancels waiting for the channel's pending reply; event loop only. */
+  private final ArrayDeque<Consumer> heldCancels = new ArrayDeque<>();
   private volatile boolean open = true;
   private volatile boolean flowActive = true;
   /** A queue found the sink not ready (inbox full or socket unwritable) since the last drain. */
@@ -34,6 +44,11 @@ final class ConsumerSink implements DeliveryTarget {
 
   ConsumerSink(AmqpChannel channel) {
     this.channel = channel;
+  }
+
+  @Override
+  public ChannelView channel() {
+    return channel.view();
   }
 
   @Override
@@ -98,7 +113,7 @@ final class ConsumerSink implements DeliveryTarget {
       Consumer c = (Consumer) e[0];
       Object item = e[1];
       if (item == null) {
-        channel.consumerCancelledByBroker(c);
+        cancelled(c);
       } else if (item instanceof ByteBuf frames) {
         queued.decrementAndGet();
         channel.writeUnstored(c, frames);
@@ -118,6 +133,23 @@ final class ConsumerSink implements DeliveryTarget {
     }
   }
 
+  /** On the event loop: the broker cancelled {@code c}; told now, or after the pending reply. */
+  private void cancelled(Consumer c) {
+    if (channel.suspended()) {
+      heldCancels.add(c);
+    } else {
+      channel.consumerCancelledByBroker(c);
+    }
+  }
+
+  /** On the event loop: the channel sent the reply it was waiting for; the held cancels follow it. */
+  void sendHeldCancels() {
+    Consumer c;
+    while ((c = heldCancels.poll()) != null) {
+      channel.consumerCancelledByBroker(c);
+    }
+  }
+
   void setFlowActive(boolean active) {
     flowActive = active;
   }
@@ -130,5 +162,6 @@ final class ConsumerSink implements DeliveryTarget {
   void close() {
     open = false;
     drain();
+    heldCancels.clear(); // the channel forgets all its consumers anyway
   }
 }

@@ -28,6 +28,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,6 +44,8 @@ final class Consuming {
   private final Session session;
   private final ConsumerSink sink;
   private final Map<String, Consumer> consumers = new LinkedHashMap<>();
+  /** The consumers as an array for {@link #resumeDispatch}; null after a change of {@link #consumers}. */
+  private Consumer @Nullable [] resumeOrder;
   private final UnackedTracker unacked = new UnackedTracker();
   private final Settlement settlement;
   private final ChannelCredit credit = new ChannelCredit();
@@ -62,6 +65,29 @@ final class Consuming {
 
   int consumerCount() {
     return consumers.size();
+  }
+
+  /**
+   * For listings, from any thread (possibly stale): deliveries awaiting acknowledgement; those a
+   * transaction acknowledged count as its uncommitted acks instead, as in RabbitMQ.
+   */
+  int unackedCount() {
+    return unacked.size() - unacked.heldCount();
+  }
+
+  /** For listings: acknowledgements held by the open transaction. */
+  int acksUncommitted() {
+    return unacked.heldCount();
+  }
+
+  /** For listings: the prefetch count of new consumers (basic.qos global=false). */
+  int consumerPrefetch() {
+    return consumerPrefetch;
+  }
+
+  /** For listings: the channel-wide prefetch limit (basic.qos global=true). */
+  int globalPrefetch() {
+    return credit.limit();
   }
 
   void consume(BasicConsume m) {
@@ -85,6 +111,7 @@ final class Consuming {
         m.arguments(), ConsumeArguments.priority(m, q), session.owner());
     c.setTimeoutMs(ConsumeArguments.timeout(m, q));
     consumers.put(tag, c);
+    resumeOrder = null;
     try {
       q.addConsumer(c);
     } catch (RuntimeException e) {
@@ -110,8 +137,8 @@ final class Consuming {
    * queue. Other consumers on the channel carry on.
    */
   private void checkTimeouts() {
-    if (!channel.isOpen()) {
-      return;
+    if (!channel.isOpen() || channel.suspended()) {
+      return; // a suspended channel has a reply to send first; the next check comes in a second
     }
     long now = System.currentTimeMillis();
     long min = Long.MAX_VALUE;
@@ -136,6 +163,7 @@ final class Consuming {
       // a consumer the client cancelled already only has its deliveries taken back: a cancel
       // would name a tag the client may have given to a new consumer
       boolean registered = consumers.remove(c.tag(), c);
+      resumeOrder = null;
       if (registered) {
         detach(c);
       }
@@ -163,6 +191,7 @@ final class Consuming {
     Consumer c = new Consumer(tag, rq, sink, true, false, 0, credit, m.arguments(), 0, session.owner());
     rq.addConsumer(c);
     consumers.put(tag, c);
+    resumeOrder = null;
     replyQueue = rq;
     channel.reply(m.nowait() ? null : new BasicConsumeOk(tag));
   }
@@ -181,6 +210,7 @@ final class Consuming {
 
   void cancel(BasicCancel m) {
     Consumer c = consumers.remove(m.consumerTag());
+    resumeOrder = null;
     if (c != null) {
       detach(c);
       // deliveries handed over before the cancel go out before cancel-ok
@@ -205,6 +235,7 @@ final class Consuming {
 
   /** The broker cancelled {@code c}; returns whether it was still known. */
   boolean forget(Consumer c) {
+    resumeOrder = null;
     return consumers.remove(c.tag(), c);
   }
 
@@ -343,10 +374,23 @@ final class Consuming {
     }
   }
 
-  /** Asks every consumer's queue to try dispatching again (credit, flow or writability came back). */
+  /**
+   * Asks every consumer's queue to try dispatching again (credit, flow or writability came back),
+   * starting at a random consumer: a queue asked first takes what the channel has room for, so a
+   * fixed order would let the first queue take every freed credit and starve the others. RabbitMQ
+   * does the same (rabbit_limiter, notify_queues: "we randomly vary the position of queues in the
+   * list, thus ensuring that each queue has an equal chance of being notified first").
+   */
   void resumeDispatch() {
-    for (Consumer c : List.copyOf(consumers.values())) {
-      c.queueReady();
+    Consumer[] order = resumeOrder;
+    if (order == null) {
+      order = consumers.values().toArray(new Consumer[0]);
+      resumeOrder = order;
+    }
+    int n = order.length;
+    int start = n > 1 ? ThreadLocalRandom.current().nextInt(n) : 0;
+    for (int i = 0; i < n; i++) {
+      order[(start + i) % n].queueReady();
     }
   }
 
@@ -358,6 +402,7 @@ final class Consuming {
     }
     List<Consumer> all = new ArrayList<>(consumers.values());
     consumers.clear();
+    resumeOrder = null;
     for (Consumer c : all) {
       detach(c);
     }

@@ -14,8 +14,12 @@ import io.warrenmq.amqp.method.BasicPublish;
 import io.warrenmq.amqp.method.BasicReturn;
 import io.warrenmq.amqp.method.TxCommitOk;
 import io.warrenmq.amqp.method.TxRollbackOk;
+import io.warrenmq.amqp.types.FieldCodec;
 import io.warrenmq.broker.auth.Permission;
 import io.warrenmq.broker.auth.Permission.Access;
+import io.warrenmq.broker.auth.TopicPermission;
+import io.warrenmq.broker.auth.Users;
+import io.warrenmq.broker.auth.User;
 import io.warrenmq.broker.exchange.Exchange;
 import io.warrenmq.broker.exchange.RouteCollector;
 import io.warrenmq.broker.message.Message;
@@ -51,6 +55,12 @@ final class Publishing {
   private @Nullable TxBuffer tx;
   private @Nullable String writeChecked;
   private @Nullable Permission writeCheckedWith;
+  /** The exchange the topic permission below was looked up for, and the permissions' version then. */
+  private @Nullable Exchange topicExchange;
+  private long topicVersion = -1;
+  /** The topic permission on topicExchange, if it is a topic exchange with one; the last key it let through. */
+  private @Nullable TopicPermission topicWrite;
+  private @Nullable String topicKeyChecked;
 
   Publishing(AmqpChannel channel, Session session) {
     this.channel = channel;
@@ -74,8 +84,31 @@ final class Publishing {
       writeChecked = m.exchange();
       writeCheckedWith = p;
     }
-    session.vhost().exchangeForPublish(m.exchange());
+    Exchange x = session.vhost().exchangeForPublish(m.exchange());
+    checkTopicWrite(x, m.routingKey());
     assembler.method(m);
+  }
+
+  /**
+   * RabbitMQ topic authorisation (rabbit_channel, check_topic_authorisation, after the write and
+   * internal checks): on a topic exchange the user has a topic permission for, the routing key
+   * must match its write pattern. The lookup is redone only when the exchange or the topic
+   * permissions change, the regex only for a routing key other than the last one let through.
+   */
+  private void checkTopicWrite(Exchange x, String routingKey) {
+    Users users = session.broker().users();
+    long version = users.topicPermissions().version();
+    if (x != topicExchange || version != topicVersion) {
+      topicExchange = x;
+      topicVersion = version;
+      topicWrite = users.topicPermission(session.user(), session.vhost().name(), x.type(), x.name());
+      topicKeyChecked = null;
+    }
+    TopicPermission p = topicWrite;
+    if (p != null && !routingKey.equals(topicKeyChecked)) {
+      Users.checkTopic(p, session.user(), session.vhost().name(), Access.WRITE, routingKey);
+      topicKeyChecked = routingKey;
+    }
   }
 
   void header(HeaderFrame h) {
@@ -142,7 +175,8 @@ final class Publishing {
         }
       }
       if (route.isEmpty() && m.mandatory()) {
-        sendReturn(m, props, body);
+        // as RabbitMQ returns it (mc:protocol_state): without BCC, x-death interpreted
+        sendReturn(m, msg.storedProperties(), body);
       }
       if (rejected && ct != null) {
         ct.nack(seq);
@@ -177,27 +211,56 @@ final class Publishing {
     return out;
   }
 
-  /** RabbitMQ's checks on properties: expiration must be a non-negative integer, user-id the user's. */
+  /**
+   * RabbitMQ's checks on a published message, in rabbit_channel's order: user-id must be the
+   * user's (check_user_id_header), expiration a non-negative integer (check_expiration_header),
+   * and a CC or BCC header an array (mc_amqpl:message, rabbit_basic header_routes). Only the
+   * property flags and the summary are read unless user-id is present.
+   */
   private PropertiesSummary validate(ByteBuf props) {
     PropertiesSummary summary = BasicPropertiesCodec.summarize(props);
+    if (props.readableBytes() >= 2 && (props.getUnsignedShort(props.readerIndex()) & USER_ID_FLAG) != 0) {
+      checkUserId(BasicPropertiesCodec.decode(props).userId());
+    }
     String expiration = summary.expiration();
     String invalid = expiration == null ? null : expirationError(expiration);
     if (invalid != null) {
       throw AmqpException.channelError(
           ReplyCode.PRECONDITION_FAILED, "invalid expiration '%s': %s", expiration, invalid);
     }
-    if (props.readableBytes() >= 2 && (props.getUnsignedShort(props.readerIndex()) & USER_ID_FLAG) != 0) {
-      BasicProperties p = BasicPropertiesCodec.decode(props);
-      String userId = p.userId();
-      if (userId != null && !userId.equals(session.user().name())) {
-        throw AmqpException.channelError(
-            ReplyCode.PRECONDITION_FAILED,
-            "user_id property set to '%s' but authenticated user was '%s'",
-            userId,
-            session.user().name());
-      }
-    }
+    checkRoutingHeader("CC", summary.ccType());
+    checkRoutingHeader("BCC", summary.bccType());
     return summary;
+  }
+
+  /**
+   * RabbitMQ rabbit_channel, check_user_id_header: the user's own name, or any name for a user
+   * tagged {@code impersonator}. The tags are those the user had when the connection logged in,
+   * as RabbitMQ's channel keeps the #user{} of the login.
+   */
+  private void checkUserId(@Nullable String userId) {
+    User user = session.user();
+    if (userId != null && !userId.equals(user.name()) && !user.isImpersonator()) {
+      throw AmqpException.channelError(
+          ReplyCode.PRECONDITION_FAILED,
+          "user_id property set to '%s' but authenticated user was '%s'",
+          userId,
+          user.name());
+    }
+  }
+
+  /**
+   * RabbitMQ rabbit_basic header_routes: a CC or BCC header must be an array, else the message is
+   * invalid (mc_amqpl:message's error, printed by rabbit_channel with ~tp).
+   */
+  private static void checkRoutingHeader(String name, int type) {
+    if (type != 0 && type != PropertiesSummary.ARRAY) {
+      throw AmqpException.channelError(
+          ReplyCode.PRECONDITION_FAILED,
+          "invalid message: {unacceptable_type_in_header,\"%s\",%s}",
+          name,
+          FieldCodec.rabbitTypeName(type));
+    }
   }
 
   /**
@@ -297,6 +360,22 @@ final class Publishing {
 
   boolean transactional() {
     return tx != null;
+  }
+
+  boolean confirmMode() {
+    return confirms != null;
+  }
+
+  /** Publishes awaiting their confirm; for listings, from any thread. */
+  long unconfirmedCount() {
+    ConfirmTracker c = confirms;
+    return c == null ? 0 : c.unconfirmed();
+  }
+
+  /** Publishes of the open transaction; for listings, from any thread. */
+  int uncommittedCount() {
+    TxBuffer t = tx;
+    return t == null ? 0 : t.size();
   }
 
   TxBuffer requireTx() {

@@ -2,6 +2,7 @@ package io.warrenmq.server.amqp.channel;
 
 import io.warrenmq.broker.Broker;
 import io.warrenmq.broker.auth.User;
+import io.warrenmq.broker.view.ConnectionView;
 import io.warrenmq.broker.vhost.VirtualHost;
 
 /**
@@ -27,6 +28,9 @@ public interface Session {
   long maxMessageSize();
 
   int consumersPerChannel();
+
+  /** The connection as the broker's tools see it. */
+  ConnectionView view();
 
   /** The channel is closed and must leave the connection's table. */
   void channelClosed(AmqpChannel channel);

@@ -23,6 +23,7 @@ import io.warrenmq.amqp.method.QueueUnbindOk;
 import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.amqp.types.LongString;
 import io.warrenmq.broker.auth.Permission.Access;
+import io.warrenmq.broker.auth.TopicPermission;
 import io.warrenmq.broker.auth.User;
 import io.warrenmq.broker.auth.Users;
 import io.warrenmq.broker.exchange.ExchangeSpec;
@@ -143,7 +144,7 @@ final class TopologyMethods {
   void exchangeBind(ExchangeBind m) {
     String destination = stripCrLf(m.destination());
     String source = stripCrLf(m.source());
-    checkBinding("exchange", destination, source);
+    checkBinding("exchange", destination, source, m.routingKey());
     runner.runQuickly(m,
         () -> vhost().tryBindExchange(destination, source, m.routingKey(), m.arguments()),
         () -> vhost().bindExchange(destination, source, m.routingKey(), m.arguments()),
@@ -153,7 +154,7 @@ final class TopologyMethods {
   void exchangeUnbind(ExchangeUnbind m) {
     String destination = stripCrLf(m.destination());
     String source = stripCrLf(m.source());
-    checkBinding("exchange", destination, source);
+    checkBinding("exchange", destination, source, m.routingKey());
     runner.runBlocking(m, () -> {
       vhost().unbindExchange(destination, source, m.routingKey(), m.arguments());
       return () -> channel.reply(m.nowait() ? null : new ExchangeUnbindOk());
@@ -162,14 +163,23 @@ final class TopologyMethods {
 
   /**
    * Binding needs write on the destination and read on the source (RabbitMQ's access table), in
-   * RabbitMQ's order: write, then the default exchange, then read.
+   * RabbitMQ's order: write, then the default exchange, then read, then, if the source is a topic
+   * exchange the user has a topic permission for, the binding key against its read pattern
+   * (rabbit_channel, binding_action: check_read_permitted_on_topic, for bind and unbind alike).
    */
-  private void checkBinding(String destKind, String destination, String source) {
+  private void checkBinding(String destKind, String destination, String source, String key) {
     check(Access.WRITE, destKind, destination);
     if (source.isEmpty() || (destKind.equals("exchange") && destination.isEmpty())) {
       throw VirtualHost.defaultExchangeRefused();
     }
     check(Access.READ, "exchange", source);
+    io.warrenmq.broker.exchange.Exchange x = vhost().exchange(source);
+    if (x != null) {
+      TopicPermission p = session.broker().users().topicPermission(session.user(), vhost().name(), x.type(), source);
+      if (p != null) {
+        Users.checkTopic(p, session.user(), vhost().name(), Access.READ, key);
+      }
+    }
   }
 
   void queueDeclare(QueueDeclare m) {
@@ -216,7 +226,7 @@ final class TopologyMethods {
     String queue = stripCrLf(expandQueue(m.queue()));
     String exchange = stripCrLf(m.exchange());
     String key = m.queue().isEmpty() && m.routingKey().isEmpty() ? queue : m.routingKey();
-    checkBinding("queue", queue, exchange);
+    checkBinding("queue", queue, exchange, key);
     Object owner = session.owner();
     runner.runQuickly(m,
         () -> vhost().tryBindQueue(queue, exchange, key, m.arguments(), owner),
@@ -228,7 +238,7 @@ final class TopologyMethods {
     String queue = stripCrLf(expandQueue(m.queue()));
     String exchange = stripCrLf(m.exchange());
     String key = m.queue().isEmpty() && m.routingKey().isEmpty() ? queue : m.routingKey();
-    checkBinding("queue", queue, exchange);
+    checkBinding("queue", queue, exchange, key);
     Object owner = session.owner();
     runner.runBlocking(m, () -> {
       vhost().unbindQueue(queue, exchange, key, m.arguments(), owner);

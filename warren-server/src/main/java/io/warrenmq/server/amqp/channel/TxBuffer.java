@@ -29,6 +29,11 @@ final class TxBuffer {
     return publishes;
   }
 
+  /** The number of publishes waiting; from any thread (possibly stale). */
+  int size() {
+    return publishes.size();
+  }
+
   void clear() {
     for (Publish p : publishes) {
       p.properties().release();

@@ -29,9 +29,16 @@ final class UnackedTracker {
   /** Slots in use, tombstones included. */
   private int span;
   private int live;
+  /** Live entries held for tx.commit. */
+  private int heldCount;
 
   int size() {
     return live;
+  }
+
+  /** The entries held for tx.commit (acknowledgements of the open transaction). */
+  int heldCount() {
+    return heldCount;
   }
 
   void add(long tag, MessageSource source, @Nullable Consumer consumer, long position) {
@@ -186,6 +193,7 @@ final class UnackedTracker {
       int i = (head + j) & mask;
       if (sources[i] != null && held[i] == null) {
         held[i] = op;
+        heldCount++;
       }
     }
     return true;
@@ -218,6 +226,7 @@ final class UnackedTracker {
   /** tx.rollback: held entries are plain unacknowledged ones again. */
   void releaseHeld() {
     Arrays.fill(held, null);
+    heldCount = 0;
   }
 
   /** Removes every entry (channel close, basic.recover). */
@@ -234,6 +243,9 @@ final class UnackedTracker {
       return;
     }
     v.settle(tags[i], s, consumers[i], positions[i]);
+    if (held[i] != null) {
+      heldCount--;
+    }
     sources[i] = null;
     consumers[i] = null;
     held[i] = null;

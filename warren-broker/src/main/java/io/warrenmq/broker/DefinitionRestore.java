@@ -1,0 +1,144 @@
+package io.warrenmq.broker;
+
+import io.warrenmq.amqp.types.FieldTable;
+import io.warrenmq.broker.auth.Permission;
+import io.warrenmq.broker.auth.TopicPermission;
+import io.warrenmq.broker.auth.User;
+import io.warrenmq.broker.auth.Users;
+import io.warrenmq.broker.definitions.DefinitionModel;
+import io.warrenmq.broker.exchange.ExchangeSpec;
+import io.warrenmq.broker.policy.Policies;
+import io.warrenmq.broker.policy.Policy;
+import io.warrenmq.broker.queue.Queue;
+import io.warrenmq.broker.queue.QueueSpec;
+import io.warrenmq.broker.vhost.VirtualHost;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds the broker's in-memory state from the definitions replayed at boot: users, their
+ * permissions and topic permissions, policies, then each vhost with its exchanges, queues (whose
+ * stores recover their messages) and bindings; directories no definition names are removed.
+ *
+ * <p>Threading: used once, by {@link Broker#start()} under the broker's monitor.
+ */
+final class DefinitionRestore {
+  private static final Logger log = LoggerFactory.getLogger(DefinitionRestore.class);
+
+  private final Users users;
+  private final Policies policies;
+  private final Map<String, VirtualHost> vhosts;
+  private final Function<String, VirtualHost> newVhost;
+  private final Path dataDir;
+
+  DefinitionRestore(Users users, Policies policies, Map<String, VirtualHost> vhosts,
+      Function<String, VirtualHost> newVhost, Path dataDir) {
+    this.users = users;
+    this.policies = policies;
+    this.vhosts = vhosts;
+    this.newVhost = newVhost;
+    this.dataDir = dataDir;
+  }
+
+  void restore(DefinitionModel model) {
+    restoreAccess(model);
+    for (FieldTable p : model.policies()) {
+      try {
+        policies.put(policyOf(p));
+      } catch (IllegalArgumentException e) {
+        log.warn("ignoring stored policy {}: {}", str(p, "name"), e.getMessage());
+      }
+    }
+    for (String v : model.vhosts()) {
+      vhosts.put(v, newVhost.apply(v));
+    }
+    for (FieldTable x : model.exchanges()) {
+      VirtualHost vh = vhosts.get(str(x, "vhost"));
+      if (vh != null) {
+        vh.restoreExchange(new ExchangeSpec(vh.name(), str(x, "name"), str(x, "xtype"), true,
+            bool(x, "autoDelete"), bool(x, "internal"), table(x, "arguments")), str(x, "dir"));
+      }
+    }
+    for (FieldTable q : model.queues()) {
+      VirtualHost vh = vhosts.get(str(q, "vhost"));
+      if (vh != null) {
+        Queue queue = vh.restoreQueue(new QueueSpec(vh.name(), str(q, "name"), true, false,
+            bool(q, "autoDelete"), table(q, "arguments")), str(q, "dir"));
+        logRecovery(queue);
+      }
+    }
+    for (VirtualHost vh : vhosts.values()) {
+      OrphanFiles.removeQueueDirectories(vh);
+    }
+    OrphanFiles.removeVhostDirectories(dataDir.resolve("vhosts"), vhosts.values());
+    for (FieldTable b : model.bindings()) {
+      VirtualHost vh = vhosts.get(str(b, "vhost"));
+      if (vh != null) {
+        vh.restoreBinding(str(b, "source"), str(b, "destKind"), str(b, "dest"), str(b, "key"), table(b, "arguments"));
+      }
+    }
+  }
+
+  private void restoreAccess(DefinitionModel model) {
+    for (FieldTable u : model.users()) {
+      List<Object> tags = u.getArray("tags");
+      users.put(new User(str(u, "name"), str(u, "hash"),
+          tags == null ? List.of() : tags.stream().map(String::valueOf).toList()));
+    }
+    for (FieldTable p : model.permissions()) {
+      users.setPermission(str(p, "user"), str(p, "vhost"),
+          new Permission(str(p, "configure"), str(p, "write"), str(p, "read")));
+    }
+    for (FieldTable t : model.topicPermissions()) {
+      String user = str(t, "user");
+      String vhost = str(t, "vhost");
+      try {
+        users.topicPermissions().put(user, vhost,
+            new TopicPermission(user, vhost, str(t, "exchange"), str(t, "write"), str(t, "read")));
+      } catch (IllegalArgumentException e) {
+        log.warn("ignoring stored topic permission of user '{}' in vhost '{}': {}", user, vhost, e.getMessage());
+      }
+    }
+  }
+
+  private static void logRecovery(Queue queue) {
+    if (queue instanceof io.warrenmq.broker.queue.ClassicQueue c) {
+      var r = c.recoveryReport();
+      if (r.truncated()) {
+        log.warn("recovered {} with {} messages; cut a torn tail: {}", queue.spec().resource(),
+            queue.messageCount(), r);
+      } else if (!c.recoveredClean() && r.recordsRecovered() > 0) {
+        log.info("recovered {} with {} messages after an unclean shutdown: each counts as delivered once ({})",
+            queue.spec().resource(), queue.messageCount(), r);
+      } else {
+        log.info("recovered {} with {} messages ({})", queue.spec().resource(), queue.messageCount(), r);
+      }
+    } else {
+      log.info("recovered {} with {} messages", queue.spec().resource(), queue.messageCount());
+    }
+  }
+
+  private static Policy policyOf(FieldTable p) {
+    Long prio = p.getLong("priority");
+    return new Policy(str(p, "vhost"), str(p, "name"), str(p, "pattern"), Policy.ApplyTo.parse(str(p, "applyTo")),
+        prio == null ? 0 : prio.intValue(), table(p, "definition"), bool(p, "operator"));
+  }
+
+  private static String str(FieldTable t, String key) {
+    String s = t.getString(key);
+    return s == null ? "" : s;
+  }
+
+  private static boolean bool(FieldTable t, String key) {
+    return Boolean.TRUE.equals(t.getBoolean(key));
+  }
+
+  private static FieldTable table(FieldTable t, String key) {
+    FieldTable v = t.getTable(key);
+    return v == null ? FieldTable.EMPTY : v;
+  }
+}
