@@ -12,6 +12,9 @@ import io.warrenmq.server.ctl.CtlServer;
 import io.warrenmq.server.netty.AmqpServer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,15 +31,18 @@ public final class WarrenServer implements AutoCloseable {
   private final BrokerConfig config;
   private final Broker broker;
   private final AmqpServer amqp;
+  private final HttpListeners http;
   private final @Nullable CtlServer ctl;
   private final int port;
   private boolean closed;
 
-  private WarrenServer(BrokerConfig config, Broker broker, AmqpServer amqp, @Nullable CtlServer ctl, int port) {
+  private WarrenServer(BrokerConfig config, Broker broker, AmqpServer amqp, HttpListeners http, @Nullable CtlServer ctl,
+      int port) {
     this.config = config;
     this.broker = broker;
     this.amqp = amqp;
     this.ctl = ctl;
+    this.http = http;
     this.port = port;
   }
 
@@ -59,25 +65,29 @@ public final class WarrenServer implements AutoCloseable {
     AmqpServer amqp = new AmqpServer(config, broker);
     // the control socket comes up before the AMQP port opens: once clients can connect,
     // warrenctl works too (scripts wait for the port, then administer)
+    List<String> httpNames = new ArrayList<>();
     CtlServer ctl = startControlSocket(config, new CtlCommands(broker, () -> String.format(
-        "WarrenMQ %s%nRabbitMQ compatibility: %s%namqp: %s (%s)%ndata directory: %s%n", Version.get(),
+        "WarrenMQ %s%nRabbitMQ compatibility: %s%namqp: %s (%s)%n%sdata directory: %s%n", Version.get(),
         Compatibility.RABBITMQ_VERSION, String.join(", ", amqp.listeners()), amqp.transport(),
-        config.dataDir().toAbsolutePath().normalize())));
+        httpNames.stream().map(n -> n + "\n").collect(Collectors.joining()), config.dataDir().toAbsolutePath().normalize())));
     int port;
+    HttpListeners http;
     try {
       port = amqp.start();
+      http = HttpListeners.start(config, broker, amqp);
     } catch (Exception e) {
       // Netty's bind throws the socket's BindException undeclared: catch it too, or the data
       // directory stays locked and the broker's threads run on in this JVM
       closeAfterFailedStart(e, ctl, amqp, broker);
       throw e;
     }
+    httpNames.addAll(http.names());
     log.info("AMQP listening on {} ({}), frame_max {}, channel_max {}, heartbeat {} s",
         String.join(", ", amqp.listeners()), amqp.transport(), config.frameMax(), config.channelMax(),
         config.heartbeat());
     log.info("started in {} ms (JVM up {} ms)", (System.nanoTime() - t0) / 1_000_000,
         ManagementFactory.getRuntimeMXBean().getUptime());
-    return new WarrenServer(config, broker, amqp, ctl, port);
+    return new WarrenServer(config, broker, amqp, http, ctl, port);
   }
 
   private static @Nullable CtlServer startControlSocket(BrokerConfig config, CtlCommands commands) {
@@ -123,6 +133,11 @@ public final class WarrenServer implements AutoCloseable {
     return port;
   }
 
+  /** The management API's port, 0 if it is off. */
+  public int managementPort() {
+    return http.managementPort();
+  }
+
   public Broker broker() {
     return broker;
   }
@@ -142,6 +157,7 @@ public final class WarrenServer implements AutoCloseable {
     }
     closed = true;
     log.info("stopping: closing {} connections", broker.connections().size());
+    http.close();
     amqp.stopAccepting();
     // RabbitMQ's text when the node stops (rabbit_reader, the parent exits with 'shutdown')
     broker.connections().closeAll("broker forced connection closure with reason 'shutdown'");

@@ -22,10 +22,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *   &#64;RegisterExtension static final BrokerExtension broker = new BrokerExtension();
  * </pre>
  *
- * Extra configuration keys (as on the command line, without dashes) may be passed in.
+ * Extra configuration keys (as on the command line, without dashes) may be passed in. The
+ * management HTTP listener is off unless the broker is made with {@link #withManagement()}, which
+ * gives it a free port of its own.
  */
 public final class BrokerExtension implements BeforeAllCallback, AfterAllCallback {
   private final Map<String, String> settings;
+  private final boolean management;
   private WarrenServer server;
   private Path dataDir;
   /** The class context that started the broker; @Nested classes inside it share the broker. */
@@ -36,7 +39,22 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
   }
 
   public BrokerExtension(Map<String, String> settings) {
+    this(settings, false);
+  }
+
+  private BrokerExtension(Map<String, String> settings, boolean management) {
     this.settings = settings;
+    this.management = management;
+  }
+
+  /** A broker with the management API on a free loopback port ({@link #managementPort()}). */
+  public static BrokerExtension withManagement() {
+    return new BrokerExtension(Map.of(), true);
+  }
+
+  /** The same, with extra configuration keys. */
+  public static BrokerExtension withManagement(Map<String, String> settings) {
+    return new BrokerExtension(settings, true);
   }
 
   @Override
@@ -52,7 +70,8 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
   /** Starts (again) on the same data directory. */
   public void start() throws IOException, InterruptedException {
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
-        "--port", "0", "--bind", "127.0.0.1", "--data-dir", dataDir.toString()));
+        "--port", "0", "--bind", "127.0.0.1", "--data-dir", dataDir.toString(),
+        "--management-port", management ? Integer.toString(BrokerProcess.freePort()) : "0"));
     settings.forEach((k, v) -> {
       args.add("--" + k.replace('_', '-'));
       args.add(v);
@@ -87,6 +106,11 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
 
   public int port() {
     return server.port();
+  }
+
+  /** The management API's port (0 unless made {@link #withManagement()}). */
+  public int managementPort() {
+    return server.managementPort();
   }
 
   public WarrenServer server() {

@@ -28,7 +28,8 @@ public final class BrokerProcess implements AutoCloseable {
     this.port = freePort();
   }
 
-  private static int freePort() throws IOException {
+  /** A port nothing listens on now (the kernel picks it). */
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
@@ -51,6 +52,7 @@ public final class BrokerProcess implements AutoCloseable {
     }
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseCompactObjectHeaders",
         "--enable-native-access=ALL-UNNAMED", "-jar", jar, "--bind", "127.0.0.1", "--port", Integer.toString(port),
+        "--management-port", "0",
         "--data-dir", dataDir.toString()));
     process = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

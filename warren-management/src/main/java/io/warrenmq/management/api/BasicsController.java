@@ -1,7 +1,6 @@
 package io.warrenmq.management.api;
 
 import io.warrenmq.broker.Broker;
-import io.warrenmq.broker.NodeName;
 import io.warrenmq.management.auth.Access;
 import io.warrenmq.management.http.Response;
 import java.util.LinkedHashMap;
@@ -22,7 +21,7 @@ final class BasicsController {
   void register(ApiRoutes api) {
     api.get("/api/whoami", Access.MANAGEMENT, this::whoami);
     api.get("/api/extensions", Access.MANAGEMENT, c -> Response.ok(List.of()));
-    api.get("/api/cluster-name", Access.MANAGEMENT, c -> Response.ok(Map.of("name", NodeName.local())));
+    api.get("/api/cluster-name", Access.MANAGEMENT, c -> Response.ok(Map.of("name", broker.pids().node())));
   }
 
   /** rabbit_mgmt_format:user: the name and the tags, a list since 3.13's format. */

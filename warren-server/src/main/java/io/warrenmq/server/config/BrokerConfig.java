@@ -24,6 +24,8 @@ import java.util.Set;
  * @param loopbackUsers users that may connect from loopback addresses only
  * @param consumersPerChannel most consumers one channel may have
  * @param ctlSocket path of the control socket (warrenctl)
+ * @param managementIp address the management HTTP listener binds to
+ * @param managementPort its port; 0 = no management listener
  */
 public record BrokerConfig(
     String bind,
@@ -40,7 +42,9 @@ public record BrokerConfig(
     String defaultVhost,
     Set<String> loopbackUsers,
     int consumersPerChannel,
-    Path ctlSocket) {
+    Path ctlSocket,
+    String managementIp,
+    int managementPort) {
   /**
    * The default of {@code bind}: IPv4 and IPv6 loopback, as RabbitMQ listens on both families.
    * With this default (only), {@code ::1} is left out with a warning on a host without an IPv6

@@ -20,14 +20,21 @@ import java.util.stream.Collectors;
  * {@code --data-dir=DIR}). An unknown key or a bad value is an error naming it.
  */
 public final class ConfigLoader {
-  /** A configuration key: its name, default and one line of documentation. */
-  public record Key(String name, String defaultValue, String doc) {
-    public String flag() {
-      return "--" + name.replace('_', '-');
+  /**
+   * A configuration key: its name in a config file, its default, one line of documentation, its
+   * command-line flag and its environment variable. WarrenMQ's own keys derive the flag and the
+   * variable from the name ({@code data_dir}: {@code --data-dir}, {@code WARREN_DATA_DIR});
+   * RabbitMQ's dotted keys ({@code management.tcp.port}) are given short ones.
+   */
+  public record Key(String name, String defaultValue, String doc, String flag, String env) {
+    public Key(String name, String defaultValue, String doc) {
+      this(name, defaultValue, doc, "--" + name.replace('_', '-'), "WARREN_" + name.toUpperCase(Locale.ROOT));
     }
 
-    public String env() {
-      return "WARREN_" + name.toUpperCase(Locale.ROOT);
+    /** A RabbitMQ key spelled {@code name} in a file, {@code --short} and {@code WARREN_SHORT} elsewhere. */
+    static Key rabbit(String name, String shortName, String defaultValue, String doc) {
+      return new Key(name, defaultValue, doc, "--" + shortName,
+          "WARREN_" + shortName.replace('-', '_').toUpperCase(Locale.ROOT));
     }
   }
 
@@ -48,7 +55,11 @@ public final class ConfigLoader {
           new Key("default_vhost", "/", "vhost created on first boot"),
           new Key("loopback_users", "guest", "comma-separated users allowed to connect from loopback addresses only"),
           new Key("consumers_per_channel", "65536", "most consumers a single channel may have"),
-          new Key("ctl_socket", "", "path of the warrenctl control socket (default DATA_DIR/warren.sock)"));
+          new Key("ctl_socket", "", "path of the warrenctl control socket (default DATA_DIR/warren.sock)"),
+          Key.rabbit("management.tcp.port", "management-port", "15672",
+              "port of the management HTTP API and web UI (RabbitMQ's key); 0 turns it off"),
+          Key.rabbit("management.tcp.ip", "management-ip", "127.0.0.1",
+              "address the management listener binds to (0.0.0.0 or :: for every interface)"));
 
   private ConfigLoader() {}
 
@@ -96,9 +107,19 @@ public final class ConfigLoader {
         }
         value = args[++i];
       }
-      out.put(checkKey(name.replace('-', '_'), "flag --" + name), value);
+      out.put(keyOfFlag(name), value);
     }
     return out;
+  }
+
+  /** The key a flag sets: {@code --management-port}, or a key's own name with dashes or underscores. */
+  private static String keyOfFlag(String flag) {
+    for (Key k : KEYS) {
+      if (k.flag().equals("--" + flag)) {
+        return k.name();
+      }
+    }
+    return checkKey(flag.replace('-', '_'), "flag --" + flag);
   }
 
   private static String checkKey(String name, String where) {
@@ -159,7 +180,9 @@ public final class ConfigLoader {
         v.get("default_vhost"),
         Set.copyOf(Arrays.stream(v.get("loopback_users").split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList()),
         intValue(v, "consumers_per_channel", 1, Integer.MAX_VALUE),
-        ctl == null || ctl.isEmpty() ? dataDir.resolve("warren.sock") : Path.of(ctl));
+        ctl == null || ctl.isEmpty() ? dataDir.resolve("warren.sock") : Path.of(ctl),
+        v.get("management.tcp.ip").strip(),
+        intValue(v, "management.tcp.port", 0, 65535));
   }
 
   private static int intValue(Map<String, String> v, String key, int min, int max) {

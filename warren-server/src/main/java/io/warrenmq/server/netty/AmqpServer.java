@@ -170,6 +170,21 @@ public final class AmqpServer implements AutoCloseable {
     return listeners;
   }
 
+  /** The acceptor group, shared with the HTTP listeners (one server stack). */
+  public EventLoopGroup boss() {
+    return boss;
+  }
+
+  /** The event loops every connection runs on, AMQP and HTTP alike. */
+  public EventLoopGroup workers() {
+    return workers;
+  }
+
+  /** The listening socket type of this transport (epoll or NIO). */
+  public Class<? extends ServerChannel> serverChannelType() {
+    return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+  }
+
   public String transport() {
     return epoll ? "epoll" : "nio";
   }

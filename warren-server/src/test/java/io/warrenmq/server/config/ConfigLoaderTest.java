@@ -46,6 +46,8 @@ class ConfigLoaderTest {
       assertThat(c.loopbackUsers()).containsExactly("guest");
       assertThat(c.consumersPerChannel()).isEqualTo(65536);
       assertThat(c.ctlSocket()).isEqualTo(Path.of("./data").resolve("warren.sock"));
+      assertThat(c.managementIp()).isEqualTo("127.0.0.1");
+      assertThat(c.managementPort()).isEqualTo(15672);
     }
 
     @Test
@@ -131,6 +133,17 @@ class ConfigLoaderTest {
       assertThat(c.port()).isEqualTo(5674);
       assertThat(c.dataDir()).isEqualTo(Path.of("/tmp/w"));
       assertThat(c.loopbackUsers()).isEmpty();
+    }
+
+    @Test
+    void theManagementListenerTakesRabbitMqsKeysInAFileAndShortFlagsAndVariables() throws IOException {
+      Path f = file("management.tcp.port = 15673\nmanagement.tcp.ip = 0.0.0.0\n");
+      BrokerConfig c = load(Map.of(), "--config", f.toString());
+      assertThat(c.managementPort()).isEqualTo(15673);
+      assertThat(c.managementIp()).isEqualTo("0.0.0.0");
+      assertThat(load(Map.of("WARREN_MANAGEMENT_PORT", "0")).managementPort()).as("0 turns it off").isZero();
+      assertThat(load(Map.of(), "--management-port", "15680", "--management-ip=::1").managementPort()).isEqualTo(15680);
+      assertThat(load(Map.of(), "--management-ip=::1").managementIp()).isEqualTo("::1");
     }
 
     @Test

@@ -1,0 +1,84 @@
+package io.warrenmq.server;
+
+import io.warrenmq.broker.Broker;
+import io.warrenmq.management.api.ManagementApi;
+import io.warrenmq.management.http.HttpListener;
+import io.warrenmq.server.amqp.AddressNames;
+import io.warrenmq.server.config.BrokerConfig;
+import io.warrenmq.server.netty.AmqpServer;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP listeners beside the AMQP one, on the AMQP server's own event loops: the management
+ * API and UI ({@code management.tcp.ip}:{@code management.tcp.port}, off when the port is 0).
+ * Requests are handled on the broker's blocking executor.
+ */
+final class HttpListeners implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HttpListeners.class);
+
+  private final List<HttpListener> listeners = new ArrayList<>();
+  private final List<String> names = new ArrayList<>();
+  private int managementPort;
+
+  /** Starts what the configuration turns on; a listener that cannot bind stops the start. */
+  static HttpListeners start(BrokerConfig config, Broker broker, AmqpServer amqp)
+      throws IOException, InterruptedException {
+    HttpListeners h = new HttpListeners();
+    try {
+      if (config.managementPort() > 0) {
+        HttpListener l = new HttpListener("management", amqp.boss(), amqp.workers(), amqp.serverChannelType(),
+            ManagementApi.service(broker), broker.blockingExecutor());
+        h.managementPort = h.bind(l, config.managementIp(), config.managementPort());
+      }
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      h.close();
+      throw e;
+    }
+    return h;
+  }
+
+  private int bind(HttpListener l, String ip, int port) throws IOException, InterruptedException {
+    InetSocketAddress bound;
+    try {
+      bound = l.bind(new InetSocketAddress(ip, port));
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      // Netty throws the socket's BindException undeclared
+      BindException named = new BindException("cannot listen on " + ip + ":" + port + " (" + l.name() + "): "
+          + e.getMessage());
+      named.initCause(e);
+      throw named;
+    }
+    listeners.add(l);
+    String name = l.name() + " " + AddressNames.of(bound);
+    names.add(name);
+    log.info("{} listening on http://{}/", l.name(), AddressNames.of(bound));
+    return bound.getPort();
+  }
+
+  /** The management API's port, 0 if it is off. */
+  int managementPort() {
+    return managementPort;
+  }
+
+  /** "management [::1]:15672", ... for status lines. */
+  List<String> names() {
+    return names;
+  }
+
+  /** Stops accepting HTTP connections. */
+  @Override
+  public void close() {
+    for (HttpListener l : listeners) {
+      l.close();
+    }
+    listeners.clear();
+  }
+}
