@@ -86,7 +86,12 @@ public final class FieldTable {
 
   /** Any integral value (signed or unsigned, 8 to 64 bits) as a long; null otherwise. */
   public @Nullable Long getLong(String key) {
-    return switch (entries.get(key)) {
+    return integral(entries.get(key));
+  }
+
+  /** A field value that is an integer (signed or unsigned, 8 to 64 bits) as a long; null otherwise. */
+  public static @Nullable Long integral(@Nullable Object value) {
+    return switch (value) {
       case Byte b -> (long) b;
       case Short s -> (long) s;
       case Integer i -> (long) i;

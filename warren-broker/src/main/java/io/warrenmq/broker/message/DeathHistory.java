@@ -5,9 +5,6 @@ import io.warrenmq.amqp.types.ByteArray;
 import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.amqp.types.LongString;
 import io.warrenmq.amqp.types.Timestamp;
-import io.warrenmq.amqp.types.UnsignedByte;
-import io.warrenmq.amqp.types.UnsignedInt;
-import io.warrenmq.amqp.types.UnsignedShort;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -210,17 +207,7 @@ public final class DeathHistory {
 
   /** Any integral value, a timestamp included (an Erlang integer after rabbit_misc:amqp_table). */
   private static @Nullable Long integer(@Nullable Object v) {
-    return switch (v) {
-      case Byte b -> (long) b;
-      case Short s -> (long) s;
-      case Integer i -> (long) i;
-      case Long l -> l;
-      case UnsignedByte b -> (long) b.value();
-      case UnsignedShort s -> (long) s.value();
-      case UnsignedInt i -> i.value();
-      case Timestamp t -> t.epochSeconds();
-      case null, default -> null;
-    };
+    return v instanceof Timestamp t ? Long.valueOf(t.epochSeconds()) : FieldTable.integral(v);
   }
 
   private static @Nullable List<LongString> keys(@Nullable Object v) {
