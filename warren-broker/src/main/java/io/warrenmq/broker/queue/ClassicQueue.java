@@ -2,16 +2,11 @@ package io.warrenmq.broker.queue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.warrenmq.amqp.AmqpException;
-import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.message.Message;
-import io.warrenmq.broker.message.MessageCodec;
-import io.warrenmq.store.segment.SegmentPosition;
 import io.warrenmq.store.sync.Syncable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,12 +19,18 @@ import org.slf4j.LoggerFactory;
  * (one store per priority level for a priority queue); consumers are served by priority and
  * round-robin within their prefetch credit; TTL, length limits, dead-lettering, delivery limits,
  * retry back-off and deduplication follow the queue's {@link QueueSettings}. This class is the
- * {@link Queue} contract and its locking; {@link Dispatcher} hands messages to consumers and
- * {@link Disposal} removes them by expiry, overflow, delivery limit or rejection.
+ * {@link Queue} contract, its lock and the parts it is made of: {@link QueueIntake} takes
+ * messages in, {@link QueueConsumers} attaches and detaches consumers and serves basic.get,
+ * {@link Dispatcher} hands messages to consumers, {@link QueueSettlement} takes acks, requeues,
+ * retries and rejects, {@link Disposal} removes messages by expiry, overflow, delivery limit or
+ * rejection, and {@link QueueLifecycle} handles the queue as a whole (recovery at open, x-expires,
+ * purge, delete, close).
  *
- * <p>Threading: all state is guarded by {@link #lock}; publishers (any event loop), consumers'
- * channels (acks), the vhost and the timer thread call in concurrently and every critical section
- * is short (an append or a read of one record, never an fsync). Deliveries are handed to consumers'
+ * <p>Threading: all state, that of those parts included, is guarded by {@link #lock}; publishers
+ * (any event loop), consumers' channels (acks), the vhost and the timer thread call in concurrently
+ * and every critical section is short (an append or a read of one record, never an fsync; the
+ * graceful close at shutdown excepted). Buffers: {@link #enqueue} borrows the message; {@link
+ * #peek} returns copies the caller releases. Deliveries are handed to consumers'
  * {@code DeliveryTarget}s under the lock (they only enqueue); dead letters collected under the lock
  * are published after it is released, so queue locks never nest.
  */
@@ -41,7 +42,8 @@ public final class ClassicQueue implements Queue {
   private final ByteBufAllocator alloc;
   private final @Nullable Object owner;
   private final QueueHost host;
-  private final ReentrantLock lock = new ReentrantLock();
+  /** Guards the queue's state and that of its parts (see the class comment). */
+  final ReentrantLock lock = new ReentrantLock();
   private final ConsumerSet consumers;
   private final QueueTimers timers;
   private final Expiry expiry;
@@ -49,11 +51,15 @@ public final class ClassicQueue implements Queue {
   private final Deduplication dedup;
   private final Disposal disposal;
   private final Dispatcher dispatcher;
+  private final QueueIntake intake;
+  private final QueueConsumers consumerSide;
+  private final QueueSettlement settlement;
+  private final QueueLifecycle lifecycle;
   private volatile QueueSettings settings;
 
-  // guarded by lock
-  private boolean deleted;
-  private boolean failed;
+  // guarded by lock; the parts read them, QueueLifecycle sets deleted
+  boolean deleted;
+  boolean failed;
 
   ClassicQueue(QueueSpec spec, QueueStore store, ByteBufAllocator alloc, @Nullable Object owner,
       QueueHost host, QueueSettings settings) {
@@ -70,6 +76,10 @@ public final class ClassicQueue implements Queue {
     this.dedup = new Deduplication();
     this.disposal = new Disposal(store, alloc, expiry, dedup, this::settings, this::fail);
     this.dispatcher = new Dispatcher(this, store, alloc, consumers, expiry, disposal, this::settings);
+    this.intake = new QueueIntake(this, store, alloc, consumers, timers, expiry, dedup, disposal, dispatcher);
+    this.consumerSide = new QueueConsumers(this, store, consumers, timers, disposal, dispatcher);
+    this.settlement = new QueueSettlement(this, store, timers, expiry, retries, disposal);
+    this.lifecycle = new QueueLifecycle(this, store, host, consumers, timers, expiry, retries, dedup);
   }
 
   /**
@@ -80,24 +90,8 @@ public final class ClassicQueue implements Queue {
       ByteBufAllocator alloc, @Nullable Object owner, QueueHost host, QueueSettings settings) throws IOException {
     QueueStore store = QueueStore.open(dir, options, settings.maxPriority());
     ClassicQueue q = new ClassicQueue(spec, store, alloc, owner, host, settings);
-    q.recover();
+    q.lifecycle.recover();
     return q;
-  }
-
-  private void recover() throws IOException {
-    lock.lock();
-    try {
-      if (store.readyCount() > 0) {
-        expiry.recover();
-        if (settings.deduplication()) {
-          dedup.recover(store, settings.deduplicationCacheSize());
-        }
-        timers.scheduleExpiry(expiry.nextDeadline());
-      }
-      timers.touch(settings.expires());
-    } finally {
-      lock.unlock();
-    }
   }
 
   @Override
@@ -137,155 +131,34 @@ public final class ClassicQueue implements Queue {
 
   @Override
   public EnqueueResult enqueue(Message message) {
-    QueueSettings s = settings;
-    long now = System.currentTimeMillis();
-    long perMessage = Expiry.perMessageDeadline(message, now);
-    long expiresAt = Expiry.deadline(now, s.messageTtl(), perMessage);
-    boolean persistent = spec.durable() && message.persistent();
-    String dedupId = s.deduplication() ? Deduplication.idOf(message) : null;
-    boolean unstorable = !persistent && expiresAt == 0 && dedupId == null;
-    ByteBuf payload = null;
-    lock.lock();
-    try {
-      // limits as they are now: a policy applied while this publish waited for the lock trimmed the queue
-      s = settings;
-      if (deleted) {
-        return EnqueueResult.DROPPED;
-      }
-      if (failed) {
-        return EnqueueResult.REJECTED;
-      }
-      if (dedupId != null && dedup.contains(dedupId)) {
-        return EnqueueResult.DROPPED;
-      }
-      int priority = Math.max(0, message.summary().priority());
-      // will_overflow comes before any delivery attempt: reject-publish refuses even with a consumer waiting
-      if (s.limited() && disposal.wouldOverflow(s, message.bodySize()) && s.overflow() != QueueSettings.Overflow.DROP_HEAD) {
-        if (s.overflow() == QueueSettings.Overflow.REJECT_PUBLISH_DLX && s.deadLetterExchange() != null) {
-          disposal.deadLetter(MessageCodec.encode(alloc, message, expiresAt), "maxlen");
-        }
-        return EnqueueResult.REJECTED;
-      }
-      if (unstorable && store.readyCount() == 0 && consumers.allNoAck()) {
-        // Nothing waits and every consumer is no-ack: a transient message goes straight to a
-        // consumer without touching the store, as RabbitMQ does (it would be forgotten on
-        // delivery anyway); the consumer's channel encodes it at once.
-        Consumer c = consumers.next();
-        if (c != null && c.target().deliverUnstored(c, message)) {
-          return EnqueueResult.STORED;
-        }
-      }
-      payload = MessageCodec.encode(alloc, message, expiresAt);
-      long pos;
-      boolean emptyBefore = store.readyCount() == 0;
-      try {
-        pos = store.append(payload, persistent, message.bodySize(), priority);
-      } catch (IOException | RuntimeException e) {
-        fail(e);
-        return EnqueueResult.REJECTED;
-      }
-      if (dedupId != null) {
-        dedup.add(dedupId, pos, s.deduplicationCacheSize());
-      }
-      expiry.appended(pos, expiresAt, perMessage != 0, emptyBefore);
-      if (!deleted) {
-        dispatcher.dispatchAppended(now, payload, pos);
-      }
-      if (expiresAt != 0) {
-        disposal.expireHead(now, false);
-        timers.scheduleExpiry(expiry.nextDeadline());
-      }
-      if (s.limited()) {
-        disposal.dropHeadOverLimit(s);
-      }
-      return persistent ? EnqueueResult.STORED_DURABLE : EnqueueResult.STORED;
-    } finally {
-      unlockAndFlush();
-      if (payload != null) {
-        payload.release();
-      }
-    }
+    return intake.enqueue(message);
   }
 
   // ---------------------------------------------------------------- consuming
 
   @Override
   public @Nullable Delivery get(boolean noAck) {
-    lock.lock();
-    try {
-      if (deleted) {
-        return null;
-      }
-      timers.touch(settings.expires());
-      long now = System.currentTimeMillis();
-      disposal.expireHead(now, false);
-      while (true) {
-        long pos = store.nextReady();
-        if (pos == SegmentPosition.NONE) {
-          return null;
-        }
-        if (disposal.overDeliveryLimit(pos)) {
-          disposal.discard(pos, "delivery_limit");
-          continue;
-        }
-        return dispatcher.take(null, pos, noAck);
-      }
-    } finally {
-      unlockAndFlush();
-    }
+    return consumerSide.get(noAck);
   }
 
   @Override
   public void addConsumer(Consumer consumer) {
-    lock.lock();
-    try {
-      if (deleted) {
-        throw AmqpException.channelError(ReplyCode.NOT_FOUND, "no %s", spec.resource());
-      }
-      consumers.add(consumer, spec.resource());
-      timers.cancelUnused();
-      dispatchLocked(System.currentTimeMillis());
-    } finally {
-      unlockAndFlush();
-    }
+    consumerSide.add(consumer);
   }
 
   @Override
   public boolean removeConsumer(Consumer consumer) {
-    lock.lock();
-    try {
-      consumer.deactivate();
-      boolean removed = consumers.remove(consumer);
-      if (removed && consumers.isEmpty()) {
-        timers.touch(settings.expires());
-      }
-      if (removed && settings.singleActiveConsumer()) {
-        dispatchLocked(System.currentTimeMillis());
-      }
-      return removed && !deleted && spec.autoDelete() && consumers.isEmpty();
-    } finally {
-      unlockAndFlush();
-    }
+    return consumerSide.remove(consumer);
   }
 
   @Override
   public List<Consumer> consumers() {
-    lock.lock();
-    try {
-      return consumers.snapshot();
-    } finally {
-      lock.unlock();
-    }
+    return consumerSide.snapshot();
   }
 
   /** Whether {@code c} is the active consumer (always true unless single-active-consumer). */
   public boolean isActive(Consumer c) {
-    lock.lock();
-    try {
-      return consumers.isActive(c);
-    } finally {
-      lock.unlock();
-    }
+    return consumerSide.isActive(c);
   }
 
   @Override
@@ -305,104 +178,28 @@ public final class ClassicQueue implements Queue {
 
   @Override
   public void ack(@Nullable Consumer consumer, long[] positions, int count) {
-    lock.lock();
-    try {
-      if (deleted) {
-        return;
-      }
-      for (int i = 0; i < count; i++) {
-        disposal.acked(positions[i]);
-      }
-      settled(consumer, count);
-    } finally {
-      unlockAndFlush();
-    }
+    settlement.ack(consumer, positions, count);
   }
 
   @Override
   public void requeue(@Nullable Consumer consumer, long[] positions, int count) {
-    lock.lock();
-    try {
-      if (deleted) {
-        return;
-      }
-      for (int i = 0; i < count; i++) {
-        // as quorum queues (rabbit_fifo return_one): a return past the delivery limit dead-letters
-        if (disposal.overDeliveryLimitOnReturn(positions[i])) {
-          disposal.discard(positions[i], "delivery_limit");
-        } else {
-          store.requeue(positions[i]);
-          disposal.watchDeadline(positions[i]);
-        }
-      }
-      if (expiry.mayExpire()) {
-        expireDue(System.currentTimeMillis());
-      }
-      // requeue_and_run: maybe_drop_head, so under drop-head the requeued head may go at once
-      disposal.dropHeadOverLimit(settings);
-      settled(consumer, count);
-    } finally {
-      unlockAndFlush();
-    }
+    settlement.requeue(consumer, positions, count);
   }
 
   /** nack/reject with requeue: back now, or after the queue's retry back-off. */
   @Override
   public void retry(@Nullable Consumer consumer, long[] positions, int count) {
-    QueueSettings s = settings;
-    if (!s.retries()) {
-      requeue(consumer, positions, count);
-      return;
-    }
-    lock.lock();
-    try {
-      if (deleted) {
-        return;
-      }
-      long now = System.currentTimeMillis();
-      for (int i = 0; i < count; i++) {
-        long pos = positions[i];
-        if (disposal.overDeliveryLimitOnReturn(pos)) {
-          disposal.discard(pos, "delivery_limit");
-          continue;
-        }
-        retries.delay(pos, now + s.retryDelayFor(store.deliveries(pos)));
-      }
-      timers.scheduleRetry(retries.nextDeadline());
-      settled(consumer, count);
-    } catch (IOException e) {
-      fail(e);
-    } finally {
-      unlockAndFlush();
-    }
+    settlement.retry(consumer, positions, count);
   }
 
   /** nack/reject without requeue: dead-lettered (reason rejected) or dropped. */
   @Override
   public void reject(@Nullable Consumer consumer, long[] positions, int count) {
-    lock.lock();
-    try {
-      if (deleted) {
-        return;
-      }
-      for (int i = 0; i < count; i++) {
-        disposal.discard(positions[i], "rejected");
-      }
-      settled(consumer, count);
-    } finally {
-      unlockAndFlush();
-    }
+    settlement.reject(consumer, positions, count);
   }
 
-  /** Under the lock: deliveries of {@code c} were settled; it may take more. */
-  private void settled(@Nullable Consumer consumer, int count) {
-    if (consumer != null) {
-      consumer.settled(count);
-    }
-    dispatchLocked(System.currentTimeMillis());
-  }
-
-  private void dispatchLocked(long now) {
+  /** Under the lock: hands ready messages to consumers unless the queue is gone. */
+  void dispatchLocked(long now) {
     if (!deleted) {
       dispatcher.dispatch(now);
     }
@@ -411,7 +208,7 @@ public final class ClassicQueue implements Queue {
   // ---------------------------------------------------------------- expiry and timers
 
   /** Under the lock: dead-letters what is due at the head and in the index; schedules the next. */
-  private void expireDue(long now) {
+  void expireDue(long now) {
     disposal.expireDue(now, spec.resource());
     timers.scheduleExpiry(expiry.nextDeadline());
   }
@@ -432,54 +229,19 @@ public final class ClassicQueue implements Queue {
     }
   }
 
-  /** Timer: retried messages whose back-off is over are ready again, at their place. */
+  /** Timer: see {@link QueueSettlement#onRetryTimer()}. */
   void onRetryTimer() {
-    lock.lock();
-    try {
-      timers.retryFired();
-      if (deleted) {
-        return;
-      }
-      long now = System.currentTimeMillis();
-      // back at their place like any requeue: deadlines that ran out during the back-off are due now
-      retries.releaseDue(now, disposal::watchDeadline);
-      if (expiry.mayExpire()) {
-        expireDue(now);
-      }
-      timers.scheduleRetry(retries.nextDeadline());
-      dispatchLocked(now);
-    } catch (IOException e) {
-      log.error("retry timer of {} failed", spec.resource(), e);
-    } finally {
-      unlockAndFlush();
-    }
+    settlement.onRetryTimer();
   }
 
-  /** Timer: unused for x-expires; the vhost deletes the queue if it is still unused. */
+  /** Timer: see {@link QueueLifecycle#onUnusedTimer()}. */
   void onUnusedTimer() {
-    boolean unused;
-    lock.lock();
-    try {
-      unused = !deleted && consumers.isEmpty() && timers.unusedFor(settings.expires());
-    } finally {
-      lock.unlock();
-    }
-    if (unused) {
-      log.info("{} expired after {} ms unused", spec.resource(), settings.expires());
-      host.expired(this);
-    }
+    lifecycle.onUnusedTimer();
   }
 
   /** A redeclare counts as use for x-expires (RabbitMQ). */
   public void touch() {
-    lock.lock();
-    try {
-      if (consumers.isEmpty()) {
-        timers.touch(settings.expires());
-      }
-    } finally {
-      lock.unlock();
-    }
+    lifecycle.touch();
   }
 
   /** Policies changed: new settings apply from now on (limits trim at once). */
@@ -517,12 +279,7 @@ public final class ClassicQueue implements Queue {
 
   @Override
   public int consumerCount() {
-    lock.lock();
-    try {
-      return consumers.size();
-    } finally {
-      lock.unlock();
-    }
+    return consumerSide.count();
   }
 
   /** Copies of the first {@code n} ready messages' records, without changing the queue (peek). */
@@ -546,52 +303,12 @@ public final class ClassicQueue implements Queue {
 
   @Override
   public long purge() {
-    lock.lock();
-    try {
-      if (deleted) {
-        return 0;
-      }
-      long n = store.purge();
-      dedup.clear();
-      expiry.clear();
-      return n;
-    } catch (UncheckedIOException e) {
-      fail(e.getCause());
-      return 0;
-    } finally {
-      lock.unlock();
-    }
+    return lifecycle.purge();
   }
 
   @Override
   public void delete() {
-    List<Consumer> cancelled;
-    lock.lock();
-    try {
-      if (deleted) {
-        return;
-      }
-      deleted = true;
-      timers.cancelAll();
-      cancelled = consumers.snapshot();
-      consumers.clear();
-      cancelled.forEach(Consumer::deactivate);
-    } finally {
-      lock.unlock();
-    }
-    for (Consumer c : cancelled) {
-      c.target().cancelledByBroker(c);
-    }
-    // the queue is gone for everyone now; its files go on a thread that may block
-    host.blocking().execute(() -> {
-      try {
-        expiry.close();
-        retries.close();
-        store.deleteAll();
-      } catch (IOException | RuntimeException e) {
-        log.error("could not remove the files of {} in {}", spec.resource(), store.directory(), e);
-      }
-    });
+    lifecycle.delete();
   }
 
   @Override
@@ -611,33 +328,13 @@ public final class ClassicQueue implements Queue {
    */
   @Override
   public void close() {
-    lock.lock();
-    try {
-      boolean clean = !deleted && !failed;
-      deleted = true;
-      timers.cancelAll();
-      consumers.clear();
-      expiry.close();
-      retries.close();
-      if (clean) {
-        try {
-          store.closeCleanly();
-        } catch (IOException e) {
-          log.error("could not force the store of {} at shutdown; the next start counts its messages as delivered",
-              spec.resource(), e);
-        }
-      } else {
-        store.close();
-      }
-    } finally {
-      lock.unlock();
-    }
+    lifecycle.close();
   }
 
   // ---------------------------------------------------------------- internals
 
   /** Releases the lock, then publishes the dead letters collected under it. */
-  private void unlockAndFlush() {
+  void unlockAndFlush() {
     List<DeadLetter> letters = disposal.takeDeadLetters();
     String dlx = letters.isEmpty() ? null : settings.deadLetterExchange();
     lock.unlock();
@@ -651,7 +348,8 @@ public final class ClassicQueue implements Queue {
     }
   }
 
-  private void fail(Exception e) {
+  /** Under the lock: the store failed; publishers are refused from now on. */
+  void fail(Exception e) {
     failed = true;
     log.error("the store of {} failed; its publishers are refused from now on", spec.resource(), e);
   }

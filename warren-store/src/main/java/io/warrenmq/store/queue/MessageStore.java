@@ -5,20 +5,13 @@ import io.netty.buffer.ByteBufAllocator;
 import io.warrenmq.store.recovery.CleanShutdown;
 import io.warrenmq.store.recovery.RecoveryReport;
 import io.warrenmq.store.recovery.StoreRecovery;
-import io.warrenmq.store.segment.RecordLayout;
 import io.warrenmq.store.segment.SegmentFile;
 import io.warrenmq.store.segment.SegmentPosition;
 import io.warrenmq.store.sync.BlockingGuard;
-import io.warrenmq.store.sync.DirectorySync;
 import io.warrenmq.store.sync.Syncable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
-import java.util.stream.Stream;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The message store of one queue, in its own directory (the LavinMQ design: disk first). Every
@@ -54,13 +47,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Clean and unclean stops.</b> {@link #closeCleanly()} forces everything, in-place changes
  * included, and leaves a {@link CleanShutdown} marker; {@link #open} takes it (removing it durably
- * before anything changes). Without a marker the delivery counts on disk may have lost increments,
- * so every recovered record counts as delivered at least once: the store keeps a <i>delivered
- * boundary</i>, the end of the recovered data, and {@link #deliveries} and {@link #nextReady}
- * count a record below it as delivered once even if its stored count says 0 (RabbitMQ's
- * conservative rule for classic queues: every message recovered after an unclean shutdown is
- * redelivered). One primitive per store, nothing per record; a clean stop carries the boundary
- * over in its marker.
+ * before anything changes: {@link StoreDirectory}). Without a marker, {@link #deliveries} and
+ * {@link #nextReady} count every recovered record as delivered at least once ({@link
+ * DeliveredBoundary}).
  */
 public final class MessageStore implements Syncable, AutoCloseable {
 
@@ -68,32 +57,17 @@ public final class MessageStore implements Syncable, AutoCloseable {
   private final StoreOptions options;
   private final RecoveryReport recoveryReport;
   private final SegmentSet segments;
-  private final Object closeLock = new Object();
+  private final DeliveredBoundary boundary;
+  private final StoreRecords records;
 
-  private final ReadyOrder order; // owner state
-  /** Records below this position count as delivered at least once (an unclean stop); 0: none. */
-  private final long deliveredBelow;
-  private final boolean recoveredClean;
-
-  // written by the owner, read anywhere
-  private volatile long readyCount;
-  private volatile long readyWeight;
-  private volatile long unackedCount;
-  private volatile boolean closed;
-  private boolean scanning;
-
-  private MessageStore(Path dir, StoreOptions options, StoreRecovery.Result recovered, long marker) {
+  /** The store over what {@link StoreDirectory#open} found: its recovered segments and marker. */
+  MessageStore(Path dir, StoreOptions options, StoreRecovery.Result recovered, long marker) {
     this.dir = dir;
     this.options = options;
     this.recoveryReport = recovered.report();
     this.segments = new SegmentSet(dir, options, recovered);
-    this.order = new ReadyOrder(segments);
-    this.recoveredClean = marker != CleanShutdown.ABSENT;
-    long end = segments.endPosition();
-    // a clean stop's boundary, never above the data (segment ids restart in an emptied directory)
-    this.deliveredBelow = recoveredClean && SegmentPosition.compare(marker, end) < 0 ? marker : end;
-    this.readyCount = recovered.readyCount();
-    this.readyWeight = recovered.readyWeight();
+    this.boundary = new DeliveredBoundary(marker, segments.endPosition());
+    this.records = new StoreRecords(dir, segments, boundary, recovered.readyCount(), recovered.readyWeight());
   }
 
   /**
@@ -105,17 +79,7 @@ public final class MessageStore implements Syncable, AutoCloseable {
    * @throws IOException on an I/O error, or naming a segment file whose format is unknown
    */
   public static MessageStore open(Path dir, StoreOptions options) throws IOException {
-    BlockingGuard.checkNotOnEventLoop();
-    if (options.durable()) {
-      DirectorySync.createDirectories(dir);
-      // gone (durably) before recovery changes a byte: a crash from here on is an unclean stop
-      long marker = CleanShutdown.take(dir);
-      return new MessageStore(dir, options, StoreRecovery.recover(dir), marker);
-    }
-    Files.createDirectories(dir);
-    deleteContents(dir);
-    return new MessageStore(
-        dir, options, new StoreRecovery.Result(List.of(), 0, 0, 0, RecoveryReport.EMPTY), 0);
+    return StoreDirectory.open(dir, options);
   }
 
   /**
@@ -123,7 +87,7 @@ public final class MessageStore implements Syncable, AutoCloseable {
    * starts empty): if not, the recovered records count as delivered at least once.
    */
   public boolean recoveredClean() {
-    return recoveredClean;
+    return boundary.recoveredClean();
   }
 
   /**
@@ -132,7 +96,7 @@ public final class MessageStore implements Syncable, AutoCloseable {
    * it.
    */
   public long deliveredBelow() {
-    return deliveredBelow;
+    return boundary.below();
   }
 
   /** What recovery found and did at {@link #open}; {@link RecoveryReport#EMPTY} if nothing. */
@@ -159,20 +123,7 @@ public final class MessageStore implements Syncable, AutoCloseable {
    *     SegmentFile#MAX_PAYLOAD}, or the weight negative
    */
   public long append(ByteBuf payload, boolean persistent, int weight) throws IOException {
-    int len = payload.readableBytes();
-    if (len == 0 || len > SegmentFile.MAX_PAYLOAD) {
-      throw new IllegalArgumentException("payload of " + len + " bytes");
-    }
-    if (weight < 0) {
-      throw new IllegalArgumentException("negative weight: " + weight);
-    }
-    checkChange();
-    SegmentFile seg = segments.writable(len);
-    int off = seg.append(payload, persistent, weight);
-    segments.appended(len);
-    readyCount++;
-    readyWeight += weight;
-    return SegmentPosition.of(seg.id(), off);
+    return records.append(payload, persistent, weight);
   }
 
   /**
@@ -184,25 +135,12 @@ public final class MessageStore implements Syncable, AutoCloseable {
    * @return its position, or {@link SegmentPosition#NONE} if nothing is ready
    */
   public long nextReady() {
-    checkChange();
-    long pos = order.take();
-    if (pos == SegmentPosition.NONE) {
-      return pos;
-    }
-    SegmentFile seg = segment(pos);
-    int off = SegmentPosition.offset(pos);
-    seg.state(off, RecordLayout.STATE_TAKEN);
-    seg.incrementDeliveries(off, countsAsDelivered(pos) ? 1 : 0);
-    readyCount--;
-    readyWeight -= seg.weight(off);
-    unackedCount++;
-    return pos;
+    return records.nextReady();
   }
 
   /** The position {@link #nextReady()} would return, without taking it. */
   public long peekReady() {
-    checkChange();
-    return order.peek();
+    return records.peekReady();
   }
 
   /**
@@ -218,17 +156,7 @@ public final class MessageStore implements Syncable, AutoCloseable {
    * @throws UncheckedIOException if a segment file cannot be deleted: the store is failed
    */
   public boolean remove(long pos) {
-    checkChange();
-    SegmentFile seg = live(pos);
-    int off = SegmentPosition.offset(pos);
-    if (seg == null || seg.state(off) != RecordLayout.STATE_READY) {
-      return false;
-    }
-    seg.state(off, RecordLayout.STATE_ACKED);
-    readyCount--;
-    readyWeight -= seg.weight(off);
-    segments.deleteIfDone(seg);
-    return true;
+    return records.remove(pos);
   }
 
   /**
@@ -239,8 +167,7 @@ public final class MessageStore implements Syncable, AutoCloseable {
    * @throws IllegalArgumentException as {@link #remove}
    */
   public boolean isReady(long pos) {
-    SegmentFile seg = live(pos);
-    return seg != null && seg.state(SegmentPosition.offset(pos)) == RecordLayout.STATE_READY;
+    return records.isReady(pos);
   }
 
   /**
@@ -249,8 +176,7 @@ public final class MessageStore implements Syncable, AutoCloseable {
    * @throws IllegalArgumentException as {@link #remove}
    */
   public boolean isTaken(long pos) {
-    SegmentFile seg = live(pos);
-    return seg != null && seg.state(SegmentPosition.offset(pos)) == RecordLayout.STATE_TAKEN;
+    return records.isTaken(pos);
   }
 
   /**
@@ -267,19 +193,7 @@ public final class MessageStore implements Syncable, AutoCloseable {
    * @return how many records were visited (including the one whose visit returned false)
    */
   public int scanReady(int max, ReadyVisitor visitor) {
-    if (max < 0) {
-      throw new IllegalArgumentException("negative max: " + max);
-    }
-    checkChange();
-    if (max == 0) {
-      return 0;
-    }
-    scanning = true;
-    try {
-      return order.scan(max, visitor);
-    } finally {
-      scanning = false;
-    }
+    return records.scanReady(max, visitor);
   }
 
   /**
@@ -288,34 +202,29 @@ public final class MessageStore implements Syncable, AutoCloseable {
    * delivered, whatever its stored count says.
    */
   public int deliveries(long pos) {
-    int d = segment(pos).deliveries(SegmentPosition.offset(pos));
-    return d == 0 && countsAsDelivered(pos) ? 1 : d;
-  }
-
-  private boolean countsAsDelivered(long pos) {
-    return SegmentPosition.compare(pos, deliveredBelow) < 0;
+    return records.deliveries(pos);
   }
 
   public int weight(long pos) {
-    return segment(pos).weight(SegmentPosition.offset(pos));
+    return records.weight(pos);
   }
 
   public int payloadLength(long pos) {
-    return segment(pos).payloadLength(SegmentPosition.offset(pos));
+    return records.payloadLength(pos);
   }
 
   public boolean persistent(long pos) {
-    return segment(pos).persistent(SegmentPosition.offset(pos));
+    return records.persistent(pos);
   }
 
   /** A new buffer from {@code alloc} with a copy of the payload: the caller owns (releases) it. */
   public ByteBuf read(long pos, ByteBufAllocator alloc) {
-    return segment(pos).read(SegmentPosition.offset(pos), alloc);
+    return records.read(pos, alloc);
   }
 
   /** Appends a copy of the payload to {@code dst}, the caller's buffer. */
   public void readInto(long pos, ByteBuf dst) {
-    segment(pos).readInto(SegmentPosition.offset(pos), dst);
+    records.readInto(pos, dst);
   }
 
   /**
@@ -326,11 +235,7 @@ public final class MessageStore implements Syncable, AutoCloseable {
    * @throws UncheckedIOException if a segment file cannot be deleted: the store is failed
    */
   public void ack(long pos) {
-    checkChange();
-    SegmentFile seg = taken(pos);
-    seg.state(SegmentPosition.offset(pos), RecordLayout.STATE_ACKED);
-    unackedCount--;
-    segments.deleteIfDone(seg);
+    records.ack(pos);
   }
 
   /**
@@ -339,14 +244,7 @@ public final class MessageStore implements Syncable, AutoCloseable {
    * @throws IllegalStateException if the record is not taken
    */
   public void requeue(long pos) {
-    checkChange();
-    SegmentFile seg = taken(pos);
-    int off = SegmentPosition.offset(pos);
-    seg.state(off, RecordLayout.STATE_READY);
-    order.requeued(pos);
-    unackedCount--;
-    readyCount++;
-    readyWeight += seg.weight(off);
+    records.requeue(pos);
   }
 
   /**
@@ -358,27 +256,22 @@ public final class MessageStore implements Syncable, AutoCloseable {
    * @throws UncheckedIOException if a segment file cannot be deleted: the store is failed
    */
   public long purge() {
-    checkChange();
-    long purged = readyCount;
-    order.purge();
-    readyCount = 0;
-    readyWeight = 0;
-    return purged;
+    return records.purge();
   }
 
   /** Messages ready to be taken. Any thread. */
   public long readyCount() {
-    return readyCount;
+    return records.readyCount();
   }
 
   /** The sum of the weights of the ready messages. Any thread. */
   public long readyWeight() {
-    return readyWeight;
+    return records.readyWeight();
   }
 
   /** Messages taken and not yet acked or requeued. Any thread. */
   public long unackedCount() {
-    return unackedCount;
+    return records.unackedCount();
   }
 
   /** Segment files in use. Any thread. */
@@ -396,12 +289,12 @@ public final class MessageStore implements Syncable, AutoCloseable {
    * thread.
    */
   public int requeuedCount() {
-    return order.requeuedCount();
+    return records.requeuedCount();
   }
 
   /** The capacity of the requeued-positions heap: what it retains on the heap. Owner thread. */
   int requeuedCapacity() {
-    return order.requeuedCapacity();
+    return records.requeuedCapacity();
   }
 
   /**
@@ -426,15 +319,14 @@ public final class MessageStore implements Syncable, AutoCloseable {
    */
   public void closeCleanly() throws IOException {
     BlockingGuard.checkNotOnEventLoop();
-    if (closed) {
+    if (records.closed()) {
       return;
     }
-    checkChange();
+    records.checkChange();
     try {
       if (options.durable()) {
         segments.forceAll();
-        long end = segments.endPosition();
-        CleanShutdown.write(dir, SegmentPosition.compare(deliveredBelow, end) < 0 ? deliveredBelow : end);
+        boundary.leaveMarker(dir, segments.endPosition());
       }
     } finally {
       close();
@@ -448,78 +340,13 @@ public final class MessageStore implements Syncable, AutoCloseable {
    */
   @Override
   public void close() {
-    synchronized (closeLock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-    }
-    segments.close();
-    order.clear();
+    records.close();
   }
 
   /** Closes the store and removes its directory with every file in it. */
   public void deleteAll() throws IOException {
     BlockingGuard.checkNotOnEventLoop();
     close();
-    if (Files.exists(dir)) {
-      deleteContents(dir);
-      Files.delete(dir);
-    }
-  }
-
-  private SegmentFile taken(long pos) {
-    SegmentFile seg = segment(pos);
-    int state = seg.state(SegmentPosition.offset(pos));
-    if (state != RecordLayout.STATE_TAKEN) {
-      throw new IllegalStateException(
-          "record " + SegmentPosition.toString(pos) + " is not taken (state " + state + ")");
-    }
-    return seg;
-  }
-
-  /** The segment of a position the owner hands back, or null if it was deleted. */
-  private @Nullable SegmentFile live(long pos) {
-    if (!SegmentPosition.isValid(pos)) {
-      throw new IllegalArgumentException("not a store position: " + Long.toHexString(pos));
-    }
-    SegmentFile seg = segments.get(SegmentPosition.segmentId(pos));
-    if (seg == null) {
-      checkOpen();
-    }
-    return seg;
-  }
-
-  private SegmentFile segment(long pos) {
-    SegmentFile seg = segments.get(SegmentPosition.segmentId(pos));
-    if (seg == null) {
-      checkOpen();
-      throw new IllegalArgumentException("no segment for " + SegmentPosition.toString(pos));
-    }
-    return seg;
-  }
-
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("message store closed: " + dir);
-    }
-  }
-
-  /** The store is open and not inside {@link #scanReady} (which walks the requeued heap). */
-  private void checkChange() {
-    checkOpen();
-    if (scanning) {
-      throw new IllegalStateException("message store changed during scanReady: " + dir);
-    }
-  }
-
-  private static void deleteContents(Path dir) throws IOException {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        if (!p.equals(dir)) {
-          Files.delete(p);
-        }
-      }
-    }
+    StoreDirectory.delete(dir);
   }
 }

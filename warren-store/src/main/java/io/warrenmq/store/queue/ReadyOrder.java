@@ -9,7 +9,7 @@ import io.warrenmq.store.segment.SegmentPosition;
  * The order in which a store's ready records come out: the requeued positions (lowest first), then
  * the read cursor, which walks the segments forward past dead records. Records behind the cursor
  * are ready only if requeued; records from the cursor on are never taken. Positions only: record
- * states and the counts stay with {@link MessageStore}.
+ * states and the counts stay with {@link StoreRecords}.
  *
  * <p>Not thread-safe: confined to the store's owner.
  */

@@ -1,6 +1,7 @@
 package io.warrenmq.store.recovery;
 
 import io.warrenmq.store.segment.SegmentFile;
+import io.warrenmq.store.segment.SegmentNames;
 import io.warrenmq.store.segment.SegmentPosition;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -53,7 +54,7 @@ public final class StoreRecovery {
     int deleted = 0;
     try {
       for (long id : ids) {
-        Path file = dir.resolve(SegmentFile.fileName(id));
+        Path file = dir.resolve(SegmentNames.fileName(id));
         SegmentScanner.Result r = SegmentScanner.scan(file);
         dropped += r.transientDropped();
         if (r.bytesTruncated() > 0) {
@@ -84,7 +85,7 @@ public final class StoreRecovery {
     List<Long> ids = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path f : files) {
-        long id = SegmentFile.parseId(f.getFileName().toString());
+        long id = SegmentNames.parseId(f.getFileName().toString());
         if (id >= 0 && Files.isRegularFile(f)) {
           if (id > SegmentPosition.MAX_SEGMENT_ID) {
             // a position could not address its records: refuse rather than lose them silently

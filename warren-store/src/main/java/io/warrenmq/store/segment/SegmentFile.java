@@ -7,19 +7,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 
 /**
- * One segment file ({@code msgs.NNNNNNNNNN}), pre-sized (sparse) to its capacity and mapped with
- * FFM into an {@link Arena#ofShared() shared arena}, so that it is unmapped deterministically. It
- * starts with a {@link SegmentHeader} and holds records in the {@link RecordLayout} one after the
- * other; the zeros of the pre-sized file after the last record mark the end of data.
+ * One segment file ({@link SegmentNames msgs.NNNNNNNNNN}), pre-sized (sparse) to its capacity and
+ * mapped with FFM into an {@link Arena#ofShared() shared arena}, so that it is unmapped
+ * deterministically ({@link SegmentMapping}). It starts with a {@link SegmentHeader} and holds
+ * records in the {@link RecordLayout} one after the other; the zeros of the pre-sized file after
+ * the last record mark the end of data. This class is the records: appending them, reading them,
+ * their in-place state and delivery counts with the segment's record and ack counters, and forcing
+ * what was appended.
  *
  * <p><b>Threading.</b> One owner thread at a time (the queue's) appends, reads and mutates records
  * and their counters; {@link #force()} may run concurrently on another thread, which must hold a
@@ -43,16 +42,12 @@ public final class SegmentFile implements AutoCloseable {
   public static final int MAX_PAYLOAD =
       Integer.MAX_VALUE - SegmentHeader.SIZE - RecordLayout.HEADER_SIZE;
 
-  private static final String PREFIX = "msgs.";
-  private static final int ID_DIGITS = 10;
-
   private final long id;
   private final Path path;
-  private final Arena arena;
+  private final SegmentMapping mapping;
+  /** {@code mapping}'s memory, at hand for the record accessors. */
   private final MemorySegment mapped;
   private final int capacity;
-  private final AtomicInteger refs = new AtomicInteger(1);
-  private final AtomicBoolean ownerClosed = new AtomicBoolean();
   private final CRC32C crc = new CRC32C();
   private final Object forceLock = new Object();
 
@@ -67,45 +62,16 @@ public final class SegmentFile implements AutoCloseable {
   private int forcedUpTo;
 
   private SegmentFile(
-      long id, Path path, Arena arena, MemorySegment mapped, int end, int records, int acked,
-      int forcedUpTo) {
+      long id, Path path, SegmentMapping mapping, int end, int records, int acked, int forcedUpTo) {
     this.id = id;
     this.path = path;
-    this.arena = arena;
-    this.mapped = mapped;
+    this.mapping = mapping;
+    this.mapped = mapping.memory();
     this.capacity = Math.toIntExact(mapped.byteSize());
     this.end = end;
     this.records = records;
     this.acked = acked;
     this.forcedUpTo = forcedUpTo;
-  }
-
-  /** {@code msgs.NNNNNNNNNN}: the file name of a segment. */
-  public static String fileName(long id) {
-    if (id < 0 || id > SegmentPosition.MAX_SEGMENT_ID) {
-      throw new IllegalArgumentException("segment id out of range: " + id);
-    }
-    String digits = Long.toString(id);
-    return PREFIX + "0".repeat(ID_DIGITS - digits.length()) + digits;
-  }
-
-  /**
-   * The segment id in a file name, or {@code -1} if the name is not a segment's. An id above
-   * {@link SegmentPosition#MAX_SEGMENT_ID} is returned as is: recovery refuses it.
-   */
-  public static long parseId(String fileName) {
-    if (fileName.length() != PREFIX.length() + ID_DIGITS || !fileName.startsWith(PREFIX)) {
-      return -1;
-    }
-    long id = 0;
-    for (int i = PREFIX.length(); i < fileName.length(); i++) {
-      char c = fileName.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      id = id * 10 + (c - '0');
-    }
-    return id;
   }
 
   /** The capacity of a new segment that must hold a payload of this length. */
@@ -125,28 +91,8 @@ public final class SegmentFile implements AutoCloseable {
     if (capacity < MIN_CAPACITY) {
       throw new IllegalArgumentException("segment capacity below " + MIN_CAPACITY + ": " + capacity);
     }
-    Path path = dir.resolve(fileName(id));
-    Arena arena = Arena.ofShared();
-    try (FileChannel ch =
-        FileChannel.open(
-            path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-            StandardOpenOption.WRITE)) {
-      var header = SegmentHeader.encode();
-      while (header.hasRemaining()) {
-        ch.write(header, header.position());
-      }
-      // mapping READ_WRITE beyond the end extends the file: sparse, reads as zeros
-      MemorySegment mapped = ch.map(FileChannel.MapMode.READ_WRITE, 0, capacity, arena);
-      return new SegmentFile(id, path, arena, mapped, SegmentHeader.SIZE, 0, 0, 0);
-    } catch (IOException | RuntimeException e) {
-      arena.close();
-      try {
-        Files.deleteIfExists(path);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
+    Path path = dir.resolve(SegmentNames.fileName(id));
+    return new SegmentFile(id, path, SegmentMapping.create(path, capacity), SegmentHeader.SIZE, 0, 0, 0);
   }
 
   /**
@@ -155,22 +101,7 @@ public final class SegmentFile implements AutoCloseable {
    */
   public static SegmentFile open(Path path, long id, int end, int records, int acked)
       throws IOException {
-    Arena arena = Arena.ofShared();
-    try (FileChannel ch =
-        FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      if (!SegmentHeader.check(ch, path)) {
-        throw new IOException("blank segment header: " + path);
-      }
-      long size = ch.size();
-      if (size > Integer.MAX_VALUE || end < SegmentHeader.SIZE || end > size) {
-        throw new IOException("segment " + path + " of " + size + " bytes cannot end at " + end);
-      }
-      MemorySegment mapped = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
-      return new SegmentFile(id, path, arena, mapped, end, records, acked, end);
-    } catch (IOException | RuntimeException e) {
-      arena.close();
-      throw e;
-    }
+    return new SegmentFile(id, path, SegmentMapping.open(path, end), end, records, acked, end);
   }
 
   public long id() {
@@ -396,15 +327,7 @@ public final class SegmentFile implements AutoCloseable {
 
   /** Takes a reference unless the mapping is already gone. Thread-safe. */
   public boolean tryRetain() {
-    for (; ; ) {
-      int n = refs.get();
-      if (n <= 0) {
-        return false;
-      }
-      if (refs.compareAndSet(n, n + 1)) {
-        return true;
-      }
-    }
+    return mapping.tryRetain();
   }
 
   /**
@@ -413,24 +336,17 @@ public final class SegmentFile implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (ownerClosed.compareAndSet(false, true)) {
-      release();
-    }
+    mapping.closeOwner();
   }
 
   /** Drops a reference taken with {@link #tryRetain()}; the last one unmaps. Thread-safe. */
   public void release() {
-    int n = refs.decrementAndGet();
-    if (n == 0) {
-      arena.close();
-    } else if (n < 0) {
-      throw new IllegalStateException("segment released too often: " + path);
-    }
+    mapping.release();
   }
 
   /** Whether the mapping is still there. */
   public boolean mapped() {
-    return refs.get() > 0;
+    return mapping.mapped();
   }
 
   /**

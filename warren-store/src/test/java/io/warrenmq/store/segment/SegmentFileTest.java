@@ -21,16 +21,16 @@ class SegmentFileTest {
 
   @Test
   void filesAreNamedWithATenDigitZeroPaddedId() {
-    assertThat(SegmentFile.fileName(1)).isEqualTo("msgs.0000000001");
-    assertThat(SegmentFile.fileName(16777215)).isEqualTo("msgs.0016777215");
-    assertThatThrownBy(() -> SegmentFile.fileName(16777216))
+    assertThat(SegmentNames.fileName(1)).isEqualTo("msgs.0000000001");
+    assertThat(SegmentNames.fileName(16777215)).isEqualTo("msgs.0016777215");
+    assertThatThrownBy(() -> SegmentNames.fileName(16777216))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThat(SegmentFile.parseId("msgs.0000000042")).isEqualTo(42);
-    assertThat(SegmentFile.parseId("msgs.42")).isEqualTo(-1);
-    assertThat(SegmentFile.parseId("acks.0000000042")).isEqualTo(-1);
-    assertThat(SegmentFile.parseId("msgs.00000000x2")).isEqualTo(-1);
+    assertThat(SegmentNames.parseId("msgs.0000000042")).isEqualTo(42);
+    assertThat(SegmentNames.parseId("msgs.42")).isEqualTo(-1);
+    assertThat(SegmentNames.parseId("acks.0000000042")).isEqualTo(-1);
+    assertThat(SegmentNames.parseId("msgs.00000000x2")).isEqualTo(-1);
     // above the position bound, but still a segment's name: recovery refuses it, never skips it
-    assertThat(SegmentFile.parseId("msgs.9999999999")).isEqualTo(9_999_999_999L);
+    assertThat(SegmentNames.parseId("msgs.9999999999")).isEqualTo(9_999_999_999L);
   }
 
   @Test

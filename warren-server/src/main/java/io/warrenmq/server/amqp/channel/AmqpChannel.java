@@ -9,38 +9,11 @@ import io.warrenmq.amqp.frame.Frames;
 import io.warrenmq.amqp.frame.HeaderFrame;
 import io.warrenmq.amqp.frame.HeartbeatFrame;
 import io.warrenmq.amqp.frame.MethodFrame;
-import io.warrenmq.amqp.method.BasicAck;
 import io.warrenmq.amqp.method.BasicCancel;
-import io.warrenmq.amqp.method.BasicConsume;
-import io.warrenmq.amqp.method.BasicDeliver;
-import io.warrenmq.amqp.method.BasicGet;
-import io.warrenmq.amqp.method.BasicNack;
-import io.warrenmq.amqp.method.BasicPublish;
-import io.warrenmq.amqp.method.BasicQos;
-import io.warrenmq.amqp.method.BasicRecover;
-import io.warrenmq.amqp.method.BasicRecoverAsync;
-import io.warrenmq.amqp.method.BasicReject;
 import io.warrenmq.amqp.method.ChannelClose;
 import io.warrenmq.amqp.method.ChannelCloseOk;
-import io.warrenmq.amqp.method.ChannelFlow;
-import io.warrenmq.amqp.method.ChannelFlowOk;
 import io.warrenmq.amqp.method.ChannelOpen;
-import io.warrenmq.amqp.method.ConfirmSelect;
-import io.warrenmq.amqp.method.ConfirmSelectOk;
-import io.warrenmq.amqp.method.ExchangeBind;
-import io.warrenmq.amqp.method.ExchangeDeclare;
-import io.warrenmq.amqp.method.ExchangeDelete;
-import io.warrenmq.amqp.method.ExchangeUnbind;
 import io.warrenmq.amqp.method.Method;
-import io.warrenmq.amqp.method.QueueBind;
-import io.warrenmq.amqp.method.QueueDeclare;
-import io.warrenmq.amqp.method.QueueDelete;
-import io.warrenmq.amqp.method.QueuePurge;
-import io.warrenmq.amqp.method.QueueUnbind;
-import io.warrenmq.amqp.method.TxCommit;
-import io.warrenmq.amqp.method.TxRollback;
-import io.warrenmq.amqp.method.TxSelect;
-import io.warrenmq.amqp.method.TxSelectOk;
 import io.warrenmq.broker.auth.Permission.Access;
 import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.Delivery;
@@ -53,10 +26,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One AMQP channel: its lifecycle (open, closing after an error, closed), the dispatch of its
- * methods and content frames, and deliveries to its consumers. The work is split among
- * {@link TopologyMethods} (exchange.*, queue.*), {@link Publishing} (basic.publish, confirms,
- * transactions), {@link Consuming} (consume, cancel, get, qos, acknowledgements) and
- * {@link ConsumerSink} (the broker's delivery port).
+ * frames, and deliveries to its consumers. The work is split among {@link
+ * ChannelMethodDispatcher} (the switch over methods), {@link TopologyMethods} (exchange.*,
+ * queue.*), {@link Publishing} (basic.publish, confirms, transactions), {@link Consuming}
+ * (consume, cancel, get, qos, acknowledgements) and {@link ConsumerSink} (the broker's delivery
+ * port).
  *
  * <p>Errors: a soft error (AmqpException.channelError) closes this channel with channel.close and
  * the channel then drops every frame but channel.close-ok; a hard error propagates to the
@@ -81,6 +55,7 @@ public final class AmqpChannel {
   private final Publishing publishing;
   private final Consuming consuming;
   private final ConsumerSink consumerSink;
+  private final ChannelMethodDispatcher methods;
   private final DeliveryEncoder deliveries = new DeliveryEncoder();
   private final ChannelTrace trace;
   private final ChannelInfo view;
@@ -97,6 +72,7 @@ public final class AmqpChannel {
     this.consumerSink = new ConsumerSink(this);
     this.publishing = new Publishing(this, session);
     this.consuming = new Consuming(this, session, consumerSink);
+    this.methods = new ChannelMethodDispatcher(this, topology, publishing, consuming, consumerSink);
     this.view = new ChannelInfo(this, session.broker().pids().next(), session.view());
   }
 
@@ -165,7 +141,7 @@ public final class AmqpChannel {
       case MethodFrame m -> {
         publishing.expectMethod();
         try {
-          handleMethod(m.method());
+          methods.handle(m.method());
         } catch (AmqpException e) {
           throw e.classId() == 0 ? e.withMethod(m.method().classId(), m.method().methodId()) : e;
         }
@@ -177,58 +153,12 @@ public final class AmqpChannel {
     }
   }
 
-  private void handleMethod(Method method) {
-    switch (method) {
-      case BasicPublish m -> publishing.method(m);
-      case BasicAck m -> consuming.settle(m.deliveryTag(), m.multiple(), Settlement.Op.ACK);
-      case BasicNack m ->
-          consuming.settle(m.deliveryTag(), m.multiple(), m.requeue() ? Settlement.Op.RETRY : Settlement.Op.REJECT);
-      case BasicReject m ->
-          consuming.settle(m.deliveryTag(), false, m.requeue() ? Settlement.Op.RETRY : Settlement.Op.REJECT);
-      case BasicConsume m -> consuming.consume(m);
-      case BasicCancel m -> consuming.cancel(m);
-      case BasicGet m -> consuming.get(m);
-      case BasicQos m -> consuming.qos(m);
-      case BasicRecover m -> consuming.recover(m.requeue(), true);
-      case BasicRecoverAsync m -> consuming.recover(m.requeue(), false);
-      case ExchangeDeclare m -> topology.exchangeDeclare(m);
-      case ExchangeDelete m -> topology.exchangeDelete(m);
-      case ExchangeBind m -> topology.exchangeBind(m);
-      case ExchangeUnbind m -> topology.exchangeUnbind(m);
-      case QueueDeclare m -> topology.queueDeclare(m);
-      case QueueBind m -> topology.queueBind(m);
-      case QueueUnbind m -> topology.queueUnbind(m);
-      case QueuePurge m -> topology.queuePurge(m);
-      case QueueDelete m -> topology.queueDelete(m);
-      case ConfirmSelect m -> {
-        publishing.selectConfirms();
-        reply(m.nowait() ? null : new ConfirmSelectOk());
-      }
-      case TxSelect m -> {
-        publishing.selectTx();
-        reply(new TxSelectOk());
-      }
-      case TxCommit m -> publishing.commit();
-      case TxRollback m -> publishing.rollback();
-      case ChannelFlow m -> {
-        consumerSink.setFlowActive(m.active());
-        if (m.active()) {
-          consuming.resumeDispatch();
-        }
-        reply(new ChannelFlowOk(m.active()));
-      }
-      case ChannelClose m -> {
-        state = State.CLOSING;
-        release();
-        sink.writeMethod(number, new ChannelCloseOk());
-        finish();
-      }
-      case ChannelOpen m ->
-          throw AmqpException.connectionError(ReplyCode.CHANNEL_ERROR, "second 'channel.open' seen");
-      case io.warrenmq.amqp.method.AccessRequest m -> reply(new io.warrenmq.amqp.method.AccessRequestOk());
-      default -> // a method only the server sends: RabbitMQ's rabbit_channel says so in these words
-          throw AmqpException.connectionError(ReplyCode.COMMAND_INVALID, "unimplemented method");
-    }
+  /** The client closed the channel (channel.close): everything is released, close-ok sent. */
+  void closedByClient() {
+    state = State.CLOSING;
+    release();
+    sink.writeMethod(number, new ChannelCloseOk());
+    finish();
   }
 
   /**

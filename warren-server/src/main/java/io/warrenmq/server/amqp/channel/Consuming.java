@@ -25,15 +25,16 @@ import org.jspecify.annotations.Nullable;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The consuming side of a channel: basic.consume/cancel/get/qos/recover and acknowledgements
- * (basic.ack, nack, reject), with the unacked-delivery tracker and prefetch credit.
+ * (basic.ack, nack, reject), with the unacked-delivery tracker and prefetch credit; {@link
+ * ConsumerTimeouts} takes back what a consumer holds too long.
  *
  * <p>Threading: confined to the connection's event loop.
  */
@@ -52,15 +53,14 @@ final class Consuming {
   private int consumerPrefetch;
   private long deliveryTag;
   private @Nullable ReplyQueue replyQueue;
-  private java.util.concurrent.@Nullable ScheduledFuture<?> timeoutChecks;
-  /** Delivery tags of deliveries requeued by a consumer timeout: a late ack of them is ignored. */
-  private final java.util.Set<Long> timedOutTags = new java.util.HashSet<>();
+  private final ConsumerTimeouts timeouts;
 
   Consuming(AmqpChannel channel, Session session, ConsumerSink sink) {
     this.channel = channel;
     this.session = session;
     this.sink = sink;
     this.settlement = new Settlement(channel);
+    this.timeouts = new ConsumerTimeouts(channel, session, this, unacked, settlement);
   }
 
   int consumerCount() {
@@ -119,64 +119,25 @@ final class Consuming {
       throw e;
     }
     channel.reply(m.nowait() ? null : new BasicConsumeOk(tag));
-    if (c.timeoutMs() > 0) {
-      startTimeoutChecks();
-    }
+    timeouts.consumerAdded(c);
   }
 
-  private void startTimeoutChecks() {
-    if (timeoutChecks == null) {
-      timeoutChecks = channel.sink().executor().scheduleWithFixedDelay(this::checkTimeouts, 1, 1, TimeUnit.SECONDS);
-    }
+  /** The registered consumers (a live view, for {@link ConsumerTimeouts}). */
+  Collection<Consumer> registered() {
+    return consumers.values();
   }
 
   /**
-   * WarrenMQ's consumer timeout: a consumer holding a delivery unacknowledged for longer than its
-   * timeout is cancelled (basic.cancel, if the client takes cancel notifications; otherwise the
-   * channel is closed with 406, as RabbitMQ does) and its unacknowledged messages go back to the
-   * queue. Other consumers on the channel carry on.
+   * {@code c} timed out: it is forgotten and, if it was still registered (the client had not
+   * cancelled it), detached from its queue. Returns whether it was registered.
    */
-  private void checkTimeouts() {
-    if (!channel.isOpen() || channel.suspended()) {
-      return; // a suspended channel has a reply to send first; the next check comes in a second
+  boolean dropTimedOut(Consumer c) {
+    boolean registered = consumers.remove(c.tag(), c);
+    resumeOrder = null;
+    if (registered) {
+      detach(c);
     }
-    long now = System.currentTimeMillis();
-    long min = Long.MAX_VALUE;
-    for (Consumer c : consumers.values()) {
-      if (c.timeoutMs() > 0) {
-        min = Math.min(min, c.timeoutMs());
-      }
-    }
-    if (min == Long.MAX_VALUE) {
-      return;
-    }
-    Consumer c;
-    while ((c = unacked.timedOut(now, min)) != null) {
-      long timeout = c.timeoutMs();
-      if (!session.consumerCancelNotify()) {
-        channel.closeWithError(AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,
-            "delivery acknowledgement on channel %d timed out. Timeout value used: %d ms. This timeout value can be"
-                + " configured, see consumers doc guide to learn more", channel.number(), timeout));
-        channel.sink().flush();
-        return;
-      }
-      // a consumer the client cancelled already only has its deliveries taken back: a cancel
-      // would name a tag the client may have given to a new consumer
-      boolean registered = consumers.remove(c.tag(), c);
-      resumeOrder = null;
-      if (registered) {
-        detach(c);
-      }
-      long[] tags = unacked.removeConsumer(c, settlement.begin(Settlement.Op.REQUEUE));
-      settlement.finish();
-      for (long t : tags) {
-        timedOutTags.add(t);
-      }
-      if (registered) {
-        channel.sink().writeMethod(channel.number(), new BasicCancel(c.tag(), true));
-        channel.sink().flush();
-      }
-    }
+    return registered;
   }
 
   /** Direct reply-to: a no-ack consumer on amq.rabbitmq.reply-to gets a private reply queue. */
@@ -340,7 +301,7 @@ final class Consuming {
 
   private void settleNow(long tag, boolean multiple, Settlement.Op op) {
     boolean known = unacked.remove(tag, multiple, settlement.begin(op));
-    if (!known && timedOutTags.remove(tag)) {
+    if (!known && timeouts.forgetTimedOut(tag)) {
       // the delivery went back to its queue when its consumer timed out: nothing to settle
       known = true;
       if (multiple) {
@@ -396,10 +357,7 @@ final class Consuming {
 
   /** Channel close: consumers cancelled, queued deliveries and unacked messages requeued. */
   void release() {
-    if (timeoutChecks != null) {
-      timeoutChecks.cancel(false);
-      timeoutChecks = null;
-    }
+    timeouts.stop();
     List<Consumer> all = new ArrayList<>(consumers.values());
     consumers.clear();
     resumeOrder = null;

@@ -14,12 +14,10 @@ import io.warrenmq.amqp.method.BasicPublish;
 import io.warrenmq.amqp.method.BasicReturn;
 import io.warrenmq.amqp.method.TxCommitOk;
 import io.warrenmq.amqp.method.TxRollbackOk;
-import io.warrenmq.amqp.types.FieldCodec;
 import io.warrenmq.broker.auth.Permission;
 import io.warrenmq.broker.auth.Permission.Access;
 import io.warrenmq.broker.auth.TopicPermission;
 import io.warrenmq.broker.auth.Users;
-import io.warrenmq.broker.auth.User;
 import io.warrenmq.broker.exchange.Exchange;
 import io.warrenmq.broker.exchange.RouteCollector;
 import io.warrenmq.broker.message.Message;
@@ -34,22 +32,20 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The publishing side of a channel: basic.publish from method to routed message, mandatory
- * returns, publisher confirms and transactions (AMQP 0-9-1 basic, tx; RabbitMQ confirm.select).
+ * The publishing side of a channel: basic.publish from method to routed message (write and topic
+ * permissions checked here, the properties by {@link PublishValidation}), mandatory returns,
+ * publisher confirms and transactions (AMQP 0-9-1 basic, tx; RabbitMQ confirm.select).
  *
  * <p>Threading: confined to the connection's event loop.
  */
 final class Publishing {
-  /** Bit of the user-id property in the first property-flags word (AMQP 0-9-1 4.2.6.1). */
-  private static final int USER_ID_FLAG = 1 << 4;
-  /** rabbit_misc check_expiry: ten years in milliseconds. */
-  private static final long MAX_EXPIRATION_MS = 315_360_000_000L;
-  /** Bit of the reply-to property. */
+  /** Bit of the reply-to property in the first property-flags word (AMQP 0-9-1 4.2.6.1). */
   private static final int REPLY_TO_FLAG = 1 << 9;
 
   private final AmqpChannel channel;
   private final Session session;
   private final PublishAssembler assembler;
+  private final PublishValidation validation;
   private final RouteCollector route = new RouteCollector();
   private @Nullable ConfirmTracker confirms;
   private @Nullable TxBuffer tx;
@@ -66,6 +62,7 @@ final class Publishing {
     this.channel = channel;
     this.session = session;
     this.assembler = new PublishAssembler(channel.sink().alloc(), session.maxMessageSize());
+    this.validation = new PublishValidation(session);
   }
 
   /** A method frame arrived: it must not interrupt a message's content (505 otherwise). */
@@ -128,7 +125,7 @@ final class Publishing {
   private void complete(PublishAssembler.Complete c) {
     try {
       if (tx != null) {
-        validate(c.header().properties());
+        validation.validate(c.header().properties());
         tx.publish(c.method(), c.header().properties(), c.body());
       } else {
         publish(c.method(), c.header().properties(), c.body(), null);
@@ -148,7 +145,7 @@ final class Publishing {
   private void publish(BasicPublish m, ByteBuf props, ByteBuf body, @Nullable Set<Syncable> txTargets) {
     VirtualHost vh = session.vhost();
     Exchange x = vh.exchangeForPublish(m.exchange());
-    PropertiesSummary summary = validate(props);
+    PropertiesSummary summary = validation.validate(props);
     ByteBuf replyProps = directReplyTo(props);
     if (replyProps != null) {
       props = replyProps;
@@ -209,82 +206,6 @@ final class Publishing {
     ByteBuf out = channel.sink().alloc().buffer(props.readableBytes() + 64);
     BasicPropertiesCodec.encode(out, p.withReplyTo(rq.name()));
     return out;
-  }
-
-  /**
-   * RabbitMQ's checks on a published message, in rabbit_channel's order: user-id must be the
-   * user's (check_user_id_header), expiration a non-negative integer (check_expiration_header),
-   * and a CC or BCC header an array (mc_amqpl:message, rabbit_basic header_routes). Only the
-   * property flags and the summary are read unless user-id is present.
-   */
-  private PropertiesSummary validate(ByteBuf props) {
-    PropertiesSummary summary = BasicPropertiesCodec.summarize(props);
-    if (props.readableBytes() >= 2 && (props.getUnsignedShort(props.readerIndex()) & USER_ID_FLAG) != 0) {
-      checkUserId(BasicPropertiesCodec.decode(props).userId());
-    }
-    String expiration = summary.expiration();
-    String invalid = expiration == null ? null : expirationError(expiration);
-    if (invalid != null) {
-      throw AmqpException.channelError(
-          ReplyCode.PRECONDITION_FAILED, "invalid expiration '%s': %s", expiration, invalid);
-    }
-    checkRoutingHeader("CC", summary.ccType());
-    checkRoutingHeader("BCC", summary.bccType());
-    return summary;
-  }
-
-  /**
-   * RabbitMQ rabbit_channel, check_user_id_header: the user's own name, or any name for a user
-   * tagged {@code impersonator}. The tags are those the user had when the connection logged in,
-   * as RabbitMQ's channel keeps the #user{} of the login.
-   */
-  private void checkUserId(@Nullable String userId) {
-    User user = session.user();
-    if (userId != null && !userId.equals(user.name()) && !user.isImpersonator()) {
-      throw AmqpException.channelError(
-          ReplyCode.PRECONDITION_FAILED,
-          "user_id property set to '%s' but authenticated user was '%s'",
-          userId,
-          user.name());
-    }
-  }
-
-  /**
-   * RabbitMQ rabbit_basic header_routes: a CC or BCC header must be an array, else the message is
-   * invalid (mc_amqpl:message's error, printed by rabbit_channel with ~tp).
-   */
-  private static void checkRoutingHeader(String name, int type) {
-    if (type != 0 && type != PropertiesSummary.ARRAY) {
-      throw AmqpException.channelError(
-          ReplyCode.PRECONDITION_FAILED,
-          "invalid message: {unacceptable_type_in_header,\"%s\",%s}",
-          name,
-          FieldCodec.rabbitTypeName(type));
-    }
-  }
-
-  /**
-   * RabbitMQ's error term for an expiration that is not a millisecond count (rabbit_basic
-   * parse_expiration: string:to_integer, then rabbit_misc check_expiry, at most ten years), or
-   * null when it is one.
-   */
-  static @Nullable String expirationError(String s) {
-    int digits = s.startsWith("-") || s.startsWith("+") ? 1 : 0;
-    int end = digits;
-    while (end < s.length() && s.charAt(end) >= '0' && s.charAt(end) <= '9') {
-      end++;
-    }
-    if (end == digits) {
-      return "no_integer";
-    }
-    if (end < s.length()) {
-      return "{leftover_string,\"" + s.substring(end) + "\"}";
-    }
-    java.math.BigInteger n = new java.math.BigInteger(s.substring(0, end));
-    if (n.signum() < 0) {
-      return "{value_negative," + n + "}";
-    }
-    return n.compareTo(java.math.BigInteger.valueOf(MAX_EXPIRATION_MS)) > 0 ? "{value_too_large," + n + "}" : null;
   }
 
   /** basic.return 312 NO_ROUTE with the message's content (AMQP 0-9-1 basic.publish mandatory). */
