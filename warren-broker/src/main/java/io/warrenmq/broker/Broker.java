@@ -5,7 +5,10 @@ import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.broker.auth.Permission;
 import io.warrenmq.broker.auth.User;
+import io.warrenmq.broker.auth.UserUpdate;
 import io.warrenmq.broker.auth.Users;
+import io.warrenmq.broker.parameter.RuntimeParameters;
+import io.warrenmq.broker.vhost.VhostMetadata;
 import io.warrenmq.broker.definitions.DefinitionModel;
 import io.warrenmq.broker.definitions.DefinitionStore;
 import io.warrenmq.broker.definitions.Records;
@@ -56,6 +59,9 @@ public final class Broker implements AutoCloseable {
   private final Pids pids = Pids.forThisNode();
   private final ResourceLimits resourceLimits = ResourceLimits.forThisMachine();
   private final Policies policies = new Policies();
+  private final RuntimeParameters parameters = new RuntimeParameters();
+  private final BrokerParameters parameterOps;
+  private final BrokerUsers userOps;
   private final ScheduledThreadPoolExecutor timers = newTimers();
   private final ExecutorService blocking =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("warren-blocking-", 0).factory());
@@ -67,6 +73,8 @@ public final class Broker implements AutoCloseable {
     this.options = options;
     this.alloc = alloc;
     this.users = new Users(options.loopbackUsers());
+    this.parameterOps = new BrokerParameters(this, parameters, this::definitions);
+    this.userOps = new BrokerUsers(this, users, this::definitions);
   }
 
   private static ScheduledThreadPoolExecutor newTimers() {
@@ -90,9 +98,19 @@ public final class Broker implements AutoCloseable {
     if (model.vhosts().isEmpty() && model.users().isEmpty()) {
       firstBoot(model);
     }
-    new DefinitionRestore(users, policies, vhosts, this::newVhost, options.dataDir()).restore(model);
+    new DefinitionRestore(users, policies, parameters, vhosts, this::newVhost, options.dataDir()).restore(model);
     definitions.rewrite(model.snapshot());
+    if (parameters.global(CLUSTER_ID) == null) {
+      // RabbitMQ keeps a random cluster id as a global parameter (rabbit_nodes persistent_cluster_id)
+      byte[] id = new byte[16];
+      new java.security.SecureRandom().nextBytes(id);
+      parameterOps.setGlobal(CLUSTER_ID, "rabbitmq-cluster-id-"
+          + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(id));
+    }
   }
+
+  /** The global parameter of RabbitMQ's persistent cluster id. */
+  private static final String CLUSTER_ID = "internal_cluster_id";
 
   /**
    * One broker per data directory: an exclusive lock on DATA_DIR/.lock, held until close (the
@@ -117,7 +135,8 @@ public final class Broker implements AutoCloseable {
     log.info("first boot: creating vhost '{}' and user '{}'", options.defaultVhost(), options.defaultUser());
     User u = new User(options.defaultUser(), io.warrenmq.broker.auth.PasswordHash.hash(options.defaultPassword()),
         List.of("administrator"));
-    model.apply(Records.vhost(options.defaultVhost()));
+    // rabbit:insert_default_data: the default vhost's description
+    model.apply(Records.vhost(options.defaultVhost(), "Default virtual host", List.of(), ""));
     model.apply(Records.user(u));
     model.apply(Records.permission(u.name(), options.defaultVhost(), Permission.ALL));
   }
@@ -224,12 +243,47 @@ public final class Broker implements AutoCloseable {
   // ---------------------------------------------------------------- administration
 
   public synchronized void addVhost(String name) {
+    addVhost(name, VhostMetadata.NONE);
+  }
+
+  /** rabbitmqctl add_vhost with --description, --tags, --default-queue-type. */
+  public synchronized void addVhost(String name, VhostMetadata metadata) {
     if (vhosts.containsKey(name)) {
       throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "vhost '%s' already exists", name);
     }
-    definitions().write(Records.vhost(name));
-    vhosts.put(name, newVhost(name));
+    BrokerVhosts.checkQueueType(metadata.defaultQueueType());
+    definitions().write(BrokerVhosts.record(name, metadata));
+    VirtualHost vh = newVhost(name);
+    vh.setMetadata(metadata);
+    vhosts.put(name, vh);
     log.info("added vhost '{}'", name);
+  }
+
+  /**
+   * rabbit_vhost:put_vhost (the management API's PUT and definitions import): creates the vhost,
+   * granting full permissions to {@code actingUser} if that is a user, or updates its description
+   * and tags (and its default queue type when one is given); then turns tracing on or off if
+   * asked. Returns whether it was created.
+   */
+  public synchronized boolean putVhost(String name, String description, List<String> tags,
+      @Nullable String defaultQueueType, @Nullable Boolean tracing, @Nullable String actingUser) {
+    String dqt = BrokerVhosts.queueType(defaultQueueType);
+    VirtualHost vh = vhosts.get(name);
+    boolean created = vh == null;
+    if (created) {
+      addVhost(name, new VhostMetadata(description, tags, dqt == null ? "" : dqt));
+      if (actingUser != null && users.get(actingUser) != null) {
+        setPermission(actingUser, name, Permission.ALL);
+      }
+    } else {
+      VhostMetadata m = new VhostMetadata(description, tags, dqt == null ? vh.metadata().defaultQueueType() : dqt);
+      definitions().write(BrokerVhosts.record(name, m));
+      vh.setMetadata(m);
+    }
+    if (tracing != null) {
+      setTracing(name, tracing);
+    }
+    return created;
   }
 
   /**
@@ -254,6 +308,7 @@ public final class Broker implements AutoCloseable {
     vh.deleteAll();
     users.clearVhost(name);
     policies.clearVhost(name);
+    parameters.clearVhost(name);
     log.info("deleted vhost '{}'", name);
   }
 
@@ -266,17 +321,37 @@ public final class Broker implements AutoCloseable {
 
   public synchronized void changePassword(String name, String password) {
     User u = requireUser(name);
-    putUser(new User(name, io.warrenmq.broker.auth.PasswordHash.hash(password), u.tags()));
+    putUser(u.withPassword(io.warrenmq.broker.auth.PasswordHash.hash(password),
+        io.warrenmq.broker.auth.PasswordHash.Algorithm.SHA256));
   }
 
   public synchronized void setUserTags(String name, List<String> tags) {
     User u = requireUser(name);
-    putUser(new User(name, u.passwordHash(), tags));
+    putUser(u.withTags(tags));
   }
 
   private void putUser(User u) {
-    definitions().write(Records.user(u));
-    users.put(u);
+    userOps.put(u);
+  }
+
+  /**
+   * rabbit_auth_backend_internal:put_user, for the management API and definitions import: see
+   * {@link BrokerUsers#put}. Returns whether the user was created.
+   *
+   * @param version the RabbitMQ version of a definitions file, null otherwise
+   */
+  public synchronized boolean putUser(UserUpdate update, @Nullable String version) {
+    return userOps.put(update, version);
+  }
+
+  /** set_user_limits: a JSON object of max-connections / max-channels, merged over the user's. */
+  public synchronized void setUserLimits(String user, @Nullable Object limits) {
+    userOps.setLimits(user, limits);
+  }
+
+  /** clear_user_limits: one limit by name, or {@code all}. */
+  public synchronized void clearUserLimits(String user, String limit) {
+    userOps.clearLimits(user, limit);
   }
 
   private User requireUser(String name) {
@@ -336,6 +411,82 @@ public final class Broker implements AutoCloseable {
         : users.topicPermissions().remove(user, vhost, exchange) ? List.of(exchange) : List.of();
     for (String x : cleared) {
       definitions().write(Records.topicPermissionCleared(user, vhost, x));
+    }
+  }
+
+  // ---------------------------------------------------------------- runtime parameters and limits
+
+  /** The stored runtime parameters (vhost limits, global parameters); change them through the broker. */
+  public RuntimeParameters runtimeParameters() {
+    return parameters;
+  }
+
+  /** Every runtime parameter but policies; operator policies as the operator_policy component. */
+  public List<RuntimeParameters.Parameter> parameters() {
+    return parameterOps.list();
+  }
+
+  /** rabbit_runtime_parameters:set (RabbitMQ's components and texts; 404 for an unknown vhost). */
+  public synchronized void setParameter(String vhost, String component, String name, @Nullable Object value) {
+    parameterOps.set(vhost, component, name, value);
+  }
+
+  /** rabbit_runtime_parameters:clear: "Parameter does not exist" if there is none. */
+  public synchronized void clearParameter(String vhost, String component, String name) {
+    parameterOps.clear(vhost, component, name);
+  }
+
+  public synchronized void setGlobalParameter(String name, @Nullable Object value) {
+    parameterOps.setGlobal(name, value);
+  }
+
+  public synchronized void clearGlobalParameter(String name) {
+    parameterOps.clearGlobal(name);
+  }
+
+  /** set_vhost_limits: the vhost's whole vhost-limits parameter (a JSON object). */
+  public synchronized void setVhostLimits(String vhost, @Nullable Object limits) {
+    parameterOps.set(vhost, BrokerParameters.VHOST_LIMITS, BrokerParameters.LIMITS, limits);
+  }
+
+  /** clear_vhost_limits: "Parameter does not exist" if the vhost has none. */
+  public synchronized void clearVhostLimits(String vhost) {
+    parameterOps.clear(vhost, BrokerParameters.VHOST_LIMITS, BrokerParameters.LIMITS);
+  }
+
+  /** One vhost limit set, the others kept (the management API's /api/vhost-limits/{vhost}/{name}). */
+  public synchronized void setVhostLimit(String vhost, String limit, @Nullable Object value) {
+    parameterOps.updateVhostLimit(vhost, limit, value);
+  }
+
+  public synchronized void clearVhostLimit(String vhost, String limit) {
+    parameterOps.clearVhostLimit(vhost, limit);
+  }
+
+  /** The cluster's name: the global parameter cluster_name, else the node's name (rabbit_nodes). */
+  public String clusterName() {
+    RuntimeParameters.Global g = parameters.global("cluster_name");
+    return g == null || g.value() == null ? pids.node() : g.value().toString();
+  }
+
+  /**
+   * connection.open: the vhost's and the user's max-connections, in RabbitMQ's order (rabbit_reader
+   * handle_method0 connection.open), before the permission check. Free when neither has a limit.
+   */
+  public void checkConnectionLimits(VirtualHost vhost, String user) {
+    io.warrenmq.broker.limits.LimitChecks.vhostConnections(vhost.limits(), connections.countInVhost(vhost.name()),
+        vhost.name(), user);
+    User u = users.get(user);
+    if (u != null && !u.limits().isEmpty()) {
+      io.warrenmq.broker.limits.LimitChecks.userConnections(u.limits(), connections.countOfUser(user), user);
+    }
+  }
+
+  /** channel.open: the user's max-channels over all its connections (rabbit_reader create_channel). */
+  public void checkChannelLimit(String user) {
+    User u = users.get(user);
+    if (u != null && u.limits().get("max-channels") >= 0) {
+      io.warrenmq.broker.limits.LimitChecks.userChannels(u.limits(), connections.channelsOfUser(user), pids.node());
     }
   }
 
