@@ -24,6 +24,7 @@ public final class ManagementApi {
     new PoliciesController(broker).register(api);
     new ParametersController(broker).register(api);
     new LimitsController(broker).register(api);
+    new DefinitionsController(broker).register(api);
     return router;
   }
 }
