@@ -113,7 +113,9 @@ public final class CtlExport {
       for (Queue q : vh.queues()) {
         if (q.exclusiveOwner() == null) {
           exported.add(q.name());
-          queues.add(obj("vhost", vh.name(), "name", q.name(), "type", "classic", "durable", q.spec().durable(),
+          String declared = q.spec().arguments().getString("x-queue-type");
+          queues.add(obj("vhost", vh.name(), "name", q.name(), "type", declared == null ? "classic" : declared,
+              "durable", q.spec().durable(),
               "auto_delete", q.spec().autoDelete(), "arguments", sortedValue(FieldJson.table(q.spec().arguments()))));
         }
       }

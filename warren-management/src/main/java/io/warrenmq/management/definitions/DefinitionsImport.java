@@ -139,10 +139,28 @@ public final class DefinitionsImport {
   private void parameter(String vhost, Map<String, Object> p) {
     requireVhost(vhost);
     try {
-      broker.setParameter(vhost, str(p, "component"), str(p, "name"), p.get("value"));
+      broker.setParameter(vhost, str(p, "component"), str(p, "name"), pairsToObject(p.get("value")));
     } catch (ValidationError e) {
       throw exited(e.getMessage() + " (" + vhost + "/" + str(p, "component") + "/" + str(p, "name") + ")");
     }
+  }
+
+  /**
+   * rabbitmqctl export_definitions writes an operator policy's definition as the list of
+   * [key, value] pairs RabbitMQ stores (and cannot import again: "definition must be a
+   * dictionary"); here such a list is read as the object it stands for.
+   */
+  static @Nullable Object pairsToObject(@Nullable Object value) {
+    if (value instanceof Map<?, ?> m && m.get("definition") instanceof List<?> pairs
+        && pairs.stream().allMatch(x -> x instanceof List<?> l && l.size() == 2)) {
+      Map<String, Object> def = new java.util.LinkedHashMap<>();
+      pairs.forEach(x -> def.put(String.valueOf(((List<?>) x).get(0)), ((List<?>) x).get(1)));
+      Map<String, Object> copy = new java.util.LinkedHashMap<>();
+      m.forEach((k, v) -> copy.put(String.valueOf(k), v));
+      copy.put("definition", def);
+      return copy;
+    }
+    return value;
   }
 
   private void queue(String vhost, Map<String, Object> q) {
