@@ -60,8 +60,9 @@ public final class Broker implements AutoCloseable {
   private final ResourceLimits resourceLimits = ResourceLimits.forThisMachine();
   private final Policies policies = new Policies();
   private final RuntimeParameters parameters = new RuntimeParameters();
-  private final BrokerParameters parameterOps;
-  private final BrokerUsers userOps;
+  private final ParameterAdmin parameterOps;
+  private final UserAdmin userOps;
+  private final ConnectionLimits connectionLimits = new ConnectionLimits(this);
   private final ScheduledThreadPoolExecutor timers = newTimers();
   private final ExecutorService blocking =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("warren-blocking-", 0).factory());
@@ -73,8 +74,8 @@ public final class Broker implements AutoCloseable {
     this.options = options;
     this.alloc = alloc;
     this.users = new Users(options.loopbackUsers());
-    this.parameterOps = new BrokerParameters(this, parameters, this::definitions);
-    this.userOps = new BrokerUsers(this, users, this::definitions);
+    this.parameterOps = new ParameterAdmin(this, parameters, this::definitions);
+    this.userOps = new UserAdmin(this, users, this::definitions);
   }
 
   private static ScheduledThreadPoolExecutor newTimers() {
@@ -100,17 +101,8 @@ public final class Broker implements AutoCloseable {
     }
     new DefinitionRestore(users, policies, parameters, vhosts, this::newVhost, options.dataDir()).restore(model);
     definitions.rewrite(model.snapshot());
-    if (parameters.global(CLUSTER_ID) == null) {
-      // RabbitMQ keeps a random cluster id as a global parameter (rabbit_nodes persistent_cluster_id)
-      byte[] id = new byte[16];
-      new java.security.SecureRandom().nextBytes(id);
-      parameterOps.setGlobal(CLUSTER_ID, "rabbitmq-cluster-id-"
-          + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(id));
-    }
+    parameterOps.ensureClusterId();
   }
-
-  /** The global parameter of RabbitMQ's persistent cluster id. */
-  private static final String CLUSTER_ID = "internal_cluster_id";
 
   /**
    * One broker per data directory: an exclusive lock on DATA_DIR/.lock, held until close (the
@@ -334,26 +326,6 @@ public final class Broker implements AutoCloseable {
     userOps.put(u);
   }
 
-  /**
-   * rabbit_auth_backend_internal:put_user, for the management API and definitions import: see
-   * {@link BrokerUsers#put}. Returns whether the user was created.
-   *
-   * @param version the RabbitMQ version of a definitions file, null otherwise
-   */
-  public synchronized boolean putUser(UserUpdate update, @Nullable String version) {
-    return userOps.put(update, version);
-  }
-
-  /** set_user_limits: a JSON object of max-connections / max-channels, merged over the user's. */
-  public synchronized void setUserLimits(String user, @Nullable Object limits) {
-    userOps.setLimits(user, limits);
-  }
-
-  /** clear_user_limits: one limit by name, or {@code all}. */
-  public synchronized void clearUserLimits(String user, String limit) {
-    userOps.clearLimits(user, limit);
-  }
-
   private User requireUser(String name) {
     User u = users.get(name);
     if (u == null) {
@@ -416,78 +388,29 @@ public final class Broker implements AutoCloseable {
 
   // ---------------------------------------------------------------- runtime parameters and limits
 
-  /** The stored runtime parameters (vhost limits, global parameters); change them through the broker. */
+  /** The stored runtime parameters (vhost limits, global parameters); change them through {@link #parameterAdmin()}. */
   public RuntimeParameters runtimeParameters() {
     return parameters;
   }
 
-  /** Every runtime parameter but policies; operator policies as the operator_policy component. */
-  public List<RuntimeParameters.Parameter> parameters() {
-    return parameterOps.list();
+  /** Runtime parameters, global parameters and vhost limits: set, cleared and listed as RabbitMQ does. */
+  public ParameterAdmin parameterAdmin() {
+    return parameterOps;
   }
 
-  /** rabbit_runtime_parameters:set (RabbitMQ's components and texts; 404 for an unknown vhost). */
-  public synchronized void setParameter(String vhost, String component, String name, @Nullable Object value) {
-    parameterOps.set(vhost, component, name, value);
-  }
-
-  /** rabbit_runtime_parameters:clear: "Parameter does not exist" if there is none. */
-  public synchronized void clearParameter(String vhost, String component, String name) {
-    parameterOps.clear(vhost, component, name);
-  }
-
-  public synchronized void setGlobalParameter(String name, @Nullable Object value) {
-    parameterOps.setGlobal(name, value);
-  }
-
-  public synchronized void clearGlobalParameter(String name) {
-    parameterOps.clearGlobal(name);
-  }
-
-  /** set_vhost_limits: the vhost's whole vhost-limits parameter (a JSON object). */
-  public synchronized void setVhostLimits(String vhost, @Nullable Object limits) {
-    parameterOps.set(vhost, BrokerParameters.VHOST_LIMITS, BrokerParameters.LIMITS, limits);
-  }
-
-  /** clear_vhost_limits: "Parameter does not exist" if the vhost has none. */
-  public synchronized void clearVhostLimits(String vhost) {
-    parameterOps.clear(vhost, BrokerParameters.VHOST_LIMITS, BrokerParameters.LIMITS);
-  }
-
-  /** One vhost limit set, the others kept (the management API's /api/vhost-limits/{vhost}/{name}). */
-  public synchronized void setVhostLimit(String vhost, String limit, @Nullable Object value) {
-    parameterOps.updateVhostLimit(vhost, limit, value);
-  }
-
-  public synchronized void clearVhostLimit(String vhost, String limit) {
-    parameterOps.clearVhostLimit(vhost, limit);
+  /** Users as the management API and definitions put them, and user limits. */
+  public UserAdmin userAdmin() {
+    return userOps;
   }
 
   /** The cluster's name: the global parameter cluster_name, else the node's name (rabbit_nodes). */
   public String clusterName() {
-    RuntimeParameters.Global g = parameters.global("cluster_name");
-    return g == null || g.value() == null ? pids.node() : g.value().toString();
+    return parameterOps.clusterName();
   }
 
-  /**
-   * connection.open: the vhost's and the user's max-connections, in RabbitMQ's order (rabbit_reader
-   * handle_method0 connection.open), before the permission check. Free when neither has a limit.
-   */
-  public void checkConnectionLimits(VirtualHost vhost, String user) {
-    io.warrenmq.broker.limits.LimitChecks.vhostConnections(vhost.limits(), connections.countInVhost(vhost.name()),
-        vhost.name(), user);
-    User u = users.get(user);
-    if (u != null && !u.limits().isEmpty()) {
-      io.warrenmq.broker.limits.LimitChecks.userConnections(u.limits(), connections.countOfUser(user), user);
-    }
-  }
-
-  /** channel.open: the user's max-channels over all its connections (rabbit_reader create_channel). */
-  public void checkChannelLimit(String user) {
-    User u = users.get(user);
-    if (u != null && u.limits().get("max-channels") >= 0) {
-      io.warrenmq.broker.limits.LimitChecks.userChannels(u.limits(), connections.channelsOfUser(user), pids.node());
-    }
+  /** The vhost and user limits checked at connection.open and channel.open. */
+  public ConnectionLimits connectionLimits() {
+    return connectionLimits;
   }
 
   // ---------------------------------------------------------------- shutdown

@@ -99,8 +99,8 @@ final class DefinitionRestore {
           str(p, "name"), JsonValues.fromField(p.get("value")));
       parameters.put(param);
       VirtualHost vh = vhosts.get(param.vhost());
-      if (vh != null && param.component().equals(BrokerParameters.VHOST_LIMITS)
-          && param.name().equals(BrokerParameters.LIMITS) && param.value() instanceof Map<?, ?> m) {
+      if (vh != null && param.component().equals(ParameterAdmin.VHOST_LIMITS)
+          && param.name().equals(ParameterAdmin.LIMITS) && param.value() instanceof Map<?, ?> m) {
         vh.setLimits(Limits.fromJson(m));
       }
     }

@@ -30,14 +30,14 @@ final class LimitsController {
   void register(ApiRoutes api) {
     api.put("/api/vhost-limits/{vhost}/{name}", Access.ADMIN, this::putVhostLimit);
     api.delete("/api/vhost-limits/{vhost}/{name}", Access.ADMIN, c -> {
-      broker.clearVhostLimit(vhost(c).name(), c.param("name"));
+      broker.parameterAdmin().clearVhostLimit(vhost(c).name(), c.param("name"));
       return Response.noContent();
     });
     api.get("/api/vhost-limits", Access.VHOST_VISIBLE, c -> vhostLimits(c, c.principal().visibleVhosts()));
     api.get("/api/vhost-limits/{vhost}", Access.VHOST_VISIBLE, c -> vhostLimits(c, List.of(c.vhost())));
     api.put("/api/user-limits/{user}/{name}", Access.ADMIN, this::putUserLimit);
     api.delete("/api/user-limits/{user}/{name}", Access.ADMIN, c -> {
-      broker.clearUserLimits(user(c).name(), c.param("name"));
+      broker.userAdmin().clearLimits(user(c).name(), c.param("name"));
       return Response.noContent();
     });
     api.get("/api/user-limits", Access.VHOST_VISIBLE, c -> userLimits(c, broker.users().list()));
@@ -68,7 +68,7 @@ final class LimitsController {
       return missing;
     }
     try {
-      broker.setVhostLimit(vh.name(), c.param("name"), body.get("value"));
+      broker.parameterAdmin().updateVhostLimit(vh.name(), c.param("name"), body.get("value"));
     } catch (ValidationError e) {
       return ConfigReplies.badRequest(e.getMessage());
     }
@@ -83,7 +83,7 @@ final class LimitsController {
       return missing;
     }
     try {
-      broker.setUserLimits(u.name(), java.util.Collections.singletonMap(c.param("name"), body.get("value")));
+      broker.userAdmin().setLimits(u.name(), java.util.Collections.singletonMap(c.param("name"), body.get("value")));
     } catch (ValidationError e) {
       return ConfigReplies.badRequest(e.getMessage());
     }

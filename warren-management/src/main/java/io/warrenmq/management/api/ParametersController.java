@@ -47,7 +47,7 @@ final class ParametersController {
     api.get("/api/global-parameters/{name}", Access.GLOBAL_PARAMETERS, c -> Response.ok(json(global(c))));
     api.put("/api/global-parameters/{name}", Access.GLOBAL_PARAMETERS, ConfigReplies.guarded(this::putGlobal));
     api.delete("/api/global-parameters/{name}", Access.GLOBAL_PARAMETERS, c -> {
-      broker.clearGlobalParameter(global(c).name());
+      broker.parameterAdmin().clearGlobal(global(c).name());
       return Response.noContent();
     });
     api.put("/api/cluster-name", Access.ADMIN, this::putClusterName);
@@ -56,7 +56,7 @@ final class ParametersController {
   /** Every parameter but policies, or the policies when the component {@code policy} is asked for. */
   private List<Parameter> all(@Nullable String component) {
     if (!"policy".equals(component)) {
-      return broker.parameters();
+      return broker.parameterAdmin().list();
     }
     List<Parameter> out = new ArrayList<>();
     for (Policy p : broker.policies().all()) {
@@ -112,7 +112,7 @@ final class ParametersController {
     }
     boolean created = find(c) == null;
     try {
-      broker.setParameter(vh.name(), c.param("component"), c.param("name"), body.get("value"));
+      broker.parameterAdmin().set(vh.name(), c.param("component"), c.param("name"), body.get("value"));
     } catch (ValidationError e) {
       // rabbit_mgmt_wm_parameter: {error_string, Reason} escaped for HTML
       return ConfigReplies.badRequest(PoliciesController.escapeHtml(e.getMessage()));
@@ -122,7 +122,7 @@ final class ParametersController {
 
   private Response delete(Call c) {
     Parameter p = parameter(c);
-    broker.clearParameter(p.vhost(), p.component(), p.name());
+    broker.parameterAdmin().clear(p.vhost(), p.component(), p.name());
     return Response.noContent();
   }
 
@@ -147,7 +147,7 @@ final class ParametersController {
       return missing;
     }
     boolean created = broker.runtimeParameters().global(c.param("name")) == null;
-    broker.setGlobalParameter(c.param("name"), body.get("value"));
+    broker.parameterAdmin().setGlobal(c.param("name"), body.get("value"));
     return ConfigReplies.put(created);
   }
 
@@ -158,7 +158,7 @@ final class ParametersController {
     if (missing != null) {
       return missing;
     }
-    broker.setGlobalParameter("cluster_name", String.valueOf(body.get("name")));
+    broker.parameterAdmin().setGlobal("cluster_name", String.valueOf(body.get("name")));
     return Response.noContent();
   }
 

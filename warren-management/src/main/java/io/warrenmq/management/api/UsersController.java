@@ -54,7 +54,7 @@ final class UsersController {
 
   private Response put(Call c) {
     Map<String, Object> body = c.body();
-    return ConfigReplies.put(broker.putUser(UserUpdate.of(c.param("user"), body), null));
+    return ConfigReplies.put(broker.userAdmin().put(UserUpdate.of(c.param("user"), body), null));
   }
 
   private Response delete(Call c) {

@@ -87,7 +87,7 @@ public final class CtlExport {
 
   private static List<Object> parameters(Broker broker) {
     List<Object> out = new ArrayList<>();
-    for (RuntimeParameters.Parameter p : broker.parameters()) {
+    for (RuntimeParameters.Parameter p : broker.parameterAdmin().list()) {
       Object value = sortedValue(p.value());
       if (p.component().equals("operator_policy") && value instanceof Map<?, ?> v
           && v.get("definition") instanceof Map<?, ?> def) {

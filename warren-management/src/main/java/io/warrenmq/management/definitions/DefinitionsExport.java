@@ -67,7 +67,7 @@ public final class DefinitionsExport {
     }
     m.put("topic_permissions", topic);
     List<Object> params = new ArrayList<>();
-    for (RuntimeParameters.Parameter p : broker.parameters()) {
+    for (RuntimeParameters.Parameter p : broker.parameterAdmin().list()) {
       params.add(obj("vhost", p.vhost(), "component", p.component(), "name", p.name(), "value", p.value()));
     }
     m.put("parameters", params);
@@ -90,7 +90,7 @@ public final class DefinitionsExport {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("rabbit_version", Compatibility.RABBITMQ_VERSION);
     List<Object> params = new ArrayList<>();
-    for (RuntimeParameters.Parameter p : broker.parameters()) {
+    for (RuntimeParameters.Parameter p : broker.parameterAdmin().list()) {
       if (p.vhost().equals(vh.name())) {
         params.add(obj("component", p.component(), "name", p.name(), "value", p.value()));
       }

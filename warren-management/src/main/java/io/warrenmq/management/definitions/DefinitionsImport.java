@@ -61,13 +61,13 @@ public final class DefinitionsImport {
     }
     Object v = defs.containsKey("rabbitmq_version") ? defs.get("rabbitmq_version") : defs.get("rabbit_version");
     String version = v == null ? null : v.toString();
-    concurrent(defs, "users", u -> broker.putUser(UserUpdate.of(str(u, "name"), u), version));
+    concurrent(defs, "users", u -> broker.userAdmin().put(UserUpdate.of(str(u, "name"), u), version));
     concurrent(defs, "vhosts", this::vhost);
     QueueLimits.check(broker, items(defs, "queues"), null);
     concurrent(defs, "permissions", this::permission);
     concurrent(defs, "topic_permissions", this::topicPermission);
     concurrent(defs, "exchanges", x -> exchange(str(x, "vhost"), x));
-    sequential(defs, "global_parameters", g -> broker.setGlobalParameter(str(g, "name"), g.get("value")));
+    sequential(defs, "global_parameters", g -> broker.parameterAdmin().setGlobal(str(g, "name"), g.get("value")));
     sequential(defs, "policies", p -> policy(str(p, "vhost"), p));
     sequential(defs, "parameters", p -> parameter(str(p, "vhost"), p));
     concurrent(defs, "queues", q -> queue(str(q, "vhost"), q));
@@ -139,7 +139,7 @@ public final class DefinitionsImport {
   private void parameter(String vhost, Map<String, Object> p) {
     requireVhost(vhost);
     try {
-      broker.setParameter(vhost, str(p, "component"), str(p, "name"), pairsToObject(p.get("value")));
+      broker.parameterAdmin().set(vhost, str(p, "component"), str(p, "name"), pairsToObject(p.get("value")));
     } catch (ValidationError e) {
       throw exited(e.getMessage() + " (" + vhost + "/" + str(p, "component") + "/" + str(p, "name") + ")");
     }

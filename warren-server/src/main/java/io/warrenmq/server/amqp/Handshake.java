@@ -237,7 +237,7 @@ final class Handshake {
       throw new IllegalStateException("open before authentication");
     }
     // RabbitMQ's order: the vhost's and the user's connection limits, then the permission
-    broker.checkConnectionLimits(vh, u.name());
+    broker.connectionLimits().checkOpen(vh, u.name());
     broker.users().checkVhostAccess(u, name);
     vhost = vh;
     step = Step.DONE;

@@ -32,13 +32,13 @@ final class LimitsCommands implements CommandGroup {
         a.atMost(1, usage);
         a.info(out, "Setting vhost limits to \"" + def + "\" for vhost \"" + a.vhost + "\" ...");
         requireVhost(a.vhost);
-        guarded(() -> broker.setVhostLimits(a.vhost, json(def)));
+        guarded(() -> broker.parameterAdmin().setVhostLimits(a.vhost, json(def)));
       }
       case "clear_vhost_limits" -> {
         a.atMost(0, "clear_vhost_limits [--vhost <vhost>]");
         a.info(out, "Clearing vhost \"" + a.vhost + "\" limits ...");
         requireVhost(a.vhost);
-        guarded(() -> broker.clearVhostLimits(a.vhost));
+        guarded(() -> broker.parameterAdmin().clearVhostLimits(a.vhost));
       }
       case "list_vhost_limits" -> {
         a.atMost(0, "list_vhost_limits [--vhost <vhost>] [--global] [--no-table-headers]");
@@ -68,7 +68,7 @@ final class LimitsCommands implements CommandGroup {
         a.atMost(2, usage);
         a.info(out, "Setting user limits to \"" + def + "\" for user \"" + user + "\" ...");
         requireUser(user);
-        guarded(() -> broker.setUserLimits(user, json(def)));
+        guarded(() -> broker.userAdmin().setLimits(user, json(def)));
       }
       case "clear_user_limits" -> {
         String usage = "clear_user_limits <username> <limit_type> | all";
@@ -78,7 +78,7 @@ final class LimitsCommands implements CommandGroup {
         a.info(out, limit.equals("all") ? "Clearing all limits for user \"" + user + "\" ..."
             : "Clearing \"" + limit + "\" limit for user \"" + user + "\" ...");
         requireUser(user);
-        broker.clearUserLimits(user, limit);
+        broker.userAdmin().clearLimits(user, limit);
       }
       case "list_user_limits" -> {
         a.atMost(0, "list_user_limits [--user <username>] [--global]");

@@ -28,27 +28,93 @@ import org.slf4j.LoggerFactory;
  * {@code policy}, which may not be set this way), their validation and texts, persistence, and
  * what a change does (vhost limits take effect at once). Global parameters are stored as given.
  *
- * <p>Threading: called by {@link Broker} under its monitor.
+ * <p>Threading: thread-safe; changes hold the broker's monitor, as the broker's own operations do.
  */
-final class BrokerParameters {
-  private static final Logger log = LoggerFactory.getLogger(BrokerParameters.class);
+public final class ParameterAdmin {
+  private static final Logger log = LoggerFactory.getLogger(ParameterAdmin.class);
   static final String VHOST_LIMITS = "vhost-limits";
   static final String OPERATOR_POLICY = "operator_policy";
   /** The name of the vhost-limits parameter that holds a vhost's limits. */
   static final String LIMITS = "limits";
+  private static final String CLUSTER_ID = "internal_cluster_id";
 
   private final Broker broker;
   private final RuntimeParameters parameters;
   private final Supplier<DefinitionStore> definitions;
 
-  BrokerParameters(Broker broker, RuntimeParameters parameters, Supplier<DefinitionStore> definitions) {
+  ParameterAdmin(Broker broker, RuntimeParameters parameters, Supplier<DefinitionStore> definitions) {
     this.broker = broker;
     this.parameters = parameters;
     this.definitions = definitions;
   }
 
   /** rabbit_runtime_parameters:set: validates, stores and applies; 404 for an unknown vhost. */
-  void set(String vhost, String component, String name, @Nullable Object value) {
+  public void set(String vhost, String component, String name, @Nullable Object value) {
+    synchronized (broker) {
+      doSet(vhost, component, name, value);
+    }
+  }
+
+  /** rabbit_runtime_parameters:clear: "Parameter does not exist" when there is none. */
+  public void clear(String vhost, String component, String name) {
+    synchronized (broker) {
+      doClear(vhost, component, name);
+    }
+  }
+
+  /** set_vhost_limits: the vhost's whole vhost-limits parameter (a JSON object). */
+  public void setVhostLimits(String vhost, @Nullable Object limits) {
+    set(vhost, VHOST_LIMITS, LIMITS, limits);
+  }
+
+  /** clear_vhost_limits: "Parameter does not exist" if the vhost has none. */
+  public void clearVhostLimits(String vhost) {
+    clear(vhost, VHOST_LIMITS, LIMITS);
+  }
+
+  /** One vhost limit set, the others kept (the management API's /api/vhost-limits/{vhost}/{name}). */
+  public void updateVhostLimit(String vhost, String limit, @Nullable Object value) {
+    synchronized (broker) {
+      doUpdateVhostLimit(vhost, limit, value);
+    }
+  }
+
+  /** One vhost limit cleared, the others kept. */
+  public void clearVhostLimit(String vhost, String limit) {
+    synchronized (broker) {
+      doClearVhostLimit(vhost, limit);
+    }
+  }
+
+  public void setGlobal(String name, @Nullable Object value) {
+    synchronized (broker) {
+      doSetGlobal(name, value);
+    }
+  }
+
+  public void clearGlobal(String name) {
+    synchronized (broker) {
+      doClearGlobal(name);
+    }
+  }
+
+  /** The cluster's name: the global parameter cluster_name, else the node's name (rabbit_nodes). */
+  public String clusterName() {
+    Global g = parameters.global("cluster_name");
+    return g == null || g.value() == null ? broker.pids().node() : g.value().toString();
+  }
+
+  /** RabbitMQ keeps a random cluster id as a global parameter (rabbit_nodes persistent_cluster_id). */
+  void ensureClusterId() {
+    if (parameters.global(CLUSTER_ID) == null) {
+      byte[] id = new byte[16];
+      new java.security.SecureRandom().nextBytes(id);
+      setGlobal(CLUSTER_ID, "rabbitmq-cluster-id-" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(id));
+    }
+  }
+
+  /** rabbit_runtime_parameters:set: validates, stores and applies; 404 for an unknown vhost. */
+  private void doSet(String vhost, String component, String name, @Nullable Object value) {
     VirtualHost vh = requireVhost(vhost);
     Object v = JsonValues.canonical(value);
     switch (component) {
@@ -82,7 +148,7 @@ final class BrokerParameters {
   }
 
   /** rabbit_runtime_parameters:clear: "Parameter does not exist" when there is none. */
-  void clear(String vhost, String component, String name) {
+  private void doClear(String vhost, String component, String name) {
     switch (component) {
       case "policy" -> throw ValidationError.text("policies may not be cleared using this method");
       case OPERATOR_POLICY -> {
@@ -106,7 +172,7 @@ final class BrokerParameters {
   }
 
   /** Every parameter but policies, operator policies as the operator_policy component. */
-  List<Parameter> list() {
+  public List<Parameter> list() {
     List<Parameter> out = new ArrayList<>(parameters.list());
     for (Policy p : broker.policies().all()) {
       if (p.operator()) {
@@ -132,18 +198,18 @@ final class BrokerParameters {
    * rabbit_vhost_limit:update_limit: sets one limit, keeping the others ({@code value} a JSON
    * value, checked as the whole vhost-limits parameter).
    */
-  void updateVhostLimit(String vhost, String limit, @Nullable Object value) {
+  private void doUpdateVhostLimit(String vhost, String limit, @Nullable Object value) {
     Map<String, @Nullable Object> def = new LinkedHashMap<>();
     def.put(limit, value);
     Parameter old = parameters.get(vhost, VHOST_LIMITS, LIMITS);
     if (old != null && old.value() instanceof Map<?, ?> m) {
       m.forEach((k, v) -> def.putIfAbsent(String.valueOf(k), v));
     }
-    set(vhost, VHOST_LIMITS, LIMITS, def);
+    doSet(vhost, VHOST_LIMITS, LIMITS, def);
   }
 
   /** rabbit_vhost_limit:clear_limit: drops one limit, keeping the others (no error if unset). */
-  void clearVhostLimit(String vhost, String limit) {
+  private void doClearVhostLimit(String vhost, String limit) {
     requireVhost(vhost);
     Map<String, @Nullable Object> def = new LinkedHashMap<>();
     Parameter old = parameters.get(vhost, VHOST_LIMITS, LIMITS);
@@ -151,18 +217,18 @@ final class BrokerParameters {
       m.forEach((k, v) -> def.put(String.valueOf(k), v));
     }
     def.remove(limit);
-    set(vhost, VHOST_LIMITS, LIMITS, def);
+    doSet(vhost, VHOST_LIMITS, LIMITS, def);
   }
 
   /** rabbit_runtime_parameters:set_global: any value, no validation. */
-  void setGlobal(String name, @Nullable Object value) {
+  private void doSetGlobal(String name, @Nullable Object value) {
     Object v = JsonValues.canonical(value);
     definitions.get().write(Records.globalParameter(name, v));
     parameters.putGlobal(new Global(name, v));
   }
 
   /** rabbit_runtime_parameters:clear_global: "Parameter does not exist" when there is none. */
-  void clearGlobal(String name) {
+  private void doClearGlobal(String name) {
     if (parameters.removeGlobal(name) == null) {
       throw notExists();
     }

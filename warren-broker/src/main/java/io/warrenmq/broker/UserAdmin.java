@@ -24,16 +24,16 @@ import org.slf4j.LoggerFactory;
  * Users created and changed as rabbit_auth_backend_internal:put_user does it for the management
  * API and definitions import, and user limits (set_user_limits, clear_user_limits).
  *
- * <p>Threading: called by {@link Broker} under its monitor.
+ * <p>Threading: thread-safe; changes hold the broker's monitor, as the broker's own operations do.
  */
-final class BrokerUsers {
-  private static final Logger log = LoggerFactory.getLogger(BrokerUsers.class);
+public final class UserAdmin {
+  private static final Logger log = LoggerFactory.getLogger(UserAdmin.class);
 
   private final Broker broker;
   private final Users users;
   private final Supplier<DefinitionStore> definitions;
 
-  BrokerUsers(Broker broker, Users users, Supplier<DefinitionStore> definitions) {
+  UserAdmin(Broker broker, Users users, Supplier<DefinitionStore> definitions) {
     this.broker = broker;
     this.users = users;
     this.definitions = definitions;
@@ -47,7 +47,13 @@ final class BrokerUsers {
    * @param version the definitions file's RabbitMQ version, for the default algorithm of a hash
    *     without one (RabbitMQ before 3.6 hashed with MD5); null for the API
    */
-  boolean put(UserUpdate r, @Nullable String version) {
+  public boolean put(UserUpdate r, @Nullable String version) {
+    synchronized (broker) {
+      return doPut(r, version);
+    }
+  }
+
+  private boolean doPut(UserUpdate r, @Nullable String version) {
     List<String> tags = tags(r);
     Limits limits = r.limits() == null ? null : Limits.parse("user-limits", Limits.USER_KEYS, r.limits());
     if (r.hasPassword() && r.hasPasswordHash()) {
@@ -143,17 +149,21 @@ final class BrokerUsers {
   }
 
   /** set_user_limits: validated (RabbitMQ's texts), merged over the user's limits. */
-  void setLimits(String name, @Nullable Object value) {
-    User u = require(name);
-    Limits l = Limits.parse("user-limits", Limits.USER_KEYS, io.warrenmq.broker.parameter.JsonValues.canonical(value));
-    put(u.withLimits(u.limits().with(l)));
-    log.info("set limits of user '{}' to {}", name, l.values());
+  public void setLimits(String name, @Nullable Object value) {
+    synchronized (broker) {
+      User u = require(name);
+      Limits l = Limits.parse("user-limits", Limits.USER_KEYS, io.warrenmq.broker.parameter.JsonValues.canonical(value));
+      put(u.withLimits(u.limits().with(l)));
+      log.info("set limits of user '{}' to {}", name, l.values());
+    }
   }
 
   /** clear_user_limits: one limit, or every one with {@code all}. */
-  void clearLimits(String name, String limit) {
-    User u = require(name);
-    put(u.withLimits(limit.equals("all") ? Limits.NONE : u.limits().without(limit)));
+  public void clearLimits(String name, String limit) {
+    synchronized (broker) {
+      User u = require(name);
+      put(u.withLimits(limit.equals("all") ? Limits.NONE : u.limits().without(limit)));
+    }
   }
 
   private User require(String name) {
