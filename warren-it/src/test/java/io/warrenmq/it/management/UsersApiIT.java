@@ -134,6 +134,14 @@ class UsersApiIT {
   }
 
   @Test
+  void aHashFromHashPasswordLogsTheNewUserIn() throws Exception {
+    String h = (String) admin.get("/api/auth/hash_password/some_password").json().get("ok");
+    assertThat(admin.put("/api/users/u-gen", body("password_hash", h, "tags", "administrator")).status()).isEqualTo(201);
+    assertThat(ManagementHttp.as(broker, "u-gen", "some_password").get("/api/users/u-gen").json())
+        .containsEntry("password_hash", h);
+  }
+
+  @Test
   void theLegacyAdministratorFlagStandsForTheTags() {
     admin.put("/api/users/u-legacy1", body("password", "p", "administrator", "true"));
     admin.put("/api/users/u-legacy2", body("password", "p", "administrator", "false"));

@@ -1,6 +1,7 @@
 package io.warrenmq.management.api;
 
 import io.warrenmq.broker.Broker;
+import io.warrenmq.broker.auth.PasswordHash;
 import io.warrenmq.broker.auth.TopicPermissions;
 import io.warrenmq.broker.auth.User;
 import io.warrenmq.broker.auth.UserUpdate;
@@ -15,7 +16,7 @@ import java.util.stream.Collectors;
 
 /**
  * {@code /api/users} and its sub-resources, all for administrators (rabbit_mgmt_wm_users,
- * _user, _users_bulk_delete, _permissions_user, _topic_permissions_user): the list,
+ * _user, _users_bulk_delete, _permissions_user, _topic_permissions_user, _hash_password): the list,
  * {@code without-permissions}, {@code bulk-delete}, one user (GET, PUT as put_user, DELETE), its
  * permissions and topic permissions. A user is rabbit_mgmt_format:internal_user: name,
  * password_hash, hashing_algorithm, tags (a list) and limits.
@@ -36,6 +37,9 @@ final class UsersController {
     api.delete("/api/users/{user}", Access.ADMIN, this::delete);
     api.get("/api/users/{user}/permissions", Access.ADMIN, this::permissions);
     api.get("/api/users/{user}/topic-permissions", Access.ADMIN, this::topicPermissions);
+    // rabbit_mgmt_wm_hash_password: a hash of the password as a new user's would be made
+    api.get("/api/auth/hash_password/{password}", Access.ADMIN,
+        c -> Response.ok(Map.of("ok", PasswordHash.hash(c.param("password")))));
   }
 
   private User user(Call c) {
