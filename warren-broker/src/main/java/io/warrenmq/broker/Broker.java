@@ -5,7 +5,10 @@ import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.broker.auth.Permission;
 import io.warrenmq.broker.auth.User;
+import io.warrenmq.broker.auth.UserUpdate;
 import io.warrenmq.broker.auth.Users;
+import io.warrenmq.broker.parameter.RuntimeParameters;
+import io.warrenmq.broker.vhost.VhostMetadata;
 import io.warrenmq.broker.definitions.DefinitionModel;
 import io.warrenmq.broker.definitions.DefinitionStore;
 import io.warrenmq.broker.definitions.Records;
@@ -56,6 +59,10 @@ public final class Broker implements AutoCloseable {
   private final Pids pids = Pids.forThisNode();
   private final ResourceLimits resourceLimits = ResourceLimits.forThisMachine();
   private final Policies policies = new Policies();
+  private final RuntimeParameters parameters = new RuntimeParameters();
+  private final ParameterAdmin parameterOps;
+  private final UserAdmin userOps;
+  private final ConnectionLimits connectionLimits = new ConnectionLimits(this);
   private final ScheduledThreadPoolExecutor timers = newTimers();
   private final ExecutorService blocking =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("warren-blocking-", 0).factory());
@@ -67,6 +74,8 @@ public final class Broker implements AutoCloseable {
     this.options = options;
     this.alloc = alloc;
     this.users = new Users(options.loopbackUsers());
+    this.parameterOps = new ParameterAdmin(this, parameters, this::definitions);
+    this.userOps = new UserAdmin(this, users, this::definitions);
   }
 
   private static ScheduledThreadPoolExecutor newTimers() {
@@ -90,8 +99,9 @@ public final class Broker implements AutoCloseable {
     if (model.vhosts().isEmpty() && model.users().isEmpty()) {
       firstBoot(model);
     }
-    new DefinitionRestore(users, policies, vhosts, this::newVhost, options.dataDir()).restore(model);
+    new DefinitionRestore(users, policies, parameters, vhosts, this::newVhost, options.dataDir()).restore(model);
     definitions.rewrite(model.snapshot());
+    parameterOps.ensureClusterId();
   }
 
   /**
@@ -117,7 +127,8 @@ public final class Broker implements AutoCloseable {
     log.info("first boot: creating vhost '{}' and user '{}'", options.defaultVhost(), options.defaultUser());
     User u = new User(options.defaultUser(), io.warrenmq.broker.auth.PasswordHash.hash(options.defaultPassword()),
         List.of("administrator"));
-    model.apply(Records.vhost(options.defaultVhost()));
+    // rabbit:insert_default_data: the default vhost's description
+    model.apply(Records.vhost(options.defaultVhost(), "Default virtual host", List.of(), ""));
     model.apply(Records.user(u));
     model.apply(Records.permission(u.name(), options.defaultVhost(), Permission.ALL));
   }
@@ -224,12 +235,47 @@ public final class Broker implements AutoCloseable {
   // ---------------------------------------------------------------- administration
 
   public synchronized void addVhost(String name) {
+    addVhost(name, VhostMetadata.NONE);
+  }
+
+  /** rabbitmqctl add_vhost with --description, --tags, --default-queue-type. */
+  public synchronized void addVhost(String name, VhostMetadata metadata) {
     if (vhosts.containsKey(name)) {
       throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "vhost '%s' already exists", name);
     }
-    definitions().write(Records.vhost(name));
-    vhosts.put(name, newVhost(name));
+    BrokerVhosts.checkQueueType(metadata.defaultQueueType());
+    definitions().write(BrokerVhosts.record(name, metadata));
+    VirtualHost vh = newVhost(name);
+    vh.setMetadata(metadata);
+    vhosts.put(name, vh);
     log.info("added vhost '{}'", name);
+  }
+
+  /**
+   * rabbit_vhost:put_vhost (the management API's PUT and definitions import): creates the vhost,
+   * granting full permissions to {@code actingUser} if that is a user, or updates its description
+   * and tags (and its default queue type when one is given); then turns tracing on or off if
+   * asked. Returns whether it was created.
+   */
+  public synchronized boolean putVhost(String name, String description, List<String> tags,
+      @Nullable String defaultQueueType, @Nullable Boolean tracing, @Nullable String actingUser) {
+    String dqt = BrokerVhosts.queueType(defaultQueueType);
+    VirtualHost vh = vhosts.get(name);
+    boolean created = vh == null;
+    if (created) {
+      addVhost(name, new VhostMetadata(description, tags, dqt == null ? "" : dqt));
+      if (actingUser != null && users.get(actingUser) != null) {
+        setPermission(actingUser, name, Permission.ALL);
+      }
+    } else {
+      VhostMetadata m = new VhostMetadata(description, tags, dqt == null ? vh.metadata().defaultQueueType() : dqt);
+      definitions().write(BrokerVhosts.record(name, m));
+      vh.setMetadata(m);
+    }
+    if (tracing != null) {
+      setTracing(name, tracing);
+    }
+    return created;
   }
 
   /**
@@ -254,6 +300,7 @@ public final class Broker implements AutoCloseable {
     vh.deleteAll();
     users.clearVhost(name);
     policies.clearVhost(name);
+    parameters.clearVhost(name);
     log.info("deleted vhost '{}'", name);
   }
 
@@ -266,17 +313,17 @@ public final class Broker implements AutoCloseable {
 
   public synchronized void changePassword(String name, String password) {
     User u = requireUser(name);
-    putUser(new User(name, io.warrenmq.broker.auth.PasswordHash.hash(password), u.tags()));
+    putUser(u.withPassword(io.warrenmq.broker.auth.PasswordHash.hash(password),
+        io.warrenmq.broker.auth.PasswordHash.Algorithm.SHA256));
   }
 
   public synchronized void setUserTags(String name, List<String> tags) {
     User u = requireUser(name);
-    putUser(new User(name, u.passwordHash(), tags));
+    putUser(u.withTags(tags));
   }
 
   private void putUser(User u) {
-    definitions().write(Records.user(u));
-    users.put(u);
+    userOps.put(u);
   }
 
   private User requireUser(String name) {
@@ -337,6 +384,33 @@ public final class Broker implements AutoCloseable {
     for (String x : cleared) {
       definitions().write(Records.topicPermissionCleared(user, vhost, x));
     }
+  }
+
+  // ---------------------------------------------------------------- runtime parameters and limits
+
+  /** The stored runtime parameters (vhost limits, global parameters); change them through {@link #parameterAdmin()}. */
+  public RuntimeParameters runtimeParameters() {
+    return parameters;
+  }
+
+  /** Runtime parameters, global parameters and vhost limits: set, cleared and listed as RabbitMQ does. */
+  public ParameterAdmin parameterAdmin() {
+    return parameterOps;
+  }
+
+  /** Users as the management API and definitions put them, and user limits. */
+  public UserAdmin userAdmin() {
+    return userOps;
+  }
+
+  /** The cluster's name: the global parameter cluster_name, else the node's name (rabbit_nodes). */
+  public String clusterName() {
+    return parameterOps.clusterName();
+  }
+
+  /** The vhost and user limits checked at connection.open and channel.open. */
+  public ConnectionLimits connectionLimits() {
+    return connectionLimits;
   }
 
   // ---------------------------------------------------------------- shutdown

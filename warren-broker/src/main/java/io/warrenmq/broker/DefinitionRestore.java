@@ -1,12 +1,16 @@
 package io.warrenmq.broker;
 
 import io.warrenmq.amqp.types.FieldTable;
+import io.warrenmq.broker.auth.PasswordHash;
 import io.warrenmq.broker.auth.Permission;
 import io.warrenmq.broker.auth.TopicPermission;
 import io.warrenmq.broker.auth.User;
 import io.warrenmq.broker.auth.Users;
 import io.warrenmq.broker.definitions.DefinitionModel;
 import io.warrenmq.broker.exchange.ExchangeSpec;
+import io.warrenmq.broker.limits.Limits;
+import io.warrenmq.broker.parameter.JsonValues;
+import io.warrenmq.broker.parameter.RuntimeParameters;
 import io.warrenmq.broker.policy.Policies;
 import io.warrenmq.broker.policy.Policy;
 import io.warrenmq.broker.queue.Queue;
@@ -31,14 +35,16 @@ final class DefinitionRestore {
 
   private final Users users;
   private final Policies policies;
+  private final RuntimeParameters parameters;
   private final Map<String, VirtualHost> vhosts;
   private final Function<String, VirtualHost> newVhost;
   private final Path dataDir;
 
-  DefinitionRestore(Users users, Policies policies, Map<String, VirtualHost> vhosts,
+  DefinitionRestore(Users users, Policies policies, RuntimeParameters parameters, Map<String, VirtualHost> vhosts,
       Function<String, VirtualHost> newVhost, Path dataDir) {
     this.users = users;
     this.policies = policies;
+    this.parameters = parameters;
     this.vhosts = vhosts;
     this.newVhost = newVhost;
     this.dataDir = dataDir;
@@ -53,9 +59,12 @@ final class DefinitionRestore {
         log.warn("ignoring stored policy {}: {}", str(p, "name"), e.getMessage());
       }
     }
-    for (String v : model.vhosts()) {
-      vhosts.put(v, newVhost.apply(v));
+    for (FieldTable v : model.vhostRecords()) {
+      VirtualHost vh = newVhost.apply(str(v, "name"));
+      vh.setMetadata(BrokerVhosts.metadata(v));
+      vhosts.put(vh.name(), vh);
     }
+    restoreParameters(model);
     for (FieldTable x : model.exchanges()) {
       VirtualHost vh = vhosts.get(str(x, "vhost"));
       if (vh != null) {
@@ -83,11 +92,30 @@ final class DefinitionRestore {
     }
   }
 
+  /** Runtime parameters and global parameters; a vhost's limits take effect again. */
+  private void restoreParameters(DefinitionModel model) {
+    for (FieldTable p : model.parameters()) {
+      RuntimeParameters.Parameter param = new RuntimeParameters.Parameter(str(p, "vhost"), str(p, "component"),
+          str(p, "name"), JsonValues.fromField(p.get("value")));
+      parameters.put(param);
+      VirtualHost vh = vhosts.get(param.vhost());
+      if (vh != null && param.component().equals(ParameterAdmin.VHOST_LIMITS)
+          && param.name().equals(ParameterAdmin.LIMITS) && param.value() instanceof Map<?, ?> m) {
+        vh.setLimits(Limits.fromJson(m));
+      }
+    }
+    for (FieldTable g : model.globalParameters()) {
+      parameters.putGlobal(new RuntimeParameters.Global(str(g, "name"), JsonValues.fromField(g.get("value"))));
+    }
+  }
+
   private void restoreAccess(DefinitionModel model) {
     for (FieldTable u : model.users()) {
       List<Object> tags = u.getArray("tags");
+      PasswordHash.Algorithm a = PasswordHash.Algorithm.of(str(u, "algorithm"));
       users.put(new User(str(u, "name"), str(u, "hash"),
-          tags == null ? List.of() : tags.stream().map(String::valueOf).toList()));
+          tags == null ? List.of() : tags.stream().map(String::valueOf).toList(),
+          a == null ? PasswordHash.Algorithm.SHA256 : a, Limits.ofTable(u.getTable("limits"))));
     }
     for (FieldTable p : model.permissions()) {
       users.setPermission(str(p, "user"), str(p, "vhost"),

@@ -6,6 +6,7 @@ import io.warrenmq.broker.BrokerOptions;
 import io.warrenmq.broker.Compatibility;
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.vhost.VirtualHost;
+import io.warrenmq.management.definitions.DefinitionFiles;
 import io.warrenmq.server.config.BrokerConfig;
 import io.warrenmq.server.ctl.CtlCommands;
 import io.warrenmq.server.ctl.CtlServer;
@@ -62,6 +63,15 @@ public final class WarrenServer implements AutoCloseable {
       throw e;
     }
     logRecovered(broker);
+    if (!config.loadDefinitions().isEmpty()) {
+      try {
+        // RabbitMQ imports load_definitions after recovery, before the listeners start
+        DefinitionFiles.load(broker, java.nio.file.Path.of(config.loadDefinitions()));
+      } catch (IOException | RuntimeException e) {
+        closeAfterFailedStart(e, null, null, broker);
+        throw e;
+      }
+    }
     AmqpServer amqp = new AmqpServer(config, broker);
     // the control socket comes up before the AMQP port opens: once clients can connect,
     // warrenctl works too (scripts wait for the port, then administer)

@@ -57,8 +57,8 @@ public final class Permission {
     try {
       return Pattern.compile(pattern);
     } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException(
-          "invalid permission regex '" + pattern + "': " + e.getDescription(), e);
+      throw io.warrenmq.broker.term.ValidationError.invalidRegexp(pattern, false, e.getDescription(), e.getIndex(),
+          "invalid permission regex '" + pattern + "': " + e.getDescription());
     }
   }
 

@@ -41,8 +41,8 @@ public final class TopicPermission {
     try {
       Pattern.compile(pcreBraces(pattern));
     } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException(
-          "invalid topic permission regex '" + pattern + "': " + e.getDescription(), e);
+      throw io.warrenmq.broker.term.ValidationError.invalidRegexp(pattern, true, e.getDescription(), e.getIndex(),
+          "invalid topic permission regex '" + pattern + "': " + e.getDescription());
     }
   }
 

@@ -3,7 +3,6 @@ package io.warrenmq.broker.definitions;
 import io.warrenmq.amqp.types.FieldTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +13,8 @@ import java.util.Set;
  * it. Used once at boot (not thread-safe).
  */
 public final class DefinitionModel {
-  private final Set<String> vhosts = new LinkedHashSet<>();
+  /** name -> its latest record (with its metadata). */
+  private final Map<String, FieldTable> vhosts = new LinkedHashMap<>();
   private final Map<String, FieldTable> users = new LinkedHashMap<>();
   private final Map<List<String>, FieldTable> permissions = new LinkedHashMap<>();
   /** (user, vhost, exchange) -> record. */
@@ -23,6 +23,9 @@ public final class DefinitionModel {
   private final Map<List<String>, FieldTable> queues = new LinkedHashMap<>();
   private final Map<List<Object>, FieldTable> bindings = new LinkedHashMap<>();
   private final Map<List<Object>, FieldTable> policies = new LinkedHashMap<>();
+  /** (vhost, component, name) -> record. */
+  private final Map<List<String>, FieldTable> parameters = new LinkedHashMap<>();
+  private final Map<String, FieldTable> globalParameters = new LinkedHashMap<>();
 
   /** Replays {@code records}; records of unknown type are ignored (a newer writer's). */
   public static DefinitionModel replay(List<FieldTable> records) {
@@ -38,9 +41,10 @@ public final class DefinitionModel {
       case "vhost" -> {
         String name = str(r, "name");
         if (put) {
-          vhosts.add(name);
+          vhosts.put(name, r);
         } else {
           vhosts.remove(name);
+          parameters.keySet().removeIf(k -> k.get(0).equals(name));
           permissions.keySet().removeIf(k -> k.get(1).equals(name));
           topicPermissions.keySet().removeIf(k -> k.get(1).equals(name));
           exchanges.keySet().removeIf(k -> k.get(0).equals(name));
@@ -105,6 +109,21 @@ public final class DefinitionModel {
           policies.remove(key);
         }
       }
+      case "parameter" -> {
+        List<String> key = List.of(str(r, "vhost"), str(r, "component"), str(r, "name"));
+        if (put) {
+          parameters.put(key, r);
+        } else {
+          parameters.remove(key);
+        }
+      }
+      case "globalParameter" -> {
+        if (put) {
+          globalParameters.put(str(r, "name"), r);
+        } else {
+          globalParameters.remove(str(r, "name"));
+        }
+      }
       case "binding" -> {
         FieldTable args = r.getTable("arguments");
         List<Object> key =
@@ -127,8 +146,22 @@ public final class DefinitionModel {
     return s == null ? "" : s;
   }
 
+  /** The vhosts' names, in the order they were first created. */
   public Set<String> vhosts() {
-    return vhosts;
+    return vhosts.keySet();
+  }
+
+  /** The vhosts' records (name and metadata). */
+  public List<FieldTable> vhostRecords() {
+    return List.copyOf(vhosts.values());
+  }
+
+  public List<FieldTable> parameters() {
+    return List.copyOf(parameters.values());
+  }
+
+  public List<FieldTable> globalParameters() {
+    return List.copyOf(globalParameters.values());
   }
 
   public List<FieldTable> users() {
@@ -162,11 +195,13 @@ public final class DefinitionModel {
   /** The records that recreate this state, for compaction: vhosts, users, ..., bindings last. */
   public List<FieldTable> snapshot() {
     List<FieldTable> out = new ArrayList<>();
-    vhosts.forEach(v -> out.add(Records.vhost(v)));
+    out.addAll(vhosts.values());
     out.addAll(users.values());
     out.addAll(permissions.values());
     out.addAll(topicPermissions.values());
     out.addAll(policies.values());
+    out.addAll(parameters.values());
+    out.addAll(globalParameters.values());
     out.addAll(exchanges.values());
     out.addAll(queues.values());
     out.addAll(bindings.values());

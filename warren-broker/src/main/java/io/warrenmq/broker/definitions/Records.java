@@ -8,6 +8,7 @@ import io.warrenmq.broker.queue.QueueSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The schema of definition records: one field table per change, with {@code type} naming the kind
@@ -26,6 +27,21 @@ public final class Records {
     return table("vhost", PUT, "name", name);
   }
 
+  /**
+   * A vhost with its metadata (RabbitMQ's vhost metadata map); a vhost record without these fields
+   * (written before they existed) has an empty description and no tags.
+   *
+   * @param defaultQueueType "" when not set
+   */
+  public static FieldTable vhost(String name, String description, List<String> tags, String defaultQueueType) {
+    Map<String, Object> m = base("vhost", PUT);
+    m.put("name", name);
+    m.put("description", description);
+    m.put("tags", List.copyOf(tags));
+    m.put("defaultQueueType", defaultQueueType);
+    return FieldTable.of(m);
+  }
+
   public static FieldTable vhostDeleted(String name) {
     return table("vhost", DEL, "name", name);
   }
@@ -35,6 +51,8 @@ public final class Records {
     m.put("name", u.name());
     m.put("hash", u.passwordHash());
     m.put("tags", List.copyOf(u.tags()));
+    m.put("algorithm", u.hashing().rabbitName());
+    m.put("limits", u.limits().table());
     return FieldTable.of(m);
   }
 
@@ -123,6 +141,35 @@ public final class Records {
     m.put("name", name);
     m.put("operator", operator);
     return FieldTable.of(m);
+  }
+
+  /**
+   * A runtime parameter (rabbit_runtime_parameters): {@code value} is its JSON value as field
+   * values (objects as tables, arrays as lists).
+   */
+  public static FieldTable parameter(String vhost, String component, String name, @Nullable Object value) {
+    Map<String, @Nullable Object> m = new LinkedHashMap<>(base("parameter", PUT));
+    m.put("vhost", vhost);
+    m.put("component", component);
+    m.put("name", name);
+    m.put("value", value);
+    return FieldTable.of(m);
+  }
+
+  public static FieldTable parameterCleared(String vhost, String component, String name) {
+    return table("parameter", DEL, "vhost", vhost, "component", component, "name", name);
+  }
+
+  /** A global runtime parameter ({@code cluster_name}, ...). */
+  public static FieldTable globalParameter(String name, @Nullable Object value) {
+    Map<String, @Nullable Object> m = new LinkedHashMap<>(base("globalParameter", PUT));
+    m.put("name", name);
+    m.put("value", value);
+    return FieldTable.of(m);
+  }
+
+  public static FieldTable globalParameterCleared(String name) {
+    return table("globalParameter", DEL, "name", name);
   }
 
   /** A binding; {@code destKind} is "queue" or "exchange". */

@@ -1,12 +1,21 @@
 package io.warrenmq.broker.policy;
 
 import io.warrenmq.amqp.types.FieldTable;
+import io.warrenmq.amqp.types.LongString;
+import io.warrenmq.broker.term.ErlangTerm;
+import io.warrenmq.broker.term.ValidationError;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A policy or operator policy of one vhost. {@code pattern} is a regular expression found
- * anywhere in the entity's name (as RabbitMQ's re:run), so "^orders\." anchors explicitly.
+ * anywhere in the entity's name (as RabbitMQ's re:run), so "^orders\." anchors explicitly. An
+ * invalid one is refused with RabbitMQ's text (rabbit_runtime_parameters format_error over
+ * rabbit_policy's validation): "Validation failed\n\n" and one line per error.
  *
  * @param operator true for an operator policy (set by operators, merged conservatively)
  * @param definition the keys it sets, with their values
@@ -20,13 +29,91 @@ public record Policy(
     FieldTable definition,
     boolean operator) {
 
+  /** RabbitMQ's text for an unknown apply-to (rabbit_policy apply_to_validation). */
+  private static final String APPLY_TO_ERROR = "apply-to '%s' unrecognised; should be one of: 'queues', "
+      + "'classic_queues',  'quorum_queues', 'streams', 'exchanges', or 'all'";
+
   public Policy {
+    List<String> errors = new ArrayList<>();
+    String d = PolicyKeys.error(definition, operator);
+    if (d != null) {
+      errors.add(d);
+    }
+    String p = patternError(pattern);
+    if (p != null) {
+      errors.add(p);
+    }
+    if (!errors.isEmpty()) {
+      throw failed(errors);
+    }
+  }
+
+  /**
+   * A policy from the values of an API request or a definitions file, checked as
+   * rabbit_policy:set checks them: a missing priority is 0 and a missing apply-to "all"; pattern
+   * and definition are mandatory; every error is reported (definition, apply-to, pattern,
+   * priority: the order RabbitMQ lists them in).
+   */
+  public static Policy parse(String vhost, String name, @Nullable Object pattern, @Nullable Object definition,
+      @Nullable Object priority, @Nullable Object applyTo, boolean operator) {
+    List<String> errors = new ArrayList<>();
+    FieldTable def = null;
+    if (definition == null) {
+      errors.add("Key \"definition\" not found in " + name);
+    } else if (definition instanceof Map<?, ?> m) {
+      def = FieldTable.of(stringKeys(m));
+      String e = PolicyKeys.error(def, operator);
+      if (e != null) {
+        errors.add(e);
+      }
+    } else {
+      errors.add("definition must be a dictionary: " + ErlangTerm.ofJson(definition).print());
+    }
+    String applyToText = applyTo == null ? "all" : text(applyTo);
+    ApplyTo at = ApplyTo.find(applyToText);
+    if (at == null) {
+      errors.add(String.format(APPLY_TO_ERROR, applyToText));
+    }
+    if (pattern == null) {
+      errors.add("Key \"pattern\" not found in " + name);
+    } else if (!(pattern instanceof String || pattern instanceof LongString)) {
+      errors.add("pattern should be a binary but was " + ErlangTerm.ofJson(pattern).print());
+    } else if (patternError(pattern.toString()) != null) {
+      errors.add(patternError(pattern.toString()));
+    }
+    Object prio = priority == null ? 0L : priority;
+    if (!(prio instanceof Number)) {
+      errors.add("priority should be a number, actually was " + ErlangTerm.ofJson(prio).print());
+    }
+    if (!errors.isEmpty()) {
+      throw failed(errors);
+    }
+    return new Policy(vhost, name, pattern.toString(), at, ((Number) prio).intValue(), def, operator);
+  }
+
+  private static Map<String, @Nullable Object> stringKeys(Map<?, ?> m) {
+    Map<String, @Nullable Object> out = new java.util.LinkedHashMap<>();
+    m.forEach((k, v) -> out.put(String.valueOf(k), v));
+    return out;
+  }
+
+  private static String text(Object v) {
+    return v instanceof String || v instanceof LongString ? v.toString() : ErlangTerm.ofJson(v).print();
+  }
+
+  private static @Nullable String patternError(String pattern) {
     try {
       Pattern.compile(pattern);
+      return null;
     } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException("invalid policy pattern '" + pattern + "': " + e.getDescription(), e);
+      return "pattern should be regular expression but is invalid: "
+          + ErlangTerm.tuple(new ErlangTerm.Chars(e.getDescription()), new ErlangTerm.Int(Math.max(e.getIndex(), 0)))
+              .print();
     }
-    PolicyKeys.validate(definition, operator);
+  }
+
+  private static ValidationError failed(List<String> errors) {
+    return ValidationError.text("Validation failed\n\n" + String.join("\n", errors) + "\n");
   }
 
   /** Whether the policy applies to an entity of {@code kind} named {@code name} in its vhost. */
@@ -53,14 +140,22 @@ public record Policy(
       return label;
     }
 
-    public static ApplyTo parse(String s) {
+    static @Nullable ApplyTo find(String s) {
       for (ApplyTo a : values()) {
         if (a.label.equals(s)) {
           return a;
         }
       }
-      throw new IllegalArgumentException(
-          "invalid apply-to '" + s + "': expected all, queues, classic_queues, quorum_queues, streams or exchanges");
+      return null;
+    }
+
+    /** The apply-to named {@code s}, or an error with RabbitMQ's text. */
+    public static ApplyTo parse(String s) {
+      ApplyTo a = find(s);
+      if (a == null) {
+        throw new IllegalArgumentException(String.format(APPLY_TO_ERROR, s));
+      }
+      return a;
     }
 
     boolean covers(Kind kind) {

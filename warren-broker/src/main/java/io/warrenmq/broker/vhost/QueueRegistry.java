@@ -7,6 +7,8 @@ import io.warrenmq.broker.definitions.DefinitionStore;
 import io.warrenmq.broker.definitions.Records;
 import io.warrenmq.broker.exchange.Binding;
 import io.warrenmq.broker.exchange.Destination;
+import io.warrenmq.broker.limits.LimitChecks;
+import io.warrenmq.broker.limits.Limits;
 import io.warrenmq.broker.queue.ClassicQueue;
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.QueueArguments;
@@ -22,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,12 +54,14 @@ final class QueueRegistry {
   private final Executor blocking;
   private final Map<String, Queue> queues = new ConcurrentHashMap<>();
   private final Map<String, ReplyQueue> replyQueues = new ConcurrentHashMap<>();
+  private final Supplier<Limits> limits;
 
   /**
    * @param lock the vhost's lock, guarding every topology mutation
    * @param index the vhost's bindings by destination (guarded by {@code lock})
    * @param exchanges where the auto-delete cascade of a removed queue's bindings goes
    * @param blocking an executor whose threads may take the vhost's lock (x-expires removal)
+   * @param limits the vhost's limits (max-queues is checked when a queue is created)
    */
   QueueRegistry(
       String vhost,
@@ -66,7 +71,8 @@ final class QueueRegistry {
       ExchangeRegistry exchanges,
       QueueFactory factory,
       ByteBufAllocator alloc,
-      Executor blocking) {
+      Executor blocking,
+      Supplier<Limits> limits) {
     this.vhost = vhost;
     this.lock = lock;
     this.definitions = definitions;
@@ -75,6 +81,7 @@ final class QueueRegistry {
     this.factory = factory;
     this.alloc = alloc;
     this.blocking = blocking;
+    this.limits = limits;
   }
 
   // ---------------------------------------------------------------- lookups (lock-free)
@@ -196,6 +203,7 @@ final class QueueRegistry {
         return new QueueDeclareResult(existing, existing.messageCount(), existing.consumerCount(), false);
       }
       QueueArguments.validate(spec);
+      LimitChecks.vhostQueues(limits.get(), queues.size(), vhost, spec.name());
       String dir = DirNames.fresh(spec.name());
       Queue q = open(spec, spec.exclusive() ? connection : null, dir);
       if (spec.durable()) {

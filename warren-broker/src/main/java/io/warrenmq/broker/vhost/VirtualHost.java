@@ -10,6 +10,7 @@ import io.warrenmq.broker.exchange.DelayedMessageExchange;
 import io.warrenmq.broker.exchange.Exchange;
 import io.warrenmq.broker.exchange.ExchangeSpec;
 import io.warrenmq.broker.exchange.RouteCollector;
+import io.warrenmq.broker.limits.Limits;
 import io.warrenmq.broker.message.Message;
 import io.warrenmq.broker.policy.Policies;
 import io.warrenmq.broker.queue.DeadLetter;
@@ -52,6 +53,9 @@ public final class VirtualHost implements QueueHost {
   private final Bindings bindings;
   private final Router router;
   private final Firehose firehose;
+  private volatile VhostMetadata metadata = VhostMetadata.NONE;
+  /** The vhost-limits parameter's values (max-connections, max-queues), read at open and declare. */
+  private volatile Limits limits = Limits.NONE;
 
   /**
    * @param durableDir where durable queues keep their segment files
@@ -80,7 +84,8 @@ public final class VirtualHost implements QueueHost {
         name, durableDir, transientDir, storeOptions, alloc, blocking, timers, policies, this::routeDue);
     this.exchanges = new ExchangeRegistry(name, lock, definitions, index, exchangeFactory, this::queueForDefaultExchange);
     QueueFactory queueFactory = new QueueFactory(name, durableDir, transientDir, storeOptions, alloc, policies, this);
-    this.queues = new QueueRegistry(name, lock, definitions, index, exchanges, queueFactory, alloc, blocking);
+    this.queues = new QueueRegistry(name, lock, definitions, index, exchanges, queueFactory, alloc, blocking,
+        this::limits);
     this.bindings = new Bindings(name, lock, definitions, index, exchanges, queues);
     this.router = new Router(exchanges);
     this.firehose = new Firehose(name, exchanges, router, alloc);
@@ -88,6 +93,24 @@ public final class VirtualHost implements QueueHost {
 
   public String name() {
     return name;
+  }
+
+  public VhostMetadata metadata() {
+    return metadata;
+  }
+
+  /** Sets the metadata in memory; the caller (the broker) persists it. */
+  public void setMetadata(VhostMetadata m) {
+    metadata = m;
+  }
+
+  public Limits limits() {
+    return limits;
+  }
+
+  /** The vhost-limits parameter changed (or was restored). */
+  public void setLimits(Limits l) {
+    limits = l;
   }
 
   // ---------------------------------------------------------------- lookups

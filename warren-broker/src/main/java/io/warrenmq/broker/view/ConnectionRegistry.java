@@ -4,8 +4,10 @@ import io.warrenmq.amqp.ReplyCode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,13 +19,46 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionRegistry {
   private static final Logger log = LoggerFactory.getLogger(ConnectionRegistry.class);
   private final Set<ConnectionView> connections = ConcurrentHashMap.newKeySet();
+  /** Open connections by vhost and by user, for the max-connections limits (counted, never scanned). */
+  private final Map<String, AtomicInteger> byVhost = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> byUser = new ConcurrentHashMap<>();
 
+  /** An opened connection (its vhost and user are set). */
   public void add(ConnectionView c) {
-    connections.add(c);
+    if (connections.add(c)) {
+      byVhost.computeIfAbsent(c.vhostName(), k -> new AtomicInteger()).incrementAndGet();
+      byUser.computeIfAbsent(c.userName(), k -> new AtomicInteger()).incrementAndGet();
+    }
   }
 
   public void remove(ConnectionView c) {
-    connections.remove(c);
+    if (connections.remove(c)) {
+      byVhost.computeIfPresent(c.vhostName(), (k, n) -> n.decrementAndGet() == 0 ? null : n);
+      byUser.computeIfPresent(c.userName(), (k, n) -> n.decrementAndGet() == 0 ? null : n);
+    }
+  }
+
+  /** The open connections to {@code vhost} (rabbit_connection_tracking count_tracked_items_in vhost). */
+  public int countInVhost(String vhost) {
+    AtomicInteger n = byVhost.get(vhost);
+    return n == null ? 0 : n.get();
+  }
+
+  /** The open connections of {@code user}. */
+  public int countOfUser(String user) {
+    AtomicInteger n = byUser.get(user);
+    return n == null ? 0 : n.get();
+  }
+
+  /** The open channels of {@code user} over all its connections (asked only when it has a limit). */
+  public int channelsOfUser(String user) {
+    int n = 0;
+    for (ConnectionView c : connections) {
+      if (c.userName().equals(user)) {
+        n += c.channelCount();
+      }
+    }
+    return n;
   }
 
   public int size() {

@@ -418,12 +418,13 @@ class PoliciesIT {
     void invalidDefinitionsAreRefusedWithAClearErrorAndNothingIsSet() {
       String name = unique("ctl-bad");
       Map<List<String>, String> cases = Map.of(
-          List.of(name, ".*", "{\"max-length\":\"x\"}"), "max-length",
-          List.of(name, ".*", "{\"message-ttl\":-1}"), "message-ttl",
-          List.of(name, ".*", "{\"expires\":0}"), "expires",
-          List.of(name, ".*", "{\"overflow\":\"nope\"}"), "overflow",
-          List.of(name, ".*", "{\"foo\":1}"), "foo",
-          List.of(name, ".*", "{}"), "definition",
+          // RabbitMQ 3.13.7's texts (rabbit_policies validate_policy0, rabbit_policy validation)
+          List.of(name, ".*", "{\"max-length\":\"x\"}"), "<<\"x\">> is not a valid maximum length",
+          List.of(name, ".*", "{\"message-ttl\":-1}"), "-1 is not a valid message TTL",
+          List.of(name, ".*", "{\"expires\":0}"), "0 is not a valid queue expiry",
+          List.of(name, ".*", "{\"overflow\":\"nope\"}"), "is not a valid overflow value",
+          List.of(name, ".*", "{\"foo\":1}"), "[{<<\"foo\">>,1}] are not recognised policy settings",
+          List.of(name, ".*", "{}"), "no policy provided",
           List.of(name, ".*", "not json"), "JSON",
           List.of(name, "[", "{\"max-length\":1}"), "pattern",
           List.of("--apply-to", "nothing", name, ".*", "{\"max-length\":1}"), "apply-to");
@@ -442,7 +443,7 @@ class PoliciesIT {
       String name = unique("ctl-op-bad");
       Ctl r = ctl("set_operator_policy", name, ".*", "{\"dead-letter-exchange\":\"a\"}");
       assertThat(r.code()).isEqualTo(1);
-      assertThat(r.err()).contains("dead-letter-exchange").contains("not recognised operator policy settings");
+      assertThat(r.err()).contains("[{<<\"dead-letter-exchange\">>,<<\"a\">>}] are not recognised policy settings");
       assertThat(ctlOk("list_operator_policies").rows()).noneMatch(row -> row.get(1).equals(name));
     }
 

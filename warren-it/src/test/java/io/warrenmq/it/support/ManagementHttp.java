@@ -93,7 +93,11 @@ public final class ManagementHttp {
       String text = body == null ? "" : body instanceof String s ? s : JSON.writeValueAsString(body);
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
           .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
-      if (body != null) {
+      boolean typed = false;
+      for (int i = 0; i + 1 < headers.length; i += 2) {
+        typed |= headers[i].equalsIgnoreCase("content-type");
+      }
+      if (body != null && !typed) {
         b.header("content-type", "application/json");
       }
       if (authorization != null) {

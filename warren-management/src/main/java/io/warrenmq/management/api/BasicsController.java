@@ -21,7 +21,7 @@ final class BasicsController {
   void register(ApiRoutes api) {
     api.get("/api/whoami", Access.MANAGEMENT, this::whoami);
     api.get("/api/extensions", Access.MANAGEMENT, c -> Response.ok(List.of()));
-    api.get("/api/cluster-name", Access.MANAGEMENT, c -> Response.ok(Map.of("name", broker.pids().node())));
+    api.get("/api/cluster-name", Access.MANAGEMENT, c -> Response.ok(Map.of("name", broker.clusterName())));
   }
 
   /** rabbit_mgmt_format:user: the name and the tags, a list since 3.13's format. */

@@ -17,6 +17,14 @@ public final class ManagementApi {
     Router router = new Router();
     ApiRoutes api = new ApiRoutes(router, new Authenticator(broker));
     new BasicsController(broker).register(api);
+    // configuration resources and definitions (issue 9, i9-config)
+    new VhostsController(broker).register(api);
+    new UsersController(broker).register(api);
+    new PermissionsController(broker).register(api);
+    new PoliciesController(broker).register(api);
+    new ParametersController(broker).register(api);
+    new LimitsController(broker).register(api);
+    new DefinitionsController(broker).register(api);
     return router;
   }
 }

@@ -60,6 +60,7 @@ final class ChannelTable {
     ReferenceCountUtil.release(frame);
     checkChannelMax(channelMax);
     if (frame instanceof MethodFrame m && m.method() instanceof ChannelOpen) {
+      session.broker().connectionLimits().checkChannel(session.user().name());
       channels.put(n, new AmqpChannel(n, sink, session));
       updateViews();
       sink.writeMethod(n, new ChannelOpenOk());

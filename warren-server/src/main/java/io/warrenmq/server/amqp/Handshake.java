@@ -236,6 +236,8 @@ final class Handshake {
     if (u == null) {
       throw new IllegalStateException("open before authentication");
     }
+    // RabbitMQ's order: the vhost's and the user's connection limits, then the permission
+    broker.connectionLimits().checkOpen(vh, u.name());
     broker.users().checkVhostAccess(u, name);
     vhost = vh;
     step = Step.DONE;

@@ -26,6 +26,8 @@ import java.util.Set;
  * @param ctlSocket path of the control socket (warrenctl)
  * @param managementIp address the management HTTP listener binds to
  * @param managementPort its port; 0 = no management listener
+ * @param loadDefinitions a definitions file, or a directory of them, imported at boot after recovery
+ *     (RabbitMQ's {@code load_definitions}); "" for none
  */
 public record BrokerConfig(
     String bind,
@@ -44,7 +46,8 @@ public record BrokerConfig(
     int consumersPerChannel,
     Path ctlSocket,
     String managementIp,
-    int managementPort) {
+    int managementPort,
+    String loadDefinitions) {
   /**
    * The default of {@code bind}: IPv4 and IPv6 loopback, as RabbitMQ listens on both families.
    * With this default (only), {@code ::1} is left out with a warning on a host without an IPv6

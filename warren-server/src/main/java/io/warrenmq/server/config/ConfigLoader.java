@@ -59,7 +59,9 @@ public final class ConfigLoader {
           Key.rabbit("management.tcp.port", "management-port", "15672",
               "port of the management HTTP API and web UI (RabbitMQ's key); 0 turns it off"),
           Key.rabbit("management.tcp.ip", "management-ip", "127.0.0.1",
-              "address the management listener binds to (0.0.0.0 or :: for every interface)"));
+              "address the management listener binds to (0.0.0.0 or :: for every interface)"),
+          new Key("load_definitions", "",
+              "definitions file (or directory of them) imported at every boot, after recovery (RabbitMQ's key)"));
 
   private ConfigLoader() {}
 
@@ -182,7 +184,8 @@ public final class ConfigLoader {
         intValue(v, "consumers_per_channel", 1, Integer.MAX_VALUE),
         ctl == null || ctl.isEmpty() ? dataDir.resolve("warren.sock") : Path.of(ctl),
         v.get("management.tcp.ip").strip(),
-        intValue(v, "management.tcp.port", 0, 65535));
+        intValue(v, "management.tcp.port", 0, 65535),
+        v.get("load_definitions").strip());
   }
 
   private static int intValue(Map<String, String> v, String key, int min, int max) {

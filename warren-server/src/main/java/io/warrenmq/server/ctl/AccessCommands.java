@@ -4,6 +4,8 @@ import io.warrenmq.broker.Broker;
 import io.warrenmq.broker.auth.Permission;
 import io.warrenmq.broker.auth.TopicPermissions;
 import io.warrenmq.broker.auth.User;
+import io.warrenmq.broker.auth.UserUpdate;
+import io.warrenmq.broker.vhost.VhostMetadata;
 import io.warrenmq.broker.auth.Users;
 import io.warrenmq.broker.vhost.VirtualHost;
 import java.util.List;
@@ -15,22 +17,33 @@ import java.util.List;
  */
 final class AccessCommands implements CommandGroup {
   private final Broker broker;
+  /** rabbitmqctl list_vhosts' info items (vhost:info_keys, as its table formatter prints them). */
+  private final Table.Items<VirtualHost> vhostItems;
 
   AccessCommands(Broker broker) {
     this.broker = broker;
+    this.vhostItems = new Table.Items<VirtualHost>()
+        .add("name", VirtualHost::name)
+        .add("description", v -> v.metadata().description())
+        .add("tags", v -> v.metadata().tags().isEmpty() ? "[]" : String.join(",", v.metadata().tags()))
+        .add("default_queue_type", v -> v.metadata().defaultQueueType().isEmpty() ? "undefined"
+            : v.metadata().defaultQueueType())
+        .add("tracing", v -> Boolean.toString(v.firehose().enabled()))
+        .add("cluster_state", v -> "[{" + broker.pids().node() + ", running}]");
   }
 
   @Override
   public boolean run(String cmd, CtlArgs a, StringBuilder out) {
     switch (cmd) {
-      case "list_vhosts" -> {
-        a.info(out, "Listing vhosts ...");
-        Table.write(out, a, List.of("name"), broker.vhosts(), List.of(VirtualHost::name));
-      }
+      case "list_vhosts" -> vhostItems.write(out, a, "Listing vhosts ...", a.positional, List.of("name"),
+          broker::vhosts);
       case "add_vhost" -> {
-        String v = a.arg(0, "add_vhost <vhost>");
-        broker.addVhost(v);
+        String v = a.arg(0, "add_vhost <vhost> [--description <description>] [--tags <tag1,tag2>] "
+            + "[--default-queue-type <quorum|classic|stream>]");
         a.info(out, "Adding vhost \"" + v + "\" ...");
+        broker.addVhost(v, new VhostMetadata(a.description == null ? "" : a.description,
+            a.tags == null ? List.of() : UserUpdate.tagList(a.tags),
+            a.defaultQueueType == null ? "" : a.defaultQueueType));
       }
       case "delete_vhost" -> {
         String v = a.arg(0, "delete_vhost <vhost>");

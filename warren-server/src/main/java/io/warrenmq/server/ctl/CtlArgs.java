@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A warrenctl command line as the broker receives it: rabbitmqctl's switches ({@code -p VHOST},
  * {@code -q}, {@code -s}, {@code --[no-]table-headers}, {@code --priority}, {@code --apply-to},
- * {@code --global}, {@code --limit}, {@code --per-connection-delay}) wherever they appear, and the
+ * {@code --global}, {@code --limit}, {@code --per-connection-delay}, add_vhost's {@code --description},
+ * {@code --tags}, {@code --default-queue-type}, {@code --user}) wherever they appear, and the
  * positional arguments in order (the command first, removed by the dispatcher).
  *
  * <p>Not thread-safe: one per request.
@@ -26,9 +27,18 @@ final class CtlArgs {
   boolean global;
   int limit;
   long perConnectionDelayMs;
+  /** add_vhost --description, --tags, --default-queue-type. */
+  @Nullable String description;
+  @Nullable String tags;
+  @Nullable String defaultQueueType;
+  /** list_user_limits --user. */
+  @Nullable String user;
+  /** import_definitions: the document warrenctl read from the file or standard input. */
+  @Nullable String payload;
 
   CtlArgs(List<String> argv) {
-    this.argv = List.copyOf(argv);
+    // a definitions document is no argument anyone needs to see again in an error message
+    this.argv = argv.stream().map(a -> a.length() > 200 ? a.substring(0, 200) + "..." : a).toList();
     for (int i = 0; i < argv.size(); i++) {
       String s = argv.get(i);
       boolean hasValue = i + 1 < argv.size();
@@ -50,6 +60,19 @@ final class CtlArgs {
         case "--priority" -> priority = (int) number(s, hasValue ? argv.get(++i) : null);
         case "--limit" -> limit = (int) number(s, hasValue ? argv.get(++i) : null);
         case "--per-connection-delay" -> perConnectionDelayMs = number(s, hasValue ? argv.get(++i) : null);
+        case "--description", "--tags", "--default-queue-type", "--user", "--payload" -> {
+          if (!hasValue) {
+            throw new UsageException(s + " needs a value");
+          }
+          String v = argv.get(++i);
+          switch (s) {
+            case "--description" -> description = v;
+            case "--tags" -> tags = v;
+            case "--default-queue-type" -> defaultQueueType = v;
+            case "--user" -> user = v;
+            default -> payload = v;
+          }
+        }
         case "--apply-to" -> {
           if (!hasValue) {
             throw new UsageException("--apply-to needs one of all, queues, exchanges");

@@ -23,7 +23,8 @@ public final class CtlCommands {
   /** @param status the text of the status command (version, listeners, data directory), made when asked */
   public CtlCommands(Broker broker, Supplier<String> status) {
     this.groups = List.of(new NodeCommands(broker, status), new AccessCommands(broker), new QueueCommands(broker),
-        new ConnectionCommands(broker), new PolicyCommands(broker), new TraceCommands(broker));
+        new ConnectionCommands(broker), new PolicyCommands(broker), new TraceCommands(broker), new LimitsCommands(broker),
+        new DefinitionsCommands(broker));
   }
 
   public Result run(List<String> argv) {
@@ -43,6 +44,8 @@ public final class CtlCommands {
         }
       }
       throw new UsageException("unknown command '" + cmd + "'\n" + usage());
+    } catch (CtlError e) {
+      return new Result(e.exitCode(), out + e.getMessage());
     } catch (AmqpException e) {
       return new Result(1, out + "Error: " + e.detail() + "\n");
     } catch (ValidationException e) {
@@ -70,7 +73,8 @@ public final class CtlCommands {
           status | environment | help
           set_vm_memory_high_watermark <fraction> | set_vm_memory_high_watermark absolute <bytes, e.g. 2GB>
           set_disk_free_limit <bytes, e.g. 1GB> | set_disk_free_limit mem_relative <fraction>
-          list_vhosts | add_vhost <vhost> | delete_vhost <vhost>
+          list_vhosts [name description tags default_queue_type tracing cluster_state] | delete_vhost <vhost>
+          add_vhost <vhost> [--description <text>] [--tags <tag1,tag2>] [--default-queue-type <classic|quorum|stream>]
           list_users | add_user <user> <password> | delete_user <user> | change_password <user> <password>
           set_user_tags <user> <tag> ... | authenticate_user <user> <password>
           set_permissions [-p <vhost>] <user> <conf> <write> <read> | clear_permissions [-p <vhost>] <user>
@@ -93,6 +97,11 @@ public final class CtlCommands {
           clear_policy [-p <vhost>] <name> | list_policies [-p <vhost>]
           set_operator_policy [-p <vhost>] [--priority <n>] [--apply-to <all|queues|exchanges>] <name> <pattern> <definition-json>
           clear_operator_policy [-p <vhost>] <name> | list_operator_policies [-p <vhost>]
+          set_vhost_limits [-p <vhost>] <definition-json, e.g. '{"max-connections": 10, "max-queues": 100}'>
+          clear_vhost_limits [-p <vhost>] | list_vhost_limits [-p <vhost>] [--global]
+          set_user_limits <user> <definition-json, e.g. '{"max-connections": 5, "max-channels": 20}'>
+          clear_user_limits <user> <max-connections|max-channels|all> | list_user_limits [--user <user> | --global]
+          export_definitions <file | -> | import_definitions [<file> | -]   RabbitMQ's definitions JSON
         """;
   }
 }

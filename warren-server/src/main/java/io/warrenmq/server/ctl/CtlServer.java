@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The control socket: a Unix domain socket (mode 0600, so only the broker's own user reaches it)
  * on which warrenctl sends one command per connection. Request: an int count, then that many
- * modified-UTF-8 strings. Response: an int exit code, then the output as one string.
+ * strings, each an int length and UTF-8 bytes. Response: an int exit code, then the output as one string.
  *
  * <p>Threading: an acceptor thread of its own and one virtual thread per request; commands call
  * the broker's thread-safe administrative methods.
@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class CtlServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CtlServer.class);
   private static final int MAX_ARGS = 1000;
+  /** The largest argument: a definitions document sent by import_definitions (RabbitMQ's HTTP body limit). */
+  static final int MAX_ARG_BYTES = 64 * 1024 * 1024;
 
   private final Path path;
   private final CtlCommands commands;
@@ -75,7 +77,7 @@ public final class CtlServer implements AutoCloseable {
       }
       List<String> args = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        args.add(in.readUTF());
+        args.add(readLong(in));
       }
       log.info("warrenctl {}", args.isEmpty() ? "" : args.getFirst());
       CtlCommands.Result r = commands.run(args);
@@ -85,6 +87,17 @@ public final class CtlServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       log.warn("control request failed: {}", e.toString());
     }
+  }
+
+  /** An argument: its UTF-8 length, then the bytes (writeUTF caps at 64 KiB, a definitions file does not). */
+  static String readLong(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > MAX_ARG_BYTES) {
+      throw new IOException("bad argument length " + n);
+    }
+    byte[] b = new byte[n];
+    in.readFully(b);
+    return new String(b, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** writeUTF caps at 64 KiB; long listings go as a length and UTF-8 bytes. */

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * warrenctl: sends one command to a running broker's control socket and prints the answer. The
@@ -53,24 +54,49 @@ public final class WarrenCtl {
       out.print(CtlCommands.usage());
       return args.isEmpty() ? 2 : 0;
     }
+    List<String> positional;
+    try {
+      positional = new CtlArgs(args).positional;
+    } catch (IllegalArgumentException e) {
+      positional = List.of();
+    }
+    if (!positional.isEmpty() && positional.getFirst().equals("export_definitions") && positional.size() == 2) {
+      return DefinitionFiles.export(socket, args, positional.get(1), out, err);
+    }
+    if (!positional.isEmpty() && positional.getFirst().equals("import_definitions") && positional.size() <= 2) {
+      return DefinitionFiles.importFrom(socket, args, positional.size() == 2 ? positional.get(1) : "-", System.in, out,
+          err);
+    }
+    Reply r = send(socket, args, err);
+    if (r == null) {
+      return 69;
+    }
+    (r.code() == 0 ? out : err).print(r.text());
+    return r.code();
+  }
+
+  /** A command's exit code and output. */
+  record Reply(int code, String text) {}
+
+  /** Sends one command to the broker's socket; null (with the reason on {@code err}) if it is not there. */
+  static @Nullable Reply send(Path socket, List<String> args, PrintStream err) {
     try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       c.connect(UnixDomainSocketAddress.of(socket));
       DataOutputStream o = new DataOutputStream(Channels.newOutputStream(c));
       o.writeInt(args.size());
       for (String a : args) {
-        o.writeUTF(a);
+        CtlServer.writeLong(o, a);
       }
       o.flush();
       DataInputStream in = new DataInputStream(Channels.newInputStream(c));
       int code = in.readInt();
       byte[] text = new byte[in.readInt()];
       in.readFully(text);
-      (code == 0 ? out : err).print(new String(text, StandardCharsets.UTF_8));
-      return code;
+      return new Reply(code, new String(text, StandardCharsets.UTF_8));
     } catch (IOException e) {
       err.println("Error: unable to reach the broker at " + socket + " (" + e.getMessage() + ")."
           + " Is it running? Pass --data-dir DIR if it uses another data directory.");
-      return 69;
+      return null;
     }
   }
 }
