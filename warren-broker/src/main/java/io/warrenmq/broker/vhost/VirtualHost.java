@@ -142,6 +142,16 @@ public final class VirtualHost implements QueueHost {
     return bindings.all();
   }
 
+  /** How many queues the vhost has (cheap: no listing). */
+  public int queueCount() {
+    return queues.count();
+  }
+
+  /** How many exchanges the vhost has, the default exchange included. */
+  public int exchangeCount() {
+    return exchanges.count();
+  }
+
   // ---------------------------------------------------------------- exchanges
 
   /** exchange.declare with passive=false: creates or checks equivalence. */

@@ -37,6 +37,8 @@ public final class Listing<T> {
   private final Comparator<T> defaultOrder;
   private final Function<T, String> name;
   private final List<String> defaultSorts;
+  private boolean presorted;
+  private boolean paginated = true;
 
   /**
    * @param objects what to list (not rendered yet)
@@ -54,6 +56,24 @@ public final class Listing<T> {
     this.defaultSorts = defaultSorts;
   }
 
+  /**
+   * The objects are already in the default order (a sorted index of the broker): the default
+   * listing then sorts nothing, and a page costs its own size, not the listing's.
+   */
+  public Listing<T> presorted() {
+    presorted = true;
+    return this;
+  }
+
+  /**
+   * The endpoint answers a plain list whatever the query, as RabbitMQ's reply_list (bindings,
+   * consumers): {@code page} and its companions are ignored; sort and columns still apply.
+   */
+  public Listing<T> unpaginated() {
+    paginated = false;
+    return this;
+  }
+
   /** A listing of maps already rendered, sorted by {@code defaultSorts} (e.g. users by name). */
   public static Listing<Map<String, Object>> ofMaps(List<Map<String, Object>> maps, List<String> defaultSorts) {
     Comparator<Map<String, Object>> order = (a, b) -> compareBy(a, b, defaultSorts);
@@ -61,16 +81,21 @@ public final class Listing<T> {
   }
 
   public Response reply(Call call) {
-    Pagination page = Pagination.of(call);
+    Pagination page = paginated ? Pagination.of(call) : null;
     String sort = call.query("sort");
     boolean reverse = "true".equals(call.query("sort_reverse"));
     List<String> columns = columns(call.query("columns"));
     List<Map<String, Object>> rendered;
     int total = objects.size();
     if (sort == null || sort.isEmpty() || !defaultSorts.isEmpty() && sort.equals(defaultSorts.getFirst())) {
-      // the default order: sort the objects, render only what is answered
-      List<T> sorted = new ArrayList<>(objects);
-      sorted.sort(reverse ? defaultOrder.reversed() : defaultOrder);
+      // the default order: sort the objects (unless they come sorted), render only what is answered
+      List<T> sorted;
+      if (presorted) {
+        sorted = reverse ? objects.reversed() : objects;
+      } else {
+        sorted = new ArrayList<>(objects);
+        sorted.sort(reverse ? defaultOrder.reversed() : defaultOrder);
+      }
       List<T> filtered = page == null ? sorted : filter(sorted, name, page);
       List<T> slice = page == null ? filtered : page.slice(filtered);
       rendered = new ArrayList<>(slice.size());
