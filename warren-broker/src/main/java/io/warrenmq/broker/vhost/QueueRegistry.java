@@ -113,6 +113,11 @@ final class QueueRegistry {
     return new ArrayList<>(sorted.values());
   }
 
+  /** The queues in {@link NameOrder} (or reversed), a live view (weakly consistent), not a copy. */
+  java.util.Collection<Queue> sortedView(boolean descending) {
+    return java.util.Collections.unmodifiableCollection(descending ? sorted.descendingMap().values() : sorted.values());
+  }
+
   /** How many queues there are. */
   int count() {
     return queues.size();

@@ -53,7 +53,7 @@ final class BindingsController {
   /** Every binding of the vhost: the implicit ones of the default exchange, then the declared ones. */
   static List<Map<String, Object>> bindingsOf(VirtualHost vh) {
     List<Map<String, Object>> out = new ArrayList<>();
-    for (Queue q : vh.queues()) {
+    for (Queue q : vh.queuesSorted(false)) {
       out.add(TopologyJson.binding(vh.name(), "", q.name(), "queue", q.name(), FieldTable.EMPTY));
     }
     for (Binding b : vh.bindings()) {
@@ -76,7 +76,7 @@ final class BindingsController {
     List<Map<String, Object>> out = new ArrayList<>();
     if (vh != null) {
       if (source && name.isEmpty()) {
-        for (Queue q : vh.queues()) {
+        for (Queue q : vh.queuesSorted(false)) {
           out.add(TopologyJson.binding(vh.name(), "", q.name(), "queue", q.name(), FieldTable.EMPTY));
         }
       }

@@ -92,7 +92,7 @@ final class ChannelsController {
     List<Map<String, Object>> details = new ArrayList<>();
     VirtualHost vh = ctx.broker().vhost(found.vhostName());
     if (vh != null) {
-      for (Queue q : vh.queues()) {
+      for (Queue q : vh.queuesSorted(false)) {
         if (q.consumerCount() == 0) {
           continue;
         }
@@ -103,7 +103,7 @@ final class ChannelsController {
         }
       }
     }
-    return Response.ok(ctx.connections().channel(found, details, true));
+    return ObjectContext.reply(c, ctx.connections().channel(found, details, true));
   }
 
   /**
@@ -115,7 +115,7 @@ final class ChannelsController {
     List<VirtualHost> vhosts = c.params().containsKey("vhost") ? List.of(c.vhost()) : ctx.broker().vhosts();
     List<Map<String, Object>> out = new ArrayList<>();
     for (VirtualHost vh : vhosts) {
-      for (Queue q : vh.queues()) {
+      for (Queue q : vh.queuesSorted(false)) {
         if (q.consumerCount() == 0) {
           continue;
         }

@@ -110,7 +110,7 @@ final class ConnectionsController {
     if ("true".equals(c.query("disable_stats"))) {
       return Response.ok(Map.of("name", v.name()));
     }
-    return Response.ok(ctx.connections().connection(v));
+    return ObjectContext.reply(c, ctx.connections().connection(v));
   }
 
   private static String reason(Call c) {

@@ -50,8 +50,9 @@ final class ExchangesController {
     }
     Comparator<Exchange> order = Comparator.comparing((Exchange x) -> x.spec().vhost(), NameOrder.INSTANCE)
         .thenComparing(Exchange::name, NameOrder.INSTANCE);
-    return new Listing<>(all, x -> ctx.topology().exchange(ctx.broker().vhost(x.spec().vhost()), x, false), order,
-        Exchange::name, List.of("vhost", "name")).presorted().reply(c);
+    return Listing.sorted(Listing.Source.of(all),
+        x -> ctx.topology().exchange(ctx.broker().vhost(x.spec().vhost()), x, false), order, Exchange::name,
+        List.of("vhost", "name")).reply(c);
   }
 
   private Exchange exchangeOr404(VirtualHost vh, Call c) {
@@ -64,7 +65,7 @@ final class ExchangesController {
 
   private Response get(Call c) {
     VirtualHost vh = c.vhost();
-    return Response.ok(ctx.topology().exchange(vh, exchangeOr404(vh, c), true));
+    return ObjectContext.reply(c, ctx.topology().exchange(vh, exchangeOr404(vh, c), true));
   }
 
   /** exchange.declare with the body's fields: 201 if it was created, 204 if it existed (and matched). */

@@ -131,4 +131,11 @@ record ObjectContext(Broker broker, ServerInfo info, ObjectStats stats, QueueJso
       throw ApiException.badRequest("[" + missing + "]");
     }
   }
+
+  /** One object answered as rabbit_mgmt_util reply answers it: {@code ?columns=} applies here too. */
+  static io.warrenmq.management.http.Response reply(Call c, Map<String, Object> object) {
+    String columns = c.query("columns");
+    return io.warrenmq.management.http.Response.ok(
+        columns == null ? object : Listing.select(object, List.of(columns.split(","))));
+  }
 }

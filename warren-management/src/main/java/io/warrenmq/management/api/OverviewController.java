@@ -80,11 +80,16 @@ final class OverviewController {
     List<VirtualHost> vhosts = p.visibleVhosts();
     if (disabled) {
       m.put("node", ctx.node());
-      m.put("object_totals", totals(p, vhosts, false));
+      m.put("object_totals", totals(p, vhosts, -1));
       return Response.ok(m);
     }
-    m.put("queue_totals", queueTotals(vhosts));
-    m.put("object_totals", totals(p, vhosts, true));
+    long[] sums = sums(p.isMonitor() ? ctx.broker().vhosts() : vhosts, vhosts);
+    Map<String, Object> queueTotals = new LinkedHashMap<>();
+    queueTotals.put("messages", sums[0] + sums[1]);
+    queueTotals.put("messages_ready", sums[0]);
+    queueTotals.put("messages_unacknowledged", sums[1]);
+    m.put("queue_totals", queueTotals);
+    m.put("object_totals", totals(p, vhosts, sums[2]));
     m.put("statistics_db_event_queue", 0); // no statistics database, so no backlog of its events
     ctx.stats().overview(p, m);
     if (p.isMonitor()) {
@@ -92,51 +97,51 @@ final class OverviewController {
       m.put("listeners", listeners());
       m.put("contexts", contexts(true));
     }
-    return Response.ok(m);
+    return ObjectContext.reply(c, m);
   }
 
-  private static Map<String, Object> queueTotals(List<VirtualHost> vhosts) {
+  /**
+   * One pass over the queues: ready and unacknowledged messages of those in {@code visible}, and
+   * the consumers of all in {@code counted}.
+   */
+  private static long[] sums(List<VirtualHost> counted, List<VirtualHost> visible) {
     long ready = 0;
     long unacked = 0;
-    for (VirtualHost vh : vhosts) {
-      for (Queue q : vh.queues()) {
-        ready += q.messageCount();
-        unacked += q.unackedCount();
+    long consumers = 0;
+    for (VirtualHost vh : counted) {
+      boolean seen = visible.contains(vh);
+      for (Queue q : vh.queuesSorted(false)) {
+        if (seen) {
+          ready += q.messageCount();
+          unacked += q.unackedCount();
+        }
+        consumers += q.consumerCount();
       }
     }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("messages", ready + unacked);
-    m.put("messages_ready", ready);
-    m.put("messages_unacknowledged", unacked);
-    return m;
+    return new long[] {ready, unacked, consumers};
   }
 
   /**
    * object_totals (rabbit_mgmt_db get_overview): a monitoring user counts everything; another
-   * user the queues and exchanges of the vhosts it sees, nothing else.
+   * user the queues and exchanges of the vhosts it sees, nothing else. {@code consumers} is -1
+   * without statistics (disable_stats), when RabbitMQ leaves channels and consumers out.
    */
-  private Map<String, Object> totals(Principal p, List<VirtualHost> vhosts, boolean withStats) {
+  private Map<String, Object> totals(Principal p, List<VirtualHost> vhosts, long consumers) {
     Broker broker = ctx.broker();
     long queues = 0;
     long exchanges = 0;
-    long consumers = 0;
     for (VirtualHost vh : p.isMonitor() ? broker.vhosts() : vhosts) {
       queues += vh.queueCount();
       exchanges += vh.exchangeCount();
-      if (p.isMonitor() && withStats) {
-        for (Queue q : vh.queues()) {
-          consumers += q.consumerCount();
-        }
-      }
     }
     Map<String, Object> m = new LinkedHashMap<>();
     if (p.isMonitor()) {
       List<ConnectionView> conns = broker.connections().list();
-      if (withStats) {
+      if (consumers >= 0) {
         m.put("channels", conns.stream().mapToLong(ConnectionView::channelCount).sum());
       }
       m.put("connections", conns.size());
-      if (withStats) {
+      if (consumers >= 0) {
         m.put("consumers", consumers);
       }
     }
@@ -191,7 +196,7 @@ final class OverviewController {
     if (!c.param("node").equals(ctx.node())) {
       throw Call.notFound();
     }
-    return Response.ok(node("true".equals(c.query("disable_stats"))));
+    return ObjectContext.reply(c, node("true".equals(c.query("disable_stats"))));
   }
 
   /** This node: name, type, running; with statistics the JVM's and OS's figures ({@link NodeFacts}). */

@@ -84,7 +84,7 @@ final class QueueJson {
     optional(m, "policy", policies.policy() == null ? null : policies.policy().name(), nulls);
     optional(m, "operator_policy", policies.operatorPolicy() == null ? null : policies.operatorPolicy().name(), nulls);
     m.put("effective_policy_definition", policies.effectiveDefinition());
-    List<Consumer> consumers = q.consumers();
+    List<Consumer> consumers = q.consumerCount() == 0 ? List.of() : q.consumers();
     optional(m, "exclusive_consumer_tag", exclusiveTag(consumers), nulls);
     optional(m, "single_active_consumer_tag", singleActiveTag(q, consumers), nulls);
     if (q instanceof ClassicQueue cq) {

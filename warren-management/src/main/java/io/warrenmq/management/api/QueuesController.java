@@ -16,6 +16,7 @@ import io.warrenmq.management.http.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -45,15 +46,48 @@ final class QueuesController {
   }
 
   private Response list(Call c, QueueJson.Mode mode) {
-    List<Queue> all = new ArrayList<>();
-    for (VirtualHost vh : ctx.listedVhosts(c)) {
-      all.addAll(vh.queues()); // each vhost's index is by name, the vhosts by name: the default order
-    }
+    List<VirtualHost> vhosts = ctx.listedVhosts(c);
     Comparator<Queue> order = Comparator.comparing((Queue q) -> q.spec().vhost(), NameOrder.INSTANCE)
         .thenComparing(Queue::name, NameOrder.INSTANCE);
     QueueJson.Options o = QueueJson.Options.of(c, mode);
-    return new Listing<>(all, q -> ctx.queues().render(q, o), order, Queue::name, List.of("vhost", "name"))
-        .presorted().reply(c);
+    return Listing.sorted(new SortedQueues(vhosts), q -> ctx.queues().render(q, o), order, Queue::name,
+        List.of("vhost", "name")).reply(c);
+  }
+
+  /** The queues of the vhosts (sorted by name) through their sorted indexes, without copying them. */
+  private record SortedQueues(List<VirtualHost> vhosts) implements Listing.Source<Queue> {
+    @Override
+    public int size() {
+      int n = 0;
+      for (VirtualHost vh : vhosts) {
+        n += vh.queueCount();
+      }
+      return n;
+    }
+
+    @Override
+    public Iterator<Queue> iterator(boolean reverse) {
+      Iterator<VirtualHost> vs = (reverse ? vhosts.reversed() : vhosts).iterator();
+      return new Iterator<>() {
+        private Iterator<Queue> current = java.util.Collections.emptyIterator();
+
+        @Override
+        public boolean hasNext() {
+          while (!current.hasNext() && vs.hasNext()) {
+            current = vs.next().queuesSorted(reverse).iterator();
+          }
+          return current.hasNext();
+        }
+
+        @Override
+        public Queue next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          return current.next();
+        }
+      };
+    }
   }
 
   static Queue queueOr404(VirtualHost vh, Call c) {
@@ -66,7 +100,7 @@ final class QueuesController {
 
   private Response get(Call c) {
     Queue q = queueOr404(c.vhost(), c);
-    return Response.ok(ctx.queues().render(q, QueueJson.Options.of(c, QueueJson.Mode.FULL)));
+    return ObjectContext.reply(c, ctx.queues().render(q, QueueJson.Options.of(c, QueueJson.Mode.FULL)));
   }
 
   /** queue.declare with the body's fields: 201 if it was created, 204 if it existed (and matched). */
