@@ -145,8 +145,9 @@ final class BindingsController {
       }
       return null;
     });
-    String to = "/api/bindings/" + BindingKeys.quote(vh.name()) + "/e/" + BindingKeys.quote(source) + "/"
-        + c.param("dtype") + "/" + BindingKeys.quote(dest) + "/" + BindingKeys.quote(BindingKeys.pack(key, args));
+    // rabbit_mgmt_format:url: every part quote_plus'ed, the properties key once more
+    String to = "/api/bindings/" + BindingKeys.quotePlus(vh.name()) + "/e/" + BindingKeys.quotePlus(source) + "/"
+        + c.param("dtype") + "/" + BindingKeys.quotePlus(dest) + "/" + BindingKeys.quotePlus(BindingKeys.pack(key, args));
     return Response.created().header("location", relativise(c.request().path(), to));
   }
 

@@ -72,16 +72,19 @@ public final class BindingKeys {
     return out;
   }
 
-  /** rabbit_http_util:quote_plus over the UTF-8 bytes, then {@code ~} as {@code %7E}. */
+  /** rabbit_mgmt_format quote_binding: {@link #quotePlus}, then {@code ~} as {@code %7E}. */
   public static String quote(String s) {
+    return quotePlus(s).replace("~", "%7E");
+  }
+
+  /** rabbit_http_util:quote_plus over the UTF-8 bytes: unreserved characters kept, a space as +. */
+  public static String quotePlus(String s) {
     StringBuilder b = new StringBuilder();
     for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
       int c = x & 0xFF;
       if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'
-          || c == '_') {
+          || c == '_' || c == '~') {
         b.append((char) c);
-      } else if (c == '~') {
-        b.append("%7E");
       } else if (c == ' ') {
         b.append('+');
       } else {
