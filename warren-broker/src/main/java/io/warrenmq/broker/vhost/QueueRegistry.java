@@ -52,7 +52,7 @@ final class QueueRegistry {
   private final Map<String, Queue> queues = new ConcurrentHashMap<>();
   /**
    * The same queues in {@link NameOrder}, kept beside the hash map (which routing reads) so that
-   * listings page through them without sorting: O(log n) per declare and delete, about 40 bytes
+   * listings page through them without sorting: O(log n) per declare and delete, 36 bytes of heap
    * per queue.
    */
   private final ConcurrentSkipListMap<String, Queue> sorted = new ConcurrentSkipListMap<>(NameOrder.INSTANCE);
