@@ -48,7 +48,12 @@ for b in $BROKERS; do
     "$ROOT/bin/warren" --port "$WPORT" --management-port "$WMGMT" --data-dir /tmp/warren-mgmt-bench \
       > /tmp/warren-mgmt-bench.log 2>&1 &
     WPID=$!
-    for _ in $(seq 1 600); do (exec 3<>/dev/tcp/127.0.0.1/$WMGMT) 2>/dev/null && break; sleep 0.2; done
+    # bin/warren builds first when the sources changed: wait for it as long as it lives
+    for _ in $(seq 1 3000); do
+      (exec 3<>/dev/tcp/127.0.0.1/$WMGMT) 2>/dev/null && break
+      kill -0 "$WPID" 2>/dev/null || { echo "WarrenMQ did not start (/tmp/warren-mgmt-bench.log)" >&2; exit 1; }
+      sleep 0.2
+    done
     port=$WMGMT; uri="amqp://guest:guest@127.0.0.1:$WPORT/%2F"
   else
     RMQ_PORT=$RPORT RMQ_MGMT_PORT=$RMGMT "$HERE/rabbitmq-management.sh" start >/dev/null || { echo "RabbitMQ did not start" >&2; continue; }
