@@ -228,7 +228,7 @@ public final class Broker implements AutoCloseable {
 
   public List<VirtualHost> vhosts() {
     List<VirtualHost> l = new ArrayList<>(vhosts.values());
-    l.sort(Comparator.comparing(VirtualHost::name));
+    l.sort(Comparator.comparing(VirtualHost::name, io.warrenmq.broker.vhost.NameOrder.INSTANCE));
     return l;
   }
 

@@ -2,6 +2,8 @@ package io.warrenmq.server;
 
 import io.warrenmq.broker.Broker;
 import io.warrenmq.management.api.ManagementApi;
+import io.warrenmq.management.api.ObjectStats;
+import io.warrenmq.management.api.ServerInfo;
 import io.warrenmq.management.http.HttpListener;
 import io.warrenmq.server.amqp.AddressNames;
 import io.warrenmq.server.config.BrokerConfig;
@@ -25,6 +27,8 @@ final class HttpListeners implements AutoCloseable {
   private final List<HttpListener> listeners = new ArrayList<>();
   private final List<String> names = new ArrayList<>();
   private int managementPort;
+  /** The HTTP listeners' bound addresses, by protocol name, for the API's listener facts. */
+  private final List<ServerInfo.Listener> httpBound = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Starts what the configuration turns on; a listener that cannot bind stops the start. */
   static HttpListeners start(BrokerConfig config, Broker broker, AmqpServer amqp)
@@ -33,8 +37,9 @@ final class HttpListeners implements AutoCloseable {
     try {
       if (config.managementPort() > 0) {
         HttpListener l = new HttpListener("management", amqp.boss(), amqp.workers(), amqp.serverChannelType(),
-            ManagementApi.service(broker), broker.blockingExecutor());
+            ManagementApi.service(broker, serverInfo(amqp, h), ObjectStats.NONE), broker.blockingExecutor());
         h.managementPort = h.bind(l, config.managementIp(), config.managementPort());
+        h.httpBound.add(new ServerInfo.Listener("http", h.lastIp, h.managementPort));
       }
     } catch (IOException | InterruptedException | RuntimeException e) {
       h.close();
@@ -42,6 +47,20 @@ final class HttpListeners implements AutoCloseable {
     }
     return h;
   }
+
+  /** What the management API reports of the server: WarrenMQ's version, the AMQP and HTTP listeners. */
+  private static ServerInfo serverInfo(AmqpServer amqp, HttpListeners h) {
+    return new ServerInfo(Version.get(), () -> {
+      List<ServerInfo.Listener> all = new ArrayList<>();
+      for (InetSocketAddress a : amqp.boundAddresses()) {
+        all.add(new ServerInfo.Listener("amqp", AddressNames.ntoa(a.getAddress()), a.getPort()));
+      }
+      all.addAll(h.httpBound);
+      return all;
+    }, List::of); // no resource alarms are raised yet (server.flow will report them here)
+  }
+
+  private String lastIp = "";
 
   private int bind(HttpListener l, String ip, int port) throws IOException, InterruptedException {
     InetSocketAddress bound;
@@ -57,6 +76,7 @@ final class HttpListeners implements AutoCloseable {
       throw named;
     }
     listeners.add(l);
+    lastIp = AddressNames.ntoa(bound.getAddress());
     String name = l.name() + " " + AddressNames.of(bound);
     names.add(name);
     log.info("{} listening on http://{}/", l.name(), AddressNames.of(bound));

@@ -62,6 +62,22 @@ public final class EffectiveArguments {
     return op;
   }
 
+  /**
+   * The policy and operator policy definitions merged key by key, as RabbitMQ's
+   * rabbit_policy:effective_definition (the management API's effective_policy_definition): the
+   * keys of both, a key both set taking the merged value. Empty when no policy applies.
+   */
+  public java.util.Map<String, @Nullable Object> effectiveDefinition() {
+    java.util.Map<String, @Nullable Object> out = new java.util.TreeMap<>();
+    if (policy != null) {
+      policy.definition().asMap().keySet().forEach(k -> out.put(k, policyValue(k)));
+    }
+    if (operatorPolicy != null) {
+      operatorPolicy.definition().asMap().keySet().forEach(k -> out.put(k, policyValue(k)));
+    }
+    return out;
+  }
+
   /** The effective value of a setting: {@code x-<key>} argument and policy key combined. */
   public @Nullable Object get(String key) {
     Object arg = arguments.get("x-" + key);

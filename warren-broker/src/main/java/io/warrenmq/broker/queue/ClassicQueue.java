@@ -284,14 +284,33 @@ public final class ClassicQueue implements Queue {
 
   /** Copies of the first {@code n} ready messages' records, without changing the queue (peek). */
   public List<ByteBuf> peek(int n) {
+    List<Peeked> peeked = peekMessages(n);
+    List<ByteBuf> out = new ArrayList<>(peeked.size());
+    peeked.forEach(p -> out.add(p.record()));
+    return out;
+  }
+
+  /**
+   * A ready message as peek sees it.
+   *
+   * @param record a copy of its stored record, OWNED by the caller (release it)
+   * @param deliveries how many times it was handed out before (0: never; redelivered otherwise)
+   */
+  public record Peeked(ByteBuf record, int deliveries) {}
+
+  /**
+   * The first {@code n} ready messages in delivery order, copied, with their delivery counts:
+   * nothing of the queue changes (no delivery counted, no redelivered flag, no reordering).
+   */
+  public List<Peeked> peekMessages(int n) {
     lock.lock();
     try {
-      List<ByteBuf> out = new ArrayList<>();
+      List<Peeked> out = new ArrayList<>();
       if (!deleted) {
         store.scanReady(n, (pos, payload) -> {
           ByteBuf copy = alloc.buffer(payload.readableBytes());
           copy.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
-          out.add(copy);
+          out.add(new Peeked(copy, store.deliveries(pos)));
           return true;
         });
       }
@@ -299,6 +318,11 @@ public final class ClassicQueue implements Queue {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Body bytes of the ready messages (RabbitMQ's message_bytes_ready). */
+  public long readyBytes() {
+    return store.readyWeight();
   }
 
   @Override

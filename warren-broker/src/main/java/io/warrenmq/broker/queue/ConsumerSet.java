@@ -26,6 +26,8 @@ final class ConsumerSet {
   private @Nullable Consumer active;
   /** How many consumers acknowledge (not no-ack). */
   private int ackMode;
+  /** How many consumers there are, readable without the queue's lock (listings). */
+  private volatile int count;
 
   ConsumerSet(boolean singleActive) {
     this.singleActive = singleActive;
@@ -35,8 +37,9 @@ final class ConsumerSet {
     return consumers.isEmpty();
   }
 
+  /** The number of consumers; any thread may read it (it is written under the queue's lock). */
   int size() {
-    return consumers.size();
+    return count;
   }
 
   /** Whether there are consumers and every one of them is no-ack. */
@@ -62,6 +65,7 @@ final class ConsumerSet {
       i++;
     }
     consumers.add(i, c);
+    count = consumers.size();
     if (!c.noAck()) {
       ackMode++;
     }
@@ -76,6 +80,7 @@ final class ConsumerSet {
    */
   boolean remove(Consumer c) {
     boolean removed = consumers.remove(c);
+    count = consumers.size();
     if (removed && !c.noAck()) {
       ackMode--;
     }
@@ -127,6 +132,7 @@ final class ConsumerSet {
 
   void clear() {
     consumers.clear();
+    count = 0;
     ackMode = 0;
     active = null;
   }

@@ -104,8 +104,13 @@ final class ExchangeRegistry {
   List<Exchange> all() {
     List<Exchange> l = new ArrayList<>(exchanges.values());
     l.add(defaultExchange);
-    l.sort(Comparator.comparing(Exchange::name));
+    l.sort(Comparator.comparing(Exchange::name, NameOrder.INSTANCE));
     return l;
+  }
+
+  /** How many exchanges there are, the default one included. */
+  int count() {
+    return exchanges.size() + 1;
   }
 
   // ---------------------------------------------------------------- declare and delete

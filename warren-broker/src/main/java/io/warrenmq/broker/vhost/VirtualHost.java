@@ -165,6 +165,24 @@ public final class VirtualHost implements QueueHost {
     return bindings.all();
   }
 
+  /**
+   * The queues by name (or in reverse), a live view of the sorted index: no copy, weakly
+   * consistent (listings page through it).
+   */
+  public java.util.Collection<Queue> queuesSorted(boolean descending) {
+    return queues.sortedView(descending);
+  }
+
+  /** How many queues the vhost has (cheap: no listing). */
+  public int queueCount() {
+    return queues.count();
+  }
+
+  /** How many exchanges the vhost has, the default exchange included. */
+  public int exchangeCount() {
+    return exchanges.count();
+  }
+
   // ---------------------------------------------------------------- exchanges
 
   /** exchange.declare with passive=false: creates or checks equivalence. */

@@ -91,6 +91,15 @@ public interface ConnectionView {
   /** Bytes waiting to be sent. */
   long sendPend();
 
+  /**
+   * Whether {@code owner} is this connection's identity as queues and consumers know it (a
+   * queue's exclusiveOwner, a consumer's owner): the management API names the connection that
+   * owns an exclusive queue (owner_pid_details).
+   */
+  default boolean owns(Object owner) {
+    return false;
+  }
+
   /** Closes the connection from the broker side with connection.close(code, text). Thread-safe. */
   void close(ReplyCode code, String text);
 }

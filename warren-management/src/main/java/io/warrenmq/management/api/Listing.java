@@ -4,6 +4,7 @@ import io.warrenmq.management.http.ApiException;
 import io.warrenmq.management.http.Response;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,10 +34,39 @@ public final class Listing<T> {
   static final int MAX_PAGE_SIZE = 500;
 
   private final List<T> objects;
+  private final @Nullable Source<T> source;
   private final Function<T, Map<String, Object>> render;
   private final Comparator<T> defaultOrder;
   private final Function<T, String> name;
   private final List<String> defaultSorts;
+  private boolean paginated = true;
+
+  /**
+   * Objects already in the default order, read lazily: the broker's sorted indexes. A page of the
+   * default order then costs its offset and its size, never the listing's size or a sort.
+   */
+  public interface Source<T> {
+    /** How many objects there are (cheap). */
+    int size();
+
+    /** The objects in the default order, or in reverse; weakly consistent. */
+    Iterator<T> iterator(boolean reverse);
+
+    /** A list already in the default order. */
+    static <T> Source<T> of(List<T> sorted) {
+      return new Source<>() {
+        @Override
+        public int size() {
+          return sorted.size();
+        }
+
+        @Override
+        public Iterator<T> iterator(boolean reverse) {
+          return (reverse ? sorted.reversed() : sorted).iterator();
+        }
+      };
+    }
+  }
 
   /**
    * @param objects what to list (not rendered yet)
@@ -48,10 +78,36 @@ public final class Listing<T> {
   public Listing(List<T> objects, Function<T, Map<String, Object>> render, Comparator<T> defaultOrder,
       Function<T, String> name, List<String> defaultSorts) {
     this.objects = objects;
+    this.source = null;
     this.render = render;
     this.defaultOrder = defaultOrder;
     this.name = name;
     this.defaultSorts = defaultSorts;
+  }
+
+  private Listing(Source<T> source, Function<T, Map<String, Object>> render, Comparator<T> defaultOrder,
+      Function<T, String> name, List<String> defaultSorts) {
+    this.objects = List.of();
+    this.source = source;
+    this.render = render;
+    this.defaultOrder = defaultOrder;
+    this.name = name;
+    this.defaultSorts = defaultSorts;
+  }
+
+  /** A listing of objects that come in the default order ({@link Source}). */
+  public static <T> Listing<T> sorted(Source<T> source, Function<T, Map<String, Object>> render,
+      Comparator<T> defaultOrder, Function<T, String> name, List<String> defaultSorts) {
+    return new Listing<>(source, render, defaultOrder, name, defaultSorts);
+  }
+
+  /**
+   * The endpoint answers a plain list whatever the query, as RabbitMQ's reply_list (bindings,
+   * consumers): {@code page} and its companions are ignored; sort and columns still apply.
+   */
+  public Listing<T> unpaginated() {
+    paginated = false;
+    return this;
   }
 
   /** A listing of maps already rendered, sorted by {@code defaultSorts} (e.g. users by name). */
@@ -61,14 +117,17 @@ public final class Listing<T> {
   }
 
   public Response reply(Call call) {
-    Pagination page = Pagination.of(call);
+    Pagination page = paginated ? Pagination.of(call) : null;
     String sort = call.query("sort");
     boolean reverse = "true".equals(call.query("sort_reverse"));
     List<String> columns = columns(call.query("columns"));
     List<Map<String, Object>> rendered;
-    int total = objects.size();
     if (sort == null || sort.isEmpty() || !defaultSorts.isEmpty() && sort.equals(defaultSorts.getFirst())) {
+      if (source != null) {
+        return replySorted(source, page, reverse, columns);
+      }
       // the default order: sort the objects, render only what is answered
+      int total = objects.size();
       List<T> sorted = new ArrayList<>(objects);
       sorted.sort(reverse ? defaultOrder.reversed() : defaultOrder);
       List<T> filtered = page == null ? sorted : filter(sorted, name, page);
@@ -79,6 +138,8 @@ public final class Listing<T> {
       }
       return page == null ? Response.ok(rendered) : Response.ok(page.wrap(total, filtered.size(), rendered));
     }
+    List<T> objects = objects();
+    int total = objects.size();
     List<String> keys = new ArrayList<>();
     keys.add(sort);
     for (String k : defaultSorts) {
@@ -100,6 +161,67 @@ public final class Listing<T> {
       rendered.add(select(m, columns));
     }
     return page == null ? Response.ok(rendered) : Response.ok(page.wrap(total, filtered.size(), rendered));
+  }
+
+  /** Every object, in the default order for a sorted source. */
+  private List<T> objects() {
+    if (source == null) {
+      return objects;
+    }
+    List<T> all = new ArrayList<>(source.size());
+    source.iterator(false).forEachRemaining(all::add);
+    return all;
+  }
+
+  /**
+   * The default order of a sorted source: the objects before the page are skipped (or, with a
+   * name filter, matched and counted), the page's are rendered, the rest are not visited unless a
+   * filter needs its count.
+   */
+  private Response replySorted(Source<T> src, @Nullable Pagination page, boolean reverse, List<String> columns) {
+    Iterator<T> it = src.iterator(reverse);
+    List<Map<String, Object>> rendered = new ArrayList<>();
+    if (page == null) {
+      it.forEachRemaining(t -> rendered.add(select(render.apply(t), columns)));
+      return Response.ok(rendered);
+    }
+    java.util.function.Predicate<T> match = matcher(page);
+    long from = (long) (page.page() - 1) * page.pageSize();
+    long to = from + page.pageSize();
+    long seen = 0;
+    while (it.hasNext() && (match != null || seen < to)) {
+      T t = it.next();
+      if (match != null && !match.test(t)) {
+        continue;
+      }
+      if (seen >= from && seen < to) {
+        rendered.add(select(render.apply(t), columns));
+      }
+      seen++;
+    }
+    int total = src.size();
+    long filtered = match == null ? Math.max(total, seen) : seen;
+    page.checkRange(from, filtered);
+    return Response.ok(page.wrap(Math.max(total, (int) seen), (int) filtered, rendered));
+  }
+
+  /** The name filter of the page's query as a test on the objects, or null for none. */
+  private java.util.function.@Nullable Predicate<T> matcher(Pagination page) {
+    String n = page.name();
+    if (n == null || n.isEmpty()) {
+      return null;
+    }
+    if (page.regex()) {
+      Pattern p;
+      try {
+        p = Pattern.compile(n, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+      } catch (PatternSyntaxException e) {
+        throw ApiException.badRequest("invalid regular expression: " + e.getDescription());
+      }
+      return t -> p.matcher(name.apply(t)).find();
+    }
+    String lower = n.toLowerCase(Locale.ROOT);
+    return t -> name.apply(t).toLowerCase(Locale.ROOT).contains(lower);
   }
 
   private static <X> List<X> filter(List<X> in, Function<X, String> name, Pagination page) {
@@ -241,55 +363,5 @@ public final class Listing<T> {
       j += Character.charCount(cb);
     }
     return Integer.compare(a.length() - i, b.length() - j);
-  }
-
-  /** The ?page, ?page_size, ?name, ?use_regex parameters (rabbit_mgmt_util pagination_params). */
-  record Pagination(int page, int pageSize, @Nullable String name, boolean regex) {
-    static @Nullable Pagination of(Call call) {
-      String p = call.query("page");
-      if (p == null) {
-        return null;
-      }
-      String ps = call.query("page_size");
-      Integer page = integer(p);
-      Integer size = ps == null ? Integer.valueOf(DEFAULT_PAGE_SIZE) : integer(ps);
-      if (page == null || size == null) {
-        throw ApiException.badRequest("Pagination parameters are invalid");
-      }
-      if (page <= 0 || size <= 0 || size > MAX_PAGE_SIZE) {
-        throw new ApiException(400, "invalid_pagination_parameters",
-            "Invalid pagination parameters: page number " + page + ", page size " + size);
-      }
-      return new Pagination(page, size, call.query("name"), "true".equals(call.query("use_regex")));
-    }
-
-    private static @Nullable Integer integer(String s) {
-      try {
-        return Integer.valueOf(s.strip());
-      } catch (NumberFormatException e) {
-        return null;
-      }
-    }
-
-    <X> List<X> slice(List<X> filtered) {
-      long from = (long) (page - 1) * pageSize;
-      if (from > filtered.size()) {
-        throw new ApiException(400, "page_out_of_range", "Page out of range, page: " + page + " page size: "
-            + pageSize + ", len: " + filtered.size());
-      }
-      return filtered.subList((int) from, (int) Math.min(filtered.size(), from + pageSize));
-    }
-
-    Map<String, Object> wrap(int total, int filtered, List<Map<String, Object>> items) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("filtered_count", filtered);
-      m.put("item_count", items.size());
-      m.put("items", items);
-      m.put("page", page);
-      m.put("page_count", (filtered + pageSize - 1) / pageSize);
-      m.put("page_size", pageSize);
-      m.put("total_count", total);
-      return m;
-    }
   }
 }

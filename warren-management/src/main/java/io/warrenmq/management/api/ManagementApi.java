@@ -14,6 +14,14 @@ public final class ManagementApi {
 
   /** The API (and, later, the UI's static files) as one service for the management listener. */
   public static HttpService service(Broker broker) {
+    return service(broker, ServerInfo.none(), ObjectStats.NONE);
+  }
+
+  /**
+   * The API, knowing the server's listeners, version and alarms ({@code info}), with the message
+   * statistics that {@code stats} adds to the objects.
+   */
+  public static HttpService service(Broker broker, ServerInfo info, ObjectStats stats) {
     Router router = new Router();
     ApiRoutes api = new ApiRoutes(router, new Authenticator(broker));
     new BasicsController(broker).register(api);
@@ -25,6 +33,16 @@ public final class ManagementApi {
     new ParametersController(broker).register(api);
     new LimitsController(broker).register(api);
     new DefinitionsController(broker).register(api);
+    // objects, connections, health (issue 9): in RabbitMQ's dispatcher order
+    ObjectContext objects = ObjectContext.of(broker, info, stats);
+    new OverviewController(objects).register(api);
+    new ConnectionsController(objects).register(api);
+    new ChannelsController(objects).register(api);
+    new ExchangesController(objects).register(api);
+    new BindingsController(objects).register(api);
+    new QueuesController(objects).register(api);
+    new QueueGetController(objects).register(api);
+    new HealthController(objects).register(api);
     return router;
   }
 }

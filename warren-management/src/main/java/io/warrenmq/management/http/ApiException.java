@@ -9,11 +9,25 @@ public final class ApiException extends RuntimeException {
   private final int status;
   private final String error;
   private final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+  /** The reason as the JSON body carries it: a string, or a list for an Erlang tuple. */
+  private final Object reasonJson;
 
   public ApiException(int status, String error, String reason) {
     super(reason, null, false, false);
     this.status = status;
     this.error = error;
+    this.reasonJson = reason;
+  }
+
+  /**
+   * An error whose reason RabbitMQ formats from an Erlang tuple (rabbit_web_dispatch_access_control
+   * format_reason): a JSON list, e.g. {@code ["not_boolean","yes"]}.
+   */
+  public ApiException(int status, String error, java.util.List<?> reason) {
+    super(String.valueOf(reason), null, false, false);
+    this.status = status;
+    this.error = error;
+    this.reasonJson = java.util.List.copyOf(reason);
   }
 
   public static ApiException badRequest(String reason) {
@@ -49,5 +63,10 @@ public final class ApiException extends RuntimeException {
 
   public String reason() {
     return getMessage();
+  }
+
+  /** The reason for the JSON body: a string, or a list. */
+  public Object reasonJson() {
+    return reasonJson;
   }
 }

@@ -1,6 +1,5 @@
 package io.warrenmq.management.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,9 +24,47 @@ public final class Json {
 
   public static byte[] write(Object value) {
     try {
-      return MAPPER.writeValueAsBytes(value);
-    } catch (JsonProcessingException e) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
+      try (com.fasterxml.jackson.core.JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+        g.setCodec(MAPPER);
+        writeValue(g, value);
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
       throw new IllegalStateException("cannot write JSON for " + value.getClass().getName(), e);
+    }
+  }
+
+  /**
+   * Writes maps, lists, strings, numbers and booleans directly (the API's answers are made of
+   * them; Jackson's map serializer would look a serializer up for every value), anything else
+   * through the mapper.
+   */
+  private static void writeValue(com.fasterxml.jackson.core.JsonGenerator g, @org.jspecify.annotations.Nullable Object v)
+      throws IOException {
+    switch (v) {
+      case null -> g.writeNull();
+      case String s -> g.writeString(s);
+      case Boolean b -> g.writeBoolean(b);
+      case Integer i -> g.writeNumber(i);
+      case Long l -> g.writeNumber(l);
+      case Double d -> g.writeNumber(d);
+      case Map<?, ?> m -> {
+        g.writeStartObject();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+          g.writeFieldName(String.valueOf(e.getKey()));
+          writeValue(g, e.getValue());
+        }
+        g.writeEndObject();
+      }
+      case java.util.List<?> l -> {
+        g.writeStartArray();
+        for (Object o : l) {
+          writeValue(g, o);
+        }
+        g.writeEndArray();
+      }
+      default -> g.writeObject(v);
     }
   }
 

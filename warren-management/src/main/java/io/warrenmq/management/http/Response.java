@@ -65,7 +65,7 @@ public final class Response {
   public static Response error(ApiException e) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("error", e.error());
-    m.put("reason", e.reason());
+    m.put("reason", e.reasonJson());
     Response r = json(e.status(), m);
     e.headers().forEach(r::header);
     return r;

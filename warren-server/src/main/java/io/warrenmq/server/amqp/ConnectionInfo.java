@@ -62,6 +62,11 @@ final class ConnectionInfo implements ConnectionView {
   }
 
   @Override
+  public boolean owns(Object owner) {
+    return owner == connection.owner();
+  }
+
+  @Override
   public String name() {
     return name;
   }

@@ -170,6 +170,11 @@ public final class AmqpServer implements AutoCloseable {
     return listeners;
   }
 
+  /** The bound addresses of the listeners once started. */
+  public List<InetSocketAddress> boundAddresses() {
+    return serverChannels.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
+  }
+
   /** The acceptor group, shared with the HTTP listeners (one server stack). */
   public EventLoopGroup boss() {
     return boss;

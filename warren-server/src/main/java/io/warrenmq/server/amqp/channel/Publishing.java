@@ -24,6 +24,7 @@ import io.warrenmq.broker.message.Message;
 import io.warrenmq.broker.queue.EnqueueResult;
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.ReplyQueue;
+import io.warrenmq.broker.vhost.PublishRules;
 import io.warrenmq.broker.vhost.VirtualHost;
 import io.warrenmq.store.sync.Syncable;
 import java.util.Collections;
@@ -33,7 +34,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The publishing side of a channel: basic.publish from method to routed message (write and topic
- * permissions checked here, the properties by {@link PublishValidation}), mandatory returns,
+ * permissions checked here, the properties by {@link PublishRules}), mandatory returns,
  * publisher confirms and transactions (AMQP 0-9-1 basic, tx; RabbitMQ confirm.select).
  *
  * <p>Threading: confined to the connection's event loop.
@@ -45,7 +46,6 @@ final class Publishing {
   private final AmqpChannel channel;
   private final Session session;
   private final PublishAssembler assembler;
-  private final PublishValidation validation;
   private final RouteCollector route = new RouteCollector();
   private @Nullable ConfirmTracker confirms;
   private @Nullable TxBuffer tx;
@@ -62,7 +62,6 @@ final class Publishing {
     this.channel = channel;
     this.session = session;
     this.assembler = new PublishAssembler(channel.sink().alloc(), session.maxMessageSize());
-    this.validation = new PublishValidation(session);
   }
 
   /** A method frame arrived: it must not interrupt a message's content (505 otherwise). */
@@ -125,7 +124,7 @@ final class Publishing {
   private void complete(PublishAssembler.Complete c) {
     try {
       if (tx != null) {
-        validation.validate(c.header().properties());
+        validate(c.header().properties());
         tx.publish(c.method(), c.header().properties(), c.body());
       } else {
         publish(c.method(), c.header().properties(), c.body(), null);
@@ -145,7 +144,7 @@ final class Publishing {
   private void publish(BasicPublish m, ByteBuf props, ByteBuf body, @Nullable Set<Syncable> txTargets) {
     VirtualHost vh = session.vhost();
     Exchange x = vh.exchangeForPublish(m.exchange());
-    PropertiesSummary summary = validation.validate(props);
+    PropertiesSummary summary = validate(props);
     ByteBuf replyProps = directReplyTo(props);
     if (replyProps != null) {
       props = replyProps;
@@ -206,6 +205,11 @@ final class Publishing {
     ByteBuf out = channel.sink().alloc().buffer(props.readableBytes() + 64);
     BasicPropertiesCodec.encode(out, p.withReplyTo(rq.name()));
     return out;
+  }
+
+  /** RabbitMQ's checks on a published message (user-id, expiration, CC/BCC): {@link PublishRules}. */
+  private PropertiesSummary validate(ByteBuf props) {
+    return PublishRules.validate(props, session.user());
   }
 
   /** basic.return 312 NO_ROUTE with the message's content (AMQP 0-9-1 basic.publish mandatory). */

@@ -20,19 +20,12 @@ import io.warrenmq.amqp.method.QueuePurge;
 import io.warrenmq.amqp.method.QueuePurgeOk;
 import io.warrenmq.amqp.method.QueueUnbind;
 import io.warrenmq.amqp.method.QueueUnbindOk;
-import io.warrenmq.amqp.types.FieldTable;
-import io.warrenmq.amqp.types.LongString;
-import io.warrenmq.broker.auth.Permission.Access;
-import io.warrenmq.broker.auth.TopicPermission;
-import io.warrenmq.broker.auth.User;
-import io.warrenmq.broker.auth.Users;
 import io.warrenmq.broker.exchange.ExchangeSpec;
-import io.warrenmq.broker.queue.ArgumentTypes;
 import io.warrenmq.broker.queue.QueueSpec;
 import io.warrenmq.broker.queue.ReplyQueue;
+import io.warrenmq.broker.vhost.AccessChecks;
 import io.warrenmq.broker.vhost.QueueDeclareResult;
 import io.warrenmq.broker.vhost.VirtualHost;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The exchange.* and queue.* methods of one channel: permission checks in RabbitMQ's order, the
@@ -57,10 +50,9 @@ final class TopologyMethods {
     return session.vhost();
   }
 
-  private void check(Access access, String kind, String name) {
-    Users users = session.broker().users();
-    User u = session.user();
-    users.check(u, vhost().name(), access, kind, name);
+  /** The permission checks of this channel's user in its vhost (RabbitMQ's order, shared with the HTTP API). */
+  private AccessChecks checks() {
+    return new AccessChecks(session.broker().users(), session.user(), vhost());
   }
 
   /**
@@ -88,23 +80,13 @@ final class TopologyMethods {
       if (exchange.isEmpty()) {
         throw VirtualHost.defaultExchangeRefused();
       }
-      session.broker().users().checkAny(session.user(), vhost().name(), "exchange", exchange);
+      checks().checkAny("exchange", exchange);
       vhost().declareExchangePassive(exchange);
       channel.reply(m.nowait() ? null : new ExchangeDeclareOk());
       return;
     }
     VirtualHost.checkExchangeType(m.type()); // RabbitMQ checks the type first
-    if (!exchange.isEmpty()) {
-      check(Access.CONFIGURE, "exchange", exchange);
-    }
-    String ae = vhost().exchange(exchange) == null
-        ? exchangeNameArgument(m.arguments(), "alternate-exchange", "exchange", exchange)
-        : null;
-    if (ae != null) {
-      // RabbitMQ: declaring an exchange with an alternate exchange needs write on the latter
-      check(Access.READ, "exchange", exchange);
-      check(Access.WRITE, "exchange", ae);
-    }
+    checks().exchangeDeclare(exchange, m.arguments());
     ExchangeSpec spec = new ExchangeSpec(vhost().name(), exchange, m.type(), m.durable(),
         m.autoDelete(), m.internal(), m.arguments());
     runner.runBlocking(m, () -> {
@@ -113,28 +95,9 @@ final class TopologyMethods {
     });
   }
 
-  /**
-   * An argument naming an exchange (alternate-exchange, x-dead-letter-exchange) of a resource
-   * being created: null if absent, 406 unless a string (RabbitMQ's rabbit_misc:r_arg check).
-   */
-  private @Nullable String exchangeNameArgument(FieldTable args, String key, String kind, String name) {
-    if (!args.containsKey(key)) {
-      return null;
-    }
-    Object v = args.get(key);
-    if (!(v instanceof LongString || v instanceof String)) {
-      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,
-          "invalid type '%s' for arg '%s' in %s '%s' in vhost '%s'",
-          ArgumentTypes.typeName(v), key, kind, name, vhost().name());
-    }
-    return v.toString();
-  }
-
   void exchangeDelete(ExchangeDelete m) {
     String exchange = stripCrLf(m.exchange());
-    if (!exchange.isEmpty() && !exchange.startsWith("amq.")) {
-      check(Access.CONFIGURE, "exchange", exchange);
-    }
+    checks().exchangeDelete(exchange);
     runner.runBlocking(m, () -> {
       vhost().deleteExchange(exchange, m.ifUnused());
       return () -> channel.reply(m.nowait() ? null : new ExchangeDeleteOk());
@@ -161,25 +124,9 @@ final class TopologyMethods {
     });
   }
 
-  /**
-   * Binding needs write on the destination and read on the source (RabbitMQ's access table), in
-   * RabbitMQ's order: write, then the default exchange, then read, then, if the source is a topic
-   * exchange the user has a topic permission for, the binding key against its read pattern
-   * (rabbit_channel, binding_action: check_read_permitted_on_topic, for bind and unbind alike).
-   */
+  /** Binding needs write on the destination and read on the source (RabbitMQ's access table). */
   private void checkBinding(String destKind, String destination, String source, String key) {
-    check(Access.WRITE, destKind, destination);
-    if (source.isEmpty() || (destKind.equals("exchange") && destination.isEmpty())) {
-      throw VirtualHost.defaultExchangeRefused();
-    }
-    check(Access.READ, "exchange", source);
-    io.warrenmq.broker.exchange.Exchange x = vhost().exchange(source);
-    if (x != null) {
-      TopicPermission p = session.broker().users().topicPermission(session.user(), vhost().name(), x.type(), source);
-      if (p != null) {
-        Users.checkTopic(p, session.user(), vhost().name(), Access.READ, key);
-      }
-    }
+    checks().binding(destKind, destination, source, key);
   }
 
   void queueDeclare(QueueDeclare m) {
@@ -196,21 +143,14 @@ final class TopologyMethods {
     }
     if (m.passive()) {
       String name = queueName; // RabbitMQ: queue.declare has no empty-name shortcut
-      session.broker().users().checkAny(session.user(), vhost().name(), "queue", name);
+      checks().checkAny("queue", name);
       QueueDeclareResult r = vhost().declareQueuePassive(name, session.owner());
       lastDeclaredQueue = name;
       channel.reply(m.nowait() ? null : new QueueDeclareOk(name, r.messageCount(), r.consumerCount()));
       return;
     }
     String name = queueName.isEmpty() ? VirtualHost.generateName() : queueName;
-    check(Access.CONFIGURE, "queue", name);
-    String dlx = vhost().queue(name) == null
-        ? exchangeNameArgument(m.arguments(), "x-dead-letter-exchange", "queue", name)
-        : null;
-    if (dlx != null) {
-      check(Access.READ, "queue", name);
-      check(Access.WRITE, "exchange", dlx);
-    }
+    checks().queueDeclare(name, m.arguments());
     QueueSpec spec = new QueueSpec(vhost().name(), name, m.durable(), m.exclusive(), m.autoDelete(), m.arguments());
     Object owner = session.owner();
     runner.runBlocking(m, () -> {
@@ -248,7 +188,7 @@ final class TopologyMethods {
 
   void queuePurge(QueuePurge m) {
     String queue = expandQueue(m.queue());
-    check(Access.READ, "queue", queue);
+    checks().readQueue(queue);
     Object owner = session.owner();
     runner.runBlocking(m, () -> {
       long n = vhost().purgeQueue(queue, owner);
@@ -258,7 +198,7 @@ final class TopologyMethods {
 
   void queueDelete(QueueDelete m) {
     String queue = stripCrLf(expandQueue(m.queue()));
-    check(Access.CONFIGURE, "queue", queue);
+    checks().queueDelete(queue);
     Object owner = session.owner();
     runner.runBlocking(m, () -> {
       long n = vhost().deleteQueue(queue, m.ifUnused(), m.ifEmpty(), owner);

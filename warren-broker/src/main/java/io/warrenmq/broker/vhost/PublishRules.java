@@ -1,4 +1,4 @@
-package io.warrenmq.server.amqp.channel;
+package io.warrenmq.broker.vhost;
 
 import io.netty.buffer.ByteBuf;
 import io.warrenmq.amqp.AmqpException;
@@ -10,32 +10,28 @@ import io.warrenmq.broker.auth.User;
 import org.jspecify.annotations.Nullable;
 
 /**
- * RabbitMQ's checks on the properties of a published message, in rabbit_channel's order: user-id
- * must be the user's (check_user_id_header), expiration a non-negative integer
- * (check_expiration_header), and a CC or BCC header an array (mc_amqpl:message, rabbit_basic
- * header_routes). A failed check is a 406 PRECONDITION_FAILED channel error with RabbitMQ's text.
- *
- * <p>Threading: confined to the connection's event loop, like the channel. Buffers: {@link
- * #validate} borrows the encoded properties; only the property flags and the summary are read
- * unless user-id is present (then they are decoded once).
+ * RabbitMQ's checks on the properties of a published message, shared by every front door that
+ * publishes (the AMQP channel, the management API's publish, the aliveness test), in
+ * rabbit_channel's order: user-id must be the user's (check_user_id_header), expiration a
+ * non-negative integer (check_expiration_header), and a CC or BCC header an array (mc_amqpl:message,
+ * rabbit_basic header_routes). Refusals are channel errors 406.
  */
-final class PublishValidation {
+public final class PublishRules {
   /** Bit of the user-id property in the first property-flags word (AMQP 0-9-1 4.2.6.1). */
   private static final int USER_ID_FLAG = 1 << 4;
   /** rabbit_misc check_expiry: ten years in milliseconds. */
   private static final long MAX_EXPIRATION_MS = 315_360_000_000L;
 
-  private final Session session;
+  private PublishRules() {}
 
-  PublishValidation(Session session) {
-    this.session = session;
-  }
-
-  /** Checks the encoded properties {@code props} (borrowed) and returns their summary. */
-  PropertiesSummary validate(ByteBuf props) {
+  /**
+   * Checks the raw properties (BORROWED) of a message {@code user} publishes; returns their
+   * summary. Only the property flags and the summary are read unless user-id is present.
+   */
+  public static PropertiesSummary validate(ByteBuf props, User user) {
     PropertiesSummary summary = BasicPropertiesCodec.summarize(props);
     if (props.readableBytes() >= 2 && (props.getUnsignedShort(props.readerIndex()) & USER_ID_FLAG) != 0) {
-      checkUserId(BasicPropertiesCodec.decode(props).userId());
+      checkUserId(BasicPropertiesCodec.decode(props).userId(), user);
     }
     String expiration = summary.expiration();
     String invalid = expiration == null ? null : expirationError(expiration);
@@ -50,11 +46,10 @@ final class PublishValidation {
 
   /**
    * RabbitMQ rabbit_channel, check_user_id_header: the user's own name, or any name for a user
-   * tagged {@code impersonator}. The tags are those the user had when the connection logged in,
-   * as RabbitMQ's channel keeps the #user{} of the login.
+   * tagged {@code impersonator}. The tags are those the user had when it logged in, as RabbitMQ's
+   * channel keeps the #user{} of the login.
    */
-  private void checkUserId(@Nullable String userId) {
-    User user = session.user();
+  private static void checkUserId(@Nullable String userId, User user) {
     if (userId != null && !userId.equals(user.name()) && !user.isImpersonator()) {
       throw AmqpException.channelError(
           ReplyCode.PRECONDITION_FAILED,
@@ -83,7 +78,7 @@ final class PublishValidation {
    * parse_expiration: string:to_integer, then rabbit_misc check_expiry, at most ten years), or
    * null when it is one.
    */
-  static @Nullable String expirationError(String s) {
+  public static @Nullable String expirationError(String s) {
     int digits = s.startsWith("-") || s.startsWith("+") ? 1 : 0;
     int end = digits;
     while (end < s.length() && s.charAt(end) >= '0' && s.charAt(end) <= '9') {

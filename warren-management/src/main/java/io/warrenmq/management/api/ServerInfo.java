@@ -1,0 +1,35 @@
+package io.warrenmq.management.api;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * What the management API knows of the server around the broker, given by warren-server: the
+ * product version, the listeners (for {@code /api/overview} and the listener health checks) and
+ * the resource alarms in effect (for the alarm health checks; none are raised yet).
+ *
+ * @param productVersion WarrenMQ's version ({@code product_version})
+ * @param listeners the bound listeners, read when asked (the management one binds last)
+ * @param alarms the resource alarms in effect on this node, read when asked
+ */
+public record ServerInfo(String productVersion, Supplier<List<Listener>> listeners, Supplier<List<Alarm>> alarms) {
+  /**
+   * One bound listener, as rabbit_networking:active_listeners lists it.
+   *
+   * @param protocol RabbitMQ's protocol name: "amqp", "http"
+   * @param ip the bound address, numeric
+   */
+  public record Listener(String protocol, String ip, int port) {}
+
+  /**
+   * A resource alarm in effect (rabbit_alarm), as the health checks list it.
+   *
+   * @param resource "memory" or "disk" (rabbit_alarm's resource names)
+   */
+  public record Alarm(String resource) {}
+
+  /** No listeners known, no alarms: for tests that serve the API without a server. */
+  public static ServerInfo none() {
+    return new ServerInfo("dev", List::of, List::of);
+  }
+}
