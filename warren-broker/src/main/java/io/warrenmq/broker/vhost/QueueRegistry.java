@@ -12,12 +12,15 @@ import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.QueueArguments;
 import io.warrenmq.broker.queue.QueueSpec;
 import io.warrenmq.broker.queue.ReplyQueue;
+import io.warrenmq.broker.stats.MessageCounts;
+import io.warrenmq.broker.stats.VhostStats;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -51,6 +54,7 @@ final class QueueRegistry {
   private final Executor blocking;
   private final Map<String, Queue> queues = new ConcurrentHashMap<>();
   private final Map<String, ReplyQueue> replyQueues = new ConcurrentHashMap<>();
+  private final VhostStats stats;
 
   /**
    * @param lock the vhost's lock, guarding every topology mutation
@@ -66,8 +70,10 @@ final class QueueRegistry {
       ExchangeRegistry exchanges,
       QueueFactory factory,
       ByteBufAllocator alloc,
-      Executor blocking) {
+      Executor blocking,
+      VhostStats stats) {
     this.vhost = vhost;
+    this.stats = stats;
     this.lock = lock;
     this.definitions = definitions;
     this.index = index;
@@ -184,6 +190,8 @@ final class QueueRegistry {
       // RabbitMQ checks the prefix before looking the queue up: an existing amq.gen- queue too
       VirtualHost.checkNotReserved("queue", spec.name());
     }
+    // rabbit_channel declare: queue_declared after the name and permission checks, queue_created if new
+    stats.queueDeclared();
     lock.lock();
     try {
       Queue existing = queues.get(spec.name());
@@ -202,6 +210,7 @@ final class QueueRegistry {
         definitions.write(Records.queue(spec, dir));
       }
       log.debug("declared {}", spec.resource());
+      stats.queueCreated();
       return new QueueDeclareResult(q, 0, 0, true);
     } finally {
       lock.unlock();
@@ -266,11 +275,26 @@ final class QueueRegistry {
     }
     List<Binding> removed = index.removeAllTo(new Destination.ToQueue(q));
     q.delete();
+    deleted(q);
     if (q.spec().durable()) {
       definitions.write(Records.queueDeleted(vhost, q.name()));
     }
     log.debug("deleted {}", q.spec().resource());
     exchanges.autoDeleteSources(removed);
+  }
+
+  /** A queue is gone: its disk counts stay in the vhost's totals (rabbit_core_metrics queue_deleted). */
+  private void deleted(Queue q) {
+    stats.queueDeleted();
+    MessageCounts c = q.counts();
+    if (c != null) {
+      stats.retireQueue(c);
+    }
+  }
+
+  /** Every queue, unordered and without a copy, for statistics. */
+  void forEach(Consumer<Queue> action) {
+    queues.values().forEach(action);
   }
 
   /** Deletes {@code q} if it is still registered (auto-delete after its last consumer left). */
@@ -325,6 +349,7 @@ final class QueueRegistry {
     for (Queue q : List.copyOf(queues.values())) {
       queues.remove(q.name());
       q.delete();
+      deleted(q);
     }
   }
 }

@@ -17,6 +17,8 @@ import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.QueueHost;
 import io.warrenmq.broker.queue.QueueSpec;
 import io.warrenmq.broker.queue.ReplyQueue;
+import io.warrenmq.broker.stats.MessageCounts;
+import io.warrenmq.broker.stats.VhostStats;
 import io.warrenmq.store.queue.StoreOptions;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,6 +54,7 @@ public final class VirtualHost implements QueueHost {
   private final Bindings bindings;
   private final Router router;
   private final Firehose firehose;
+  private final VhostStats stats = new VhostStats();
 
   /**
    * @param durableDir where durable queues keep their segment files
@@ -80,7 +83,7 @@ public final class VirtualHost implements QueueHost {
         name, durableDir, transientDir, storeOptions, alloc, blocking, timers, policies, this::routeDue);
     this.exchanges = new ExchangeRegistry(name, lock, definitions, index, exchangeFactory, this::queueForDefaultExchange);
     QueueFactory queueFactory = new QueueFactory(name, durableDir, transientDir, storeOptions, alloc, policies, this);
-    this.queues = new QueueRegistry(name, lock, definitions, index, exchanges, queueFactory, alloc, blocking);
+    this.queues = new QueueRegistry(name, lock, definitions, index, exchanges, queueFactory, alloc, blocking, stats);
     this.bindings = new Bindings(name, lock, definitions, index, exchanges, queues);
     this.router = new Router(exchanges);
     this.firehose = new Firehose(name, exchanges, router, alloc);
@@ -88,6 +91,33 @@ public final class VirtualHost implements QueueHost {
 
   public String name() {
     return name;
+  }
+
+  /** The vhost's message statistics: its channels' and connections' counts, and queue churn. */
+  public VhostStats stats() {
+    return stats;
+  }
+
+  /** Calls {@code action} for every queue, in no order and without copying the registry. */
+  public void forEachQueue(java.util.function.Consumer<Queue> action) {
+    queues.forEach(action);
+  }
+
+  /**
+   * The vhost's message totals, indexed as {@link MessageCounts}: its channels' counters (open
+   * and closed ones) and its queues' disk reads and writes (live and deleted ones).
+   */
+  public long[] messageTotals() {
+    long[] sum = new long[MessageCounts.SIZE];
+    stats.addTo(sum);
+    queues.forEach(q -> {
+      MessageCounts c = q.counts();
+      if (c != null) {
+        sum[MessageCounts.DISK_READS] += c.get(MessageCounts.DISK_READS);
+        sum[MessageCounts.DISK_WRITES] += c.get(MessageCounts.DISK_WRITES);
+      }
+    });
+    return sum;
   }
 
   // ---------------------------------------------------------------- lookups
