@@ -26,6 +26,9 @@ import java.util.Set;
  * @param ctlSocket path of the control socket (warrenctl)
  * @param managementIp address the management HTTP listener binds to
  * @param managementPort its port; 0 = no management listener
+ * @param prometheusIp address the Prometheus HTTP listener binds to
+ * @param prometheusPort its port; 0 = no Prometheus listener
+ * @param collectStatisticsIntervalMs milliseconds between two samples of the message rates
  */
 public record BrokerConfig(
     String bind,
@@ -44,7 +47,10 @@ public record BrokerConfig(
     int consumersPerChannel,
     Path ctlSocket,
     String managementIp,
-    int managementPort) {
+    int managementPort,
+    String prometheusIp,
+    int prometheusPort,
+    int collectStatisticsIntervalMs) {
   /**
    * The default of {@code bind}: IPv4 and IPv6 loopback, as RabbitMQ listens on both families.
    * With this default (only), {@code ::1} is left out with a warning on a host without an IPv6
