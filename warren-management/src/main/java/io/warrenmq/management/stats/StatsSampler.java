@@ -279,10 +279,8 @@ public final class StatsSampler implements AutoCloseable {
       Tracked t = viewed.get(o);
       if (t == null) {
         long[] v = vectorOf(o);
+        // samples start with the next tick
         t = new Tracked(v == null ? 1 : v.length, intervalMs, SampleHistory.BASIC);
-        if (v != null) {
-          t.history.add(System.currentTimeMillis(), v);
-        }
         viewed.put(o, t);
         if (viewed.size() > VIEWED_LIMIT) {
           Object eldest = viewed.keySet().iterator().next();
