@@ -40,23 +40,26 @@ final class Scrape {
   List<Queue> queues() {
     if (queues == null) {
       List<Queue> qs = new ArrayList<>();
-      List<Labels> ls = new ArrayList<>();
       for (VirtualHost vh : broker.vhosts()) {
         if (vhosts == null || vhosts.contains(vh.name())) {
-          vh.forEachQueue(q -> {
-            qs.add(q);
-            ls.add(Labels.of("vhost", vh.name(), "queue", q.name()));
-          });
+          vh.forEachQueue(qs::add);
         }
       }
       queues = qs;
-      queueLabels = ls;
     }
     return queues;
   }
 
+  /** The queues' labels, made only for per-object families (the aggregated ones need none). */
   List<Labels> queueLabels() {
-    queues();
+    if (queueLabels == null) {
+      List<Queue> qs = queues();
+      List<Labels> ls = new ArrayList<>(qs.size());
+      for (Queue q : qs) {
+        ls.add(Labels.of("vhost", q.spec().vhost(), "queue", q.name()));
+      }
+      queueLabels = ls;
+    }
     return queueLabels;
   }
 
