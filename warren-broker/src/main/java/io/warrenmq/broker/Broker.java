@@ -13,6 +13,7 @@ import io.warrenmq.broker.definitions.DefinitionModel;
 import io.warrenmq.broker.definitions.DefinitionStore;
 import io.warrenmq.broker.definitions.Records;
 import io.warrenmq.broker.auth.TopicPermission;
+import io.warrenmq.broker.stats.BrokerStats;
 import io.warrenmq.broker.view.ConnectionRegistry;
 import io.warrenmq.broker.view.Pids;
 import io.warrenmq.broker.vhost.DirNames;
@@ -56,6 +57,7 @@ public final class Broker implements AutoCloseable {
   private final Users users;
   private final Map<String, VirtualHost> vhosts = new ConcurrentHashMap<>();
   private final ConnectionRegistry connections = new ConnectionRegistry();
+  private final BrokerStats stats = new BrokerStats();
   private final Pids pids = Pids.forThisNode();
   private final ResourceLimits resourceLimits = ResourceLimits.forThisMachine();
   private final Policies policies = new Policies();
@@ -191,6 +193,11 @@ public final class Broker implements AutoCloseable {
     return connections;
   }
 
+  /** Node-wide statistics: connection and channel churn, deleted vhosts' totals. */
+  public BrokerStats stats() {
+    return stats;
+  }
+
   /** The synthetic pids of this broker's connections and channels. */
   public Pids pids() {
     return pids;
@@ -298,6 +305,7 @@ public final class Broker implements AutoCloseable {
     definitions().write(Records.vhostDeleted(name));
     connections.closeVhost(name);
     vh.deleteAll();
+    stats.retire(vh.stats(), vh.messageTotals());
     users.clearVhost(name);
     policies.clearVhost(name);
     parameters.clearVhost(name);

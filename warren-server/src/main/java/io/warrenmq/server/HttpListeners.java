@@ -5,6 +5,8 @@ import io.warrenmq.management.api.ManagementApi;
 import io.warrenmq.management.api.ObjectStats;
 import io.warrenmq.management.api.ServerInfo;
 import io.warrenmq.management.http.HttpListener;
+import io.warrenmq.management.metrics.MetricsEndpoint;
+import io.warrenmq.management.stats.StatsSampler;
 import io.warrenmq.server.amqp.AddressNames;
 import io.warrenmq.server.config.BrokerConfig;
 import io.warrenmq.server.netty.AmqpServer;
@@ -13,13 +15,16 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP listeners beside the AMQP one, on the AMQP server's own event loops: the management
- * API and UI ({@code management.tcp.ip}:{@code management.tcp.port}, off when the port is 0).
- * Requests are handled on the broker's blocking executor.
+ * API and UI ({@code management.tcp.ip}:{@code management.tcp.port}) with the statistics sampler
+ * its rates need, and the Prometheus endpoint ({@code prometheus.tcp.ip}:{@code
+ * prometheus.tcp.port}); each is off when its port is 0. Requests are handled on the broker's
+ * blocking executor.
  */
 final class HttpListeners implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpListeners.class);
@@ -29,6 +34,8 @@ final class HttpListeners implements AutoCloseable {
   private int managementPort;
   /** The HTTP listeners' bound addresses, by protocol name, for the API's listener facts. */
   private final List<ServerInfo.Listener> httpBound = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private int prometheusPort;
+  private @Nullable StatsSampler sampler;
 
   /** Starts what the configuration turns on; a listener that cannot bind stops the start. */
   static HttpListeners start(BrokerConfig config, Broker broker, AmqpServer amqp)
@@ -36,10 +43,18 @@ final class HttpListeners implements AutoCloseable {
     HttpListeners h = new HttpListeners();
     try {
       if (config.managementPort() > 0) {
+        StatsSampler sampler = StatsSampler.start(broker, config.collectStatisticsIntervalMs());
+        h.sampler = sampler;
         HttpListener l = new HttpListener("management", amqp.boss(), amqp.workers(), amqp.serverChannelType(),
             ManagementApi.service(broker, serverInfo(amqp, h), ObjectStats.NONE), broker.blockingExecutor());
         h.managementPort = h.bind(l, config.managementIp(), config.managementPort());
         h.httpBound.add(new ServerInfo.Listener("http", h.lastIp, h.managementPort));
+      }
+      if (config.prometheusPort() > 0) {
+        HttpListener l = new HttpListener("prometheus", amqp.boss(), amqp.workers(), amqp.serverChannelType(),
+            MetricsEndpoint.service(broker, Version.get()), broker.blockingExecutor());
+        h.prometheusPort = h.bind(l, config.prometheusIp(), config.prometheusPort());
+        h.httpBound.add(new ServerInfo.Listener("http/prometheus", h.lastIp, h.prometheusPort));
       }
     } catch (IOException | InterruptedException | RuntimeException e) {
       h.close();
@@ -88,6 +103,11 @@ final class HttpListeners implements AutoCloseable {
     return managementPort;
   }
 
+  /** The Prometheus endpoint's port, 0 if it is off. */
+  int prometheusPort() {
+    return prometheusPort;
+  }
+
   /** "management [::1]:15672", ... for status lines. */
   List<String> names() {
     return names;
@@ -100,5 +120,9 @@ final class HttpListeners implements AutoCloseable {
       l.close();
     }
     listeners.clear();
+    if (sampler != null) {
+      sampler.close();
+      sampler = null;
+    }
   }
 }

@@ -148,6 +148,11 @@ public final class WarrenServer implements AutoCloseable {
     return http.managementPort();
   }
 
+  /** The Prometheus endpoint's port, 0 if it is off. */
+  public int prometheusPort() {
+    return http.prometheusPort();
+  }
+
   public Broker broker() {
     return broker;
   }

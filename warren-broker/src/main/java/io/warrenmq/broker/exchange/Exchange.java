@@ -4,6 +4,7 @@ import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.broker.message.Message;
 import io.warrenmq.broker.queue.Queue;
+import io.warrenmq.broker.stats.ExchangeCounts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -27,9 +28,31 @@ public abstract sealed class Exchange
   private final ExchangeSpec spec;
   private volatile @Nullable String alternateExchange;
   private volatile @Nullable ExchangeDeduplication deduplication;
+  /** Made on the first publish, so that idle exchanges carry no counters. */
+  private volatile @Nullable ExchangeCounts counts;
 
   protected Exchange(ExchangeSpec spec) {
     this.spec = spec;
+  }
+
+  /** The exchange's counters, made on first use (once: a race makes one and drops the other). */
+  public ExchangeCounts countsForPublish() {
+    ExchangeCounts c = counts;
+    if (c == null) {
+      synchronized (this) {
+        c = counts;
+        if (c == null) {
+          c = new ExchangeCounts();
+          counts = c;
+        }
+      }
+    }
+    return c;
+  }
+
+  /** The counters, or null if nothing was ever published to this exchange. */
+  public @Nullable ExchangeCounts counts() {
+    return counts;
   }
 
   /** Creates an exchange of {@code spec.type()}; 406 PRECONDITION_FAILED for an unknown type. */

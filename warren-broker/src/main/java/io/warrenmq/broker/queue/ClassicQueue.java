@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.message.Message;
+import io.warrenmq.broker.stats.MessageCounts;
 import io.warrenmq.store.sync.Syncable;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -56,6 +57,8 @@ public final class ClassicQueue implements Queue {
   private final QueueSettlement settlement;
   private final QueueLifecycle lifecycle;
   private volatile QueueSettings settings;
+  /** Allocated under the lock on first use, so that 100,000 idle queues carry no counters. */
+  private volatile @Nullable MessageCounts counts;
 
   // guarded by lock; the parts read them, QueueLifecycle sets deleted
   boolean deleted;
@@ -131,7 +134,32 @@ public final class ClassicQueue implements Queue {
 
   @Override
   public EnqueueResult enqueue(Message message) {
-    return intake.enqueue(message);
+    return intake.enqueue(message, false);
+  }
+
+  @Override
+  public EnqueueResult publish(Message message) {
+    return intake.enqueue(message, true);
+  }
+
+  @Override
+  public @Nullable MessageCounts counts() {
+    return counts;
+  }
+
+  /** Under the lock: the counters, allocated on first use. */
+  MessageCounts countsLocked() {
+    MessageCounts c = counts;
+    if (c == null) {
+      c = new MessageCounts();
+      counts = c;
+    }
+    return c;
+  }
+
+  /** Bytes of data in the queue's segment files (any thread). */
+  public long diskBytes() {
+    return store.diskBytes();
   }
 
   // ---------------------------------------------------------------- consuming

@@ -4,8 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.Delivery;
-import io.warrenmq.broker.consumer.MessageSource;
 import io.warrenmq.broker.message.StoredRecords;
+import io.warrenmq.broker.stats.MessageCounts;
 import io.warrenmq.store.segment.SegmentPosition;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * {@code DeliveryTarget}s, which only enqueue them.
  */
 final class Dispatcher {
-  private final MessageSource queue;
+  private final ClassicQueue queue;
   private final QueueStore store;
   private final ByteBufAllocator alloc;
   private final ConsumerSet consumers;
@@ -31,7 +31,7 @@ final class Dispatcher {
   private @Nullable ByteBuf fresh;
   private long freshPos = SegmentPosition.NONE;
 
-  Dispatcher(MessageSource queue, QueueStore store, ByteBufAllocator alloc, ConsumerSet consumers, Expiry expiry,
+  Dispatcher(ClassicQueue queue, QueueStore store, ByteBufAllocator alloc, ConsumerSet consumers, Expiry expiry,
       Disposal disposal, Supplier<QueueSettings> settings) {
     this.queue = queue;
     this.store = store;
@@ -99,8 +99,21 @@ final class Dispatcher {
   Delivery take(@Nullable Consumer c, long pos, boolean noAck) {
     // the message appended by the enqueue in progress is still at hand: no read back from the store
     ByteBuf f = fresh;
-    ByteBuf record = f != null && pos == freshPos ? f.retainedDuplicate() : store.read(pos, alloc);
+    MessageCounts counts = queue.countsLocked();
+    ByteBuf record;
+    if (f != null && pos == freshPos) {
+      record = f.retainedDuplicate();
+    } else {
+      record = store.read(pos, alloc);
+      counts.add(MessageCounts.DISK_READS);
+    }
     int deliveries = store.deliveries(pos);
+    // rabbit_channel record_sent: get or deliver, with or without ack; redeliver besides
+    counts.add(c == null ? (noAck ? MessageCounts.GET_NO_ACK : MessageCounts.GET)
+        : (noAck ? MessageCounts.DELIVER_NO_ACK : MessageCounts.DELIVER));
+    if (deliveries > 1) {
+      counts.add(MessageCounts.REDELIVER);
+    }
     if (deliveries > 1 && settings.get().deliveryLimit() >= 0) {
       ByteBuf counted = StoredRecords.withDeliveryCount(record, deliveries - 1, alloc);
       record.release();

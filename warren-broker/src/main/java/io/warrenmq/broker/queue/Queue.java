@@ -4,6 +4,7 @@ import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.consumer.MessageSource;
 import io.warrenmq.broker.message.Message;
+import io.warrenmq.broker.stats.MessageCounts;
 import io.warrenmq.store.sync.Syncable;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +26,20 @@ public interface Queue extends MessageSource, Consumer.Dispatchable {
 
   /** Stores {@code message} (borrowed; copied into the store) and dispatches to consumers. */
   EnqueueResult enqueue(Message message);
+
+  /**
+   * {@link #enqueue} of a message a publisher routed here, counted as the queue's {@code publish}
+   * (RabbitMQ counts only what channels deliver to queues: dead letters and the firehose's copies
+   * are not publishes).
+   */
+  default EnqueueResult publish(Message message) {
+    return enqueue(message);
+  }
+
+  /** The queue's message counters, or null while nothing was ever counted (idle queues carry none). */
+  default @Nullable MessageCounts counts() {
+    return null;
+  }
 
   /** What the group committer forces before publishes that returned STORED_DURABLE are confirmed. */
   Syncable syncTarget();

@@ -4,6 +4,7 @@ import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.Delivery;
+import io.warrenmq.broker.stats.MessageCounts;
 import io.warrenmq.store.segment.SegmentPosition;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -49,6 +50,7 @@ final class QueueConsumers {
       while (true) {
         long pos = store.nextReady();
         if (pos == SegmentPosition.NONE) {
+          queue.countsLocked().add(MessageCounts.GET_EMPTY);
           return null;
         }
         if (disposal.overDeliveryLimit(pos)) {

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.message.Message;
 import io.warrenmq.broker.message.MessageCodec;
+import io.warrenmq.broker.stats.MessageCounts;
 import java.io.IOException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -50,8 +51,8 @@ final class QueueIntake {
     this.dispatcher = dispatcher;
   }
 
-  /** See {@link Queue#enqueue}. */
-  EnqueueResult enqueue(Message message) {
+  /** See {@link Queue#enqueue}; {@code published} counts it as a publish (see {@link Queue#publish}). */
+  EnqueueResult enqueue(Message message, boolean published) {
     QueueSettings s = queue.settings();
     long now = System.currentTimeMillis();
     long perMessage = Expiry.perMessageDeadline(message, now);
@@ -64,6 +65,11 @@ final class QueueIntake {
     try {
       // limits as they are now: a policy applied while this publish waited for the lock trimmed the queue
       s = queue.settings();
+      MessageCounts counts = queue.countsLocked();
+      if (published) {
+        // rabbit_channel deliver_to_queues counts every queue routed to, whatever it does with the message
+        counts.add(MessageCounts.PUBLISH);
+      }
       EnqueueResult refused = refusal(message, s, expiresAt, dedupId);
       if (refused != null) {
         return refused;
@@ -75,6 +81,7 @@ final class QueueIntake {
         // delivery anyway); the consumer's channel encodes it at once.
         Consumer c = consumers.next();
         if (c != null && c.target().deliverUnstored(c, message)) {
+          counts.add(MessageCounts.DELIVER_NO_ACK);
           return EnqueueResult.STORED;
         }
       }
@@ -83,6 +90,7 @@ final class QueueIntake {
       boolean emptyBefore = store.readyCount() == 0;
       try {
         pos = store.append(payload, persistent, message.bodySize(), priority);
+        counts.add(MessageCounts.DISK_WRITES);
       } catch (IOException | RuntimeException e) {
         queue.fail(e);
         return EnqueueResult.REJECTED;

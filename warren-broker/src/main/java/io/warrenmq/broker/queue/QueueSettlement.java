@@ -1,6 +1,7 @@
 package io.warrenmq.broker.queue;
 
 import io.warrenmq.broker.consumer.Consumer;
+import io.warrenmq.broker.stats.MessageCounts;
 import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -49,6 +50,7 @@ final class QueueSettlement {
       for (int i = 0; i < count; i++) {
         disposal.acked(positions[i]);
       }
+      queue.countsLocked().add(MessageCounts.ACK, count);
       settled(consumer, count);
     } finally {
       queue.unlockAndFlush();

@@ -14,11 +14,14 @@ import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.QueueArguments;
 import io.warrenmq.broker.queue.QueueSpec;
 import io.warrenmq.broker.queue.ReplyQueue;
+import io.warrenmq.broker.stats.MessageCounts;
+import io.warrenmq.broker.stats.VhostStats;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -61,6 +64,7 @@ final class QueueRegistry {
   private final ConcurrentSkipListMap<String, Queue> sorted = new ConcurrentSkipListMap<>(NameOrder.INSTANCE);
   private final Map<String, ReplyQueue> replyQueues = new ConcurrentHashMap<>();
   private final Supplier<Limits> limits;
+  private final VhostStats stats;
 
   /**
    * @param lock the vhost's lock, guarding every topology mutation
@@ -78,8 +82,10 @@ final class QueueRegistry {
       QueueFactory factory,
       ByteBufAllocator alloc,
       Executor blocking,
-      Supplier<Limits> limits) {
+      Supplier<Limits> limits,
+      VhostStats stats) {
     this.vhost = vhost;
+    this.stats = stats;
     this.lock = lock;
     this.definitions = definitions;
     this.index = index;
@@ -205,6 +211,8 @@ final class QueueRegistry {
       // RabbitMQ checks the prefix before looking the queue up: an existing amq.gen- queue too
       VirtualHost.checkNotReserved("queue", spec.name());
     }
+    // rabbit_channel declare: queue_declared after the name and permission checks, queue_created if new
+    stats.queueDeclared();
     lock.lock();
     try {
       Queue existing = queues.get(spec.name());
@@ -224,6 +232,7 @@ final class QueueRegistry {
         definitions.write(Records.queue(spec, dir));
       }
       log.debug("declared {}", spec.resource());
+      stats.queueCreated();
       return new QueueDeclareResult(q, 0, 0, true);
     } finally {
       lock.unlock();
@@ -290,11 +299,26 @@ final class QueueRegistry {
     sorted.remove(q.name(), q);
     List<Binding> removed = index.removeAllTo(new Destination.ToQueue(q));
     q.delete();
+    deleted(q);
     if (q.spec().durable()) {
       definitions.write(Records.queueDeleted(vhost, q.name()));
     }
     log.debug("deleted {}", q.spec().resource());
     exchanges.autoDeleteSources(removed);
+  }
+
+  /** A queue is gone: its disk counts stay in the vhost's totals (rabbit_core_metrics queue_deleted). */
+  private void deleted(Queue q) {
+    stats.queueDeleted();
+    MessageCounts c = q.counts();
+    if (c != null) {
+      stats.retireQueue(c);
+    }
+  }
+
+  /** Every queue, unordered and without a copy, for statistics. */
+  void forEach(Consumer<Queue> action) {
+    queues.values().forEach(action);
   }
 
   /** Deletes {@code q} if it is still registered (auto-delete after its last consumer left). */
@@ -350,6 +374,7 @@ final class QueueRegistry {
       queues.remove(q.name());
       sorted.remove(q.name(), q);
       q.delete();
+      deleted(q);
     }
   }
 }

@@ -18,6 +18,8 @@ import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.QueueHost;
 import io.warrenmq.broker.queue.QueueSpec;
 import io.warrenmq.broker.queue.ReplyQueue;
+import io.warrenmq.broker.stats.MessageCounts;
+import io.warrenmq.broker.stats.VhostStats;
 import io.warrenmq.store.queue.StoreOptions;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,6 +58,7 @@ public final class VirtualHost implements QueueHost {
   private volatile VhostMetadata metadata = VhostMetadata.NONE;
   /** The vhost-limits parameter's values (max-connections, max-queues), read at open and declare. */
   private volatile Limits limits = Limits.NONE;
+  private final VhostStats stats = new VhostStats();
 
   /**
    * @param durableDir where durable queues keep their segment files
@@ -85,7 +88,7 @@ public final class VirtualHost implements QueueHost {
     this.exchanges = new ExchangeRegistry(name, lock, definitions, index, exchangeFactory, this::queueForDefaultExchange);
     QueueFactory queueFactory = new QueueFactory(name, durableDir, transientDir, storeOptions, alloc, policies, this);
     this.queues = new QueueRegistry(name, lock, definitions, index, exchanges, queueFactory, alloc, blocking,
-        this::limits);
+        this::limits, stats);
     this.bindings = new Bindings(name, lock, definitions, index, exchanges, queues);
     this.router = new Router(exchanges);
     this.firehose = new Firehose(name, exchanges, router, alloc);
@@ -111,6 +114,33 @@ public final class VirtualHost implements QueueHost {
   /** The vhost-limits parameter changed (or was restored). */
   public void setLimits(Limits l) {
     limits = l;
+  }
+
+  /** The vhost's message statistics: its channels' and connections' counts, and queue churn. */
+  public VhostStats stats() {
+    return stats;
+  }
+
+  /** Calls {@code action} for every queue, in no order and without copying the registry. */
+  public void forEachQueue(java.util.function.Consumer<Queue> action) {
+    queues.forEach(action);
+  }
+
+  /**
+   * The vhost's message totals, indexed as {@link MessageCounts}: its channels' counters (open
+   * and closed ones) and its queues' disk reads and writes (live and deleted ones).
+   */
+  public long[] messageTotals() {
+    long[] sum = new long[MessageCounts.SIZE];
+    stats.addTo(sum);
+    queues.forEach(q -> {
+      MessageCounts c = q.counts();
+      if (c != null) {
+        sum[MessageCounts.DISK_READS] += c.get(MessageCounts.DISK_READS);
+        sum[MessageCounts.DISK_WRITES] += c.get(MessageCounts.DISK_WRITES);
+      }
+    });
+    return sum;
   }
 
   // ---------------------------------------------------------------- lookups

@@ -1,5 +1,7 @@
 package io.warrenmq.broker.view;
 
+import io.warrenmq.broker.stats.MessageCounts;
+
 /**
  * What the broker and its tools may know of an AMQP channel: the items of rabbitmqctl
  * list_channels (rabbit_channel info keys) and of the management API's channel objects. The server
@@ -59,4 +61,7 @@ public interface ChannelView {
 
   /** "running", or "closing" after the broker sent channel.close. */
   String state();
+
+  /** The channel's message counters (publish, confirm, deliver, ack, ...). */
+  MessageCounts counts();
 }

@@ -65,7 +65,7 @@ class Ipv6ListenerIT {
   }
 
   static WarrenServer start(String name, String... extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--port", "0", "--management-port", "0", "--data-dir", dir.resolve(name).toString()));
+    List<String> args = new ArrayList<>(List.of("--port", "0", "--management-port", "0", "--prometheus-port", "0", "--data-dir", dir.resolve(name).toString()));
     args.addAll(List.of(extra));
     return WarrenServer.start(ConfigLoader.load(args.toArray(String[]::new), Map.of()));
   }

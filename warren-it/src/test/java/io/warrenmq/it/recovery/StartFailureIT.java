@@ -21,12 +21,12 @@ class StartFailureIT {
   void aStartThatCannotBindLetsGoOfItsDataDirectory() throws Exception {
     Path data = tmp.resolve("data");
     Throwable failure = catchThrowable(() -> WarrenServer.start(ConfigLoader.load(new String[] {
-        "--data-dir", data.toString(), "--bind", "127.0.0.1", "--port", Integer.toString(running.port()), "--management-port", "0"}, Map.of())));
+        "--data-dir", data.toString(), "--bind", "127.0.0.1", "--port", Integer.toString(running.port()), "--management-port", "0", "--prometheus-port", "0"}, Map.of())));
     assertThat(failure).as("the port is taken").isNotNull();
     assertThat(failure.toString()).containsIgnoringCase("address already in use");
 
     try (WarrenServer again = WarrenServer.start(ConfigLoader.load(new String[] {
-        "--data-dir", data.toString(), "--bind", "127.0.0.1", "--port", "0", "--management-port", "0"}, Map.of()))) {
+        "--data-dir", data.toString(), "--bind", "127.0.0.1", "--port", "0", "--management-port", "0", "--prometheus-port", "0"}, Map.of()))) {
       assertThat(again.port()).isPositive();
     }
   }

@@ -24,11 +24,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * Extra configuration keys (as on the command line, without dashes) may be passed in. The
  * management HTTP listener is off unless the broker is made with {@link #withManagement()}, which
- * gives it a free port of its own.
+ * gives it a free port of its own, and so is the Prometheus endpoint unless {@link
+ * #withPrometheus()} (e.g. {@code new BrokerExtension().withPrometheus()}).
  */
 public final class BrokerExtension implements BeforeAllCallback, AfterAllCallback {
   private final Map<String, String> settings;
   private final boolean management;
+  private boolean prometheus;
   private WarrenServer server;
   private Path dataDir;
   /** The class context that started the broker; @Nested classes inside it share the broker. */
@@ -57,6 +59,12 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
     return new BrokerExtension(settings, true);
   }
 
+  /** This broker with the Prometheus endpoint on a free loopback port too ({@link #prometheusPort()}). */
+  public BrokerExtension withPrometheus() {
+    prometheus = true;
+    return this;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     if (owner != null) {
@@ -71,7 +79,8 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
   public void start() throws IOException, InterruptedException {
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
         "--port", "0", "--bind", "127.0.0.1", "--data-dir", dataDir.toString(),
-        "--management-port", management ? Integer.toString(BrokerProcess.freePort()) : "0"));
+        "--management-port", management ? Integer.toString(BrokerProcess.freePort()) : "0",
+        "--prometheus-port", prometheus ? Integer.toString(BrokerProcess.freePort()) : "0"));
     settings.forEach((k, v) -> {
       args.add("--" + k.replace('_', '-'));
       args.add(v);
@@ -111,6 +120,11 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
   /** The management API's port (0 unless made {@link #withManagement()}). */
   public int managementPort() {
     return server.managementPort();
+  }
+
+  /** The Prometheus endpoint's port (0 unless made {@link #withPrometheus()}). */
+  public int prometheusPort() {
+    return server.prometheusPort();
   }
 
   public WarrenServer server() {

@@ -52,7 +52,7 @@ public final class BrokerProcess implements AutoCloseable {
     }
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseCompactObjectHeaders",
         "--enable-native-access=ALL-UNNAMED", "-jar", jar, "--bind", "127.0.0.1", "--port", Integer.toString(port),
-        "--management-port", "0",
+        "--management-port", "0", "--prometheus-port", "0",
         "--data-dir", dataDir.toString()));
     process = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.stream.ChunkedInput;
 import java.io.IOException;
@@ -105,8 +106,23 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   private static void write(ChannelHandlerContext ctx, Response r, boolean keepAlive, boolean head) {
     HttpResponseStatus status = HttpResponseStatus.valueOf(r.status());
     ChunkedInput<io.netty.buffer.ByteBuf> stream = r.stream();
+    Response.BodyWriter writer = r.writer();
     ChannelFuture done;
-    if (stream != null && !head) {
+    if (writer != null && !head) {
+      HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+      headers(res.headers(), r, keepAlive);
+      HttpUtil.setTransferEncodingChunked(res, true);
+      ctx.writeAndFlush(res);
+      try (ChunkStream out = new ChunkStream(ctx)) {
+        writer.writeTo(out);
+      } catch (IOException | RuntimeException e) {
+        // the headers are out: all that is left is to cut the connection
+        log.warn("HTTP {} body failed: {}", r.status(), e.toString());
+        ctx.close();
+        return;
+      }
+      done = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    } else if (stream != null && !head) {
       HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
       headers(res.headers(), r, keepAlive);
       HttpUtil.setTransferEncodingChunked(res, true);

@@ -177,6 +177,11 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
         if (handshake().handle(frame)) {
           lifecycle.opened();
           broker.connections().add(info);
+          VirtualHost opened = handshake().vhost();
+          if (opened != null) {
+            opened.stats().attach(info); // its byte counts join the vhost's totals
+          }
+          broker.stats().connectionOpened();
           registered = true;
           log.info("accepted AMQP connection {} (user '{}', vhost '{}')", name, info.userName(), info.vhostName());
         }
@@ -233,8 +238,10 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
       VirtualHost vh = handshake == null ? null : handshake.vhost();
       if (vh != null) {
         vh.connectionClosed(this);
+        vh.stats().retire(info);
       }
       broker.connections().remove(info);
+      broker.stats().connectionClosed();
       log.info("closed AMQP connection {} (user '{}', vhost '{}')", name, info.userName(), info.vhostName());
     }
   }

@@ -28,6 +28,9 @@ import java.util.Set;
  * @param managementPort its port; 0 = no management listener
  * @param loadDefinitions a definitions file, or a directory of them, imported at boot after recovery
  *     (RabbitMQ's {@code load_definitions}); "" for none
+ * @param prometheusIp address the Prometheus HTTP listener binds to
+ * @param prometheusPort its port; 0 = no Prometheus listener
+ * @param collectStatisticsIntervalMs milliseconds between two samples of the message rates
  */
 public record BrokerConfig(
     String bind,
@@ -47,7 +50,10 @@ public record BrokerConfig(
     Path ctlSocket,
     String managementIp,
     int managementPort,
-    String loadDefinitions) {
+    String loadDefinitions,
+    String prometheusIp,
+    int prometheusPort,
+    int collectStatisticsIntervalMs) {
   /**
    * The default of {@code bind}: IPv4 and IPv6 loopback, as RabbitMQ listens on both families.
    * With this default (only), {@code ::1} is left out with a warning on a host without an IPv6

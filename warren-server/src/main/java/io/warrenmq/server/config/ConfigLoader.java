@@ -61,7 +61,13 @@ public final class ConfigLoader {
           Key.rabbit("management.tcp.ip", "management-ip", "127.0.0.1",
               "address the management listener binds to (0.0.0.0 or :: for every interface)"),
           new Key("load_definitions", "",
-              "definitions file (or directory of them) imported at every boot, after recovery (RabbitMQ's key)"));
+              "definitions file (or directory of them) imported at every boot, after recovery (RabbitMQ's key)"),
+          Key.rabbit("prometheus.tcp.port", "prometheus-port", "15692",
+              "port of the Prometheus metrics endpoint (RabbitMQ's key); 0 turns it off"),
+          Key.rabbit("prometheus.tcp.ip", "prometheus-ip", "127.0.0.1",
+              "address the Prometheus listener binds to (0.0.0.0 or :: for every interface)"),
+          new Key("collect_statistics_interval", "5000",
+              "milliseconds between two samples of the management API's message rates (RabbitMQ's key)"));
 
   private ConfigLoader() {}
 
@@ -185,7 +191,10 @@ public final class ConfigLoader {
         ctl == null || ctl.isEmpty() ? dataDir.resolve("warren.sock") : Path.of(ctl),
         v.get("management.tcp.ip").strip(),
         intValue(v, "management.tcp.port", 0, 65535),
-        v.get("load_definitions").strip());
+        v.get("load_definitions").strip(),
+        v.get("prometheus.tcp.ip").strip(),
+        intValue(v, "prometheus.tcp.port", 0, 65535),
+        intValue(v, "collect_statistics_interval", 10, 3_600_000));
   }
 
   private static int intValue(Map<String, String> v, String key, int min, int max) {

@@ -147,6 +147,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void thePrometheusListenerTakesRabbitMqsKeysInAFileAndShortFlagsAndVariables() throws IOException {
+      BrokerConfig d = load(Map.of());
+      assertThat(d.prometheusPort()).as("rabbitmq_prometheus's default").isEqualTo(15692);
+      assertThat(d.prometheusIp()).isEqualTo("127.0.0.1");
+      Path f = file("prometheus.tcp.port = 15693\nprometheus.tcp.ip = 0.0.0.0\n");
+      BrokerConfig c = load(Map.of(), "--config", f.toString());
+      assertThat(c.prometheusPort()).isEqualTo(15693);
+      assertThat(c.prometheusIp()).isEqualTo("0.0.0.0");
+      assertThat(load(Map.of("WARREN_PROMETHEUS_PORT", "0")).prometheusPort()).as("0 turns it off").isZero();
+      assertThat(load(Map.of("WARREN_PROMETHEUS_IP", "::1")).prometheusIp()).isEqualTo("::1");
+      assertThat(load(Map.of(), "--prometheus-port", "15700").prometheusPort()).isEqualTo(15700);
+    }
+
+    @Test
+    void theStatisticsIntervalIsRabbitMqsCollectStatisticsIntervalInMilliseconds() throws IOException {
+      assertThat(load(Map.of()).collectStatisticsIntervalMs()).isEqualTo(5000);
+      assertThat(load(Map.of(), "--config", file("collect_statistics_interval = 250\n").toString())
+          .collectStatisticsIntervalMs()).isEqualTo(250);
+      assertThat(load(Map.of(), "--collect-statistics-interval", "100").collectStatisticsIntervalMs()).isEqualTo(100);
+    }
+
+    @Test
     void flagsTakeBothTheSpacedAndTheEqualsForm() {
       BrokerConfig c = load(Map.of(), "--port", "5675", "--frame-max=8192", "--default_user", "admin");
       assertThat(c.port()).isEqualTo(5675);

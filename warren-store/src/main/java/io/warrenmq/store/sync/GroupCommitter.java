@@ -38,6 +38,7 @@ public final class GroupCommitter implements AutoCloseable {
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong forces = new AtomicLong();
+  private final SyncStats stats = new SyncStats();
 
   // guarded by lock
   private List<Request> pending = new ArrayList<>();
@@ -82,6 +83,11 @@ public final class GroupCommitter implements AutoCloseable {
   /** {@link Syncable#force()} calls so far. */
   public long forces() {
     return forces.get();
+  }
+
+  /** Force latencies and batch sizes, for the metrics endpoint. */
+  public SyncStats stats() {
+    return stats;
   }
 
   /** Completes the pending requests, then stops the thread and waits for it. Blocks. */
@@ -140,8 +146,10 @@ public final class GroupCommitter implements AutoCloseable {
     for (Request r : batch) {
       if (forced.add(r.target())) {
         forces.incrementAndGet();
+        long t0 = System.nanoTime();
         try {
           r.target().force();
+          stats.force(System.nanoTime() - t0);
         } catch (IOException e) {
           failures.put(r.target(), e);
         } catch (RuntimeException e) {
@@ -151,6 +159,7 @@ public final class GroupCommitter implements AutoCloseable {
       }
     }
     batches.incrementAndGet();
+    stats.batch(batch.size());
     for (Request r : batch) {
       IOException failure = failures.get(r.target());
       try {

@@ -18,6 +18,7 @@ import io.warrenmq.broker.auth.Permission.Access;
 import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.message.Envelope;
+import io.warrenmq.broker.stats.MessageCounts;
 import io.warrenmq.broker.view.ChannelView;
 import java.util.ArrayDeque;
 import org.jspecify.annotations.Nullable;
@@ -59,8 +60,11 @@ public final class AmqpChannel {
   private final DeliveryEncoder deliveries = new DeliveryEncoder();
   private final ChannelTrace trace;
   private final ChannelInfo view;
+  /** Counted on the event loop; folded into the vhost's totals when the channel goes. */
+  private final MessageCounts counts = new MessageCounts();
   private State state = State.OPEN;
   private boolean suspended;
+  private boolean retired;
   private final ArrayDeque<Frame> deferred = new ArrayDeque<>();
 
   public AmqpChannel(int number, FrameSink sink, Session session) {
@@ -74,6 +78,13 @@ public final class AmqpChannel {
     this.consuming = new Consuming(this, session, consumerSink);
     this.methods = new ChannelMethodDispatcher(this, topology, publishing, consuming, consumerSink);
     this.view = new ChannelInfo(this, session.broker().pids().next(), session.view());
+    session.vhost().stats().attach(counts);
+    session.broker().stats().channelOpened();
+  }
+
+  /** The channel's message counters (written on the event loop only). */
+  MessageCounts counts() {
+    return counts;
   }
 
   public int number() {
@@ -260,6 +271,7 @@ public final class AmqpChannel {
       return;
     }
     long tag = consuming.track(c, d);
+    counted(d);
     trace.delivered(d);
     ByteBuf out = deliveries.deliver(sink.alloc(), number, sink.frameMax(), c.tagShortStr(), tag,
         d.redelivered(), d.record());
@@ -274,7 +286,16 @@ public final class AmqpChannel {
       return;
     }
     DeliveryEncoder.patchTag(frames, c.tagShortStr(), consuming.nextTag());
+    counts.add(MessageCounts.DELIVER_NO_ACK);
     sink.write(frames);
+  }
+
+  /** A consumer delivery goes out: rabbit_channel record_sent's deliver or deliver_no_ack, and redeliver. */
+  private void counted(Delivery d) {
+    counts.add(d.noAck() ? MessageCounts.DELIVER_NO_ACK : MessageCounts.DELIVER);
+    if (d.redelivered()) {
+      counts.add(MessageCounts.REDELIVER);
+    }
   }
 
   /** A buffer large enough for a method frame and the content frames of {@code e}. */
@@ -327,6 +348,7 @@ public final class AmqpChannel {
   /** The channel is gone from the connection. */
   private void finish() {
     state = State.CLOSED;
+    retire();
     session.channelClosed(this);
   }
 
@@ -337,5 +359,15 @@ public final class AmqpChannel {
       release();
     }
     state = State.CLOSED;
+    retire();
+  }
+
+  /** Its counts stay in the vhost's totals (once: retiring twice is a no-op). */
+  private void retire() {
+    if (!retired) {
+      retired = true;
+      session.vhost().stats().retire(counts);
+      session.broker().stats().channelClosed();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.warrenmq.server.amqp.channel;
 
+import io.warrenmq.broker.stats.MessageCounts;
 import io.warrenmq.broker.view.ChannelView;
 import io.warrenmq.broker.view.ConnectionView;
 
@@ -79,6 +80,11 @@ final class ChannelInfo implements ChannelView {
   @Override
   public int globalPrefetchCount() {
     return channel.consuming().globalPrefetch();
+  }
+
+  @Override
+  public MessageCounts counts() {
+    return channel.counts();
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.warrenmq.server.amqp.channel;
 
 import io.warrenmq.amqp.method.BasicAck;
 import io.warrenmq.amqp.method.BasicNack;
+import io.warrenmq.broker.stats.MessageCounts;
 import io.warrenmq.store.sync.GroupCommitter;
 import io.warrenmq.store.sync.Syncable;
 import java.util.ArrayDeque;
@@ -27,15 +28,19 @@ final class ConfirmTracker {
   private final FrameSink sink;
   private final GroupCommitter committer;
   private final Runnable markDirty;
+  private final MessageCounts counts;
   private final ArrayDeque<Batch> pending = new ArrayDeque<>();
   private long nextSeq = 1;
   private long lastConfirmed;
   private @Nullable Batch open;
   private boolean closed;
 
-  /** @param markDirty asks the connection to call {@link #flushBatch()} at the end of the read batch */
-  ConfirmTracker(int channel, FrameSink sink, GroupCommitter committer, Runnable markDirty) {
+  /**
+   * @param counts the channel's counters: confirms are counted as they go out
+   * @param markDirty asks the connection to call {@link #flushBatch()} at the end of the read batch */
+  ConfirmTracker(int channel, FrameSink sink, GroupCommitter committer, Runnable markDirty, MessageCounts counts) {
     this.channel = channel;
+    this.counts = counts;
     this.sink = sink;
     this.committer = committer;
     this.markDirty = markDirty;
@@ -111,6 +116,10 @@ final class ConfirmTracker {
   }
 
   private void emit(Batch b) {
+    if (!b.failed) {
+      // rabbit_channel send_confirms_and_nacks counts each confirmed publish (not the nacked ones)
+      counts.add(MessageCounts.CONFIRM, b.upTo - lastConfirmed - b.nacks.size());
+    }
     if (b.failed) {
       sink.writeMethod(channel, new BasicNack(b.upTo, b.upTo - lastConfirmed > 1, false));
       lastConfirmed = b.upTo;

@@ -21,6 +21,7 @@ import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.message.Envelope;
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.ReplyQueue;
+import io.warrenmq.broker.stats.MessageCounts;
 import org.jspecify.annotations.Nullable;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -205,9 +206,16 @@ final class Consuming {
     channel.check(Access.READ, "queue", queueName);
     Queue q = session.vhost().queueOrDie(queueName, session.owner());
     Delivery d = q.get(m.noAck());
+    MessageCounts counts = channel.counts();
     if (d == null) {
+      counts.add(MessageCounts.GET_EMPTY);
       channel.reply(new BasicGetEmpty());
       return;
+    }
+    // rabbit_channel record_sent: get or get_no_ack, and redeliver
+    counts.add(d.noAck() ? MessageCounts.GET_NO_ACK : MessageCounts.GET);
+    if (d.redelivered()) {
+      counts.add(MessageCounts.REDELIVER);
     }
     long tag = ++deliveryTag;
     if (!d.noAck()) {

@@ -25,6 +25,7 @@ import io.warrenmq.broker.queue.EnqueueResult;
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.ReplyQueue;
 import io.warrenmq.broker.vhost.PublishRules;
+import io.warrenmq.broker.stats.MessageCounts;
 import io.warrenmq.broker.vhost.VirtualHost;
 import io.warrenmq.store.sync.Syncable;
 import java.util.Collections;
@@ -156,9 +157,10 @@ final class Publishing {
       channel.trace().published(msg, route.queues());
       ConfirmTracker ct = confirms;
       long seq = ct == null ? 0 : ct.next();
+      counted(x, ct != null, m.mandatory());
       boolean rejected = false;
       for (Queue q : route.queues()) {
-        EnqueueResult r = q.enqueue(msg);
+        EnqueueResult r = q.publish(msg);
         if (r == EnqueueResult.STORED_DURABLE) {
           if (ct != null) {
             ct.needSync(q.syncTarget());
@@ -183,6 +185,25 @@ final class Publishing {
         replyProps.release();
       }
     }
+  }
+
+  /**
+   * Counts a routed publish as RabbitMQ does (rabbit_channel deliver_to_queues and
+   * process_routing_mandatory): the channel's publish, return_unroutable or drop_unroutable, the
+   * exchange's publish_in and publish_out (one per queue routed to; the queues count their own).
+   */
+  private void counted(Exchange x, boolean confirming, boolean mandatory) {
+    MessageCounts counts = channel.counts();
+    int queues = route.queues().size();
+    counts.add(MessageCounts.PUBLISH);
+    counts.add(MessageCounts.ROUTED, queues);
+    if (confirming) {
+      counts.add(MessageCounts.RECEIVED_CONFIRM);
+    }
+    if (queues == 0) {
+      counts.add(mandatory ? MessageCounts.RETURN_UNROUTABLE : MessageCounts.DROP_UNROUTABLE);
+    }
+    x.countsForPublish().published(queues);
   }
 
   /**
@@ -229,7 +250,7 @@ final class Publishing {
     if (confirms == null) {
       FrameSink sink = channel.sink();
       confirms = new ConfirmTracker(channel.number(), sink, session.broker().committer(),
-          () -> sink.markDirty(channel));
+          () -> sink.markDirty(channel), channel.counts());
     }
   }
 

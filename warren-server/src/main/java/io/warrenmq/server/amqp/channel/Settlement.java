@@ -2,6 +2,7 @@ package io.warrenmq.server.amqp.channel;
 
 import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.MessageSource;
+import io.warrenmq.broker.stats.MessageCounts;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,7 +63,11 @@ final class Settlement implements UnackedTracker.Visitor {
       return;
     }
     switch (op) {
-      case ACK -> s.ack(consumer, positions, count);
+      case ACK -> {
+        s.ack(consumer, positions, count);
+        // rabbit_channel incr_queue_stats: ack counts what basic.ack settled
+        channel.counts().add(MessageCounts.ACK, count);
+      }
       case REQUEUE -> s.requeue(consumer, positions, count);
       case RETRY -> s.retry(consumer, positions, count);
       case REJECT -> s.reject(consumer, positions, count);
