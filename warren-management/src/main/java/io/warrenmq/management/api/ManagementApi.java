@@ -4,6 +4,7 @@ import io.warrenmq.broker.Broker;
 import io.warrenmq.management.auth.Authenticator;
 import io.warrenmq.management.http.HttpService;
 import io.warrenmq.management.http.Router;
+import io.warrenmq.management.ui.StaticFiles;
 
 /**
  * The management API's routes: every controller registered on one {@link Router}, in the order
@@ -12,11 +13,12 @@ import io.warrenmq.management.http.Router;
 public final class ManagementApi {
   private ManagementApi() {}
 
-  /** The API (and, later, the UI's static files) as one service for the management listener. */
+  /** The API and, for every other GET, the UI's static files, as one service for the listener. */
   public static HttpService service(Broker broker) {
     Router router = new Router();
     ApiRoutes api = new ApiRoutes(router, new Authenticator(broker));
     new BasicsController(broker).register(api);
+    router.fallback(new StaticFiles());
     return router;
   }
 }
