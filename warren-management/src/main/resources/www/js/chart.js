@@ -30,7 +30,7 @@ export function sampleParams(kind = 'both') {
   return p;
 }
 
-const COLORS = ['#e8590c', '#1971c2', '#2f9e44', '#ae3ec9', '#f08c00', '#0c8599', '#c2255c', '#5c940d', '#495057'];
+const COLORS = ['#e8590c', '#1971c2', '#2f9e44', '#ae3ec9', '#f08c00', '#0c8599', '#c2255c', '#5c940d', '#495057', '#7048e8', '#d6336c', '#66a80f', '#1098ad'];
 
 /**
  * A chart of `series` ([[label, key]]) read from `stats` (an object whose KEY_details hold
