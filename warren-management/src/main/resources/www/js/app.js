@@ -62,7 +62,7 @@ async function show() {
   const g = ++generation;
   if (current && current.leave) current.leave();
   current = null;
-  clearNotices();
+  clearNotices('error');
   const main = $('#main');
   const m = match(location.hash);
   document.querySelectorAll('nav.tabs a').forEach((a) => a.classList.toggle('active', !!m && a.dataset.tab === m.route.tab));

@@ -15,10 +15,10 @@ const SIZES = [20, 50, 100, 500];
  */
 export function listing({id, path, columns, fields, defaultSort = 'name', empty}) {
   const p = prefs(id, {page: 1, page_size: 100, name: '', use_regex: false, sort: defaultSort, sort_reverse: false});
-  const filter = h('input', {type: 'search', class: 'filter', placeholder: 'Filter by name', value: p.name, 'aria-label': 'Filter'});
-  const regex = h('input', {type: 'checkbox', class: 'regex', checked: p.use_regex});
-  const pageSel = h('select', {class: 'page'});
-  const sizeSel = h('select', {class: 'page-size'}, SIZES.map((s) => h('option', {value: s, selected: s === p.page_size}, s)));
+  const filter = h('input', {type: 'search', name: 'filter', class: 'filter', placeholder: 'Filter by name', value: p.name, 'aria-label': 'Filter'});
+  const regex = h('input', {type: 'checkbox', name: 'regex', class: 'regex', checked: p.use_regex});
+  const pageSel = h('select', {name: 'page', class: 'page'});
+  const sizeSel = h('select', {name: 'page-size', class: 'page-size'}, SIZES.map((s) => h('option', {value: s, selected: s === p.page_size}, s)));
   const summary = h('span', {class: 'summary'});
   const error = h('span', {class: 'filter-error'});
   const body = h('div', {class: 'list-body'});

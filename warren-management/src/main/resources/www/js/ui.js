@@ -54,8 +54,11 @@ export function notify(text, kind = 'ok') {
   if (kind === 'ok') setTimeout(() => n.remove(), 5000);
 }
 
-export function clearNotices() {
-  if (notices) notices.replaceChildren();
+/** Removes the notices (of one kind: 'error' when the user moves on, so that a success stays). */
+export function clearNotices(kind) {
+  if (!notices) return;
+  if (kind) notices.querySelectorAll('.notice.' + kind).forEach((n) => n.remove());
+  else notices.replaceChildren();
 }
 
 /** Runs an API action, telling the user how it went; returns true on success. */
@@ -171,6 +174,11 @@ export function argsEditor(suggestions = [], {types = ['string', 'number', 'bool
     const grow = () => {
       if (row === rows.lastElementChild && (k.value || v.value)) addRow();
     };
+    // a known key gets its type (x-max-length is a number), as the suggestion links give it
+    k.addEventListener('input', () => {
+      const known = suggestions.find(([name]) => name === k.value);
+      if (known) t.value = known[1];
+    });
     k.addEventListener('input', grow);
     v.addEventListener('input', grow);
     rows.append(row);
