@@ -78,6 +78,9 @@ class LoginUiIT {
   void theSessionSurvivesAReloadAndEndsWithLogout() {
     ui.open("#/queues");
     ui.waitText(By.tagName("h1"), "Queues");
+    ui.driver().navigate().refresh();
+    ui.waitText(By.tagName("h1"), "Queues");
+    assertThat(ui.driver().findElements(By.id("login-form"))).isEmpty();
     ui.click(By.id("logout"));
     ui.visible(By.id("login-form"));
     assertThat(ui.script("return sessionStorage.getItem('warren.auth')")).isNull();
