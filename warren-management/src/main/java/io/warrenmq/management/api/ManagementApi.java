@@ -18,6 +18,7 @@ public final class ManagementApi {
     Router router = new Router();
     ApiRoutes api = new ApiRoutes(router, new Authenticator(broker));
     new BasicsController(broker).register(api);
+    new QueueActionsController().register(api);
     router.fallback(new StaticFiles());
     return router;
   }

@@ -179,7 +179,21 @@ class QueueUiIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
+  void moveMessagesMovesThemToAnotherQueue() {
+    assertThat(ui.api.put("/api/queues/%2F/ui.moved", Map.of("durable", true)).status()).isIn(201, 204);
+    publish(Q, "first");
+    publish(Q, "second");
+    eventually("two messages", () -> messages(Q) == 2);
+    ui.open("#/queues/%2F/" + Q);
+    ui.type("move", "destination", "ui.moved");
+    ui.submit("move");
+    ui.notice("Moved 2 messages to ui.moved.");
+    eventually("moved", () -> messages(Q) == 0 && messages("ui.moved") == 2);
+  }
+
+  @Test
+  @Order(9)
   void purgeEmptiesTheQueueAfterConfirmation() {
     publish(Q, "a");
     publish(Q, "b");
@@ -192,7 +206,7 @@ class QueueUiIT {
   }
 
   @Test
-  @Order(8)
+  @Order(10)
   void deleteTakesTheUserBackToTheListWithoutTheQueue() {
     ui.open("#/queues/%2F/" + Q);
     ui.submit("delete");
@@ -204,7 +218,7 @@ class QueueUiIT {
   }
 
   @Test
-  @Order(9)
+  @Order(11)
   void aQueueThatDoesNotExistIsNotFound() {
     ui.open("#/queues/%2F/no-such-queue");
     ui.waitText(By.tagName("h1"), "Not found");
