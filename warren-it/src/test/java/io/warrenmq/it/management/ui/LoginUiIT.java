@@ -3,7 +3,6 @@ package io.warrenmq.it.management.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warrenmq.it.support.BrokerExtension;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -25,8 +24,8 @@ class LoginUiIT {
   @BeforeAll
   static void start() throws Exception {
     ui = UiBrowser.on(broker, "login");
-    assertThat(ui.api.put("/api/users/plain", Map.of("password", "pw", "tags", "")).status()).isIn(201, 204);
-    assertThat(ui.api.put("/api/users/watcher", Map.of("password", "pw", "tags", "monitoring")).status()).isIn(201, 204);
+    ui.addUser(broker, "plain", "pw");
+    ui.addUser(broker, "watcher", "pw", "monitoring");
   }
 
   @AfterAll

@@ -85,6 +85,18 @@ final class UiBrowser implements AutoCloseable {
     return new UiBrowser("http://127.0.0.1:" + broker.managementPort(), broker.managementPort(), broker.port(), testClass);
   }
 
+  /**
+   * Adds a user with tags: through the broker itself when the browser is on the test broker (so
+   * that the login tests need nothing but /api/whoami), through the API on another target.
+   */
+  void addUser(BrokerExtension broker, String name, String password, String... tags) {
+    if (System.getProperty("warren.ui.target", "").isBlank()) {
+      broker.server().broker().addUser(name, password, List.of(tags));
+    } else {
+      api.put("/api/users/" + name, Map.of("password", password, "tags", String.join(",", tags)));
+    }
+  }
+
   ManagementHttp apiAs(String user, String password) {
     return new ManagementHttp("127.0.0.1", apiPort, user, password);
   }
