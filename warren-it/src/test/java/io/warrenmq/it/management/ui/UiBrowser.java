@@ -119,6 +119,10 @@ final class UiBrowser implements AutoCloseable {
   /** The login page, filled and sent. */
   UiBrowser login(String user, String password) {
     driver.get(base + "/");
+    if (script("return sessionStorage.getItem('warren.auth')") != null) {
+      script("sessionStorage.clear()");
+      driver.navigate().refresh();
+    }
     WebElement u = visible(By.id("username"));
     u.clear();
     u.sendKeys(user);
