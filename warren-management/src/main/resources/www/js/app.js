@@ -4,7 +4,7 @@
 import {h, fill, $} from './dom.js';
 import {auth, get, whenLoginRefused, ApiError} from './api.js';
 import {state} from './state.js';
-import {noticeArea, notify, clearNotices} from './ui.js';
+import {noticeArea, clearNotices} from './ui.js';
 import * as overview from './pages/overview.js';
 import * as connections from './pages/connections.js';
 import * as channels from './pages/channels.js';
@@ -205,5 +205,4 @@ function logout() {
   showLogin();
 }
 
-export {notify};
 start();

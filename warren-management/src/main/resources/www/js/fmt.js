@@ -68,8 +68,3 @@ export function short(v) {
   if (typeof v !== 'object') return String(v);
   return Object.entries(v).map(([k, x]) => `${k}: ${typeof x === 'object' ? JSON.stringify(x) : x}`).join(', ');
 }
-
-/** The vhost as RabbitMQ's UI writes it. */
-export function vhost(v) {
-  return v;
-}

@@ -1,6 +1,6 @@
 // The page's building blocks: panels, fact tables, lists, forms, notices and confirmations.
 
-import {h, append, fill} from './dom.js';
+import {h, append} from './dom.js';
 
 /** A panel with a title that folds (RabbitMQ's sections); `id` lets tests and links find it. */
 export function panel(title, id, ...content) {
@@ -235,8 +235,6 @@ export function heading(kind, name, vhost) {
   return h('h1', null, kind + ' ', h('b', {class: 'name'}, name === '' ? '(AMQP default)' : name),
     vhost !== undefined ? h('span', {class: 'in-vhost'}, ' in virtual host ', h('b', null, vhost)) : null);
 }
-
-export {fill};
 
 /** The D / AD / Excl / I / Args marks of a queue or exchange, with the policy, as RabbitMQ shows them. */
 export function features(x) {

@@ -2,7 +2,7 @@
 // /api/exchanges/{v}/{x}/bindings/source and /destination), unbinding by properties_key and
 // binding through /api/bindings/{v}/e/{x}/{q|e}/{name}.
 
-import {h, fill, enc} from '../dom.js';
+import {h, enc} from '../dom.js';
 import {post, del} from '../api.js';
 import {table, form, act, argsEditor, reset} from '../ui.js';
 import * as fmt from '../fmt.js';
@@ -72,8 +72,4 @@ export function bindExchangeForm(vhost, exchange, onChange) {
     }
   }, {id: 'add-binding'});
   return f;
-}
-
-export function refreshInto(el, fn) {
-  return async () => fill(el, await fn());
 }
