@@ -101,7 +101,8 @@ class QueueMoveIT {
     Reply self = move("src", Map.of("action", "move", "destination", "src"));
     assertThat(self.status()).isEqualTo(400);
     assertThat(self.json()).containsEntry("error", "bad_request");
-    assertThat(move("src", Map.of("action", "sync")).status()).isEqualTo(400);
+    assertThat(move("src", Map.of("action", "sync")).status()).as("no mirrors: nothing to do").isEqualTo(204);
+    assertThat(move("src", Map.of("action", "shovel")).status()).isEqualTo(400);
     assertThat(move("src", Map.of("action", "move")).status()).isEqualTo(400);
     assertThat(move("src", Map.of("action", "move", "destination", "dst", "count", 0)).status()).isEqualTo(400);
   }

@@ -13,8 +13,9 @@ import java.util.Map;
  * (rabbit_mgmt_wm_queue_actions, administrators only), with WarrenMQ's action {@code move}:
  * {@code {"action":"move","destination":"other-queue","count":100}} moves at most {@code count}
  * (default: all) ready messages to another queue of the vhost, as RabbitMQ's UI does with a
- * shovel, and answers {@code {"moved": n}}. RabbitMQ's {@code sync} and {@code cancel_sync} were
- * for classic mirrored queues, which WarrenMQ does not have: 400, as any other action.
+ * shovel, and answers {@code {"moved": n}}. RabbitMQ's {@code sync} and {@code cancel_sync} act on
+ * classic mirrored queues, which WarrenMQ does not have: they change nothing (204, as RabbitMQ
+ * answers them for an unmirrored queue); any other action is 400.
  */
 final class QueueActionsController {
   /** The owner the broker checks exclusive queues against: none of the AMQP connections. */
@@ -28,6 +29,10 @@ final class QueueActionsController {
     VirtualHost vh = c.vhost();
     Map<String, Object> body = c.body();
     Object action = body.get("action");
+    if ("sync".equals(action) || "cancel_sync".equals(action)) {
+      vh.queueOrDie(c.param("name"), HTTP);
+      return Response.noContent();
+    }
     if (!"move".equals(action)) {
       throw ApiException.badRequest("unknown action: " + action);
     }
