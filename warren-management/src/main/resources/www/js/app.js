@@ -5,6 +5,8 @@ import {h, fill, $} from './dom.js';
 import {auth, get, whenLoginRefused, ApiError} from './api.js';
 import {state} from './state.js';
 import {noticeArea, clearNotices} from './ui.js';
+import {RANGE, RANGES, setRange} from './chart.js';
+import * as nodes from './pages/nodes.js';
 import * as overview from './pages/overview.js';
 import * as connections from './pages/connections.js';
 import * as channels from './pages/channels.js';
@@ -26,6 +28,7 @@ const routes = [
   ['channels/:name', channels.detail, 'channels'],
   ['exchanges', exchanges.list, 'exchanges'],
   ['exchanges/:vhost/:name', exchanges.detail, 'exchanges'],
+  ['nodes/:name', nodes.page, 'overview'],
   ['queues', queues.list, 'queues'],
   ['queues/:vhost/:name', queue.page, 'queues'],
   ['users', users.list, 'admin'],
@@ -121,6 +124,12 @@ function layout() {
     sessionStorage.setItem(REFRESH_KEY, refreshSel.value);
     schedule();
   });
+  const rangeSel = h('select', {id: 'range-select', 'aria-label': 'Charts show'},
+    RANGES.map(([age, , text]) => h('option', {value: age, selected: age === RANGE.age}, text)));
+  rangeSel.addEventListener('change', () => {
+    setRange(Number(rangeSel.value));
+    show();
+  });
   const tabs = [['#/', 'Overview', 'overview'], ['#/connections', 'Connections', 'connections'], ['#/channels', 'Channels', 'channels'],
     ['#/exchanges', 'Exchanges', 'exchanges'], ['#/queues', 'Queues', 'queues']];
   if (state.admin || state.policymaker) tabs.push([state.admin ? '#/users' : '#/policies', 'Admin', 'admin']);
@@ -131,6 +140,7 @@ function layout() {
       h('div', {class: 'who'},
         h('span', {id: 'user'}, 'User ', h('b', null, u.name), u.tags.length ? ` (${u.tags.join(', ')})` : ''),
         h('label', null, 'Virtual host ', vhostSel),
+        h('label', null, 'Charts ', rangeSel),
         h('label', null, 'Refresh ', refreshSel),
         h('button', {type: 'button', id: 'logout', class: 'secondary', onclick: logout}, 'Log out'))),
     h('nav', {class: 'tabs'}, tabs.map(([href, text, tab]) => h('a', {href, 'data-tab': tab}, text))),

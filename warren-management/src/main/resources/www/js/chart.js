@@ -14,7 +14,26 @@ function library() {
   return uplot;
 }
 
+/** The charts' time range (age and sample interval, seconds), chosen in the header, kept for the tab. */
+export const RANGES = [[60, 5, 'Last minute'], [600, 10, 'Last ten minutes'], [3600, 60, 'Last hour'], [28800, 600, 'Last eight hours'], [86400, 1800, 'Last day']];
 export const RANGE = {age: 600, incr: 10};
+const saved = Number(sessionStorage.getItem('warren.chart-range'));
+for (const [age, incr] of RANGES) {
+  if (age === saved) {
+    RANGE.age = age;
+    RANGE.incr = incr;
+  }
+}
+
+export function setRange(age) {
+  for (const [a, incr] of RANGES) {
+    if (a === age) {
+      RANGE.age = a;
+      RANGE.incr = incr;
+      sessionStorage.setItem('warren.chart-range', String(a));
+    }
+  }
+}
 
 /** The query parameters that make the API return samples for the last RANGE.age seconds. */
 export function sampleParams(kind = 'both') {
@@ -104,6 +123,11 @@ export function chart(title, series, {rates = false, format = String} = {}) {
   }
 
   return {el, update};
+}
+
+/** The data_rates_age / data_rates_incr parameters of connections' byte-rate samples. */
+export function dataRateParams() {
+  return {data_rates_age: RANGE.age, data_rates_incr: RANGE.incr};
 }
 
 export const QUEUED = [['Ready', 'messages_ready'], ['Unacked', 'messages_unacknowledged'], ['Total', 'messages']];

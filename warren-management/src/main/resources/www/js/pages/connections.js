@@ -6,7 +6,7 @@ import {get, del} from '../api.js';
 import {state} from '../state.js';
 import {listing} from '../listing.js';
 import {panel, facts, table, form, act, confirm, heading, badges} from '../ui.js';
-import {chart} from '../chart.js';
+import {chart, dataRateParams} from '../chart.js';
 import * as fmt from '../fmt.js';
 import {channelColumns} from './channels.js';
 
@@ -55,7 +55,7 @@ export async function detail(main, {name}) {
     panel('Close this connection', 'close', close));
 
   async function refresh() {
-    const [c, cs] = await Promise.all([get(path, {data_rates_age: 600, data_rates_incr: 10}), get(path + '/channels')]);
+    const [c, cs] = await Promise.all([get(path, dataRateParams()), get(path + '/channels')]);
     rates.update(c);
     fill(figures,
       facts([['Virtual host', c.vhost], ['Username', c.user], ['Protocol', c.protocol], ['Connected at', fmt.time(c.connected_at)],

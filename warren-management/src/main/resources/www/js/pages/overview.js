@@ -1,7 +1,7 @@
 // Overview: queued messages and message rates across the broker, global counts, the nodes'
 // figures and the listeners (/api/overview with samples, /api/nodes).
 
-import {h, fill} from '../dom.js';
+import {h, fill, enc} from '../dom.js';
 import {get} from '../api.js';
 import {state} from '../state.js';
 import {panel, table} from '../ui.js';
@@ -48,7 +48,7 @@ export async function page(main) {
   return {refresh};
 }
 
-function bar(used, limit, format, alarm) {
+export function bar(used, limit, format, alarm) {
   if (typeof used !== 'number') return '';
   const pct = typeof limit === 'number' && limit > 0 ? Math.min(100, (used / limit) * 100) : null;
   return h('div', {class: ['bar', alarm && 'alarm'], title: pct === null ? '' : `${pct.toFixed(0)}%`},
@@ -56,9 +56,9 @@ function bar(used, limit, format, alarm) {
     h('span', null, format(used), typeof limit === 'number' ? h('small', null, ' / ' + format(limit)) : null));
 }
 
-function nodeTable(ns) {
+export function nodeTable(ns) {
   return table([
-    {label: 'Name', value: (n) => h('b', null, n.name)},
+    {label: 'Name', value: (n) => h('a', {href: '#/nodes/' + enc(n.name)}, h('b', null, n.name))},
     {label: 'File descriptors', value: (n) => bar(n.fd_used, n.fd_total, fmt.count)},
     {label: 'Socket descriptors', value: (n) => bar(n.sockets_used, n.sockets_total, fmt.count)},
     {label: 'Processes', value: (n) => bar(n.proc_used, n.proc_total, fmt.count)},

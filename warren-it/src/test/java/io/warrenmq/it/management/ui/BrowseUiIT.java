@@ -67,6 +67,9 @@ class BrowseUiIT {
     ui.waitText(By.id("nodes"), "running");
     assertThat(ui.driver().findElement(By.id("totals")).getText()).contains("Queued messages").contains("Ready");
     ui.screenshot("overview");
+    ui.click(By.cssSelector("#nodes tbody a"));
+    ui.waitText(By.tagName("h1"), "Node");
+    ui.waitText(By.id("overview"), "Uptime");
   }
 
   @Test
