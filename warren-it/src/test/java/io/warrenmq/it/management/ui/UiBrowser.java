@@ -37,6 +37,12 @@ final class UiBrowser implements AutoCloseable {
   static final Path CHROMIUM = Path.of(System.getProperty("warren.chromium", "/usr/bin/chromium"));
   private static final Path SHOTS = Path.of(System.getProperty("warren.ui.screenshots", "target/ui-screenshots"));
   private static final Duration WAIT = Duration.ofSeconds(10);
+  /** Selenium warns that it has no DevTools bindings for this Chromium; we use none. Kept referenced. */
+  private static final java.util.logging.Logger SELENIUM = java.util.logging.Logger.getLogger("org.openqa.selenium");
+
+  static {
+    SELENIUM.setLevel(java.util.logging.Level.SEVERE);
+  }
 
   final String base;
   /** The API as guest; {@link #apiAs} for another user. */
