@@ -27,28 +27,7 @@ export async function page(main, {vhost, name}) {
     exchanges = [];
   }
 
-  const purge = form([], 'Purge messages', async () => {
-    if (!(await confirm(`Purge all ready messages of queue ${name}?`, 'Purge'))) return;
-    await act(() => del(path + '/contents'), 'Queue purged.');
-    refresh();
-  }, {id: 'purge'});
-  const remove = form([
-    {name: 'if_unused', label: 'Only if it has no consumers', type: 'checkbox'},
-    {name: 'if_empty', label: 'Only if it is empty', type: 'checkbox'},
-  ], 'Delete queue', async (v) => {
-    if (!(await confirm(`Delete queue ${name}?`, 'Delete'))) return;
-    const params = {};
-    if (v.if_unused) params['if-unused'] = true;
-    if (v.if_empty) params['if-empty'] = true;
-    if (await act(() => del(path, params), `Queue ${name} deleted.`)) location.hash = '#/queues';
-  }, {id: 'delete'});
-  const move = form([{name: 'destination', label: 'Destination queue', required: true},
-    {name: 'count', label: 'At most', type: 'number', min: 1, help: 'messages (empty: all ready messages)'}], 'Move messages', async (v) => {
-    const body = {action: 'move', destination: v.destination};
-    if (v.count) body.count = Number(v.count);
-    await act(() => post(path + '/actions', body), (r) => `Moved ${fmt.count(r?.moved ?? 0)} messages to ${v.destination}.`);
-    refresh();
-  }, {id: 'move'});
+  const {purge, remove, move} = actionForms(name, path, () => refresh());
 
   fill(main, heading('Queue', name, vhost),
     panel('Overview', 'overview', h('div', {class: 'charts'}, queued.el, rates.el), details, counts),
@@ -82,4 +61,32 @@ export async function page(main, {vhost, name}) {
   }
   await refresh(q0);
   return {refresh: () => refresh()};
+}
+
+/** The purge, delete and move forms of a queue's page. */
+function actionForms(name, path, refresh) {
+  const purge = form([], 'Purge messages', async () => {
+    if (!(await confirm(`Purge all ready messages of queue ${name}?`, 'Purge'))) return;
+    await act(() => del(path + '/contents'), 'Queue purged.');
+    refresh();
+  }, {id: 'purge'});
+  const remove = form([
+    {name: 'if_unused', label: 'Only if it has no consumers', type: 'checkbox'},
+    {name: 'if_empty', label: 'Only if it is empty', type: 'checkbox'},
+  ], 'Delete queue', async (v) => {
+    if (!(await confirm(`Delete queue ${name}?`, 'Delete'))) return;
+    const params = {};
+    if (v.if_unused) params['if-unused'] = true;
+    if (v.if_empty) params['if-empty'] = true;
+    if (await act(() => del(path, params), `Queue ${name} deleted.`)) location.hash = '#/queues';
+  }, {id: 'delete'});
+  const move = form([{name: 'destination', label: 'Destination queue', required: true},
+    {name: 'count', label: 'At most', type: 'number', min: 1, help: 'messages (empty: all ready messages)'}], 'Move messages', async (v) => {
+    const body = {action: 'move', destination: v.destination};
+    if (v.count) body.count = Number(v.count);
+    await act(() => post(path + '/actions', body), (r) => `Moved ${fmt.count(r?.moved ?? 0)} messages to ${v.destination}.`);
+    refresh();
+  }, {id: 'move'});
+
+  return {purge, remove, move};
 }
