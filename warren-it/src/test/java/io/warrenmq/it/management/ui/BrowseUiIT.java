@@ -20,8 +20,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /**
- * The pages a user watches: the overview (totals, nodes, listeners, charts), the connections
- * and channels lists, a connection's page with its channels, and closing it from there.
+ * Logging in as RabbitMQ's UI does it (basic credentials checked against /api/whoami, kept for
+ * the tab, RabbitMQ's 401 answers shown as the user's message), then the pages a user watches:
+ * the overview (totals, nodes, listeners), a node, the connections and channels lists, a
+ * connection's page with its channels, and closing it from there.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowseUiIT {
@@ -33,6 +35,8 @@ class BrowseUiIT {
   @BeforeAll
   static void start() throws Exception {
     ui = UiBrowser.on(broker, "browse");
+    ui.addUser(broker, "plain", "pw");
+    ui.addUser(broker, "watcher", "pw", "monitoring");
     ConnectionFactory f = broker.factory();
     f.setPort(ui.amqpPort);
     client = f.newConnection("ui-client");
@@ -42,7 +46,6 @@ class BrowseUiIT {
     ch.basicQos(5);
     ch.basicConsume("ui.browse", false, "watcher", (t, d) -> {}, t -> {});
     client.createChannel().confirmSelect();
-    ui.loginAsGuest();
   }
 
   @AfterAll
@@ -57,7 +60,69 @@ class BrowseUiIT {
 
   @Test
   @Order(1)
+  void theRootShowsTheLoginForm() {
+    ui.open("");
+    ui.visible(By.id("login-form"));
+    assertThat(ui.bodyText()).contains("WarrenMQ").contains("Username").contains("Password");
+    ui.screenshot("form");
+  }
+
+  @Test
+  @Order(2)
+  void aWrongPasswordSaysTheLoginFailed() {
+    ui.login("guest", "wrong");
+    ui.waitText(By.id("login-status"), "Login failed: wrong username or password.");
+    ui.screenshot("wrong-password");
+  }
+
+  @Test
+  @Order(3)
+  void aUserWithoutTagsIsToldItIsNotAManagementUser() {
+    ui.login("plain", "pw");
+    ui.waitText(By.id("login-status"), "Login failed: Not management user");
+    assertThat(ui.driver().findElements(By.id("logout"))).isEmpty();
+    ui.screenshot("not-management-user");
+  }
+
+  @Test
+  @Order(4)
+  void guestLogsInAndSeesTheOverviewWithItsTags() {
+    ui.loginAsGuest();
+    ui.waitText(By.id("user"), "guest (administrator)");
+    ui.waitText(By.tagName("h1"), "Overview");
+    assertThat(ui.bodyText()).contains("Connections").contains("Queues").contains("Admin");
+    Object stored = ui.script("return sessionStorage.getItem('warren.auth')");
+    assertThat(stored).isEqualTo("Basic Z3Vlc3Q6Z3Vlc3Q=");
+  }
+
+  @Test
+  @Order(5)
+  void theSessionSurvivesAReloadAndEndsWithLogout() {
+    ui.open("#/queues");
+    ui.waitText(By.tagName("h1"), "Queues");
+    ui.driver().navigate().refresh();
+    ui.waitText(By.tagName("h1"), "Queues");
+    assertThat(ui.driver().findElements(By.id("login-form"))).isEmpty();
+    ui.click(By.id("logout"));
+    ui.visible(By.id("login-form"));
+    assertThat(ui.script("return sessionStorage.getItem('warren.auth')")).isNull();
+    ui.open("#/queues");
+    ui.visible(By.id("login-form"));
+  }
+
+  @Test
+  @Order(20)
+  void aMonitoringUserHasNoAdminTab() {
+    ui.login("watcher", "pw");
+    ui.waitText(By.id("user"), "watcher (monitoring)");
+    assertThat(ui.driver().findElement(By.cssSelector("nav.tabs")).getText()).contains("Queues").doesNotContain("Admin");
+    ui.click(By.id("logout"));
+  }
+
+  @Test
+  @Order(11)
   void theOverviewShowsTotalsNodesAndListeners() {
+    ui.loginAsGuest();
     ui.open("#/");
     ui.waitText(By.id("global-counts"), "Connections: 1");
     String counts = ui.driver().findElement(By.id("global-counts")).getText();
@@ -73,7 +138,7 @@ class BrowseUiIT {
   }
 
   @Test
-  @Order(2)
+  @Order(12)
   void theConnectionsListShowsTheClientByItsName() {
     ui.open("#/connections");
     ui.waitRow("#connections-list", "ui-client");
@@ -82,7 +147,7 @@ class BrowseUiIT {
   }
 
   @Test
-  @Order(3)
+  @Order(13)
   void theChannelsListShowsPrefetchAndConfirmMode() {
     ui.open("#/channels");
     ui.waitRow("#channels-list", "(2)");
@@ -92,7 +157,7 @@ class BrowseUiIT {
   }
 
   @Test
-  @Order(4)
+  @Order(14)
   void aConnectionsPageListsItsChannelsAndClosesItWithTheReasonGiven() throws Exception {
     ui.open("#/connections");
     ui.waitRow("#connections-list", "ui-client");

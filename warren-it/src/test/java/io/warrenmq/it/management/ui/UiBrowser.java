@@ -188,8 +188,8 @@ final class UiBrowser implements AutoCloseable {
   /** Types into the form's control named {@code name} (its previous text replaced). */
   void type(String formId, String name, String text) {
     WebElement e = visible(By.cssSelector("#" + formId + " [name='" + name + "']"));
-    e.clear();
-    e.sendKeys(text);
+    // select all, then type over it: one command instead of clear + sendKeys
+    e.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"), text.isEmpty() ? org.openqa.selenium.Keys.DELETE.toString() : text);
   }
 
   void select(String formId, String name, String value) {
@@ -275,7 +275,7 @@ final class UiBrowser implements AutoCloseable {
     return ((JavascriptExecutor) driver).executeScript(js, args);
   }
 
-  /** Saves what the browser shows as target/ui-screenshots/CLASS-NAME.png (the whole page height). */
+  /** Saves what the browser shows as target/ui-screenshots/CLASS-NAME.png. */
   void screenshot(String name) {
     try {
       Files.createDirectories(SHOTS);

@@ -21,17 +21,20 @@ import org.openqa.selenium.By;
 /**
  * The queues list (add, filter, regex, sort, paging) and a queue's page as a user clicks through
  * it: publish, peek (the message is seen and stays), get in RabbitMQ's ackmodes, bindings,
- * consumers, purge and delete.
+ * consumers, move, purge and delete; then the exchanges list and an exchange's page: add, bind
+ * to a queue, publish (routed or not), delete.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class QueueUiIT {
+class QueuesAndExchangesUiIT {
   @RegisterExtension static final BrokerExtension broker = BrokerExtension.withManagement();
   static UiBrowser ui;
   static final String Q = "ui.orders";
+  static final String X = "ui.shop";
+  static final String XQ = "ui.shop.q";
 
   @BeforeAll
   static void start() throws Exception {
-    ui = UiBrowser.on(broker, "queue");
+    ui = UiBrowser.on(broker, "objects");
     ui.loginAsGuest();
   }
 
@@ -223,5 +226,72 @@ class QueueUiIT {
     ui.open("#/queues/%2F/no-such-queue");
     ui.waitText(By.tagName("h1"), "Not found");
     assertThat(List.of(ui.bodyText())).anyMatch(t -> t.contains("The object does not exist."));
+  }
+
+  @Test
+  @Order(21)
+  void theListShowsTheStandardExchangesAndOneAddedInTheForm() {
+    assertThat(ui.api.put("/api/queues/%2F/" + XQ, java.util.Map.of("durable", true)).status()).isIn(201, 204);
+    ui.open("#/exchanges");
+    ui.waitRow("#exchanges-list", "amq.topic");
+    assertThat(ui.rows("#exchanges-list")).anyMatch(r -> r.contains("(AMQP default)"));
+    ui.type("add-exchange", "name", X);
+    ui.select("add-exchange", "type", "topic");
+    ui.submit("add-exchange");
+    ui.notice("Exchange " + X + " added.");
+    ui.waitRow("#exchanges-list", X);
+    assertThat(ui.api.get("/api/exchanges/%2F/" + X).json()).containsEntry("type", "topic").containsEntry("durable", true);
+    ui.screenshot("exchanges");
+  }
+
+  @Test
+  @Order(22)
+  void aBindingFromTheExchangePageRoutesWhatItPublishes() {
+    ui.open("#/exchanges/%2F/" + X);
+    ui.waitText(By.tagName("h1"), "Exchange " + X);
+    ui.type("add-binding", "destination", XQ);
+    ui.type("add-binding", "routing_key", "order.*");
+    ui.submit("add-binding");
+    ui.notice("Binding added.");
+    ui.waitRow("#bindings-source", XQ);
+
+    ui.type("publish", "routing_key", "order.new");
+    ui.type("publish", "payload", "{\"id\": 1}");
+    ui.submit("publish");
+    ui.notice("Message published.");
+    eventually("routed to the bound queue", () -> messages(XQ) == 1);
+
+    ui.type("publish", "routing_key", "invoice.new");
+    ui.submit("publish");
+    ui.notice("Message published, but not routed.");
+    ui.screenshot("exchange");
+    assertThat(messages(XQ)).isEqualTo(1);
+
+    ui.clickInRow("#bindings-source", XQ, "Unbind");
+    ui.waitNoRow("#bindings-source", XQ);
+  }
+
+  @Test
+  @Order(23)
+  void theDefaultExchangeCannotBeBoundButPublishes() {
+    ui.open("#/exchanges/%2F/amq.default");
+    ui.waitText(By.tagName("h1"), "(AMQP default)");
+    assertThat(ui.bodyText()).contains("implicitly bound to every queue");
+    assertThat(ui.driver().findElements(By.id("add-binding"))).isEmpty();
+    ui.type("publish", "routing_key", XQ);
+    ui.submit("publish");
+    ui.notice("Message published.");
+    eventually("in the queue", () -> messages(XQ) == 2);
+  }
+
+  @Test
+  @Order(24)
+  void deleteRemovesTheExchange() {
+    ui.open("#/exchanges/%2F/" + X);
+    ui.submit("delete");
+    ui.confirm();
+    ui.notice("Exchange " + X + " deleted.");
+    ui.waitNoRow("#exchanges-list", X);
+    assertThat(ui.api.get("/api/exchanges/%2F/" + X).status()).isEqualTo(404);
   }
 }
