@@ -79,7 +79,8 @@ function render(msgs, ackmode) {
   if (!msgs || msgs.length === 0) return h('p', {class: 'empty'}, 'Queue is empty.');
   return msgs.map((m, i) => h('div', {class: 'message'},
     h('h4', null, `Message ${i + 1}`, ackmode === 'peek' ? h('small', {class: 'sub'}, ' (peeked: still in the queue)') : null),
-    h('p', null, `The server reported ${fmt.count(m.message_count)} messages remaining.`),
+    // a get's message_count is what remains after it; a peek took nothing, so it is not shown
+    ackmode === 'peek' ? null : h('p', null, `The server reported ${fmt.count(m.message_count)} messages remaining.`),
     facts([['Exchange', m.exchange === '' ? '(AMQP default)' : m.exchange], ['Routing Key', m.routing_key],
       ['Redelivered', h('span', {class: 'redelivered'}, m.redelivered ? '●' : '○')],
       ['Properties', properties(m.properties)],
