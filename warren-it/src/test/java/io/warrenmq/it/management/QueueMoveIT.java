@@ -33,6 +33,7 @@ class QueueMoveIT {
   static void connect() throws Exception {
     conn = broker.factory().newConnection();
     ch = conn.createChannel();
+    ch.confirmSelect();
     broker.server().broker().addUser("viewer", "pw", List.of("management"));
   }
 
@@ -51,6 +52,8 @@ class QueueMoveIT {
       ch.basicPublish("", "src", new AMQP.BasicProperties.Builder().deliveryMode(2).messageId("m" + i)
           .headers(Map.of("n", i)).build(), ("body " + i).getBytes(StandardCharsets.UTF_8));
     }
+    // confirmed: all five are in the queue before the move is asked for
+    ch.waitForConfirmsOrDie(10_000);
   }
 
   Reply move(String queue, Map<String, Object> body) {
