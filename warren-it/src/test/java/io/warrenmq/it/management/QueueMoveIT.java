@@ -27,14 +27,15 @@ class QueueMoveIT {
   @RegisterExtension static final BrokerExtension broker = BrokerExtension.withManagement();
   static Connection conn;
   static Channel ch;
-  final ManagementHttp http = ManagementHttp.guest(broker);
 
   @BeforeAll
   static void connect() throws Exception {
     conn = broker.factory().newConnection();
     ch = conn.createChannel();
     ch.confirmSelect();
-    broker.server().broker().addUser("viewer", "pw", List.of("management"));
+    if (broker.server().broker().users().get("viewer") == null) {
+      broker.server().broker().addUser("viewer", "pw", List.of("management"));
+    }
   }
 
   @AfterAll
@@ -57,7 +58,7 @@ class QueueMoveIT {
   }
 
   Reply move(String queue, Map<String, Object> body) {
-    return http.post("/api/queues/%2F/" + queue + "/actions", body);
+    return ManagementHttp.guest(broker).post("/api/queues/%2F/" + queue + "/actions", body);
   }
 
   static List<String> drain(String queue) throws Exception {
@@ -79,6 +80,17 @@ class QueueMoveIT {
     assertThat(ch.messageCount("src")).isEqualTo(2);
     assertThat(drain("dst")).containsExactly("m1:body 1", "m2:body 2", "m3:body 3");
     assertThat(drain("src")).containsExactly("m4:body 4", "m5:body 5");
+  }
+
+  @Test
+  void movedMessagesAreInTheDestinationAfterARestartAndGoneFromTheSource() throws Exception {
+    assertThat(move("src", Map.of("action", "move", "destination", "dst", "count", 3)).json()).containsEntry("moved", 3);
+    conn.close();
+    broker.restart();
+    connect();
+    assertThat(ch.messageCount("dst")).isEqualTo(3);
+    assertThat(ch.messageCount("src")).isEqualTo(2);
+    assertThat(drain("dst")).containsExactly("m1:body 1", "m2:body 2", "m3:body 3");
   }
 
   @Test
