@@ -285,6 +285,14 @@ public final class VirtualHost implements QueueHost {
     return queueOrDie(n, connection).purge();
   }
 
+  /**
+   * Moves at most {@code max} ready messages of queue {@code from} to queue {@code to}, oldest
+   * first, as {@link MessageMover} does it (blocking); returns how many moved.
+   */
+  public long moveMessages(String from, String to, long max, Object connection) {
+    return MessageMover.move(queueOrDie(from, connection), queueOrDie(to, connection), max);
+  }
+
   /** A connection closed: its exclusive queues go (AMQP 0-9-1 queue.declare exclusive). */
   public void connectionClosed(Object connection) {
     queues.connectionClosed(connection);

@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ManagementHttp {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
 
   private final String base;
   private final @Nullable String authorization;

@@ -4,6 +4,7 @@ import io.warrenmq.broker.Broker;
 import io.warrenmq.management.auth.Authenticator;
 import io.warrenmq.management.http.HttpService;
 import io.warrenmq.management.http.Router;
+import io.warrenmq.management.ui.StaticFiles;
 
 /**
  * The management API's routes: every controller registered on one {@link Router}, in the order
@@ -12,7 +13,7 @@ import io.warrenmq.management.http.Router;
 public final class ManagementApi {
   private ManagementApi() {}
 
-  /** The API (and, later, the UI's static files) as one service for the management listener. */
+  /** The API and, for every other GET, the UI's static files, as one service for the listener. */
   public static HttpService service(Broker broker) {
     return service(broker, ServerInfo.none(), ObjectStats.NONE);
   }
@@ -43,6 +44,8 @@ public final class ManagementApi {
     new QueuesController(objects).register(api);
     new QueueGetController(objects).register(api);
     new HealthController(objects).register(api);
+    // the web UI's files: every GET no route above matches (issue 9, i9-ui); keep it last
+    router.fallback(new StaticFiles());
     return router;
   }
 }

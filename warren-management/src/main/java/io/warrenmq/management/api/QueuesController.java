@@ -177,7 +177,8 @@ final class QueuesController {
   /**
    * rabbit_mgmt_wm_queue_actions (administrators): "sync" and "cancel_sync" act on mirrored
    * classic queues, which WarrenMQ has none of, so for its queues (as for RabbitMQ's unmirrored
-   * ones) they change nothing; any other action is 400 {unknown, Action}.
+   * ones) they change nothing; WarrenMQ adds "move" ({@link QueueMove}); any other
+   * action is 400 {unknown, Action}.
    */
   private Response actions(Call c) {
     VirtualHost vh = ctx.broker().vhost(c.param("vhost"));
@@ -192,6 +193,9 @@ final class QueuesController {
     Object action = body.get("action");
     if ("sync".equals(action) || "cancel_sync".equals(action)) {
       return Response.noContent();
+    }
+    if ("move".equals(action)) {
+      return QueueMove.move(c, vh, body); // WarrenMQ's move (RabbitMQ's UI uses a shovel)
     }
     throw Reasons.pair("unknown", String.valueOf(action));
   }

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * HTTP basic authentication against the broker's users and the check of a route's {@link Access},
  * with RabbitMQ's answers (rabbit_web_dispatch_access_control): 401 {@code not_authorized}
- * {@code Not_Authorized} (with {@code www-authenticate}) without or with wrong credentials, 401
+ * {@code Not_Authorized} without credentials (with {@code www-authenticate}) or with wrong ones (without), 401
  * {@code not_authorised} "User can only log in via localhost" for a loopback-only user from
  * elsewhere, "Not management user" without a management tag, and the route's own refusal text. Each
  * refusal is logged as "HTTP access denied".
@@ -50,7 +50,9 @@ public final class Authenticator {
     User u = broker.users().get(credentials[0]);
     if (u == null || !u.checkPassword(credentials[1])) {
       log.warn("HTTP access denied: user '{}' - invalid credentials", credentials[0]);
-      throw authenticationRequired();
+      // RabbitMQ's not_authenticated: the same body, but no www-authenticate (so that a browser
+      // page sending its own credentials gets the answer, not a login prompt)
+      throw new ApiException(401, "not_authorized", "Not_Authorized");
     }
     if (!request.fromLoopback() && broker.users().loopbackOnly(u.name())) {
       throw refused(u.name(), "User can only log in via localhost");

@@ -151,7 +151,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   private static void headers(HttpHeaders h, Response r, boolean keepAlive) {
     r.headers().forEach(h::set);
-    h.set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+    if (!h.contains(HttpHeaderNames.CACHE_CONTROL)) {
+      h.set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+    }
     h.set(HttpHeaderNames.VARY, "accept, accept-encoding, origin");
     if (keepAlive) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

@@ -28,6 +28,7 @@ public final class Router implements HttpService {
   private record Route(String method, String[] template, Handler handler) {}
 
   private final List<Route> routes = new ArrayList<>();
+  private @Nullable Handler fallback;
 
   public Router get(String template, Handler h) {
     return route("GET", template, h);
@@ -51,6 +52,15 @@ public final class Router implements HttpService {
     return this;
   }
 
+  /**
+   * Answers a GET (or HEAD) whose path matches no template at all (the UI's static files); other
+   * methods on such a path stay 404.
+   */
+  public Router fallback(Handler h) {
+    fallback = h;
+    return this;
+  }
+
   @Override
   public Response handle(Request request) {
     List<String> path = request.segments();
@@ -65,6 +75,9 @@ public final class Router implements HttpService {
         return r.handler().handle(request, params);
       }
       allowed.add(r.method());
+    }
+    if (allowed.isEmpty() && fallback != null && method.equals("GET")) {
+      return fallback.handle(request, Map.of());
     }
     if (allowed.isEmpty()) {
       throw new ApiException(404, "Object Not Found", "Not Found");
