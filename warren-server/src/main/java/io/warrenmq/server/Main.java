@@ -3,6 +3,7 @@ package io.warrenmq.server;
 import io.warrenmq.server.config.BrokerConfig;
 import io.warrenmq.server.config.ConfigLoader;
 import io.warrenmq.server.ctl.WarrenCtl;
+import io.warrenmq.server.logging.Logging;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -40,6 +41,7 @@ public final class Main {
       System.exit(2);
       return;
     }
+    Logging.configure(config.log());
     Logger log = LoggerFactory.getLogger(Main.class);
     // The hook is in place before the start: a SIGTERM that comes while the broker recovers its
     // stores or binds its port waits for the start to end and then stops it gracefully, rather

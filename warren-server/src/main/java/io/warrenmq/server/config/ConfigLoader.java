@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Builds a {@link BrokerConfig} from, in increasing precedence: built-in defaults, a config file
@@ -38,8 +39,8 @@ public final class ConfigLoader {
     }
   }
 
-  public static final List<Key> KEYS =
-      List.of(
+  public static final List<Key> KEYS = Stream.concat(
+      Stream.of(
           new Key("bind", BrokerConfig.DEFAULT_BIND,
               "comma-separated addresses the AMQP listener binds to, all on the same port (0.0.0.0,:: for every interface)"),
           new Key("port", "5672", "AMQP port; 0 picks a free port"),
@@ -67,7 +68,8 @@ public final class ConfigLoader {
           Key.rabbit("prometheus.tcp.ip", "prometheus-ip", "127.0.0.1",
               "address the Prometheus listener binds to (0.0.0.0 or :: for every interface)"),
           new Key("collect_statistics_interval", "5000",
-              "milliseconds between two samples of the management API's message rates (RabbitMQ's key)"));
+              "milliseconds between two samples of the management API's message rates (RabbitMQ's key)")),
+      LogSettings.KEYS.stream()).toList();
 
   private ConfigLoader() {}
 
@@ -194,14 +196,15 @@ public final class ConfigLoader {
         v.get("load_definitions").strip(),
         v.get("prometheus.tcp.ip").strip(),
         intValue(v, "prometheus.tcp.port", 0, 65535),
-        intValue(v, "collect_statistics_interval", 10, 3_600_000));
+        intValue(v, "collect_statistics_interval", 10, 3_600_000),
+        LogSettings.from(v));
   }
 
   private static int intValue(Map<String, String> v, String key, int min, int max) {
     return (int) longValue(v, key, min, max);
   }
 
-  private static long longValue(Map<String, String> v, String key, long min, long max) {
+  static long longValue(Map<String, String> v, String key, long min, long max) {
     String s = v.get(key);
     long n;
     try {
