@@ -56,6 +56,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
   private final ChannelTable channels = new ChannelTable(this, this);
   private final ConnectionLifecycle lifecycle = new ConnectionLifecycle(this);
   private final ConnectionInfo info;
+  private final CredentialExpiry credentialExpiry = new CredentialExpiry();
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable Handshake handshake;
   private String name = "?";
@@ -183,6 +184,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
           }
           broker.stats().connectionOpened();
           registered = true;
+          armCredentialExpiry();
           log.info("accepted AMQP connection {} (user '{}', vhost '{}')", name, info.userName(), info.vhostName());
         }
       }
@@ -209,6 +211,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
           case ConnectionClose c -> lifecycle.clientClosed(c);
           case ConnectionUpdateSecret u -> {
             handshake().updateSecret(u);
+            armCredentialExpiry();
             writeMethod(0, new ConnectionUpdateSecretOk());
           }
           default ->
@@ -224,6 +227,37 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
     }
   }
 
+  /**
+   * The login a backend chain ran off the event loop finished (see {@link Handshake}): on to
+   * connection.tune, or the refusal as any handshake error; nothing if the socket closed meanwhile.
+   */
+  void loginCompleted(@Nullable User user, @Nullable RuntimeException failure) {
+    ChannelHandlerContext c = ctx;
+    if (c == null || !c.channel().isActive() || lifecycle.state() != ConnectionLifecycle.State.HANDSHAKE) {
+      return;
+    }
+    if (failure instanceof AmqpException e) {
+      lifecycle.connectionError(e, false);
+    } else if (failure != null) {
+      lifecycle.internalError(failure);
+    } else if (user != null) {
+      handshake().loggedIn(user);
+    }
+    c.flush();
+  }
+
+  /** A token user's connection closes when the token expires (RabbitMQ 4's reader). */
+  private void armCredentialExpiry() {
+    User u = handshake().user();
+    if (u != null) {
+      credentialExpiry.arm(ctx().executor(), u, () -> {
+        log.warn("closing AMQP connection {} of user '{}': credential has expired", name, u.name());
+        lifecycle.closeRequested(ReplyCode.CONNECTION_FORCED, "credential expired");
+        ctx().flush();
+      });
+    }
+  }
+
   // ---------------------------------------------------------------- close
 
   /**
@@ -232,6 +266,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
    * them gone. Idempotent. Called by the {@link ConnectionLifecycle}.
    */
   void cleanup() {
+    credentialExpiry.cancel();
     channels.releaseAll(name);
     if (registered) {
       registered = false;

@@ -49,6 +49,14 @@ public final class OAuth2Backend implements AuthBackend {
     this.keys = new SigningKeys(settings.signingKeys(), settings.jwksUrl(), settings.jwksMinRefresh(), clock);
   }
 
+  /**
+   * Checks a {@code signing_keys} file: a PEM public key or certificate, or a JWK. Throws
+   * IllegalArgumentException saying what is wrong.
+   */
+  public static void checkKeyFile(String kid, java.nio.file.Path path) {
+    SigningKeys.read(kid, path);
+  }
+
   @Override
   public String name() {
     return NAME;
