@@ -17,7 +17,6 @@ import io.warrenmq.amqp.frame.MethodFrame;
 import io.warrenmq.amqp.frame.ProtocolHeaderDecoder;
 import io.warrenmq.amqp.method.ConnectionClose;
 import io.warrenmq.amqp.method.ConnectionUpdateSecret;
-import io.warrenmq.amqp.method.ConnectionUpdateSecretOk;
 import io.warrenmq.amqp.method.Method;
 import io.warrenmq.broker.Broker;
 import io.warrenmq.broker.auth.User;
@@ -56,7 +55,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
   private final ChannelTable channels = new ChannelTable(this, this);
   private final ConnectionLifecycle lifecycle = new ConnectionLifecycle(this);
   private final ConnectionInfo info;
-  private final CredentialExpiry credentialExpiry = new CredentialExpiry();
+  private final ConnectionCredential credential;
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable Handshake handshake;
   private String name = "?";
@@ -66,6 +65,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
     this.config = config;
     this.broker = broker;
     this.info = new ConnectionInfo(this, broker.pids().next());
+    this.credential = new ConnectionCredential(this, lifecycle);
   }
 
   /** The handler's context in its pipeline. */
@@ -184,7 +184,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
           }
           broker.stats().connectionOpened();
           registered = true;
-          armCredentialExpiry();
+          credential.armExpiry();
           log.info("accepted AMQP connection {} (user '{}', vhost '{}')", name, info.userName(), info.vhostName());
         }
       }
@@ -209,11 +209,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
         Method method = m.method();
         switch (method) {
           case ConnectionClose c -> lifecycle.clientClosed(c);
-          case ConnectionUpdateSecret u -> {
-            handshake().updateSecret(u);
-            armCredentialExpiry();
-            writeMethod(0, new ConnectionUpdateSecretOk());
-          }
+          case ConnectionUpdateSecret u -> credential.updateSecret(u);
           default ->
               throw AmqpException.connectionError(
                   ReplyCode.CHANNEL_ERROR, "unexpected method in connection state running")
@@ -227,35 +223,9 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
     }
   }
 
-  /**
-   * The login a backend chain ran off the event loop finished (see {@link Handshake}): on to
-   * connection.tune, or the refusal as any handshake error; nothing if the socket closed meanwhile.
-   */
-  void loginCompleted(@Nullable User user, @Nullable RuntimeException failure) {
-    ChannelHandlerContext c = ctx;
-    if (c == null || !c.channel().isActive() || lifecycle.state() != ConnectionLifecycle.State.HANDSHAKE) {
-      return;
-    }
-    if (failure instanceof AmqpException e) {
-      lifecycle.connectionError(e, false);
-    } else if (failure != null) {
-      lifecycle.internalError(failure);
-    } else if (user != null) {
-      handshake().loggedIn(user);
-    }
-    c.flush();
-  }
-
-  /** A token user's connection closes when the token expires (RabbitMQ 4's reader). */
-  private void armCredentialExpiry() {
-    User u = handshake().user();
-    if (u != null) {
-      credentialExpiry.arm(ctx().executor(), u, () -> {
-        log.warn("closing AMQP connection {} of user '{}': credential has expired", name, u.name());
-        lifecycle.closeRequested(ReplyCode.CONNECTION_FORCED, "credential expired");
-        ctx().flush();
-      });
-    }
+  /** The connection's credential: off-loop logins, update-secret, the expiry timer. */
+  ConnectionCredential credential() {
+    return credential;
   }
 
   // ---------------------------------------------------------------- close
@@ -266,7 +236,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
    * them gone. Idempotent. Called by the {@link ConnectionLifecycle}.
    */
   void cleanup() {
-    credentialExpiry.cancel();
+    credential.cancel();
     channels.releaseAll(name);
     if (registered) {
       registered = false;

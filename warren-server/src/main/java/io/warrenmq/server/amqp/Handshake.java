@@ -209,7 +209,7 @@ final class Handshake {
       }
       User result = u;
       RuntimeException failure = error;
-      loop.execute(() -> connection.loginCompleted(result, failure));
+      loop.execute(() -> connection.credential().loginCompleted(result, failure));
     });
   }
 
@@ -281,37 +281,52 @@ final class Handshake {
   }
 
   /**
-   * connection.update-secret (rabbit_reader, handle_method0). Password users have no expiring
-   * credential, so, as RabbitMQ's internal backend does, the new secret is accepted as it is; a
-   * token user gets the new token's user, whose scopes apply to the channels from the next check
-   * on, or 530 "New secret was refused by one of the backends" (an invalid or expired token, or
-   * one naming another user). Vhost access is checked again (530 if it was revoked meanwhile).
-   * Returns the user now logged in.
+   * connection.update-secret (rabbit_reader, handle_method0), first half: the user the new secret
+   * makes of the current one. Password users have no expiring credential, so, as RabbitMQ's
+   * internal backend does, the secret is accepted as it is; a token user gets the new token's
+   * user, or 530 "New secret was refused by one of the backends" (an invalid or expired token, or
+   * one naming another user). May block (a JWKS fetch) for a token user: see {@link
+   * #needsOffloop}.
    */
-  User updateSecret(ConnectionUpdateSecret u) {
+  User refreshed(ConnectionUpdateSecret u) {
     User current = user;
-    VirtualHost vh = vhost;
-    if (current == null || vh == null) {
+    if (current == null || vhost == null) {
       throw new IllegalStateException("update-secret before connection.open");
     }
-    User next;
     try {
-      next = broker.users().refresh(current, u.newSecret().toString());
+      return broker.users().refresh(current, u.newSecret().toString());
     } catch (AuthBackend.SecretRefused e) {
       log.error("Secret update was refused for user '{}': {}", current.name(), e.getMessage());
       throw AmqpException.connectionError(ReplyCode.NOT_ALLOWED, "New secret was refused by one of the backends")
           .withMethod(u.classId(), u.methodId());
+    }
+  }
+
+  /** Whether {@link #refreshed} may block: the user came from a credential-bearing backend. */
+  boolean needsOffloop() {
+    User current = user;
+    return current != null && current.credential() != null;
+  }
+
+  /**
+   * Second half, on the event loop: vhost access is checked again for the new user (530 if it was
+   * revoked meanwhile), then it is the connection's user, whose scopes the channels see from
+   * their next check on.
+   */
+  void applySecret(ConnectionUpdateSecret u, User next) {
+    VirtualHost vh = vhost;
+    if (vh == null) {
+      throw new IllegalStateException("update-secret before connection.open");
     }
     try {
       broker.users().checkVhostAccess(next, vh.name());
     } catch (AmqpException e) {
       throw e.withMethod(u.classId(), u.methodId());
     }
-    if (next != current) {
+    if (next != user) {
       log.info("connection {}: user '{}' updated secret, reason: {}", connection.name(), next.name(), u.reason());
     }
     user = next;
-    return next;
   }
 
   int frameMax() {
