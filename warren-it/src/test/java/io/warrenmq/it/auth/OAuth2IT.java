@@ -131,6 +131,24 @@ class OAuth2IT {
   }
 
   @Test
+  void onATopicExchangeTheRoutingKeyNeedsAThreePartScope() throws Exception {
+    String t = token(STATIC_KEY, claims("svc-t", "rabbitmq", 3600,
+        "rabbitmq.write:%2F/amq.topic/orders.* rabbitmq.write:%2F/amq.direct"));
+    try (Connection c = connect(t)) {
+      Channel ch = c.createChannel();
+      ch.confirmSelect();
+      ch.basicPublish("amq.topic", "orders.new", null, "ok".getBytes());
+      ch.waitForConfirmsOrDie(5000);
+      ch.basicPublish("amq.direct", "any", null, "ok".getBytes()); // not a topic exchange
+      ch.waitForConfirmsOrDie(5000);
+      ch.basicPublish("amq.topic", "payments.new", null, "no".getBytes());
+      eventually("the channel is closed", () -> !ch.isOpen());
+      assertThat(ch.getCloseReason().getMessage()).contains(
+          "ACCESS_REFUSED - write access to topic 'payments.new' in exchange 'amq.topic' in vhost '/' refused for user 'svc-t'");
+    }
+  }
+
+  @Test
   void updateSecretAppliesTheNewScopesAndExpiry() throws Exception {
     String readOnly = token(STATIC_KEY, claims("svc-u", "rabbitmq", 3, "rabbitmq.read:*/*"));
     try (Connection c = connect(readOnly)) {
