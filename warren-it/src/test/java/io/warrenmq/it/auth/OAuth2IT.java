@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.rabbitmq.client.AuthenticationFailureException;
 import com.rabbitmq.client.Channel;
@@ -22,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class OAuth2IT {
   private static final RSAKey STATIC_KEY = TokenIssuer.rsa("static1");
   private static final ECKey JWKS_KEY = TokenIssuer.ec("jwks1");
+  private static final OctetSequenceKey HMAC_KEY = TokenIssuer.hmac("hs1");
   private static final TokenIssuer ISSUER;
   private static final Path CONFIG;
   private static final String ALL = "rabbitmq.configure:*/* rabbitmq.write:*/* rabbitmq.read:*/*";
@@ -50,11 +51,13 @@ class OAuth2IT {
       ISSUER.publish(JWKS_KEY);
       Path dir = Files.createTempDirectory("warren-oauth2-");
       Path pem = Files.writeString(dir.resolve("static1.pem"), TokenIssuer.pem(STATIC_KEY));
+      Path jwk = Files.writeString(dir.resolve("hs1.json"), HMAC_KEY.toJSONString()); // symmetric: a JWK file
       CONFIG = Files.writeString(dir.resolve("warren.conf"), String.join("\n",
           "auth_backends.1 = internal",
           "auth_backends.2 = rabbit_auth_backend_oauth2",
           "auth_oauth2.resource_server_id = rabbitmq",
           "auth_oauth2.signing_keys.static1 = " + pem,
+          "auth_oauth2.signing_keys.hs1 = " + jwk,
           "auth_oauth2.jwks_url = " + ISSUER.jwksUrl(),
           "auth_oauth2.jwks_min_refresh_interval = 1000",
           "auth_oauth2.preferred_username_claims.1 = user_name",
@@ -88,6 +91,13 @@ class OAuth2IT {
       String q = ch.queueDeclare("oauth-all", false, false, true, null).getQueue();
       ch.basicPublish("", q, null, "hi".getBytes());
       eventually("message arrives", () -> get(ch, q) != null);
+    }
+  }
+
+  @Test
+  void anHs256TokenVerifiesWithASymmetricSigningKey() throws Exception {
+    try (Connection c = connect(token(HMAC_KEY, claims("svc-hs", "rabbitmq", 3600, ALL)))) {
+      c.createChannel().queueDeclare("", false, true, true, null);
     }
   }
 
@@ -265,10 +275,5 @@ class OAuth2IT {
     while (Instant.now().isBefore(until)) {
       Thread.sleep(100);
     }
-  }
-
-  @SuppressWarnings("unused")
-  private static Date in(long seconds) {
-    return Date.from(Instant.now().plusSeconds(seconds));
   }
 }

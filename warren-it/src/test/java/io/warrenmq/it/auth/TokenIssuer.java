@@ -5,13 +5,16 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -41,7 +44,7 @@ final class TokenIssuer implements AutoCloseable {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/jwks", ex -> {
       jwksRequests.incrementAndGet();
-      byte[] body = new JWKSet(published.stream().map(JWK::toPublicJWK).toList()).toString()
+      byte[] body = new JWKSet(published.stream().map(JWK::toPublicJWK).toList()).toString(true)
           .getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().add("content-type", "application/json");
       ex.sendResponseHeaders(200, body.length);
@@ -71,6 +74,14 @@ final class TokenIssuer implements AutoCloseable {
     }
   }
 
+  static OctetSequenceKey hmac(String kid) {
+    try {
+      return new OctetSequenceKeyGenerator(256).keyID(kid).generate();
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static ECKey ec(String kid) {
     try {
       return new ECKeyGenerator(Curve.P_256).keyID(kid).generate();
@@ -86,13 +97,21 @@ final class TokenIssuer implements AutoCloseable {
     return "-----BEGIN PUBLIC KEY-----\n" + b64 + "\n-----END PUBLIC KEY-----\n";
   }
 
-  /** A token signed by {@code key} (RS256 or ES256), its kid in the header. */
+  /** A token signed by {@code key} (RS256, ES256 or HS256), its kid in the header. */
   static String token(JWK key, Map<String, Object> claims) {
     JWTClaimsSet.Builder b = new JWTClaimsSet.Builder();
     claims.forEach(b::claim);
     try {
-      JWSAlgorithm alg = key instanceof ECKey ? JWSAlgorithm.ES256 : JWSAlgorithm.RS256;
-      JWSSigner signer = key instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner((RSAKey) key);
+      JWSAlgorithm alg = switch (key) {
+        case ECKey e -> JWSAlgorithm.ES256;
+        case OctetSequenceKey o -> JWSAlgorithm.HS256;
+        default -> JWSAlgorithm.RS256;
+      };
+      JWSSigner signer = switch (key) {
+        case ECKey ec -> new ECDSASigner(ec);
+        case OctetSequenceKey oct -> new MACSigner(oct);
+        default -> new RSASSASigner((RSAKey) key);
+      };
       SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID(key.getKeyID()).build(), b.build());
       jwt.sign(signer);
       return jwt.serialize();

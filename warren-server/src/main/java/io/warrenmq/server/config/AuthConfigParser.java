@@ -92,7 +92,9 @@ final class AuthConfigParser {
       throw new ConfigException("auth_backends uses oauth2, so auth_oauth2.resource_server_id must be set");
     }
     Map<String, Path> keys = new LinkedHashMap<>();
-    TreeMap<String, String> usernameClaims = new TreeMap<>();
+    // RabbitMQ orders them by their suffix; numbers numerically (1, 2, 10)
+    TreeMap<String, String> usernameClaims = new TreeMap<>(java.util.Comparator
+        .comparing((String k) -> k.length()).thenComparing(k -> k));
     Map<String, List<String>> aliases = new LinkedHashMap<>();
     for (var e : values.entrySet()) {
       String k = e.getKey();
@@ -109,7 +111,12 @@ final class AuthConfigParser {
       } else if (k.startsWith(OAUTH2 + "preferred_username_claims.")) {
         usernameClaims.put(k, v);
       } else if (k.startsWith(OAUTH2 + "scope_aliases.")) {
-        aliases.put(k.substring((OAUTH2 + "scope_aliases.").length()),
+        String alias = k.substring((OAUTH2 + "scope_aliases.").length());
+        if (alias.contains(".")) {
+          throw error(where, k, "the indexed form scope_aliases.N.alias / .scope is not read; write "
+              + "auth_oauth2.scope_aliases.<alias> = <scopes separated by spaces>");
+        }
+        aliases.put(alias,
             Arrays.stream(v.split(" ")).filter(s -> !s.isEmpty()).toList());
       }
     }

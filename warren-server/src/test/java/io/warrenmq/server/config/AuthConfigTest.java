@@ -70,6 +70,20 @@ class AuthConfigTest {
   }
 
   @Test
+  void usernameClaimsKeepTheirNumericOrderAndIndexedAliasesAreRefused() throws IOException {
+    Path key = Files.writeString(dir.resolve("k.json"),
+        "{\"kty\":\"oct\",\"k\":\"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldC1zZWNyZXQ\"}");
+    String base = "auth_backends.1 = oauth2\nauth_oauth2.resource_server_id = r\nauth_oauth2.signing_keys.k = " + key + "\n";
+    AuthConfig a = load(base + "auth_oauth2.preferred_username_claims.10 = c10\n"
+        + "auth_oauth2.preferred_username_claims.2 = c2\nauth_oauth2.preferred_username_claims.1 = c1\n"
+        + "auth_oauth2.scope_aliases.admin = r.tag:administrator r.read:*/*\n").auth();
+    assertThat(a.oauth2().preferredUsernameClaims()).containsExactly("c1", "c2", "c10");
+    assertThat(a.oauth2().scopeAliases()).containsEntry("admin", List.of("r.tag:administrator", "r.read:*/*"));
+    assertThatThrownBy(() -> load(base + "auth_oauth2.scope_aliases.1.alias = admin\n"))
+        .hasMessageContaining("warren.conf:4").hasMessageContaining("indexed form");
+  }
+
+  @Test
   void anUnknownAuthOauth2KeyIsUnknown() {
     assertThatThrownBy(() -> load("auth_oauth2.resource_server = r\n")).hasMessageContaining("unknown configuration key");
   }
