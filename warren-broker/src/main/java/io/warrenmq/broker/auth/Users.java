@@ -175,8 +175,8 @@ public final class Users {
   }
 
   /**
-   * Password login (SASL PLAIN / AMQPLAIN) against the internal users alone. Returns the user, or throws a connection-level 403
-   * ACCESS_REFUSED with the text RabbitMQ sends to clients that announce
+   * Password login (SASL PLAIN / AMQPLAIN) against the internal users alone. Returns the user, or
+   * throws a connection-level 403 ACCESS_REFUSED with the text RabbitMQ sends to clients that announce
    * authentication_failure_close, which does not say what was wrong (rabbit_reader, auth_fail);
    * the reason is logged instead.
    */
