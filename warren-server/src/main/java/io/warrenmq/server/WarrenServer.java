@@ -56,6 +56,7 @@ public final class WarrenServer implements AutoCloseable {
     BrokerOptions options = new BrokerOptions(config.dataDir(), config.segmentSize(), config.defaultUser(),
         config.defaultPass(), config.defaultVhost(), config.loopbackUsers());
     Broker broker = new Broker(options, ByteBufAllocator.DEFAULT);
+    broker.users().useBackends(authBackends(config.auth(), broker));
     try {
       broker.start();
     } catch (IOException | RuntimeException e) {
@@ -98,6 +99,21 @@ public final class WarrenServer implements AutoCloseable {
     log.info("started in {} ms (JVM up {} ms)", (System.nanoTime() - t0) / 1_000_000,
         ManagementFactory.getRuntimeMXBean().getUptime());
     return new WarrenServer(config, broker, amqp, http, ctl, port);
+  }
+
+  /** The auth_backends chain, in its configured order. */
+  private static List<io.warrenmq.broker.auth.AuthBackend> authBackends(
+      io.warrenmq.server.config.AuthConfig auth, Broker broker) {
+    List<io.warrenmq.broker.auth.AuthBackend> chain = new ArrayList<>();
+    for (String b : auth.backends()) {
+      if (b.equals("oauth2") && auth.oauth2() != null) {
+        chain.add(new io.warrenmq.broker.auth.oauth2.OAuth2Backend(auth.oauth2(), java.time.Clock.systemUTC()));
+      } else {
+        chain.add(new io.warrenmq.broker.auth.InternalBackend(broker.users()));
+      }
+    }
+    log.info("auth backends: {}", String.join(", ", auth.backends()));
+    return chain;
   }
 
   private static @Nullable CtlServer startControlSocket(BrokerConfig config, CtlCommands commands) {

@@ -24,10 +24,67 @@ public final class Users {
   private final TopicPermissions topicPermissions = new TopicPermissions();
 
   private final Set<String> loopbackOnly;
+  /** The auth_backends chain; empty means the internal backend alone (the fast path). */
+  private volatile List<AuthBackend> backends = List.of();
 
   /** @param loopbackOnly users that may log in from a loopback address only (RabbitMQ: guest) */
   public Users(Set<String> loopbackOnly) {
     this.loopbackOnly = Set.copyOf(loopbackOnly);
+  }
+
+  /**
+   * Sets the authentication chain ({@code auth_backends.N}, in order); an empty list or the
+   * internal backend alone keeps password logins on {@link #authenticate}'s path.
+   */
+  public void useBackends(List<AuthBackend> chain) {
+    boolean internalOnly = chain.size() == 1 && chain.getFirst().name().equals(InternalBackend.NAME);
+    backends = internalOnly ? List.of() : List.copyOf(chain);
+  }
+
+  /** The configured chain (empty: internal only). */
+  public List<AuthBackend> backends() {
+    return backends;
+  }
+
+  /**
+   * Logs a client in through the chain: the first backend that authenticates wins
+   * (rabbit_access_control, check_user_login); if none does, a connection-level 403 as {@link
+   * #authenticate}'s.
+   */
+  public User login(String name, String secret, String mechanism, boolean loopback) {
+    List<AuthBackend> chain = backends;
+    if (chain.isEmpty()) {
+      return authenticate(name, secret, mechanism, loopback);
+    }
+    for (AuthBackend b : chain) {
+      User u = b.authenticate(name, secret, loopback);
+      if (u != null) {
+        return u;
+      }
+    }
+    log.warn("{} login refused: user '{}' - refused by every auth backend ({})", mechanism, name,
+        String.join(", ", chain.stream().map(AuthBackend::name).toList()));
+    throw loginRefused(mechanism);
+  }
+
+  /**
+   * connection.update-secret: the user a new secret makes of {@code current}. An internal user has
+   * no expiring credential, so the secret is accepted as it is (RabbitMQ skips backends whose
+   * expiry_timestamp is never); a credential user is refreshed by the backend that issued it.
+   *
+   * @throws AuthBackend.SecretRefused if that backend refuses the secret
+   */
+  public User refresh(User current, String secret) {
+    CredentialAuthz c = current.credential();
+    if (c == null) {
+      return current;
+    }
+    for (AuthBackend b : backends) {
+      if (b.module().equals(c.backend())) {
+        return b.refresh(current, secret);
+      }
+    }
+    throw new AuthBackend.SecretRefused("backend " + c.backend() + " is not configured");
   }
 
   public void put(User user) {
@@ -118,20 +175,29 @@ public final class Users {
   }
 
   /**
-   * Password login (SASL PLAIN / AMQPLAIN). Returns the user, or throws a connection-level 403
-   * ACCESS_REFUSED with the text RabbitMQ sends to clients that announce
+   * Password login (SASL PLAIN / AMQPLAIN) against the internal users alone. Returns the user, or
+   * throws a connection-level 403 ACCESS_REFUSED with the text RabbitMQ sends to clients that announce
    * authentication_failure_close, which does not say what was wrong (rabbit_reader, auth_fail);
    * the reason is logged instead.
    */
   public User authenticate(String name, String password, String mechanism, boolean loopback) {
+    User u = passwordLogin(name, password, mechanism, loopback);
+    if (u == null) {
+      throw loginRefused(mechanism);
+    }
+    return u;
+  }
+
+  /** The internal backend's check: the user, or null (the reason logged). */
+  @Nullable User passwordLogin(String name, String password, String mechanism, boolean loopback) {
     User u = users.get(name);
     if (u == null || !u.checkPassword(password)) {
       log.warn("{} login refused: user '{}' - invalid credentials", mechanism, name);
-      throw loginRefused(mechanism);
+      return null;
     }
     if (!loopback && loopbackOnly.contains(name)) {
       log.warn("{} login refused: user '{}' can only connect via localhost", mechanism, name);
-      throw loginRefused(mechanism);
+      return null;
     }
     return u;
   }
@@ -145,9 +211,41 @@ public final class Users {
 
   /** connection.open: a user needs some permission on the vhost (RabbitMQ answers 530). */
   public void checkVhostAccess(User user, String vhost) {
-    if (permission(user.name(), vhost) == null) {
+    CredentialAuthz c = user.credential();
+    if (c != null) {
+      CredentialChecks.vhost(c, user, vhost);
+    } else if (permission(user.name(), vhost) == null) {
       throw AmqpException.connectionError(
           ReplyCode.NOT_ALLOWED, "access to vhost '%s' refused for user '%s'", vhost, user.name());
+    }
+  }
+
+  /** Whether {@code user} may open a connection to {@code vhost} (management's vhost visibility). */
+  public boolean hasVhostAccess(User user, String vhost) {
+    CredentialAuthz c = user.credential();
+    if (c != null) {
+      return c.invalidReason() == null && c.vhostAccess(vhost);
+    }
+    return permission(user.name(), vhost) != null;
+  }
+
+  /**
+   * The topic check of a publish (WRITE) or a binding (READ) on exchange {@code exchange}: internal
+   * users by their topic permission ({@link #topicPermission}), credential users by their
+   * credential, on topic exchanges only (rabbit_channel, check_topic_authorisation).
+   */
+  public void checkTopicAccess(User user, String vhost, String exchangeType, String exchange,
+      Permission.Access access, String routingKey) {
+    CredentialAuthz c = user.credential();
+    if (c != null) {
+      if ("topic".equals(exchangeType)) {
+        CredentialChecks.topic(c, user, vhost, access, exchange, routingKey);
+      }
+      return;
+    }
+    TopicPermission p = topicPermission(user, vhost, exchangeType, exchange);
+    if (p != null) {
+      checkTopic(p, user, vhost, access, routingKey);
     }
   }
 
@@ -160,8 +258,13 @@ public final class Users {
    * @param name resource name; the default exchange is checked as "amq.default"
    */
   public void check(User user, String vhost, Permission.Access access, String kind, String name) {
-    Permission p = permission(user.name(), vhost);
     String resource = name.isEmpty() && kind.equals("exchange") ? "amq.default" : name;
+    CredentialAuthz c = user.credential();
+    if (c != null) {
+      CredentialChecks.resource(c, user, vhost, access, kind, resource);
+      return;
+    }
+    Permission p = permission(user.name(), vhost);
     if (p == null || !p.permits(access, resource)) {
       throw AmqpException.channelError(
           ReplyCode.ACCESS_REFUSED,
@@ -179,6 +282,11 @@ public final class Users {
    * check_any_resource_access_permitted, which tries configure last, so a refusal names it).
    */
   public void checkAny(User user, String vhost, String kind, String name) {
+    CredentialAuthz c = user.credential();
+    if (c != null) {
+      CredentialChecks.any(c, user, vhost, kind, name);
+      return;
+    }
     Permission p = permission(user.name(), vhost);
     if (p != null) {
       for (Permission.Access a : Permission.Access.values()) {

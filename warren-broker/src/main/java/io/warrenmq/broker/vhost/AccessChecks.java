@@ -5,7 +5,6 @@ import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.amqp.types.LongString;
 import io.warrenmq.broker.auth.Permission.Access;
-import io.warrenmq.broker.auth.TopicPermission;
 import io.warrenmq.broker.auth.User;
 import io.warrenmq.broker.auth.Users;
 import io.warrenmq.broker.exchange.Exchange;
@@ -97,10 +96,7 @@ public record AccessChecks(Users users, User user, VirtualHost vhost) {
     check(Access.READ, "exchange", source);
     Exchange x = vhost.exchange(source);
     if (x != null) {
-      TopicPermission p = users.topicPermission(user, vhost.name(), x.type(), source);
-      if (p != null) {
-        Users.checkTopic(p, user, vhost.name(), Access.READ, key);
-      }
+      users.checkTopicAccess(user, vhost.name(), x.type(), source, Access.READ, key);
     }
   }
 
@@ -112,10 +108,7 @@ public record AccessChecks(Users users, User user, VirtualHost vhost) {
   public Exchange publish(String exchange, String routingKey) {
     check(Access.WRITE, "exchange", exchange);
     Exchange x = vhost.exchangeForPublish(exchange);
-    TopicPermission p = users.topicPermission(user, vhost.name(), x.type(), x.name());
-    if (p != null) {
-      Users.checkTopic(p, user, vhost.name(), Access.WRITE, routingKey);
-    }
+    users.checkTopicAccess(user, vhost.name(), x.type(), x.name(), Access.WRITE, routingKey);
     return x;
   }
 

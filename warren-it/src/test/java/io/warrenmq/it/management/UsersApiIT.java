@@ -106,6 +106,28 @@ class UsersApiIT {
   }
 
   @Test
+  void definitionsWithSha512AndMd5HashesImportAndTheirUsersLogInOverAmqpAndHttp() throws Exception {
+    String sha512 = hash("SHA-512", "s512");
+    String md5 = hash("MD5", "smd5");
+    String defs = "{\"users\":["
+        + "{\"name\":\"d-512\",\"password_hash\":\"" + sha512 + "\",\"hashing_algorithm\":\"rabbit_password_hashing_sha512\",\"tags\":\"management\"},"
+        + "{\"name\":\"d-md5\",\"password_hash\":\"" + md5 + "\",\"hashing_algorithm\":\"rabbit_password_hashing_md5\",\"tags\":[\"management\"]}],"
+        + "\"permissions\":[{\"user\":\"d-512\",\"vhost\":\"/\",\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"},"
+        + "{\"user\":\"d-md5\",\"vhost\":\"/\",\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}]}";
+    assertThat(admin.post("/api/definitions", defs).status()).isIn(200, 201, 204);
+    amqpLogin("d-512", "s512");
+    amqpLogin("d-md5", "smd5");
+    assertThatThrownBy(() -> amqpLogin("d-512", "smd5")).isInstanceOf(AuthenticationFailureException.class);
+    assertThat(ManagementHttp.as(broker, "d-512", "s512").get("/api/whoami").status()).isEqualTo(200);
+    assertThat(ManagementHttp.as(broker, "d-md5", "smd5").get("/api/whoami").status()).isEqualTo(200);
+    assertThat(ManagementHttp.as(broker, "d-md5", "wrong").get("/api/whoami").status()).isEqualTo(401);
+    // the export gives them back as they came, so RabbitMQ can import them again
+    String export = admin.get("/api/definitions").body();
+    assertThat(export).contains(sha512).contains("rabbit_password_hashing_sha512").contains(md5)
+        .contains("rabbit_password_hashing_md5");
+  }
+
+  @Test
   void aHashWithoutAnAlgorithmIsSha256() throws Exception {
     String h = hash("SHA-256", "plain-hash");
     admin.put("/api/users/u-noalg", body("password_hash", h, "tags", "management"));

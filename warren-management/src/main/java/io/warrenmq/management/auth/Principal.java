@@ -35,9 +35,9 @@ public record Principal(User user, Broker broker) {
     return isMonitor() || isPolicymaker() || user.tags().contains("management");
   }
 
-  /** The user may log in to {@code vhost} (it has a permission there). */
+  /** The user may log in to {@code vhost} (a permission there, or a token scope naming it). */
   public boolean canLogIn(String vhost) {
-    return broker.users().permission(user.name(), vhost) != null;
+    return broker.users().hasVhostAccess(user, vhost);
   }
 
   /** Monitoring users see every vhost; others the ones they may log in to (list_visible_vhosts). */

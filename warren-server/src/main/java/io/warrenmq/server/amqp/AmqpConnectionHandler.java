@@ -17,7 +17,6 @@ import io.warrenmq.amqp.frame.MethodFrame;
 import io.warrenmq.amqp.frame.ProtocolHeaderDecoder;
 import io.warrenmq.amqp.method.ConnectionClose;
 import io.warrenmq.amqp.method.ConnectionUpdateSecret;
-import io.warrenmq.amqp.method.ConnectionUpdateSecretOk;
 import io.warrenmq.amqp.method.Method;
 import io.warrenmq.broker.Broker;
 import io.warrenmq.broker.auth.User;
@@ -56,6 +55,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
   private final ChannelTable channels = new ChannelTable(this, this);
   private final ConnectionLifecycle lifecycle = new ConnectionLifecycle(this);
   private final ConnectionInfo info;
+  private final ConnectionCredential credential;
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable Handshake handshake;
   private String name = "?";
@@ -65,6 +65,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
     this.config = config;
     this.broker = broker;
     this.info = new ConnectionInfo(this, broker.pids().next());
+    this.credential = new ConnectionCredential(this, lifecycle);
   }
 
   /** The handler's context in its pipeline. */
@@ -183,6 +184,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
           }
           broker.stats().connectionOpened();
           registered = true;
+          credential.armExpiry();
           log.info("accepted AMQP connection {} (user '{}', vhost '{}')", name, info.userName(), info.vhostName());
         }
       }
@@ -207,10 +209,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
         Method method = m.method();
         switch (method) {
           case ConnectionClose c -> lifecycle.clientClosed(c);
-          case ConnectionUpdateSecret u -> {
-            handshake().updateSecret(u);
-            writeMethod(0, new ConnectionUpdateSecretOk());
-          }
+          case ConnectionUpdateSecret u -> credential.updateSecret(u);
           default ->
               throw AmqpException.connectionError(
                   ReplyCode.CHANNEL_ERROR, "unexpected method in connection state running")
@@ -224,6 +223,11 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
     }
   }
 
+  /** The connection's credential: off-loop logins, update-secret, the expiry timer. */
+  ConnectionCredential credential() {
+    return credential;
+  }
+
   // ---------------------------------------------------------------- close
 
   /**
@@ -232,6 +236,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
    * them gone. Idempotent. Called by the {@link ConnectionLifecycle}.
    */
   void cleanup() {
+    credential.cancel();
     channels.releaseAll(name);
     if (registered) {
       registered = false;

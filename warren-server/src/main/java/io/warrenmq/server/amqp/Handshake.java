@@ -2,6 +2,7 @@ package io.warrenmq.server.amqp;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
 import io.warrenmq.amqp.AmqpConstants;
 import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
@@ -22,6 +23,7 @@ import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.amqp.types.LongString;
 import io.warrenmq.broker.Broker;
 import io.warrenmq.broker.Compatibility;
+import io.warrenmq.broker.auth.AuthBackend;
 import io.warrenmq.broker.auth.User;
 import io.warrenmq.broker.vhost.VirtualHost;
 import io.warrenmq.server.Version;
@@ -29,6 +31,8 @@ import io.warrenmq.server.config.BrokerConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The connection handshake of AMQP 0-9-1 (2.2.4): start / start-ok with SASL, tune / tune-ok,
@@ -38,6 +42,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Threading: confined to the connection's event loop.
  */
 final class Handshake {
+  private static final Logger log = LoggerFactory.getLogger(Handshake.class);
+
   private enum Step {
     START_OK,
     TUNE_OK,
@@ -53,6 +59,7 @@ final class Handshake {
   private FieldTable clientProperties = FieldTable.EMPTY;
   private String mechanism = "";
   private @Nullable User user;
+  private boolean loginPending;
   private @Nullable VirtualHost vhost;
   private int frameMax = AmqpConstants.FRAME_MIN_SIZE;
   private int channelMax;
@@ -177,10 +184,39 @@ final class Handshake {
   }
 
   private void startOk(ConnectionStartOk s) {
+    if (loginPending) {
+      throw unexpected();
+    }
     clientProperties = s.clientProperties();
     mechanism = s.mechanism();
     Sasl.Credentials c = Sasl.parse(s.mechanism(), s.response());
-    user = broker.users().authenticate(c.user(), c.password(), s.mechanism(), loopback);
+    if (broker.users().backends().isEmpty()) {
+      loggedIn(broker.users().authenticate(c.user(), c.password(), s.mechanism(), loopback));
+      return;
+    }
+    // a backend chain may reach out (OAuth 2 fetching a JWKS): never on the event loop. The
+    // result comes back on it; the client waits for connection.tune meanwhile
+    loginPending = true;
+    EventExecutor loop = connection.context().executor();
+    String m = s.mechanism();
+    Thread.ofVirtual().name("login " + connection.name()).start(() -> {
+      User u = null;
+      RuntimeException error = null;
+      try {
+        u = broker.users().login(c.user(), c.password(), m, loopback);
+      } catch (RuntimeException e) {
+        error = e;
+      }
+      User result = u;
+      RuntimeException failure = error;
+      loop.execute(() -> connection.credential().loginCompleted(result, failure));
+    });
+  }
+
+  /** The login of start-ok succeeded: connection.tune goes out. */
+  void loggedIn(User u) {
+    loginPending = false;
+    user = u;
     step = Step.TUNE_OK;
     connection.writeMethod(0, new ConnectionTune(config.channelMax(), config.frameMax(), config.heartbeat()));
   }
@@ -245,20 +281,52 @@ final class Handshake {
   }
 
   /**
-   * connection.update-secret. Password users have no expiring credential, so, as RabbitMQ's
-   * internal backend does, the new secret is accepted as it is; vhost access is checked again
-   * (530 if it was revoked meanwhile).
+   * connection.update-secret (rabbit_reader, handle_method0), first half: the user the new secret
+   * makes of the current one. Password users have no expiring credential, so, as RabbitMQ's
+   * internal backend does, the secret is accepted as it is; a token user gets the new token's
+   * user, or 530 "New secret was refused by one of the backends" (an invalid or expired token, or
+   * one naming another user). May block (a JWKS fetch) for a token user: see {@link
+   * #needsOffloop}.
    */
-  void updateSecret(ConnectionUpdateSecret u) {
+  User refreshed(ConnectionUpdateSecret u) {
     User current = user;
-    VirtualHost vh = vhost;
-    if (current != null && vh != null) {
-      try {
-        broker.users().checkVhostAccess(current, vh.name());
-      } catch (AmqpException e) {
-        throw e.withMethod(u.classId(), u.methodId());
-      }
+    if (current == null || vhost == null) {
+      throw new IllegalStateException("update-secret before connection.open");
     }
+    try {
+      return broker.users().refresh(current, u.newSecret().toString());
+    } catch (AuthBackend.SecretRefused e) {
+      log.error("Secret update was refused for user '{}': {}", current.name(), e.getMessage());
+      throw AmqpException.connectionError(ReplyCode.NOT_ALLOWED, "New secret was refused by one of the backends")
+          .withMethod(u.classId(), u.methodId());
+    }
+  }
+
+  /** Whether {@link #refreshed} may block: the user came from a credential-bearing backend. */
+  boolean needsOffloop() {
+    User current = user;
+    return current != null && current.credential() != null;
+  }
+
+  /**
+   * Second half, on the event loop: vhost access is checked again for the new user (530 if it was
+   * revoked meanwhile), then it is the connection's user, whose scopes the channels see from
+   * their next check on.
+   */
+  void applySecret(ConnectionUpdateSecret u, User next) {
+    VirtualHost vh = vhost;
+    if (vh == null) {
+      throw new IllegalStateException("update-secret before connection.open");
+    }
+    try {
+      broker.users().checkVhostAccess(next, vh.name());
+    } catch (AmqpException e) {
+      throw e.withMethod(u.classId(), u.methodId());
+    }
+    if (next != user) {
+      log.info("connection {}: user '{}' updated secret, reason: {}", connection.name(), next.name(), u.reason());
+    }
+    user = next;
   }
 
   int frameMax() {

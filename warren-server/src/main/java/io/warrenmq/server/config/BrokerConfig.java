@@ -32,6 +32,7 @@ import java.util.Set;
  * @param prometheusPort its port; 0 = no Prometheus listener
  * @param collectStatisticsIntervalMs milliseconds between two samples of the message rates
  * @param log where and how the broker logs
+ * @param auth the auth backend chain and the OAuth 2 settings (auth_backends.N, auth_oauth2.*)
  */
 public record BrokerConfig(
     String bind,
@@ -55,7 +56,8 @@ public record BrokerConfig(
     String prometheusIp,
     int prometheusPort,
     int collectStatisticsIntervalMs,
-    LogSettings log) {
+    LogSettings log,
+    AuthConfig auth) {
   /**
    * The default of {@code bind}: IPv4 and IPv6 loopback, as RabbitMQ listens on both families.
    * With this default (only), {@code ::1} is left out with a warning on a host without an IPv6

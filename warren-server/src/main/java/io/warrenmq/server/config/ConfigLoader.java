@@ -80,11 +80,12 @@ public final class ConfigLoader {
 
   public static BrokerConfig load(String[] args, Map<String, String> env) {
     Map<String, String> values = new LinkedHashMap<>();
+    Map<String, String> origins = new LinkedHashMap<>();
     KEYS.forEach(k -> values.put(k.name(), k.defaultValue()));
     Map<String, String> flags = parseFlags(args);
     String configFile = flags.getOrDefault("config", env.get("WARREN_CONFIG"));
     if (configFile != null && !configFile.isEmpty()) {
-      values.putAll(readFile(Path.of(configFile)));
+      values.putAll(readFile(Path.of(configFile), origins));
     }
     for (Key k : KEYS) {
       String v = env.get(k.env());
@@ -94,7 +95,8 @@ public final class ConfigLoader {
     }
     flags.remove("config");
     values.putAll(flags);
-    return build(values);
+    flags.keySet().forEach(k -> origins.put(k, "flag --" + k));
+    return build(values, origins);
   }
 
   private static Map<String, String> parseFlags(String[] args) {
@@ -133,7 +135,8 @@ public final class ConfigLoader {
   }
 
   private static String checkKey(String name, String where) {
-    if (name.equals("config") || KEYS.stream().anyMatch(k -> k.name().equals(name))) {
+    if (name.equals("config") || KEYS.stream().anyMatch(k -> k.name().equals(name))
+        || AuthConfigParser.accepts(name)) {
       return name;
     }
     throw new ConfigException("unknown configuration key '" + name + "' in " + where + "; known keys: "
@@ -141,6 +144,11 @@ public final class ConfigLoader {
   }
 
   static Map<String, String> readFile(Path file) {
+    return readFile(file, new LinkedHashMap<>());
+  }
+
+  /** @param origins filled with key -> "file:line" */
+  static Map<String, String> readFile(Path file, Map<String, String> origins) {
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -163,11 +171,12 @@ public final class ConfigLoader {
         throw new ConfigException(file + ":" + (n + 1) + ": 'config' names the config file; it cannot be set in one");
       }
       out.put(checkKey(key, file + ":" + (n + 1)), line.substring(eq + 1).strip());
+      origins.put(key, file + ":" + (n + 1));
     }
     return out;
   }
 
-  private static BrokerConfig build(Map<String, String> v) {
+  private static BrokerConfig build(Map<String, String> v, Map<String, String> origins) {
     Path dataDir = Path.of(v.get("data_dir"));
     String ctl = v.get("ctl_socket");
     int frameMax = intValue(v, "frame_max", 4096, Integer.MAX_VALUE);
@@ -197,7 +206,8 @@ public final class ConfigLoader {
         v.get("prometheus.tcp.ip").strip(),
         intValue(v, "prometheus.tcp.port", 0, 65535),
         intValue(v, "collect_statistics_interval", 10, 3_600_000),
-        LogSettings.from(v));
+        LogSettings.from(v),
+        AuthConfigParser.parse(v, origins));
   }
 
   private static int intValue(Map<String, String> v, String key, int min, int max) {
@@ -224,6 +234,14 @@ public final class ConfigLoader {
     for (Key k : KEYS) {
       sb.append(String.format("  %-26s %-28s %s%n      %s%n", k.flag(), k.env(), k.defaultValue().isEmpty() ? "(none)" : k.defaultValue(), k.doc()));
     }
+    sb.append("""
+
+        Authentication (config file only; see docs/oauth2.md):
+          auth_backends.N = internal | oauth2      the backend chain, in order (default: internal alone)
+          auth_oauth2.resource_server_id, .verify_aud, .scope_prefix, .additional_scopes_key, .default_key,
+          .signing_keys.<kid> = FILE, .jwks_url, .jwks_min_refresh_interval, .preferred_username_claims.N,
+          .scope_aliases.<alias>
+        """);
     sb.append("""
 
         bin/warren builds the broker on its first start (and again when the sources changed), with Maven

@@ -17,6 +17,7 @@ import io.warrenmq.amqp.method.TxRollbackOk;
 import io.warrenmq.broker.auth.Permission;
 import io.warrenmq.broker.auth.Permission.Access;
 import io.warrenmq.broker.auth.TopicPermission;
+import io.warrenmq.broker.auth.User;
 import io.warrenmq.broker.auth.Users;
 import io.warrenmq.broker.exchange.Exchange;
 import io.warrenmq.broker.exchange.RouteCollector;
@@ -74,8 +75,11 @@ final class Publishing {
     if (m.immediate()) {
       throw AmqpException.connectionError(ReplyCode.NOT_IMPLEMENTED, "immediate=true");
     }
-    // the same exchange under the same permission was checked before: skip the regex
-    Permission p = session.broker().users().permission(session.user().name(), session.vhost().name());
+    // the same exchange under the same permission was checked before: skip the regex (a
+    // credential user, whose scopes may change on update-secret, is checked every time)
+    User user = session.user();
+    Permission p = user.credential() != null ? null
+        : session.broker().users().permission(user.name(), session.vhost().name());
     if (p == null || p != writeCheckedWith || !m.exchange().equals(writeChecked)) {
       channel.check(Access.WRITE, "exchange", m.exchange());
       writeChecked = m.exchange();
@@ -94,6 +98,11 @@ final class Publishing {
    */
   private void checkTopicWrite(Exchange x, String routingKey) {
     Users users = session.broker().users();
+    User user = session.user();
+    if (user.credential() != null) {
+      users.checkTopicAccess(user, session.vhost().name(), x.type(), x.name(), Access.WRITE, routingKey);
+      return;
+    }
     long version = users.topicPermissions().version();
     if (x != topicExchange || version != topicVersion) {
       topicExchange = x;
