@@ -61,11 +61,17 @@ public final class SampledStats implements ObjectStats {
   @Override
   public void queue(Queue queue, Map<String, Object> out, boolean detailed) {
     json.queue(queue, ranges, out);
+    if (detailed) {
+      noPairs(out, "deliveries", "incoming");
+    }
   }
 
   @Override
   public void exchange(VirtualHost vhost, Exchange exchange, Map<String, Object> out, boolean detailed) {
     json.exchange(exchange, ranges, out);
+    if (detailed) {
+      noPairs(out, "incoming", "outgoing");
+    }
   }
 
   @Override
@@ -76,6 +82,9 @@ public final class SampledStats implements ObjectStats {
   @Override
   public void channel(ChannelView channel, Map<String, Object> out, boolean detailed) {
     json.channel(channel, ranges, out);
+    if (detailed) {
+      noPairs(out, "publishes", "deliveries");
+    }
   }
 
   @Override
@@ -91,6 +100,17 @@ public final class SampledStats implements ObjectStats {
   public boolean overview(Principal principal, Map<String, Object> out) {
     out.putAll(json.overview(principal.visibleVhosts(), principal.isMonitor() ? null : principal.name(), ranges));
     return true;
+  }
+
+  /**
+   * The per-pair breakdowns of a detail page (a queue's deliveries and incoming, an exchange's
+   * incoming and outgoing, a channel's publishes and deliveries) as rates_mode basic renders
+   * them: empty lists. WarrenMQ keeps no per-pair counts.
+   */
+  private static void noPairs(Map<String, Object> out, String... keys) {
+    for (String k : keys) {
+      out.put(k, List.of());
+    }
   }
 
   /**
