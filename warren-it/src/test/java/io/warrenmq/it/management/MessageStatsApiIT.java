@@ -269,7 +269,8 @@ class MessageStatsApiIT {
         "channels", 2));
     assertThat(map(o, "churn_rates")).containsKeys("connection_created", "connection_created_details",
         "queue_declared", "queue_deleted", "channel_closed");
-    assertThat(o).containsEntry("rates_mode", "basic");
+    assertThat(o).containsEntry("rates_mode", "basic").containsEntry("sample_retention_policies",
+        Map.of("global", List.of(600, 3600, 28800, 86400), "basic", List.of(600, 3600), "detailed", List.of()));
   }
 
   @Test
@@ -387,7 +388,8 @@ class MessageStatsApiIT {
     assertThat(statsUser().get("/api/vhosts?disable_stats=true").jsonList().getFirst())
         .doesNotContainKeys("message_stats", "messages");
     Map<String, Object> o = statsUser().get("/api/overview?disable_stats=true").json();
-    assertThat(o).doesNotContainKeys("message_stats", "churn_rates", "queue_totals").containsEntry("rates_mode", "basic");
+    assertThat(o).doesNotContainKeys("message_stats", "churn_rates", "queue_totals")
+        .containsEntry("rates_mode", "basic");
     assertThat(statsUser().get("/api/connections?disable_stats=true").jsonList())
         .allSatisfy(c -> assertThat(c).containsOnlyKeys("name", "vhost", "user", "node"));
     assertThat(statsUser().get("/api/channels?disable_stats=true").status()).isEqualTo(400);

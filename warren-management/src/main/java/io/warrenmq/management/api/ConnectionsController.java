@@ -85,8 +85,8 @@ final class ConnectionsController {
   private Response ofVhost(Call c) {
     VirtualHost vh = c.vhost();
     ObjectStats stats = ctx.alwaysStats(c);
-    return new Listing<>(visible(c, vh.name()), v -> ctx.connections().connection(v, stats), ORDER, ConnectionView::name,
-        List.of("vhost", "name")).unpaginated().reply(c);
+    return new Listing<>(visible(c, vh.name()), v -> ctx.connections().connection(v, stats), ORDER,
+        ConnectionView::name, List.of("vhost", "name")).unpaginated().reply(c);
   }
 
   /** The connection named by the path; 404 if there is none, 401 if the user may not touch it. */

@@ -148,7 +148,8 @@ class BrowseUiIT {
   /** The legend rows of the chart titled {@code title} inside {@code #panel}, as text. */
   private static String legend(String panel, String title) {
     return (String) ui.script("for (const c of document.querySelectorAll('#' + arguments[0] + ' .chart')) {"
-        + " if (c.querySelector('h3').textContent === arguments[1]) return c.querySelector('.chart-legend').innerText; }"
+        + " if (c.querySelector('h3').textContent === arguments[1])"
+        + " return c.querySelector('.chart-legend').innerText; }"
         + " return '';", panel, title);
   }
 
@@ -170,7 +171,8 @@ class BrowseUiIT {
       String rates = legend("totals", "Message rates");
       String queued = legend("totals", "Queued messages");
       return rates.contains("Publish") && rates.contains("/s") && queued.contains("Ready\t3")
-          && queued.contains("Unacked\t5") && plotted("totals", "Queued messages") && plotted("totals", "Message rates");
+          && queued.contains("Unacked\t5") && plotted("totals", "Queued messages")
+          && plotted("totals", "Message rates");
     });
     ui.screenshot("overview-charts");
     ui.open("#/queues/%2F/ui.browse");
