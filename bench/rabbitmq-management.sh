@@ -2,11 +2,13 @@
 # A private RabbitMQ node with the management plugin, for side-by-side runs of the management API:
 #   bench/rabbitmq-management.sh start|stop|pid
 # AMQP 127.0.0.1:$RMQ_PORT (5741), Erlang distribution 127.0.0.1:$RMQ_DIST_PORT (25741), management
-# 127.0.0.1:$RMQ_MGMT_PORT (15741), everything under $RMQ_BASE (/tmp/warren-bench-rmq-mgmt). Needs
-# Debian's rabbitmq-server. (bench/rabbitmq.sh's node, with [rabbitmq_management] enabled.)
+# 127.0.0.1:$RMQ_MGMT_PORT (15741), everything under $RMQ_BASE (/tmp/warren-bench-rmq-mgmt); with
+# RMQ_PROM_PORT set, rabbitmq_prometheus too, on 127.0.0.1:$RMQ_PROM_PORT. Needs Debian's
+# rabbitmq-server. (bench/rabbitmq.sh's node, with [rabbitmq_management] enabled.)
 set -euo pipefail
 BASE=${RMQ_BASE:-/tmp/warren-bench-rmq-mgmt}
 MGMT_PORT=${RMQ_MGMT_PORT:-15741}
+PROM_PORT=${RMQ_PROM_PORT:-}
 export HOME=$BASE/home RABBITMQ_NODENAME=${RMQ_NODENAME:-wmgmt@localhost} RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
 export RABBITMQ_NODE_PORT=${RMQ_PORT:-5741} RABBITMQ_DIST_PORT=${RMQ_DIST_PORT:-25741}
 export RABBITMQ_MNESIA_BASE=$BASE/mnesia RABBITMQ_LOG_BASE=$BASE/log RABBITMQ_CONFIG_FILE=$BASE/rabbitmq.conf
@@ -22,7 +24,12 @@ case "${1:-}" in
     printf 'listeners.tcp.default = 127.0.0.1:%s\nloopback_users.guest = true\nlog.file.level = warning\nlog.console = false\nmanagement.tcp.ip = 127.0.0.1\nmanagement.tcp.port = %s\n' \
       "$RABBITMQ_NODE_PORT" "$MGMT_PORT" > "$RABBITMQ_CONFIG_FILE"
     echo "[]." > "$RABBITMQ_ADVANCED_CONFIG_FILE"; : > "$RABBITMQ_CONF_ENV_FILE"
-    echo "[rabbitmq_management]." > "$RABBITMQ_ENABLED_PLUGINS_FILE"
+    if [ -n "$PROM_PORT" ]; then
+      printf 'prometheus.tcp.ip = 127.0.0.1\nprometheus.tcp.port = %s\n' "$PROM_PORT" >> "$RABBITMQ_CONFIG_FILE"
+      echo "[rabbitmq_management,rabbitmq_prometheus]." > "$RABBITMQ_ENABLED_PLUGINS_FILE"
+    else
+      echo "[rabbitmq_management]." > "$RABBITMQ_ENABLED_PLUGINS_FILE"
+    fi
     nohup $SBIN/rabbitmq-server > "$BASE/server.out" 2>&1 &
     timeout 120 $SBIN/rabbitmqctl -q wait --timeout 120 "$RABBITMQ_PID_FILE" >/dev/null
     for _ in $(seq 1 300); do (exec 3<>/dev/tcp/127.0.0.1/$MGMT_PORT) 2>/dev/null && break; sleep 0.2; done

@@ -70,7 +70,8 @@ export function chart(title, series, {rates = false, format = String} = {}) {
 
   function data(stats, present) {
     const first = stats?.[present[0][1] + '_details']?.samples;
-    if (!first || first.length < 2) return null;
+    // a line needs two points: two lengths, or three counters (two rates between them)
+    if (!first || first.length < (rates ? 3 : 2)) return null;
     // samples come newest first
     const xs = [];
     const cols = present.map(() => []);

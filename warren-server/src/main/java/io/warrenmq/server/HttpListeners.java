@@ -2,10 +2,10 @@ package io.warrenmq.server;
 
 import io.warrenmq.broker.Broker;
 import io.warrenmq.management.api.ManagementApi;
-import io.warrenmq.management.api.ObjectStats;
 import io.warrenmq.management.api.ServerInfo;
 import io.warrenmq.management.http.HttpListener;
 import io.warrenmq.management.metrics.MetricsEndpoint;
+import io.warrenmq.management.stats.SampledStats;
 import io.warrenmq.management.stats.StatsSampler;
 import io.warrenmq.server.amqp.AddressNames;
 import io.warrenmq.server.config.BrokerConfig;
@@ -46,7 +46,8 @@ final class HttpListeners implements AutoCloseable {
         StatsSampler sampler = StatsSampler.start(broker, config.collectStatisticsIntervalMs());
         h.sampler = sampler;
         HttpListener l = new HttpListener("management", amqp.boss(), amqp.workers(), amqp.serverChannelType(),
-            ManagementApi.service(broker, serverInfo(amqp, h), ObjectStats.NONE), broker.blockingExecutor());
+            ManagementApi.service(broker, serverInfo(amqp, h), new SampledStats(broker, sampler)),
+            broker.blockingExecutor());
         h.managementPort = h.bind(l, config.managementIp(), config.managementPort());
         h.httpBound.add(new ServerInfo.Listener("http", h.lastIp, h.managementPort));
       }

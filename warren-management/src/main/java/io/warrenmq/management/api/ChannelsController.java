@@ -42,7 +42,7 @@ final class ChannelsController {
   }
 
   private static void statsEnabled(Call c) {
-    if ("true".equals(c.query("disable_stats"))) {
+    if (ObjectContext.statsDisabled(c)) {
       throw ApiException.badRequest("Stats in management UI are disabled on this node");
     }
   }
@@ -61,14 +61,16 @@ final class ChannelsController {
 
   private Response list(Call c) {
     statsEnabled(c);
-    return new Listing<>(visible(c, null), ch -> ctx.connections().channel(ch, List.of(), false), ORDER,
+    ObjectStats stats = ctx.stats(c);
+    return new Listing<>(visible(c, null), ch -> ctx.connections().channel(ch, List.of(), false, stats), ORDER,
         ChannelView::name, List.of("vhost", "name")).reply(c);
   }
 
   private Response ofVhost(Call c) {
     statsEnabled(c);
     VirtualHost vh = c.vhost();
-    return new Listing<>(visible(c, vh.name()), ch -> ctx.connections().channel(ch, List.of(), false), ORDER,
+    ObjectStats stats = ctx.stats(c);
+    return new Listing<>(visible(c, vh.name()), ch -> ctx.connections().channel(ch, List.of(), false, stats), ORDER,
         ChannelView::name, List.of("vhost", "name")).unpaginated().reply(c);
   }
 
@@ -103,7 +105,7 @@ final class ChannelsController {
         }
       }
     }
-    return ObjectContext.reply(c, ctx.connections().channel(found, details, true));
+    return ObjectContext.reply(c, ctx.connections().channel(found, details, true, ctx.stats(c)));
   }
 
   /**

@@ -20,18 +20,17 @@ import java.util.Map;
  */
 final class ConnectionJson {
   private final Broker broker;
-  private final ObjectStats stats;
 
-  ConnectionJson(Broker broker, ObjectStats stats) {
+  ConnectionJson(Broker broker) {
     this.broker = broker;
-    this.stats = stats;
   }
 
   private String node() {
     return broker.pids().node();
   }
 
-  Map<String, Object> connection(ConnectionView c) {
+  /** A connection with the request's {@code stats} (the details of send_oct and recv_oct). */
+  Map<String, Object> connection(ConnectionView c, ObjectStats stats) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("auth_mechanism", c.authMechanism());
     m.put("channel_max", c.channelMax());
@@ -83,7 +82,9 @@ final class ConnectionJson {
     return m;
   }
 
-  Map<String, Object> channel(ChannelView ch, List<Map<String, Object>> consumerDetails, boolean detailed) {
+  /** A channel with the request's {@code stats} (its message_stats). */
+  Map<String, Object> channel(ChannelView ch, List<Map<String, Object>> consumerDetails, boolean detailed,
+      ObjectStats stats) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("acks_uncommitted", ch.acksUncommitted());
     m.put("confirm", ch.confirm());

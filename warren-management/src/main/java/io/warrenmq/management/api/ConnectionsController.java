@@ -75,15 +75,18 @@ final class ConnectionsController {
   }
 
   private Response list(Call c) {
-    boolean disabled = "true".equals(c.query("disable_stats"));
-    return new Listing<>(visible(c, null), v -> disabled ? tracked(v) : ctx.connections().connection(v), ORDER,
+    boolean disabled = ObjectContext.statsDisabled(c);
+    ObjectStats stats = ctx.stats(c);
+    return new Listing<>(visible(c, null), v -> disabled ? tracked(v) : ctx.connections().connection(v, stats), ORDER,
         ConnectionView::name, List.of("vhost", "name")).reply(c);
   }
 
+  /** rabbit_mgmt_wm_connections_vhost: with statistics whatever disable_stats says. */
   private Response ofVhost(Call c) {
     VirtualHost vh = c.vhost();
-    return new Listing<>(visible(c, vh.name()), v -> ctx.connections().connection(v), ORDER, ConnectionView::name,
-        List.of("vhost", "name")).unpaginated().reply(c);
+    ObjectStats stats = ctx.alwaysStats(c);
+    return new Listing<>(visible(c, vh.name()), v -> ctx.connections().connection(v, stats), ORDER,
+        ConnectionView::name, List.of("vhost", "name")).unpaginated().reply(c);
   }
 
   /** The connection named by the path; 404 if there is none, 401 if the user may not touch it. */
@@ -107,10 +110,10 @@ final class ConnectionsController {
 
   private Response get(Call c) {
     ConnectionView v = connection(c, false);
-    if ("true".equals(c.query("disable_stats"))) {
+    if (ObjectContext.statsDisabled(c)) {
       return Response.ok(Map.of("name", v.name()));
     }
-    return ObjectContext.reply(c, ctx.connections().connection(v));
+    return ObjectContext.reply(c, ctx.connections().connection(v, ctx.stats(c)));
   }
 
   private static String reason(Call c) {
@@ -124,10 +127,12 @@ final class ConnectionsController {
     return Response.noContent();
   }
 
+  /** rabbit_mgmt_wm_connection_channels: with statistics whatever disable_stats says. */
   private Response channels(Call c) {
     ConnectionView v = connection(c, false);
     List<ChannelView> chans = new ArrayList<>(v.channels());
-    return new Listing<>(chans, ch -> ctx.connections().channel(ch, List.of(), false), ChannelsController.ORDER,
+    ObjectStats stats = ctx.alwaysStats(c);
+    return new Listing<>(chans, ch -> ctx.connections().channel(ch, List.of(), false, stats), ChannelsController.ORDER,
         ChannelView::name, List.of("vhost", "name")).unpaginated().reply(c);
   }
 

@@ -50,8 +50,9 @@ final class ExchangesController {
     }
     Comparator<Exchange> order = Comparator.comparing((Exchange x) -> x.spec().vhost(), NameOrder.INSTANCE)
         .thenComparing(Exchange::name, NameOrder.INSTANCE);
+    ObjectStats stats = ctx.stats(c);
     return Listing.sorted(Listing.Source.of(all),
-        x -> ctx.topology().exchange(ctx.broker().vhost(x.spec().vhost()), x, false), order, Exchange::name,
+        x -> ctx.topology().exchange(ctx.broker().vhost(x.spec().vhost()), x, false, stats), order, Exchange::name,
         List.of("vhost", "name")).reply(c);
   }
 
@@ -65,7 +66,7 @@ final class ExchangesController {
 
   private Response get(Call c) {
     VirtualHost vh = c.vhost();
-    return ObjectContext.reply(c, ctx.topology().exchange(vh, exchangeOr404(vh, c), true));
+    return ObjectContext.reply(c, ctx.topology().exchange(vh, exchangeOr404(vh, c), true, ctx.stats(c)));
   }
 
   /** exchange.declare with the body's fields: 201 if it was created, 204 if it existed (and matched). */

@@ -27,7 +27,7 @@ public final class ManagementApi {
     ApiRoutes api = new ApiRoutes(router, new Authenticator(broker));
     new BasicsController(broker).register(api);
     // configuration resources and definitions (issue 9, i9-config)
-    new VhostsController(broker).register(api);
+    new VhostsController(broker, stats).register(api);
     new UsersController(broker).register(api);
     new PermissionsController(broker).register(api);
     new PoliciesController(broker).register(api);

@@ -13,16 +13,36 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the object controllers (exchanges, queues, bindings, connections, channels, consumers,
- * overview, health) share: the broker, the server's facts, the statistics seam and the renderers,
+ * overview, health) share: the broker, the server's facts, the statistics seam (whose per-request
+ * statistics {@link #stats(Call)} gives the renderers) and the renderers,
  * and RabbitMQ's rules for which vhosts a listing covers and how a request acts as its user.
  */
 record ObjectContext(Broker broker, ServerInfo info, ObjectStats stats, QueueJson queues, TopologyJson topology,
     ConnectionJson connections) {
 
   static ObjectContext of(Broker broker, ServerInfo info, ObjectStats stats) {
-    ConnectionJson connections = new ConnectionJson(broker, stats);
-    return new ObjectContext(broker, info, stats, new QueueJson(broker, stats, connections),
-        new TopologyJson(broker, stats), connections);
+    ConnectionJson connections = new ConnectionJson(broker);
+    return new ObjectContext(broker, info, stats, new QueueJson(broker, connections), new TopologyJson(broker),
+        connections);
+  }
+
+  /** rabbit_mgmt_util:disable_stats: the request asks for no statistics ({@code ?disable_stats=true}). */
+  static boolean statsDisabled(Call c) {
+    return "true".equals(c.query("disable_stats"));
+  }
+
+  /**
+   * The statistics of this request for the renderers: none under {@code ?disable_stats=true}
+   * (whose ranges are then not read, as RabbitMQ reads them only with statistics), else with the
+   * request's sample ranges (400 if they are invalid).
+   */
+  ObjectStats stats(Call c) {
+    return statsDisabled(c) ? ObjectStats.NONE : alwaysStats(c);
+  }
+
+  /** The same whatever {@code disable_stats} says, for the endpoints that never read it. */
+  ObjectStats alwaysStats(Call c) {
+    return stats.forRequest(c::query);
   }
 
   String node() {

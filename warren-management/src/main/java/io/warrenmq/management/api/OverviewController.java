@@ -62,9 +62,11 @@ final class OverviewController {
 
   private Response overview(Call c) {
     Principal p = c.principal();
-    boolean disabled = "true".equals(c.query("disable_stats"));
+    boolean disabled = ObjectContext.statsDisabled(c);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("management_version", Compatibility.RABBITMQ_VERSION);
+    m.put("rates_mode", ctx.stats().ratesMode());
+    m.put("sample_retention_policies", ctx.stats().sampleRetentionPolicies());
     m.put("exchange_types", EXCHANGE_TYPES);
     m.put("product_version", ctx.info().productVersion());
     m.put("product_name", "WarrenMQ");
@@ -83,15 +85,17 @@ final class OverviewController {
       m.put("object_totals", totals(p, vhosts, -1));
       return Response.ok(m);
     }
-    long[] sums = sums(p.isMonitor() ? ctx.broker().vhosts() : vhosts, vhosts);
-    Map<String, Object> queueTotals = new LinkedHashMap<>();
-    queueTotals.put("messages", sums[0] + sums[1]);
-    queueTotals.put("messages_ready", sums[0]);
-    queueTotals.put("messages_unacknowledged", sums[1]);
-    m.put("queue_totals", queueTotals);
-    m.put("object_totals", totals(p, vhosts, sums[2]));
+    if (!ctx.stats(c).overview(p, m)) {
+      // no statistics sampler: the totals counted here
+      long[] sums = sums(p.isMonitor() ? ctx.broker().vhosts() : vhosts, vhosts);
+      Map<String, Object> queueTotals = new LinkedHashMap<>();
+      queueTotals.put("messages", sums[0] + sums[1]);
+      queueTotals.put("messages_ready", sums[0]);
+      queueTotals.put("messages_unacknowledged", sums[1]);
+      m.put("queue_totals", queueTotals);
+      m.put("object_totals", totals(p, vhosts, sums[2]));
+    }
     m.put("statistics_db_event_queue", 0); // no statistics database, so no backlog of its events
-    ctx.stats().overview(p, m);
     if (p.isMonitor()) {
       m.put("node", ctx.node());
       m.put("listeners", listeners());
@@ -189,14 +193,14 @@ final class OverviewController {
   }
 
   private Response nodes(Call c) {
-    return Response.ok(List.of(node("true".equals(c.query("disable_stats")))));
+    return Response.ok(List.of(node(ObjectContext.statsDisabled(c))));
   }
 
   private Response node(Call c) {
     if (!c.param("node").equals(ctx.node())) {
       throw Call.notFound();
     }
-    return ObjectContext.reply(c, node("true".equals(c.query("disable_stats"))));
+    return ObjectContext.reply(c, node(ObjectContext.statsDisabled(c)));
   }
 
   /** This node: name, type, running; with statistics the JVM's and OS's figures ({@link NodeFacts}). */

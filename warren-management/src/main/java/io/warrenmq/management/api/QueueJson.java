@@ -37,22 +37,21 @@ final class QueueJson {
 
   /**
    * What of the queue is known: with {@code disable_stats=true} only the definition (and the
-   * counts with {@code enable_queue_totals=true}), as rabbit_mgmt_wm_queues answers.
+   * counts with {@code enable_queue_totals=true}), as rabbit_mgmt_wm_queues answers; else the
+   * request's message statistics too.
    */
-  record Options(Mode mode, boolean stats, boolean totals) {
-    static Options of(Call c, Mode mode) {
-      boolean disabled = "true".equals(c.query("disable_stats"));
-      return new Options(mode, !disabled, !disabled || "true".equals(c.query("enable_queue_totals")));
+  record Options(Mode mode, boolean stats, boolean totals, ObjectStats messageStats) {
+    static Options of(Call c, Mode mode, ObjectContext ctx) {
+      boolean disabled = ObjectContext.statsDisabled(c);
+      return new Options(mode, !disabled, !disabled || "true".equals(c.query("enable_queue_totals")), ctx.stats(c));
     }
   }
 
   private final Broker broker;
-  private final ObjectStats stats;
   private final ConnectionJson connections;
 
-  QueueJson(Broker broker, ObjectStats stats, ConnectionJson connections) {
+  QueueJson(Broker broker, ConnectionJson connections) {
     this.broker = broker;
-    this.stats = stats;
     this.connections = connections;
   }
 
@@ -93,7 +92,7 @@ final class QueueJson {
     if (o.mode() == Mode.FULL) {
       full(q, consumers, m);
     }
-    stats.queue(q, m, o.mode() != Mode.BASIC);
+    o.messageStats().queue(q, m, o.mode() != Mode.BASIC);
     return m;
   }
 

@@ -49,7 +49,7 @@ final class QueuesController {
     List<VirtualHost> vhosts = ctx.listedVhosts(c);
     Comparator<Queue> order = Comparator.comparing((Queue q) -> q.spec().vhost(), NameOrder.INSTANCE)
         .thenComparing(Queue::name, NameOrder.INSTANCE);
-    QueueJson.Options o = QueueJson.Options.of(c, mode);
+    QueueJson.Options o = QueueJson.Options.of(c, mode, ctx);
     return Listing.sorted(new SortedQueues(vhosts), q -> ctx.queues().render(q, o), order, Queue::name,
         List.of("vhost", "name")).reply(c);
   }
@@ -100,7 +100,7 @@ final class QueuesController {
 
   private Response get(Call c) {
     Queue q = queueOr404(c.vhost(), c);
-    return ObjectContext.reply(c, ctx.queues().render(q, QueueJson.Options.of(c, QueueJson.Mode.FULL)));
+    return ObjectContext.reply(c, ctx.queues().render(q, QueueJson.Options.of(c, QueueJson.Mode.FULL, ctx)));
   }
 
   /** queue.declare with the body's fields: 201 if it was created, 204 if it existed (and matched). */

@@ -18,14 +18,13 @@ import java.util.Map;
  */
 final class TopologyJson {
   private final Broker broker;
-  private final ObjectStats stats;
 
-  TopologyJson(Broker broker, ObjectStats stats) {
+  TopologyJson(Broker broker) {
     this.broker = broker;
-    this.stats = stats;
   }
 
-  Map<String, Object> exchange(VirtualHost vh, Exchange x, boolean detailed) {
+  /** An exchange with the request's {@code stats} (its message_stats). */
+  Map<String, Object> exchange(VirtualHost vh, Exchange x, boolean detailed, ObjectStats stats) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("arguments", AmqpJson.table(x.spec().arguments()));
     m.put("auto_delete", x.spec().autoDelete());

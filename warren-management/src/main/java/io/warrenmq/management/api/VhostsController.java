@@ -19,28 +19,45 @@ import org.jspecify.annotations.Nullable;
  * {@code description}, {@code tags}, {@code default_queue_type} (or 3.11's
  * {@code defaultqueuetype}) and {@code tracing}, DELETE. A vhost is RabbitMQ's
  * {@code rabbit_vhost:info}: name, description, tags, default_queue_type ("undefined" when
- * unset), metadata, tracing and cluster_state.
+ * unset), metadata, tracing and cluster_state, and unless {@code ?disable_stats=true} its
+ * statistics (rabbit_mgmt_db:augment_vhosts, through {@link ObjectStats#vhost}).
  */
 final class VhostsController {
   private final Broker broker;
+  private final ObjectStats stats;
 
-  VhostsController(Broker broker) {
+  VhostsController(Broker broker, ObjectStats stats) {
     this.broker = broker;
+    this.stats = stats;
   }
 
   void register(ApiRoutes api) {
     api.get("/api/vhosts", Access.MANAGEMENT, this::list);
-    api.get("/api/vhosts/{vhost}", Access.ADMIN, c -> Response.ok(json(broker, c.vhost())));
+    api.get("/api/vhosts/{vhost}", Access.ADMIN, this::get);
     api.put("/api/vhosts/{vhost}", Access.ADMIN, ConfigReplies.guarded(this::put));
     api.delete("/api/vhosts/{vhost}", Access.ADMIN, this::delete);
   }
 
+  private ObjectStats stats(Call c) {
+    return ObjectContext.statsDisabled(c) ? ObjectStats.NONE : stats.forRequest(c::query);
+  }
+
   private Response list(Call c) {
+    ObjectStats s = stats(c);
     List<Map<String, Object>> items = new ArrayList<>();
     for (VirtualHost v : c.principal().visibleVhosts()) {
-      items.add(json(broker, v));
+      Map<String, Object> m = json(broker, v);
+      s.vhost(v, m);
+      items.add(m);
     }
     return Listing.ofMaps(items, List.of("name")).reply(c);
+  }
+
+  private Response get(Call c) {
+    VirtualHost v = c.vhost();
+    Map<String, Object> m = json(broker, v);
+    stats(c).vhost(v, m);
+    return ObjectContext.reply(c, m);
   }
 
   private Response put(Call c) {

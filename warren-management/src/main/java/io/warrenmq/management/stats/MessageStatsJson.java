@@ -195,6 +195,7 @@ public final class MessageStatsJson {
     double[] rates = new double[StatsSampler.O_WIDTH];
     Points msg;
     Points len;
+    Points churnLen; // the churn is the node's, whoever asks (connection_churn_rates of node())
     long now = System.currentTimeMillis();
     boolean anyQueue = false;
     for (VirtualHost vh : vhosts) {
@@ -209,6 +210,7 @@ public final class MessageStatsJson {
       }
       msg = points(t.history, r.msgRates());
       len = points(t.history, r.lengths());
+      churnLen = len;
     } else {
       msg = null;
       len = null;
@@ -225,6 +227,7 @@ public final class MessageStatsJson {
       long[] churn = Totals.churn(broker);
       System.arraycopy(churn, 0, v, StatsSampler.O_CHURN, churn.length);
       StatsSampler.Tracked o = sampler.overview();
+      churnLen = points(o.history, r.lengths());
       for (int i = 0; i < churn.length; i++) {
         rates[StatsSampler.O_CHURN + i] = o.rate.rate(StatsSampler.O_CHURN + i, now);
       }
@@ -243,7 +246,7 @@ public final class MessageStatsJson {
     out.put("message_stats", ms);
     Map<String, Object> churn = new LinkedHashMap<>();
     for (int i = 0; i < CHURN.length; i++) {
-      field(churn, CHURN[i], StatsSampler.O_CHURN + i, v, rates, len);
+      field(churn, CHURN[i], StatsSampler.O_CHURN + i, v, rates, churnLen);
     }
     out.put("churn_rates", churn);
     Map<String, Object> totals = new LinkedHashMap<>();
@@ -275,10 +278,8 @@ public final class MessageStatsJson {
     long queues = 0;
     long exchanges = 0;
     for (VirtualHost vh : vhosts) {
-      long[] n = {0};
-      vh.forEachQueue(q -> n[0]++);
-      queues += n[0];
-      exchanges += vh.exchanges().size();
+      queues += vh.queueCount();
+      exchanges += vh.exchangeCount();
     }
     if (user == null) {
       m.put("consumers", consumers);
@@ -293,9 +294,7 @@ public final class MessageStatsJson {
   // ---------------------------------------------------------------- vectors
 
   private static boolean hasQueues(VirtualHost vh) {
-    boolean[] any = {false};
-    vh.forEachQueue(q -> any[0] = true);
-    return any[0];
+    return vh.queueCount() > 0;
   }
 
   private static boolean deliveries(MessageCounts c) {

@@ -167,6 +167,20 @@ class MessageStatsJsonTest {
   }
 
   @Test
+  void aUsersOverviewSumsItsVhostsSamplesAndTakesTheChurnSamplesFromTheNode() {
+    long now = System.currentTimeMillis() / 5000 * 5000;
+    Map<String, String> params = Map.of("lengths_age", "10", "lengths_incr", "5", "msg_rates_age", "10", "msg_rates_incr", "5");
+    sampler.tick(now - 5000);
+    publish(queue("churned"), 3);
+    sampler.tick(now);
+    Map<String, Object> o = stats.overview(broker.vhosts(), "guest", Ranges.of(params::get, now));
+    assertThat(map(map(o.get("queue_totals")).get("messages_details")).get("samples")).isEqualTo(List.of(
+        Map.of("sample", 3L, "timestamp", now), Map.of("sample", 0L, "timestamp", now - 5000)));
+    assertThat(map(map(o.get("churn_rates")).get("queue_declared_details")).get("samples")).isEqualTo(List.of(
+        Map.of("sample", 1L, "timestamp", now), Map.of("sample", 0L, "timestamp", now - 5000)));
+  }
+
+  @Test
   void aDeletedQueueLeavesItsDiskCountsInTheTotals() {
     Queue q = queue("deleted");
     publish(q, 4);

@@ -8,6 +8,8 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.warrenmq.it.support.BrokerExtension;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -23,11 +25,14 @@ import org.openqa.selenium.By;
  * Logging in as RabbitMQ's UI does it (basic credentials checked against /api/whoami, kept for
  * the tab, RabbitMQ's 401 answers shown as the user's message), then the pages a user watches:
  * the overview (totals, nodes, listeners), a node, the connections and channels lists, a
- * connection's page with its channels, and closing it from there.
+ * connection's page with its channels, and closing it from there; the overview's and a queue's
+ * charts drawn from the API's samples.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowseUiIT {
-  @RegisterExtension static final BrokerExtension broker = BrokerExtension.withManagement();
+  // a short sample interval, for the charts' samples
+  @RegisterExtension
+  static final BrokerExtension broker = BrokerExtension.withManagement(Map.of("collect_statistics_interval", "500"));
   static UiBrowser ui;
   static Connection client;
   static final CompletableFuture<ShutdownSignalException> closed = new CompletableFuture<>();
@@ -45,6 +50,9 @@ class BrowseUiIT {
     ch.queueDeclare("ui.browse", false, false, false, null);
     ch.basicQos(5);
     ch.basicConsume("ui.browse", false, "watcher", (t, d) -> {}, t -> {});
+    for (int i = 0; i < 8; i++) {
+      ch.basicPublish("", "ui.browse", null, new byte[] {1}); // 5 delivered (prefetch), never acked; 3 ready
+    }
     client.createChannel().confirmSelect();
   }
 
@@ -137,8 +145,48 @@ class BrowseUiIT {
     ui.waitText(By.id("overview"), "Uptime");
   }
 
+  /** The legend rows of the chart titled {@code title} inside {@code #panel}, as text. */
+  private static String legend(String panel, String title) {
+    return (String) ui.script("for (const c of document.querySelectorAll('#' + arguments[0] + ' .chart')) {"
+        + " if (c.querySelector('h3').textContent === arguments[1])"
+        + " return c.querySelector('.chart-legend').innerText; }"
+        + " return '';", panel, title);
+  }
+
+  /** Whether the chart titled {@code title} inside {@code #panel} drew a plot (uPlot's canvas). */
+  private static boolean plotted(String panel, String title) {
+    return Boolean.TRUE.equals(ui.script("for (const c of document.querySelectorAll('#' + arguments[0] + ' .chart')) {"
+        + " if (c.querySelector('h3').textContent === arguments[1]) return !!c.querySelector('.chart-plot:not(.empty)"
+        + " canvas'); } return false;", panel, title));
+  }
+
   @Test
   @Order(12)
+  void theOverviewAndQueueChartsDrawTheSamplesOfTheLastMinute() {
+    ui.open("#/");
+    ui.waitText(By.tagName("h1"), "Overview");
+    new org.openqa.selenium.support.ui.Select(ui.driver().findElement(By.id("range-select"))).selectByValue("60");
+    // the page refreshes every 5 s; samples 5 s apart make a line (of rates: three samples)
+    eventually(Duration.ofSeconds(40), "the overview's charts plotted", () -> {
+      String rates = legend("totals", "Message rates");
+      String queued = legend("totals", "Queued messages");
+      return rates.contains("Publish") && rates.contains("/s") && queued.contains("Ready\t3")
+          && queued.contains("Unacked\t5") && plotted("totals", "Queued messages")
+          && plotted("totals", "Message rates");
+    });
+    ui.screenshot("overview-charts");
+    ui.open("#/queues/%2F/ui.browse");
+    ui.waitText(By.tagName("h1"), "ui.browse");
+    eventually(Duration.ofSeconds(40), "the queue's charts plotted", () -> {
+      String queued = legend("overview", "Queued messages");
+      return queued.contains("Total\t8") && legend("overview", "Message rates").contains("Deliver (manual ack)")
+          && plotted("overview", "Queued messages") && plotted("overview", "Message rates");
+    });
+    ui.screenshot("queue-charts");
+  }
+
+  @Test
+  @Order(13)
   void theConnectionsListShowsTheClientByItsName() {
     ui.open("#/connections");
     ui.waitRow("#connections-list", "ui-client");
@@ -147,7 +195,7 @@ class BrowseUiIT {
   }
 
   @Test
-  @Order(13)
+  @Order(14)
   void theChannelsListShowsPrefetchAndConfirmMode() {
     ui.open("#/channels");
     ui.waitRow("#channels-list", "(2)");
@@ -157,7 +205,7 @@ class BrowseUiIT {
   }
 
   @Test
-  @Order(14)
+  @Order(15)
   void aConnectionsPageListsItsChannelsAndClosesItWithTheReasonGiven() throws Exception {
     ui.open("#/connections");
     ui.waitRow("#connections-list", "ui-client");
