@@ -3,7 +3,7 @@ package io.warrenmq.broker.alarm;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +45,8 @@ public final class ResourceAlarms {
   }
 
   private final String node;
-  private final CopyOnWriteArraySet<Listener> listeners = new CopyOnWriteArraySet<>();
+  /** One per open AMQP connection: a concurrent set, so that connecting stays O(1) with many. */
+  private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
   private volatile Set<Resource> active = Set.of();
   private volatile long memoryUsed;
   private volatile long diskFree = -1;
