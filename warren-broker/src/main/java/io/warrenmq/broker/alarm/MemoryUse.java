@@ -61,7 +61,7 @@ public final class MemoryUse {
       return 0;
     }
     int p = i + key.length();
-    while (p < status.length() && status.charAt(p) == ' ' || p < status.length() && status.charAt(p) == '\t') {
+    while (p < status.length() && (status.charAt(p) == ' ' || status.charAt(p) == '\t')) {
       p++;
     }
     long v = 0;
