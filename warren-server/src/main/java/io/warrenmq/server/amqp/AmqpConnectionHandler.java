@@ -376,6 +376,14 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
   }
 
   @Override
+  public void publishedToBehindQueue() {
+    PublisherThrottle t = throttle;
+    if (t != null) {
+      t.flow();
+    }
+  }
+
+  @Override
   public void channelClosed(AmqpChannel channel) {
     channels.remove(channel);
   }
