@@ -37,6 +37,7 @@ import io.warrenmq.broker.policy.Policies;
 import io.warrenmq.broker.policy.Policy;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import io.warrenmq.broker.alarm.ResourceAlarms;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,7 @@ public final class Broker implements AutoCloseable {
   private final BrokerStats stats = new BrokerStats();
   private final Pids pids = Pids.forThisNode();
   private final ResourceLimits resourceLimits = ResourceLimits.forThisMachine();
+  private final ResourceAlarms alarms = new ResourceAlarms(pids.node());
   private final Policies policies = new Policies();
   private final RuntimeParameters parameters = new RuntimeParameters();
   private final ParameterAdmin parameterOps;
@@ -201,6 +203,11 @@ public final class Broker implements AutoCloseable {
   /** The synthetic pids of this broker's connections and channels. */
   public Pids pids() {
     return pids;
+  }
+
+  /** The resource alarms in effect; the server's {@code ResourceMonitor} raises and clears them. */
+  public ResourceAlarms alarms() {
+    return alarms;
   }
 
   /** The memory and disk thresholds (runtime settings, not persisted). */

@@ -46,7 +46,7 @@ final class HttpListeners implements AutoCloseable {
         StatsSampler sampler = StatsSampler.start(broker, config.collectStatisticsIntervalMs());
         h.sampler = sampler;
         HttpListener l = new HttpListener("management", amqp.boss(), amqp.workers(), amqp.serverChannelType(),
-            ManagementApi.service(broker, serverInfo(amqp, h), new SampledStats(broker, sampler)),
+            ManagementApi.service(broker, serverInfo(broker, amqp, h), new SampledStats(broker, sampler)),
             broker.blockingExecutor());
         h.managementPort = h.bind(l, config.managementIp(), config.managementPort());
         h.httpBound.add(new ServerInfo.Listener("http", h.lastIp, h.managementPort));
@@ -64,8 +64,11 @@ final class HttpListeners implements AutoCloseable {
     return h;
   }
 
-  /** What the management API reports of the server: WarrenMQ's version, the AMQP and HTTP listeners. */
-  private static ServerInfo serverInfo(AmqpServer amqp, HttpListeners h) {
+  /**
+   * What the management API reports of the server: WarrenMQ's version, the AMQP and HTTP
+   * listeners, the resource alarms in effect.
+   */
+  private static ServerInfo serverInfo(Broker broker, AmqpServer amqp, HttpListeners h) {
     return new ServerInfo(Version.get(), () -> {
       List<ServerInfo.Listener> all = new ArrayList<>();
       for (InetSocketAddress a : amqp.boundAddresses()) {
@@ -73,7 +76,7 @@ final class HttpListeners implements AutoCloseable {
       }
       all.addAll(h.httpBound);
       return all;
-    }, List::of); // no resource alarms are raised yet (server.flow will report them here)
+    }, () -> broker.alarms().active().stream().map(r -> new ServerInfo.Alarm(r.rabbitName())).toList());
   }
 
   private String lastIp = "";

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.warrenmq.broker.Broker;
 import io.warrenmq.broker.BrokerOptions;
 import io.warrenmq.broker.Compatibility;
+import io.warrenmq.broker.alarm.ResourceMonitor;
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.vhost.VirtualHost;
 import io.warrenmq.management.definitions.DefinitionFiles;
@@ -34,12 +35,14 @@ public final class WarrenServer implements AutoCloseable {
   private final AmqpServer amqp;
   private final HttpListeners http;
   private final @Nullable CtlServer ctl;
+  private final ResourceMonitor monitor;
   private final int port;
   private boolean closed;
 
   private WarrenServer(BrokerConfig config, Broker broker, AmqpServer amqp, HttpListeners http, @Nullable CtlServer ctl,
-      int port) {
+      ResourceMonitor monitor, int port) {
     this.config = config;
+    this.monitor = monitor;
     this.broker = broker;
     this.amqp = amqp;
     this.ctl = ctl;
@@ -73,6 +76,12 @@ public final class WarrenServer implements AutoCloseable {
         throw e;
       }
     }
+    broker.resourceLimits().setMemoryHighWatermark(config.memoryWatermark());
+    broker.resourceLimits().setDiskFreeLimit(config.diskFreeLimit());
+    // the alarms are checked before the port opens: a broker that starts low on memory or disk
+    // blocks its first publishers, as RabbitMQ's
+    ResourceMonitor monitor = ResourceMonitor.start(broker.resourceLimits(), broker.alarms(), config.dataDir(),
+        config.memoryMonitorIntervalMs());
     AmqpServer amqp = new AmqpServer(config, broker);
     // the control socket comes up before the AMQP port opens: once clients can connect,
     // warrenctl works too (scripts wait for the port, then administer)
@@ -89,6 +98,7 @@ public final class WarrenServer implements AutoCloseable {
     } catch (Exception e) {
       // Netty's bind throws the socket's BindException undeclared: catch it too, or the data
       // directory stays locked and the broker's threads run on in this JVM
+      monitor.close();
       closeAfterFailedStart(e, ctl, amqp, broker);
       throw e;
     }
@@ -98,7 +108,7 @@ public final class WarrenServer implements AutoCloseable {
         config.heartbeat());
     log.info("started in {} ms (JVM up {} ms)", (System.nanoTime() - t0) / 1_000_000,
         ManagementFactory.getRuntimeMXBean().getUptime());
-    return new WarrenServer(config, broker, amqp, http, ctl, port);
+    return new WarrenServer(config, broker, amqp, http, ctl, monitor, port);
   }
 
   /** The auth_backends chain, in its configured order. */
@@ -205,6 +215,7 @@ public final class WarrenServer implements AutoCloseable {
     if (ctl != null) {
       ctl.close();
     }
+    monitor.close();
     broker.close();
     log.info("stopped");
   }

@@ -22,8 +22,8 @@ import java.util.concurrent.ExecutionException;
  * deprecated {@code /api/healthchecks/node}, and {@code /api/aliveness-test/{vhost}}
  * (rabbit_mgmt_wm_aliveness_test: declares the queue "aliveness-test", publishes "test_message"
  * to it and gets it, as the user). A failed check answers 503 with status "failed" and the reason.
- * The alarm checks read the alarms the server reports ({@link ServerInfo#alarms()}); none are
- * raised yet, so they pass. WarrenMQ is a single node: the quorum and mirror checks answer as
+ * The alarm checks read the alarms the server reports ({@link ServerInfo#alarms()}): 503 with
+ * rabbit_alarm's list while one is in effect. WarrenMQ is a single node: the quorum and mirror checks answer as
  * RabbitMQ does for a single-node cluster.
  */
 final class HealthController {

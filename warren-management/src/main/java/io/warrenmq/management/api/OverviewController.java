@@ -215,7 +215,8 @@ final class OverviewController {
       return m;
     }
     List<ServerInfo.Alarm> alarms = ctx.info().alarms().get();
-    m.put("mem_used", NodeFacts.residentBytes());
+    long used = b.alarms().memoryUsed(); // what the memory alarm compares (MemoryUse), 0 before its first check
+    m.put("mem_used", used > 0 ? used : NodeFacts.residentBytes());
     m.put("mem_limit", b.resourceLimits().memoryLimitBytes());
     m.put("mem_alarm", alarms.stream().anyMatch(a -> a.resource().equals("memory")));
     m.put("mem_calculation_strategy", "rss");

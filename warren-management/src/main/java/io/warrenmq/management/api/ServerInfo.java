@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 /**
  * What the management API knows of the server around the broker, given by warren-server: the
  * product version, the listeners (for {@code /api/overview} and the listener health checks) and
- * the resource alarms in effect (for the alarm health checks; none are raised yet).
+ * the resource alarms in effect (for the alarm health checks and /api/nodes).
  *
  * @param productVersion WarrenMQ's version ({@code product_version})
  * @param listeners the bound listeners, read when asked (the management one binds last)

@@ -17,6 +17,7 @@ import static io.warrenmq.broker.stats.MessageCounts.ROUTED;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.warrenmq.broker.Compatibility;
+import io.warrenmq.broker.alarm.ResourceAlarms.Resource;
 import io.warrenmq.broker.view.ChannelView;
 import io.warrenmq.broker.vhost.VirtualHost;
 import java.lang.management.ManagementFactory;
@@ -35,8 +36,7 @@ import java.util.function.ToDoubleFunction;
  * {@code protocol="amqp091"} and, for deliveries, {@code queue_type}: WarrenMQ's queues are
  * classic ones, the quorum and stream series are there at 0 as RabbitMQ initialises them), the
  * object totals ({@code rabbitmq_connections}, ...), {@code rabbitmq_build_info} and
- * {@code rabbitmq_identity_info}, the alarms (prometheus_rabbitmq_alarm_metrics_collector: 0, as
- * WarrenMQ raises no resource alarm yet) and {@code process_start_time_seconds}
+ * {@code rabbitmq_identity_info}, the alarms (prometheus_rabbitmq_alarm_metrics_collector) and {@code process_start_time_seconds}
  * (prometheus_process_collector). The dead-letter counters are not served.
  */
 final class GlobalMetrics {
@@ -166,14 +166,18 @@ final class GlobalMetrics {
     }
   }
 
-  /** rabbitmq_alarms_*: untyped, 1 while the alarm is in effect; WarrenMQ has none yet. */
+  /**
+   * rabbitmq_alarms_*: untyped, 1 while the alarm is in effect (the broker's resource alarms;
+   * WarrenMQ raises no file descriptor alarm, as RabbitMQ 3.13 on Linux does not).
+   */
   List<Supplier<MetricSnapshot>> alarms(Scrape s) {
     return List.of(
         () -> Family.<Scrape>untyped("file_descriptor_limit", "is 1 if file descriptor limit alarm is in effect", x -> 0)
             .single("rabbitmq_alarms_", s),
         () -> Family.<Scrape>untyped("free_disk_space_watermark", "is 1 if free disk space watermark alarm is in effect",
-            x -> 0).single("rabbitmq_alarms_", s),
-        () -> Family.<Scrape>untyped("memory_used_watermark", "is 1 if VM memory watermark alarm is in effect", x -> 0)
+            x -> x.broker.alarms().isActive(Resource.DISK) ? 1 : 0).single("rabbitmq_alarms_", s),
+        () -> Family.<Scrape>untyped("memory_used_watermark", "is 1 if VM memory watermark alarm is in effect",
+            x -> x.broker.alarms().isActive(Resource.MEMORY) ? 1 : 0)
             .single("rabbitmq_alarms_", s));
   }
 

@@ -12,6 +12,7 @@ import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.amqp.frame.Frame;
 import io.warrenmq.amqp.frame.Frames;
+import io.warrenmq.amqp.frame.HeaderFrame;
 import io.warrenmq.amqp.frame.HeartbeatFrame;
 import io.warrenmq.amqp.frame.MethodFrame;
 import io.warrenmq.amqp.frame.ProtocolHeaderDecoder;
@@ -58,6 +59,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
   private final ConnectionCredential credential;
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable Handshake handshake;
+  private @Nullable PublisherThrottle throttle;
   private String name = "?";
   private boolean registered;
 
@@ -114,6 +116,10 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
           ctx.writeAndFlush(hb, ctx.voidPromise());
         }
         case READER_IDLE -> {
+          PublisherThrottle t = throttle;
+          if (t != null && t.ignoreReaderIdle(2000L * handshake().heartbeat() + 1000)) {
+            return; // blocked by an alarm: its heartbeats are unread, as RabbitMQ pauses the monitor
+          }
           log.warn("closing connection {}: missed heartbeats from client, timeout {} s", name,
               handshake().heartbeat());
           ctx.close();
@@ -185,6 +191,9 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
           broker.stats().connectionOpened();
           registered = true;
           credential.armExpiry();
+          PublisherThrottle t = new PublisherThrottle(this, ctx());
+          throttle = t;
+          t.start(broker.alarms());
           log.info("accepted AMQP connection {} (user '{}', vhost '{}')", name, info.userName(), info.vhostName());
         }
       }
@@ -199,7 +208,12 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
       handleChannelZero(frame);
       return;
     }
+    boolean content = frame instanceof HeaderFrame;
     channels.handle(frame, handshake().channelMax());
+    PublisherThrottle t = throttle;
+    if (content && t != null) {
+      t.publishReceived(); // rabbit_reader: publish_received, then control_throttle
+    }
   }
 
   private void handleChannelZero(Frame frame) {
@@ -238,6 +252,9 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
   void cleanup() {
     credential.cancel();
     channels.releaseAll(name);
+    if (throttle != null) {
+      throttle.stop(broker.alarms());
+    }
     if (registered) {
       registered = false;
       VirtualHost vh = handshake == null ? null : handshake.vhost();
@@ -364,6 +381,14 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
   }
 
   @Override
+  public void publishedToBehindQueue() {
+    PublisherThrottle t = throttle;
+    if (t != null) {
+      t.flow();
+    }
+  }
+
+  @Override
   public void channelClosed(AmqpChannel channel) {
     channels.remove(channel);
   }
@@ -384,6 +409,12 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
   /** The handshake, or null before channelActive; for the view, from any thread. */
   @Nullable Handshake handshakeIfStarted() {
     return handshake;
+  }
+
+  /** "blocked" or "blocking" under a resource alarm, else null; for the view, from any thread. */
+  @Nullable String throttleState() {
+    PublisherThrottle t = throttle;
+    return t == null ? null : t.stateOrNull();
   }
 
   /** The lifecycle's state; for the view, from any thread (possibly stale). */

@@ -139,7 +139,10 @@ final class ConnectionInfo implements ConnectionView {
         Handshake h = handshake();
         yield h == null ? "starting" : h.stateName();
       }
-      case OPEN -> "running";
+      case OPEN -> {
+        String t = connection.throttleState();
+        yield t == null ? "running" : t;
+      }
       case CLOSING -> "closing";
       case CLOSED -> "closed";
     };

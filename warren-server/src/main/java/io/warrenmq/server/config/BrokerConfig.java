@@ -1,5 +1,7 @@
 package io.warrenmq.server.config;
 
+import io.warrenmq.broker.ResourceLimits.DiskFreeLimit;
+import io.warrenmq.broker.ResourceLimits.MemoryWatermark;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -33,6 +35,9 @@ import java.util.Set;
  * @param collectStatisticsIntervalMs milliseconds between two samples of the message rates
  * @param log where and how the broker logs
  * @param auth the auth backend chain and the OAuth 2 settings (auth_backends.N, auth_oauth2.*)
+ * @param memoryWatermark the memory alarm's threshold at boot ({@code vm_memory_high_watermark.*})
+ * @param diskFreeLimit the disk alarm's limit at boot ({@code disk_free_limit.*})
+ * @param memoryMonitorIntervalMs milliseconds between two checks of memory and free disk space
  */
 public record BrokerConfig(
     String bind,
@@ -57,7 +62,10 @@ public record BrokerConfig(
     int prometheusPort,
     int collectStatisticsIntervalMs,
     LogSettings log,
-    AuthConfig auth) {
+    AuthConfig auth,
+    MemoryWatermark memoryWatermark,
+    DiskFreeLimit diskFreeLimit,
+    int memoryMonitorIntervalMs) {
   /**
    * The default of {@code bind}: IPv4 and IPv6 loopback, as RabbitMQ listens on both families.
    * With this default (only), {@code ::1} is left out with a warning on a host without an IPv6

@@ -68,7 +68,17 @@ public final class ConfigLoader {
           Key.rabbit("prometheus.tcp.ip", "prometheus-ip", "127.0.0.1",
               "address the Prometheus listener binds to (0.0.0.0 or :: for every interface)"),
           new Key("collect_statistics_interval", "5000",
-              "milliseconds between two samples of the management API's message rates (RabbitMQ's key)")),
+              "milliseconds between two samples of the management API's message rates (RabbitMQ's key)"),
+          Key.rabbit("vm_memory_high_watermark.relative", "vm-memory-high-watermark", "",
+              "memory alarm threshold as a fraction of the memory available (RabbitMQ's key; 0.4 when neither is set)"),
+          Key.rabbit("vm_memory_high_watermark.absolute", "vm-memory-high-watermark-absolute", "",
+              "memory alarm threshold in bytes, units allowed (2GB, 1536MiB); wins over .relative"),
+          Key.rabbit("disk_free_limit.absolute", "disk-free-limit", "",
+              "disk alarm when the data directory's file system has less free space, bytes or units (50MB when neither is set)"),
+          Key.rabbit("disk_free_limit.relative", "disk-free-limit-relative", "",
+              "disk alarm limit as a multiple of the memory available (RabbitMQ's key)"),
+          new Key("memory_monitor_interval", "1000",
+              "milliseconds between two checks of memory use and free disk space (RabbitMQ's key)")),
       LogSettings.KEYS.stream()).toList();
 
   private ConfigLoader() {}
@@ -207,7 +217,10 @@ public final class ConfigLoader {
         intValue(v, "prometheus.tcp.port", 0, 65535),
         intValue(v, "collect_statistics_interval", 10, 3_600_000),
         LogSettings.from(v),
-        AuthConfigParser.parse(v, origins));
+        AuthConfigParser.parse(v, origins),
+        ResourceSettings.watermark(v),
+        ResourceSettings.diskFreeLimit(v),
+        intValue(v, "memory_monitor_interval", 10, 3_600_000));
   }
 
   private static int intValue(Map<String, String> v, String key, int min, int max) {

@@ -55,7 +55,20 @@ final class NodeCommands implements CommandGroup {
       case MemoryWatermark.Relative r -> ErlangTerms.erlangFloat(r.fraction()) + " of available memory";
       case MemoryWatermark.Absolute abs -> InformationUnits.gb(abs.bytes()) + " gb";
     };
+    var alarms = broker.alarms();
+    out.append("\nAlarms\n\n");
+    if (alarms.active().isEmpty()) {
+      out.append("(none)\n");
+    }
+    // rabbitmqctl status (RabbitMQ.CLI.Core.Alarms.alarm_lines)
+    for (var r : alarms.active()) {
+      out.append(switch (r) {
+        case MEMORY -> "Memory alarm on node ";
+        case DISK -> "Free disk space alarm on node ";
+      }).append(broker.pids().node()).append('\n');
+    }
     out.append("\nMemory\n\n")
+        .append("Total memory used: ").append(InformationUnits.gb(alarms.memoryUsed())).append(" gb\n")
         .append("Memory high watermark setting: ").append(setting)
         .append(", computed to: ").append(InformationUnits.gb(l.memoryLimitBytes())).append(" gb\n")
         .append("\nFree Disk Space\n\n")

@@ -3,6 +3,8 @@ package io.warrenmq.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.warrenmq.broker.ResourceLimits.DiskFreeLimit;
+import io.warrenmq.broker.ResourceLimits.MemoryWatermark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -280,6 +282,67 @@ class ConfigLoaderTest {
     void aBareArgumentIsAnError() {
       assertThatThrownBy(() -> load(Map.of(), "5672"))
           .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("unexpected argument '5672'");
+    }
+  }
+
+  @Nested
+  class ResourceAlarmKeys {
+    @Test
+    void theDefaultsAreRabbitmqs() {
+      BrokerConfig c = load(Map.of());
+      assertThat(c.memoryWatermark()).isEqualTo(new MemoryWatermark.Relative(0.4));
+      assertThat(c.diskFreeLimit()).isEqualTo(new DiskFreeLimit.Absolute(50_000_000L));
+      assertThat(c.memoryMonitorIntervalMs()).isEqualTo(1000);
+    }
+
+    @Test
+    void absoluteValuesTakeRabbitmqsInformationUnits() throws IOException {
+      Path f = file("""
+          vm_memory_high_watermark.absolute = 2GB
+          disk_free_limit.absolute = 1536MiB
+          memory_monitor_interval = 250
+          """);
+      BrokerConfig c = load(Map.of(), "--config", f.toString());
+      assertThat(c.memoryWatermark()).isEqualTo(new MemoryWatermark.Absolute(2_000_000_000L));
+      assertThat(c.diskFreeLimit()).isEqualTo(new DiskFreeLimit.Absolute(1536L << 20));
+      assertThat(c.memoryMonitorIntervalMs()).isEqualTo(250);
+      assertThat(load(Map.of(), "--vm-memory-high-watermark-absolute", "512Mi").memoryWatermark())
+          .isEqualTo(new MemoryWatermark.Absolute(512L << 20));
+      assertThat(load(Map.of(), "--disk-free-limit", "1G").diskFreeLimit())
+          .isEqualTo(new DiskFreeLimit.Absolute(1_000_000_000L));
+    }
+
+    @Test
+    void relativeValuesAndAbsoluteWinningWhenBothAreSet() throws IOException {
+      Path f = file("""
+          vm_memory_high_watermark.relative = 0.6
+          disk_free_limit.relative = 1.5
+          """);
+      BrokerConfig c = load(Map.of(), "--config", f.toString());
+      assertThat(c.memoryWatermark()).isEqualTo(new MemoryWatermark.Relative(0.6));
+      assertThat(c.diskFreeLimit()).isEqualTo(new DiskFreeLimit.MemRelative(1.5));
+      Path both = file("""
+          vm_memory_high_watermark.relative = 0.6
+          vm_memory_high_watermark.absolute = 1000000
+          """);
+      assertThat(load(Map.of(), "--config", both.toString()).memoryWatermark())
+          .isEqualTo(new MemoryWatermark.Absolute(1_000_000L));
+    }
+
+    @Test
+    void badValuesAreErrorsNamingTheKey() {
+      assertThatThrownBy(() -> load(Map.of(), "--vm-memory-high-watermark", "1.5"))
+          .isInstanceOf(ConfigLoader.ConfigException.class)
+          .hasMessageContaining("'vm_memory_high_watermark.relative'").hasMessageContaining("between 0.0 and 1.0");
+      assertThatThrownBy(() -> load(Map.of(), "--vm-memory-high-watermark-absolute", "2 parsecs"))
+          .isInstanceOf(ConfigLoader.ConfigException.class)
+          .hasMessageContaining("'vm_memory_high_watermark.absolute'").hasMessageContaining("'2 parsecs'");
+      assertThatThrownBy(() -> load(Map.of(), "--disk-free-limit", "-5"))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("'disk_free_limit.absolute'");
+      assertThatThrownBy(() -> load(Map.of(), "--disk-free-limit-relative", "lots"))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("'disk_free_limit.relative'");
+      assertThatThrownBy(() -> load(Map.of(), "--memory-monitor-interval", "0"))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("'memory_monitor_interval'");
     }
   }
 }

@@ -18,11 +18,21 @@ import org.jspecify.annotations.Nullable;
  * segment whose records are all acked, and the counts that go with them. A few objects per segment,
  * nothing per record.
  *
+ * <p><b>Residency.</b> The mapped pages a queue touches count in the broker's RSS until they are
+ * given back, so a deep backlog would grow it without limit. The set keeps them bounded: the
+ * write segment, and the {@link #WARM} segments most recently read or acked in (a small
+ * most-recent-first array, moved only when a lookup lands in another segment than the last one);
+ * a segment that falls out of that set, and the write segment when appends roll past it unless
+ * it is being read, is {@link SegmentFile#unload() unloaded}: one system call per segment
+ * visit, none per record.
+ *
  * <p><b>Threading.</b> Confined to the store's owner, except {@link #count()} and {@link
  * #diskBytes()} (volatile, any thread) and {@link #force()} (the committer thread, through {@link
  * UnforcedSegments}).
  */
 final class SegmentSet {
+  /** How many segments besides the write segment stay resident: reads and acks span a few. */
+  static final int WARM = 3;
 
   private final Path dir;
   private final int capacity;
@@ -30,6 +40,8 @@ final class SegmentSet {
   private final TreeMap<Long, SegmentFile> byId = new TreeMap<>();
   private @Nullable SegmentFile write;
   private @Nullable SegmentFile lastLookup;
+  /** Most recently visited first; no nulls before the first null. */
+  private final @Nullable SegmentFile[] warm = new SegmentFile[WARM];
   private long nextId;
 
   // written by the owner, read anywhere
@@ -63,6 +75,7 @@ final class SegmentSet {
     seg = byId.get(id);
     if (seg != null) {
       lastLookup = seg;
+      visit(seg);
     }
     return seg;
   }
@@ -70,7 +83,11 @@ final class SegmentSet {
   /** The segment after {@code id}, or null. */
   @Nullable SegmentFile after(long id) {
     Map.Entry<Long, SegmentFile> e = byId.higherEntry(id);
-    return e == null ? null : e.getValue();
+    if (e == null) {
+      return null;
+    }
+    visit(e.getValue());
+    return e.getValue();
   }
 
   /** The id of the first segment, or the id the next new segment will get. */
@@ -103,6 +120,13 @@ final class SegmentSet {
     }
     if (seg != null) {
       deleteIfDone(seg);
+      if (byId.containsKey(seg.id()) && !isWarm(seg)) {
+        if (seg == lastLookup) {
+          visit(seg); // being read or acked: warm like any other visited segment
+        } else {
+          seg.unload(); // written and left: nobody reads it soon in a backlog
+        }
+      }
     }
     return next;
   }
@@ -134,6 +158,7 @@ final class SegmentSet {
     if (seg == lastLookup) {
       lastLookup = null;
     }
+    forget(seg);
     if (unforced != null) {
       unforced.dropped(seg);
     }
@@ -141,6 +166,45 @@ final class SegmentSet {
       seg.delete();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + seg.path(), e);
+    }
+  }
+
+  /**
+   * {@code seg} was read or acked in: it moves to the front of the warm set; the segment that falls
+   * out of it is unloaded. The write segment is resident anyway and stays out of the set.
+   */
+  private void visit(SegmentFile seg) {
+    if (seg == write || warm[0] == seg) {
+      return;
+    }
+    int i = 0;
+    while (i < WARM - 1 && warm[i] != null && warm[i] != seg) {
+      i++;
+    }
+    SegmentFile out = warm[i] == seg ? null : warm[i];
+    System.arraycopy(warm, 0, warm, 1, i);
+    warm[0] = seg;
+    if (out != null && out != write) {
+      out.unload();
+    }
+  }
+
+  private boolean isWarm(SegmentFile seg) {
+    for (SegmentFile w : warm) {
+      if (w == seg) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void forget(SegmentFile seg) {
+    for (int i = 0; i < WARM; i++) {
+      if (warm[i] == seg) {
+        System.arraycopy(warm, i + 1, warm, i, WARM - 1 - i);
+        warm[WARM - 1] = null;
+        return;
+      }
     }
   }
 
@@ -182,6 +246,7 @@ final class SegmentSet {
       s.close();
     }
     byId.clear();
+    java.util.Arrays.fill(warm, null);
     write = null;
     lastLookup = null;
     count = 0;

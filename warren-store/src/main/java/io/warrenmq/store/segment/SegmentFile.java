@@ -318,6 +318,26 @@ public final class SegmentFile implements AutoCloseable {
     }
   }
 
+  /**
+   * Drops this segment's pages from the process's resident set ({@link MemorySegment#unload()},
+   * madvise MADV_DONTNEED on Linux): the bytes stay in the file and the page cache (dirty pages of
+   * a shared mapping stay dirty and a later {@link #force()} still writes them), the next access
+   * faults them back in. It bounds how much of a deep backlog counts in the broker's RSS. One
+   * system call for the whole segment; harmless on a segment with nothing resident. Owner thread.
+   */
+  public void unload() {
+    if (!mapping.mapped()) {
+      return;
+    }
+    long page = 4096;
+    long len = Math.min(capacity, (end + page - 1) / page * page);
+    try {
+      mapped.asSlice(0, len).unload();
+    } catch (IllegalStateException | UnsupportedOperationException e) {
+      // unmapped meanwhile, or a platform without it: residency is an optimisation, not a promise
+    }
+  }
+
   /** The offset up to which records are known durable (forced, or recovered). Thread-safe. */
   public int forcedUpTo() {
     synchronized (forceLock) {
