@@ -171,7 +171,9 @@ class QueuesApiIT {
   void deleteHonoursIfEmptyAndIfUnused() throws Exception {
     guest().put("/api/queues/%2F/q.del", Map.of());
     try (Connection c = broker.factory().newConnection(); Channel ch = c.createChannel()) {
+      ch.confirmSelect(); // the message is in the queue before the HTTP delete asks
       ch.basicPublish("", "q.del", null, Messaging.bytes("x"));
+      ch.waitForConfirmsOrDie(10_000);
       assertThat(guest().delete("/api/queues/%2F/q.del?if-empty=true").json())
           .containsEntry("reason", "queue 'q.del' in vhost '/' not empty");
       ch.basicConsume("q.del", true, new DefaultConsumer(ch));
