@@ -59,8 +59,6 @@ public final class ClassicQueue implements Queue {
   private volatile QueueSettings settings;
   /** Allocated under the lock on first use, so that 100,000 idle queues carry no counters. */
   private volatile @Nullable MessageCounts counts;
-  /** See {@link #consumersBehind()}; written by the dispatcher under the lock, on change only. */
-  private volatile boolean behind;
 
   // guarded by lock; the parts read them, QueueLifecycle sets deleted
   boolean deleted;
@@ -291,18 +289,6 @@ public final class ClassicQueue implements Queue {
   }
 
   // ---------------------------------------------------------------- counts, purge, delete
-
-  @Override
-  public boolean consumersBehind() {
-    return behind;
-  }
-
-  /** Under the lock: the dispatcher found the consumers behind, or no longer. */
-  void behind(boolean b) {
-    if (behind != b) {
-      behind = b;
-    }
-  }
 
   @Override
   public long messageCount() {

@@ -130,21 +130,6 @@ final class ConsumerSet {
     return null;
   }
 
-  /**
-   * Whether a consumer that could take messages by its prefetch is held back by its connection
-   * (socket not writable, deliveries waiting to be written, channel.flow off): the queue's
-   * consumers are falling behind rather than waiting for acks. Under the queue lock; only asked
-   * when no consumer could take a message.
-   */
-  boolean anyConnectionBehind() {
-    for (Consumer c : consumers) {
-      if (c.active() && !c.target().ready()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   void clear() {
     consumers.clear();
     count = 0;

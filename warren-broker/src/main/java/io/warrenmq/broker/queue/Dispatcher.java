@@ -19,12 +19,6 @@ import org.jspecify.annotations.Nullable;
  * {@code DeliveryTarget}s, which only enqueue them.
  */
 final class Dispatcher {
-  /**
-   * Ready messages from which a queue whose consumers cannot take more (their connections cannot
-   * keep up) counts as {@linkplain Queue#consumersBehind() behind}: a burst below it is absorbed.
-   */
-  static final long BEHIND_READY = 1000;
-
   private final ClassicQueue queue;
   private final QueueStore store;
   private final ByteBufAllocator alloc;
@@ -68,11 +62,7 @@ final class Dispatcher {
   }
 
   private void run(long now, boolean appended) {
-    if (dispatching) {
-      return;
-    }
-    if (consumers.isEmpty()) {
-      queue.behind(false); // nobody to fall behind: a backlog without consumers is not slowed
+    if (dispatching || consumers.isEmpty()) {
       return;
     }
     dispatching = true;
@@ -86,7 +76,6 @@ final class Dispatcher {
         }
         Consumer c = consumers.next();
         if (c == null) {
-          queue.behind(store.readyCount() >= BEHIND_READY && consumers.anyConnectionBehind());
           return;
         }
         long pos = store.nextReady();
@@ -100,9 +89,7 @@ final class Dispatcher {
           continue;
         }
         c.target().deliver(c, take(c, pos, c.noAck()));
-        queue.behind(false);
       }
-      queue.behind(false); // all delivered
     } finally {
       dispatching = false;
     }

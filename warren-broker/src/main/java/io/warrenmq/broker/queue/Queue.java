@@ -58,17 +58,6 @@ public interface Queue extends MessageSource, Consumer.Dispatchable {
   /** Ready messages. */
   long messageCount();
 
-  /**
-   * Whether the queue's consumers have fallen behind: it holds a backlog of ready messages that
-   * none of its consumers can take now because their connections cannot keep up (socket not
-   * writable, deliveries waiting to be written). Publishers to it are slowed (connection state
-   * "flow"), in the spirit of RabbitMQ's credit flow. Consumers waiting for acks (prefetch) do not
-   * count: a backlog for them is what a queue is for. Any thread; a cheap volatile read.
-   */
-  default boolean consumersBehind() {
-    return false;
-  }
-
   /** Delivered and not yet acknowledged messages. */
   long unackedCount();
 

@@ -381,14 +381,6 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
   }
 
   @Override
-  public void publishedToBehindQueue() {
-    PublisherThrottle t = throttle;
-    if (t != null) {
-      t.flow();
-    }
-  }
-
-  @Override
   public void channelClosed(AmqpChannel channel) {
     channels.remove(channel);
   }

@@ -6,7 +6,6 @@ import io.warrenmq.amqp.method.ConnectionUnblocked;
 import io.warrenmq.broker.alarm.ResourceAlarms;
 import io.warrenmq.broker.alarm.ResourceAlarms.Resource;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -21,27 +20,16 @@ import org.jspecify.annotations.Nullable;
  * read: it drains the queues that the alarm is about. While blocked, missed client heartbeats do
  * not close the connection (rabbit_heartbeat:pause_monitor): nothing is read, so none can be seen.
  *
- * <p>Per-queue back-pressure, in the spirit of RabbitMQ's credit flow: a publish to a queue whose
- * consumers have fallen behind ({@code Queue#consumersBehind}) pauses reading for a short while
- * ({@link #flow()}), state "flow"; an alarm's block wins over it.
- *
  * <p>Threading: confined to the connection's event loop; {@link #alarmsChanged} comes from the
  * monitor's thread and hops onto it.
  */
 final class PublisherThrottle implements ResourceAlarms.Listener {
-  /** How long a publish to a queue whose consumers fell behind stops the socket being read. */
-  static final long FLOW_PAUSE_MS = 20;
-  /** How long the connection shows as "flow" after the last such publish (rabbit_reader's 5 s). */
-  private static final long FLOW_STATE_NANOS = 5_000_000_000L;
-
   private final AmqpConnectionHandler connection;
   private final ChannelHandlerContext ctx;
   private Set<Resource> blockedBy = Set.of();
   private boolean blocked;
   private boolean blockedSent;
   private long resumedAtNanos;
-  private boolean flowPaused;
-  private long lastFlowNanos;
 
   PublisherThrottle(AmqpConnectionHandler connection, ChannelHandlerContext ctx) {
     this.connection = connection;
@@ -84,31 +72,10 @@ final class PublisherThrottle implements ResourceAlarms.Listener {
     }
   }
 
-  /**
-   * A publish went to a queue whose consumers have fallen behind: the socket is not read for
-   * {@link #FLOW_PAUSE_MS}, then read again (the next such publish pauses it again). So the
-   * publisher is slowed for as long as the queue's consumers cannot keep up, never stopped (a
-   * client that publishes and consumes on one connection keeps going). Event loop.
-   */
-  void flow() {
-    lastFlowNanos = System.nanoTime();
-    if (flowPaused || blocked || !ctx.channel().isActive()) {
-      return;
-    }
-    flowPaused = true;
-    ctx.channel().config().setAutoRead(false);
-    ctx.executor().schedule(() -> {
-      flowPaused = false;
-      if (!blocked && ctx.channel().isActive()) {
-        ctx.channel().config().setAutoRead(true);
-        ctx.read();
-      }
-    }, FLOW_PAUSE_MS, TimeUnit.MILLISECONDS);
-  }
-
   private void resume() {
     blocked = false;
     resumedAtNanos = System.nanoTime();
+    ctx.channel().config().setAutoRead(true);
     if (blockedSent) {
       blockedSent = false;
       if (ctx.channel().isActive()) {
@@ -116,12 +83,8 @@ final class PublisherThrottle implements ResourceAlarms.Listener {
         ctx.flush();
       }
     }
-    if (!flowPaused) { // else the flow pause's end reads again
-      ctx.channel().config().setAutoRead(true);
-      ctx.read();
-    }
+    ctx.read();
   }
-
 
   /** rabbit_reader:blocked_by_message: "low on memory", "low on disk", "low on memory & disk". */
   static String reason(Set<Resource> by) {
@@ -137,9 +100,6 @@ final class PublisherThrottle implements ResourceAlarms.Listener {
   @Nullable String stateOrNull() {
     if (blocked) {
       return "blocked";
-    }
-    if (lastFlowNanos != 0 && System.nanoTime() - lastFlowNanos < FLOW_STATE_NANOS) {
-      return "flow"; // rabbit_reader: throttled by flow now or in the last 5 s
     }
     return blockedBy.isEmpty() ? null : "blocking";
   }

@@ -168,10 +168,8 @@ final class Publishing {
       long seq = ct == null ? 0 : ct.next();
       counted(x, ct != null, m.mandatory());
       boolean rejected = false;
-      boolean behind = false;
       for (Queue q : route.queues()) {
         EnqueueResult r = q.publish(msg);
-        behind |= q.consumersBehind();
         if (r == EnqueueResult.STORED_DURABLE) {
           if (ct != null) {
             ct.needSync(q.syncTarget());
@@ -182,9 +180,6 @@ final class Publishing {
         } else if (r == EnqueueResult.REJECTED) {
           rejected = true;
         }
-      }
-      if (behind) {
-        session.publishedToBehindQueue();
       }
       if (route.isEmpty() && m.mandatory()) {
         // as RabbitMQ returns it (mc:protocol_state): without BCC, x-death interpreted

@@ -34,10 +34,4 @@ public interface Session {
 
   /** The channel is closed and must leave the connection's table. */
   void channelClosed(AmqpChannel channel);
-
-  /**
-   * A publish went to a queue whose consumers have fallen behind ({@code Queue#consumersBehind}):
-   * the connection slows its reading (state "flow"). Event loop.
-   */
-  default void publishedToBehindQueue() {}
 }
