@@ -68,8 +68,11 @@ final class Handshake {
 
   /** The protocol header was accepted: send connection.start. */
   void start() {
+    // the TLS handshake is over once the protocol header came through it: the peer is known
+    String mechanisms = ExternalLogin.offered(connectionContext().pipeline(), config)
+        ? Sasl.MECHANISMS + " " + ExternalLogin.MECHANISM : Sasl.MECHANISMS;
     connection.writeMethod(0, new ConnectionStart(0, 9, serverProperties(),
-        LongString.of(Sasl.MECHANISMS), LongString.of("en_US")));
+        LongString.of(mechanisms), LongString.of("en_US")));
   }
 
   /**
@@ -179,8 +182,12 @@ final class Handshake {
   private void startOk(ConnectionStartOk s) {
     clientProperties = s.clientProperties();
     mechanism = s.mechanism();
-    Sasl.Credentials c = Sasl.parse(s.mechanism(), s.response());
-    user = broker.users().authenticate(c.user(), c.password(), s.mechanism(), loopback);
+    if (s.mechanism().equals(ExternalLogin.MECHANISM)) {
+      user = ExternalLogin.login(connectionContext().pipeline(), config, broker, loopback);
+    } else {
+      Sasl.Credentials c = Sasl.parse(s.mechanism(), s.response());
+      user = broker.users().authenticate(c.user(), c.password(), s.mechanism(), loopback);
+    }
     step = Step.TUNE_OK;
     connection.writeMethod(0, new ConnectionTune(config.channelMax(), config.frameMax(), config.heartbeat()));
   }

@@ -31,6 +31,7 @@ import java.util.Set;
  * @param prometheusIp address the Prometheus HTTP listener binds to
  * @param prometheusPort its port; 0 = no Prometheus listener
  * @param collectStatisticsIntervalMs milliseconds between two samples of the message rates
+ * @param tls the TLS listeners and their options (docs/tls.md)
  */
 public record BrokerConfig(
     String bind,
@@ -53,7 +54,8 @@ public record BrokerConfig(
     String loadDefinitions,
     String prometheusIp,
     int prometheusPort,
-    int collectStatisticsIntervalMs) {
+    int collectStatisticsIntervalMs,
+    TlsConfig tls) {
   /**
    * The default of {@code bind}: IPv4 and IPv6 loopback, as RabbitMQ listens on both families.
    * With this default (only), {@code ::1} is left out with a warning on a host without an IPv6

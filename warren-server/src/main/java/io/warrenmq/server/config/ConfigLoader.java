@@ -38,7 +38,7 @@ public final class ConfigLoader {
     }
   }
 
-  public static final List<Key> KEYS =
+  public static final List<Key> KEYS = java.util.stream.Stream.concat(
       List.of(
           new Key("bind", BrokerConfig.DEFAULT_BIND,
               "comma-separated addresses the AMQP listener binds to, all on the same port (0.0.0.0,:: for every interface)"),
@@ -67,7 +67,8 @@ public final class ConfigLoader {
           Key.rabbit("prometheus.tcp.ip", "prometheus-ip", "127.0.0.1",
               "address the Prometheus listener binds to (0.0.0.0 or :: for every interface)"),
           new Key("collect_statistics_interval", "5000",
-              "milliseconds between two samples of the management API's message rates (RabbitMQ's key)"));
+              "milliseconds between two samples of the management API's message rates (RabbitMQ's key)")).stream(),
+      TlsKeys.KEYS.stream()).toList();
 
   private ConfigLoader() {}
 
@@ -146,6 +147,7 @@ public final class ConfigLoader {
       throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
     }
     Map<String, String> out = new LinkedHashMap<>();
+    Set<String> families = new java.util.HashSet<>();
     for (int n = 0; n < lines.size(); n++) {
       String line = lines.get(n).strip();
       if (line.isEmpty() || line.startsWith("#")) {
@@ -160,7 +162,16 @@ public final class ConfigLoader {
         // there are no includes: silently ignoring it would hide the other file's settings
         throw new ConfigException(file + ":" + (n + 1) + ": 'config' names the config file; it cannot be set in one");
       }
-      out.put(checkKey(key, file + ":" + (n + 1)), line.substring(eq + 1).strip());
+      String value = line.substring(eq + 1).strip();
+      String family = TlsKeys.familyOf(key);
+      if (family != null) {
+        // ssl_options.versions.1 = tlsv1.3: each line adds one value to the family
+        String before = families.contains(family) ? out.get(family) : null;
+        families.add(family);
+        out.put(family, before == null || before.isEmpty() ? value : before + "," + value);
+        continue;
+      }
+      out.put(checkKey(key, file + ":" + (n + 1)), value);
     }
     return out;
   }
@@ -194,7 +205,8 @@ public final class ConfigLoader {
         v.get("load_definitions").strip(),
         v.get("prometheus.tcp.ip").strip(),
         intValue(v, "prometheus.tcp.port", 0, 65535),
-        intValue(v, "collect_statistics_interval", 10, 3_600_000));
+        intValue(v, "collect_statistics_interval", 10, 3_600_000),
+        TlsKeys.build(v, v.get("management.tcp.ip").strip(), v.get("prometheus.tcp.ip").strip()));
   }
 
   private static int intValue(Map<String, String> v, String key, int min, int max) {
@@ -219,7 +231,7 @@ public final class ConfigLoader {
   public static String help() {
     StringBuilder sb = new StringBuilder("Usage: warren [--config FILE] [--KEY VALUE ...]\n\nKeys (flag, environment variable, default):\n");
     for (Key k : KEYS) {
-      sb.append(String.format("  %-26s %-28s %s%n      %s%n", k.flag(), k.env(), k.defaultValue().isEmpty() ? "(none)" : k.defaultValue(), k.doc()));
+      sb.append(String.format("  %-34s %-36s %s%n      %s%n", k.flag(), k.env(), k.defaultValue().isEmpty() ? "(none)" : k.defaultValue(), k.doc()));
     }
     sb.append("""
 
