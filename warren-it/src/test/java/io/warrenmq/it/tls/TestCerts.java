@@ -130,7 +130,9 @@ final class TestCerts {
         case PKCS1 -> keys.getPrivate(); // BouncyCastle writes an RSA key as BEGIN RSA PRIVATE KEY
         case PKCS8 -> new JcaPKCS8Generator(keys.getPrivate(), null);
         case PKCS8_ENCRYPTED -> new JcaPKCS8Generator(keys.getPrivate(),
-            new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC).setPassword(password.toCharArray()).build());
+            new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
+                .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
+                .setPassword(password.toCharArray()).build());
       };
       return pemOf(o);
     } catch (org.bouncycastle.operator.OperatorCreationException e) {

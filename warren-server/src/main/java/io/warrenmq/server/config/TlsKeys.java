@@ -102,7 +102,8 @@ final class TlsKeys {
     }
     int mgmtPort = optionalPort(v, "management.ssl.port");
     int promPort = optionalPort(v, "prometheus.ssl.port");
-    TlsOptions amqp = options(v, "ssl_options.", !listeners.isEmpty(), "listeners.ssl");
+    TlsOptions amqp = options(v, "ssl_options.", !listeners.isEmpty(),
+        listeners.isEmpty() ? "listeners.ssl" : listeners.getFirst().key());
     TlsOptions mgmt = options(v, "management.ssl.", mgmtPort > 0, "management.ssl.port");
     TlsOptions prom = options(v, "prometheus.ssl.", promPort > 0, "prometheus.ssl.port");
     String from = v.get("ssl_cert_login_from").strip();
