@@ -7,7 +7,10 @@
 # Prints a table of medians and the ratio WarrenMQ/RabbitMQ per scenario, with broker RSS and
 # RssAnon (peak during the run). Raw lines go to bench/results/raw-<time>.txt.
 # Env: BROKERS ("warren rabbitmq"), CONNS (1000), BACKLOG_N (1000000), BACKLOG_SIZE (1000),
-# WARREN_JVM_OPTS, PT_JAVA.
+# WARREN_JVM_OPTS, PT_JAVA, WARREN_BENCH_PIDFILE and WARREN_BENCH_DATA (where WarrenMQ's PID and data
+# go: /tmp/warren-bench.pid, /tmp/warren-bench-data), WARREN_BENCH_TLS (1: WarrenMQ's PerfTest clients go over AMQPS, to a
+# listener with a fresh self-signed certificate on WARREN_BENCH_TLS_PORT, 5741; compare a run with
+# and one without, e.g. WARREN_BENCH_TLS=1 BROKERS=warren bench/run.sh 3 20 a).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
@@ -29,12 +32,28 @@ if [[ " $BROKERS " == *" rabbitmq "* ]] && [ ! -x /usr/lib/rabbitmq/bin/rabbitmq
 fi
 # Scenarios run in subshells ($(...)) and may restart a broker there: the brokers' PIDs live in
 # files, never in variables a subshell would update only for itself.
-WPIDFILE=/tmp/warren-bench.pid
-uri() { case $1 in warren) echo "amqp://guest:guest@127.0.0.1:$WPORT/%2F" ;; rabbitmq) echo "amqp://guest:guest@127.0.0.1:$RPORT/%2F" ;; esac; }
+WPIDFILE=${WARREN_BENCH_PIDFILE:-/tmp/warren-bench.pid}; WDATA=${WARREN_BENCH_DATA:-/tmp/warren-bench-data}
+WTLS=${WARREN_BENCH_TLS:-0}; WTLSPORT=${WARREN_BENCH_TLS_PORT:-5741}; WTLSDIR=${WDATA}-tls
+WARREN_TLS_ARGS=()
+if [ "$WTLS" = 1 ]; then
+  mkdir -p "$WTLSDIR"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -keyout "$WTLSDIR/key.pem" \
+    -out "$WTLSDIR/cert.pem" >/dev/null 2>&1 || { echo "openssl cannot make the benchmark's certificate" >&2; exit 2; }
+  WARREN_TLS_ARGS=(--ssl-port "$WTLSPORT" --ssl-certfile "$WTLSDIR/cert.pem" --ssl-keyfile "$WTLSDIR/key.pem")
+fi
+# PerfTest's URI: amqps:// for WarrenMQ with WARREN_BENCH_TLS=1 (the Java client then trusts any certificate)
+uri() {
+  case $1 in
+    warren) if [ "$WTLS" = 1 ]; then echo "amqps://guest:guest@127.0.0.1:$WTLSPORT/%2F"; else plain_uri warren; fi ;;
+    *) plain_uri "$1" ;;
+  esac
+}
+# qtool.py (pika) always takes the plain port
+plain_uri() { case $1 in warren) echo "amqp://guest:guest@127.0.0.1:$WPORT/%2F" ;; rabbitmq) echo "amqp://guest:guest@127.0.0.1:$RPORT/%2F" ;; esac; }
 bpid() { case $1 in warren) cat "$WPIDFILE" 2>/dev/null ;; rabbitmq) RMQ_PORT=$RPORT "$HERE/rabbitmq.sh" pid 2>/dev/null ;; esac; }
 start_warren() {
-  rm -rf /tmp/warren-bench-data
-  "$ROOT/bin/warren" --port "$WPORT" --data-dir /tmp/warren-bench-data > "$HERE/logs/warren.log" 2>&1 &
+  rm -rf "$WDATA"
+  "$ROOT/bin/warren" --port "$WPORT" --data-dir "$WDATA" "${WARREN_TLS_ARGS[@]}" > "$HERE/logs/warren.log" 2>&1 &
   local p=$!; echo "$p" > "$WPIDFILE"
   for _ in $(seq 1 600); do
     kill -0 "$p" 2>/dev/null || { echo "WarrenMQ exited at start (bench/logs/warren.log)" >&2; exit 1; }
@@ -75,7 +94,7 @@ perftest() {  # broker duration flags...
   echo "send=${s:-0} recv=${r:-0} lat_p50_us=$p50 lat_p99_us=$p99 rss_peak_kb=$peak_r rssanon_peak_kb=$peak_a log=$log"
 }
 
-qdelete() { /usr/bin/python3 "$HERE/qtool.py" delete "$(uri "$1")" "${@:2}" >/dev/null 2>&1; }
+qdelete() { /usr/bin/python3 "$HERE/qtool.py" delete "$(plain_uri "$1")" "${@:2}" >/dev/null 2>&1; }
 
 scenario() {  # broker scenario
   local b=$1 sc=$2
@@ -111,7 +130,7 @@ conns() {  # idle connections, 1 channel + 1 consumer each; kB per connection fr
   echo "conns=$n rss_before_kb=$before rss_with_kb=$after rssanon_with_kb=$anon kb_per_conn=$(( (after - before) / (n > 0 ? n : 1) ))"
 }
 
-datadir() { case $1 in warren) echo /tmp/warren-bench-data ;; rabbitmq) echo /tmp/warren-bench-rmq/mnesia ;; esac; }
+datadir() { case $1 in warren) echo "$WDATA" ;; rabbitmq) echo /tmp/warren-bench-rmq/mnesia ;; esac; }
 
 backlog() {  # BACKLOG_N x BACKLOG_SIZE bytes, transient, into one queue, then drained by one consumer
   local b=$1 pid base; restart "$b"; pid=$(bpid "$b")
@@ -121,7 +140,7 @@ backlog() {  # BACKLOG_N x BACKLOG_SIZE bytes, transient, into one queue, then d
   t0=$(date +%s.%N)
   timeout "$BACKLOG_TIMEOUT" "$PT_JAVA" -Xmx1g -cp "$HERE/lib/*" com.rabbitmq.perf.PerfTest -h "$(uri "$b")" -x 1 -y 0 -s "$BACKLOG_SIZE" \
     -C "$BACKLOG_N" -u bench-backlog -ad false > "$HERE/logs/backlog-pub-$b.log" 2>&1
-  /usr/bin/python3 "$HERE/qtool.py" wait "$(uri "$b")" bench-backlog ge "$BACKLOG_N" "$BACKLOG_TIMEOUT" >/dev/null
+  /usr/bin/python3 "$HERE/qtool.py" wait "$(plain_uri "$b")" bench-backlog ge "$BACKLOG_N" "$BACKLOG_TIMEOUT" >/dev/null
   t1=$(date +%s.%N)
   sleep 3
   full=$("$HERE/mem.sh" "$pid"); local disk_full; disk_full=$(du -sm "$(datadir "$b")" | cut -f1)
@@ -136,6 +155,7 @@ backlog() {  # BACKLOG_N x BACKLOG_SIZE bytes, transient, into one queue, then d
 
 for b in $BROKERS; do case $b in warren) start_warren ;; rabbitmq) start_rabbit ;; esac; done
 echo "brokers: $BROKERS (warren pid $(bpid warren), rabbitmq pid $(bpid rabbitmq)); $REPS x $DUR s; scenarios: $SCENARIOS" | tee "$RAW"
+[ "$WTLS" = 1 ] && echo "WarrenMQ over TLS: $(uri warren)" | tee -a "$RAW"
 for rep in $(seq 1 "$REPS"); do
   for sc in $SCENARIOS; do
     case $sc in conns|backlog) [ "$rep" -gt 1 ] && [ "${MEM_REPS:-1}" -lt "$rep" ] && continue ;; esac

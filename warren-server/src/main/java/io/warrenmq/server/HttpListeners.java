@@ -4,12 +4,17 @@ import io.warrenmq.broker.Broker;
 import io.warrenmq.management.api.ManagementApi;
 import io.warrenmq.management.api.ServerInfo;
 import io.warrenmq.management.http.HttpListener;
+import io.warrenmq.management.http.HttpService;
 import io.warrenmq.management.metrics.MetricsEndpoint;
 import io.warrenmq.management.stats.SampledStats;
 import io.warrenmq.management.stats.StatsSampler;
 import io.warrenmq.server.amqp.AddressNames;
 import io.warrenmq.server.config.BrokerConfig;
+import io.warrenmq.server.config.TlsConfig;
+import io.warrenmq.server.config.TlsOptions;
 import io.warrenmq.server.netty.AmqpServer;
+import io.warrenmq.server.tls.TlsContext;
+import io.warrenmq.server.tls.TlsContexts;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -23,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * The HTTP listeners beside the AMQP one, on the AMQP server's own event loops: the management
  * API and UI ({@code management.tcp.ip}:{@code management.tcp.port}) with the statistics sampler
  * its rates need, and the Prometheus endpoint ({@code prometheus.tcp.ip}:{@code
- * prometheus.tcp.port}); each is off when its port is 0. Requests are handled on the broker's
+ * prometheus.tcp.port}); each is off when its port is 0. Each has an HTTPS twin on {@code
+ * management.ssl.port} / {@code prometheus.ssl.port} (docs/tls.md), serving the same. Requests are handled on the broker's
  * blocking executor.
  */
 final class HttpListeners implements AutoCloseable {
@@ -35,27 +41,41 @@ final class HttpListeners implements AutoCloseable {
   /** The HTTP listeners' bound addresses, by protocol name, for the API's listener facts. */
   private final List<ServerInfo.Listener> httpBound = new java.util.concurrent.CopyOnWriteArrayList<>();
   private int prometheusPort;
+  private int managementSslPort;
+  private int prometheusSslPort;
   private @Nullable StatsSampler sampler;
 
   /** Starts what the configuration turns on; a listener that cannot bind stops the start. */
-  static HttpListeners start(BrokerConfig config, Broker broker, AmqpServer amqp)
+  static HttpListeners start(BrokerConfig config, Broker broker, AmqpServer amqp, TlsContexts tls)
       throws IOException, InterruptedException {
     HttpListeners h = new HttpListeners();
     try {
-      if (config.managementPort() > 0) {
+      TlsConfig t = config.tls();
+      if (config.managementPort() > 0 || t.managementPort() > 0) {
         StatsSampler sampler = StatsSampler.start(broker, config.collectStatisticsIntervalMs());
         h.sampler = sampler;
-        HttpListener l = new HttpListener("management", amqp.boss(), amqp.workers(), amqp.serverChannelType(),
-            ManagementApi.service(broker, serverInfo(broker, amqp, h), new SampledStats(broker, sampler)),
-            broker.blockingExecutor());
-        h.managementPort = h.bind(l, config.managementIp(), config.managementPort());
-        h.httpBound.add(new ServerInfo.Listener("http", h.lastIp, h.managementPort));
+        HttpService api = ManagementApi.service(broker, serverInfo(config, broker, amqp, h), new SampledStats(broker, sampler));
+        if (config.managementPort() > 0) {
+          h.managementPort = h.bind(listener("management", amqp, api, broker), config.managementIp(),
+              config.managementPort(), "http", null);
+        }
+        TlsContext c = tls.management();
+        if (t.managementPort() > 0 && c != null) {
+          h.managementSslPort = h.bind(listener("management", amqp, api, broker).tls(c::newHandler), t.managementIp(),
+              t.managementPort(), "https", c);
+        }
       }
-      if (config.prometheusPort() > 0) {
-        HttpListener l = new HttpListener("prometheus", amqp.boss(), amqp.workers(), amqp.serverChannelType(),
-            MetricsEndpoint.service(broker, Version.get()), broker.blockingExecutor());
-        h.prometheusPort = h.bind(l, config.prometheusIp(), config.prometheusPort());
-        h.httpBound.add(new ServerInfo.Listener("http/prometheus", h.lastIp, h.prometheusPort));
+      if (config.prometheusPort() > 0 || t.prometheusPort() > 0) {
+        HttpService metrics = MetricsEndpoint.service(broker, Version.get());
+        if (config.prometheusPort() > 0) {
+          h.prometheusPort = h.bind(listener("prometheus", amqp, metrics, broker), config.prometheusIp(),
+              config.prometheusPort(), "http/prometheus", null);
+        }
+        TlsContext c = tls.prometheus();
+        if (t.prometheusPort() > 0 && c != null) {
+          h.prometheusSslPort = h.bind(listener("prometheus", amqp, metrics, broker).tls(c::newHandler),
+              t.prometheusIp(), t.prometheusPort(), "https/prometheus", c);
+        }
       }
     } catch (IOException | InterruptedException | RuntimeException e) {
       h.close();
@@ -64,24 +84,33 @@ final class HttpListeners implements AutoCloseable {
     return h;
   }
 
+  private static HttpListener listener(String name, AmqpServer amqp, HttpService service, Broker broker) {
+    return new HttpListener(name, amqp.boss(), amqp.workers(), amqp.serverChannelType(), service,
+        broker.blockingExecutor());
+  }
+
   /**
    * What the management API reports of the server: WarrenMQ's version, the AMQP and HTTP
    * listeners, the resource alarms in effect.
    */
-  private static ServerInfo serverInfo(Broker broker, AmqpServer amqp, HttpListeners h) {
+  private static ServerInfo serverInfo(BrokerConfig config, Broker broker, AmqpServer amqp, HttpListeners h) {
     return new ServerInfo(Version.get(), () -> {
       List<ServerInfo.Listener> all = new ArrayList<>();
       for (InetSocketAddress a : amqp.boundAddresses()) {
         all.add(new ServerInfo.Listener("amqp", AddressNames.ntoa(a.getAddress()), a.getPort()));
+      }
+      TlsOptions o = config.tls().amqp();
+      for (InetSocketAddress a : amqp.boundTlsAddresses()) {
+        all.add(new ServerInfo.Listener("amqp/ssl", AddressNames.ntoa(a.getAddress()), a.getPort(), o.certfile(),
+            o.cacertfile()));
       }
       all.addAll(h.httpBound);
       return all;
     }, () -> broker.alarms().active().stream().map(r -> new ServerInfo.Alarm(r.rabbitName())).toList());
   }
 
-  private String lastIp = "";
-
-  private int bind(HttpListener l, String ip, int port) throws IOException, InterruptedException {
+  private int bind(HttpListener l, String ip, int port, String protocol, @Nullable TlsContext tls)
+      throws IOException, InterruptedException {
     InetSocketAddress bound;
     try {
       bound = l.bind(new InetSocketAddress(ip, port));
@@ -89,16 +118,18 @@ final class HttpListeners implements AutoCloseable {
       throw e;
     } catch (Exception e) {
       // Netty throws the socket's BindException undeclared
-      BindException named = new BindException("cannot listen on " + ip + ":" + port + " (" + l.name() + "): "
-          + e.getMessage());
+      BindException named = new BindException("cannot listen on " + ip + ":" + port + " (" + l.name()
+          + (tls == null ? "" : " over TLS") + "): " + e.getMessage());
       named.initCause(e);
       throw named;
     }
     listeners.add(l);
-    lastIp = AddressNames.ntoa(bound.getAddress());
-    String name = l.name() + " " + AddressNames.of(bound);
-    names.add(name);
-    log.info("{} listening on http://{}/", l.name(), AddressNames.of(bound));
+    String boundIp = AddressNames.ntoa(bound.getAddress());
+    httpBound.add(tls == null ? new ServerInfo.Listener(protocol, boundIp, bound.getPort())
+        : new ServerInfo.Listener(protocol, boundIp, bound.getPort(), tls.options().certfile(), tls.options().cacertfile()));
+    String scheme = tls == null ? "http" : "https";
+    names.add(l.name() + " " + scheme + " " + AddressNames.of(bound));
+    log.info("{} listening on {}://{}/", l.name(), scheme, AddressNames.of(bound));
     return bound.getPort();
   }
 
@@ -110,6 +141,16 @@ final class HttpListeners implements AutoCloseable {
   /** The Prometheus endpoint's port, 0 if it is off. */
   int prometheusPort() {
     return prometheusPort;
+  }
+
+  /** The HTTPS management listener's port, 0 if it is off. */
+  int managementSslPort() {
+    return managementSslPort;
+  }
+
+  /** The HTTPS Prometheus listener's port, 0 if it is off. */
+  int prometheusSslPort() {
+    return prometheusSslPort;
   }
 
   /** "management [::1]:15672", ... for status lines. */

@@ -4,6 +4,7 @@ import io.warrenmq.server.config.BrokerConfig;
 import io.warrenmq.server.config.ConfigLoader;
 import io.warrenmq.server.ctl.WarrenCtl;
 import io.warrenmq.server.logging.Logging;
+import io.warrenmq.server.tls.Sighup;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The broker's entry point: {@code warren [--config FILE] [--KEY VALUE ...]}, or
  * {@code warren ctl <command>} for warrenctl. Runs in the foreground until SIGTERM or SIGINT, then
- * stops gracefully and exits with 0 (1 if the stop failed).
+ * stops gracefully and exits with 0 (1 if the stop failed). SIGHUP reloads the TLS certificates.
  */
 public final class Main {
   private Main() {}
@@ -63,6 +64,10 @@ public final class Main {
       System.exit(1); // through the hook, which exits with 1 as nothing runs
       return;
     }
+    WarrenServer started = server;
+    // SIGHUP: read the TLS certificate files again (kill -HUP PID), as RabbitMQ's
+    // rabbitmqctl eval 'ssl:clear_pem_cache().' is used for
+    Sighup.handle(() -> log.info("SIGHUP: {} TLS contexts reloaded", started.reloadCertificates()));
     new CountDownLatch(1).await(); // the broker runs until the shutdown hook ends the JVM
   }
 

@@ -12,6 +12,8 @@ import io.warrenmq.server.config.BrokerConfig;
 import io.warrenmq.server.ctl.CtlCommands;
 import io.warrenmq.server.ctl.CtlServer;
 import io.warrenmq.server.netty.AmqpServer;
+import io.warrenmq.server.tls.TlsContext;
+import io.warrenmq.server.tls.TlsContexts;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -22,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running WarrenMQ: the broker, the AMQP listener and the control socket, started in that
- * order and stopped in reverse. Several can run in one JVM (tests do).
+ * A running WarrenMQ: the broker, the AMQP listeners (plain and TLS), the HTTP ones and the
+ * control socket, started in that order and stopped in reverse. Several can run in one JVM (tests do).
  */
 public final class WarrenServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WarrenServer.class);
@@ -37,10 +39,12 @@ public final class WarrenServer implements AutoCloseable {
   private final @Nullable CtlServer ctl;
   private final ResourceMonitor monitor;
   private final int port;
+  private final TlsContexts tls;
   private boolean closed;
 
   private WarrenServer(BrokerConfig config, Broker broker, AmqpServer amqp, HttpListeners http, @Nullable CtlServer ctl,
-      ResourceMonitor monitor, int port) {
+      ResourceMonitor monitor, int port, TlsContexts tls) {
+    this.tls = tls;
     this.config = config;
     this.monitor = monitor;
     this.broker = broker;
@@ -76,29 +80,40 @@ public final class WarrenServer implements AutoCloseable {
         throw e;
       }
     }
+    TlsContexts tls;
+    try {
+      // a bad certificate or key stops the start before any port opens, naming its key
+      tls = TlsContexts.load(config.tls());
+    } catch (RuntimeException e) {
+      closeAfterFailedStart(e, null, null, broker);
+      throw e;
+    }
     broker.resourceLimits().setMemoryHighWatermark(config.memoryWatermark());
     broker.resourceLimits().setDiskFreeLimit(config.diskFreeLimit());
     // the alarms are checked before the port opens: a broker that starts low on memory or disk
     // blocks its first publishers, as RabbitMQ's
     ResourceMonitor monitor = ResourceMonitor.start(broker.resourceLimits(), broker.alarms(), config.dataDir(),
         config.memoryMonitorIntervalMs());
-    AmqpServer amqp = new AmqpServer(config, broker);
+    AmqpServer amqp = new AmqpServer(config, broker, tls.amqp());
     // the control socket comes up before the AMQP port opens: once clients can connect,
     // warrenctl works too (scripts wait for the port, then administer)
     List<String> httpNames = new ArrayList<>();
     CtlServer ctl = startControlSocket(config, new CtlCommands(broker, () -> String.format(
-        "WarrenMQ %s%nRabbitMQ compatibility: %s%namqp: %s (%s)%n%sdata directory: %s%n", Version.get(),
+        "WarrenMQ %s%nRabbitMQ compatibility: %s%namqp: %s (%s)%n%s%sdata directory: %s%n", Version.get(),
         Compatibility.RABBITMQ_VERSION, String.join(", ", amqp.listeners()), amqp.transport(),
+        amqp.tlsListeners().isEmpty() ? "" : "amqps: " + String.join(", ", amqp.tlsListeners()) + " ("
+            + TlsContext.provider() + ")\n",
         httpNames.stream().map(n -> n + "\n").collect(Collectors.joining()), config.dataDir().toAbsolutePath().normalize())));
     int port;
     HttpListeners http;
     try {
       port = amqp.start();
-      http = HttpListeners.start(config, broker, amqp);
+      http = HttpListeners.start(config, broker, amqp, tls);
     } catch (Exception e) {
       // Netty's bind throws the socket's BindException undeclared: catch it too, or the data
       // directory stays locked and the broker's threads run on in this JVM
       monitor.close();
+      tls.close();
       closeAfterFailedStart(e, ctl, amqp, broker);
       throw e;
     }
@@ -106,9 +121,12 @@ public final class WarrenServer implements AutoCloseable {
     log.info("AMQP listening on {} ({}), frame_max {}, channel_max {}, heartbeat {} s",
         String.join(", ", amqp.listeners()), amqp.transport(), config.frameMax(), config.channelMax(),
         config.heartbeat());
+    if (!amqp.tlsListeners().isEmpty()) {
+      log.info("AMQPS listening on {} (TLS provider {})", String.join(", ", amqp.tlsListeners()), TlsContext.provider());
+    }
     log.info("started in {} ms (JVM up {} ms)", (System.nanoTime() - t0) / 1_000_000,
         ManagementFactory.getRuntimeMXBean().getUptime());
-    return new WarrenServer(config, broker, amqp, http, ctl, monitor, port);
+    return new WarrenServer(config, broker, amqp, http, ctl, monitor, port, tls);
   }
 
   /** The auth_backends chain, in its configured order. */
@@ -179,6 +197,32 @@ public final class WarrenServer implements AutoCloseable {
     return http.prometheusPort();
   }
 
+  /** The first AMQPS port, 0 if there is no AMQPS listener. */
+  public int tlsPort() {
+    List<java.net.InetSocketAddress> a = amqp.boundTlsAddresses();
+    return a.isEmpty() ? 0 : a.getFirst().getPort();
+  }
+
+  /** The HTTPS management listener's port, 0 if it is off. */
+  public int managementSslPort() {
+    return http.managementSslPort();
+  }
+
+  /** The HTTPS Prometheus listener's port, 0 if it is off. */
+  public int prometheusSslPort() {
+    return http.prometheusSslPort();
+  }
+
+  /**
+   * Reads the TLS certificate and key files again (SIGHUP): new handshakes use them, connections
+   * already up keep theirs. A file that does not load is logged and the old certificate stays.
+   *
+   * @return how many listener kinds took new files
+   */
+  public int reloadCertificates() {
+    return tls.reload();
+  }
+
   public Broker broker() {
     return broker;
   }
@@ -199,6 +243,7 @@ public final class WarrenServer implements AutoCloseable {
     closed = true;
     log.info("stopping: closing {} connections", broker.connections().size());
     http.close();
+    tls.close();
     amqp.stopAccepting();
     // RabbitMQ's text when the node stops (rabbit_reader, the parent exits with 'shutdown')
     broker.connections().closeAll("broker forced connection closure with reason 'shutdown'");

@@ -202,7 +202,26 @@ public final class Users {
     return u;
   }
 
-  private static AmqpException loginRefused(String mechanism) {
+  /**
+   * Login without a password, by a name established outside SASL (EXTERNAL: a verified client
+   * certificate): the user must exist, and loopback_users still apply (RabbitMQ's
+   * check_user_login with no password).
+   */
+  public User authenticateExternal(String name, String mechanism, boolean loopback) {
+    User u = users.get(name);
+    if (u == null) {
+      log.warn("{} login refused: user '{}' - invalid credentials", mechanism, name);
+      throw loginRefused(mechanism);
+    }
+    if (!loopback && loopbackOnly.contains(name)) {
+      log.warn("{} login refused: user '{}' can only connect via localhost", mechanism, name);
+      throw loginRefused(mechanism);
+    }
+    return u;
+  }
+
+  /** The 403 of a refused login, with RabbitMQ's text; the reason goes to the log. */
+  public static AmqpException loginRefused(String mechanism) {
     return AmqpException.connectionError(
         ReplyCode.ACCESS_REFUSED,
         "Login was refused using authentication mechanism %s. For details see the broker logfile.",

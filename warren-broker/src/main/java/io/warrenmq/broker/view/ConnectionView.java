@@ -76,6 +76,16 @@ public interface ConnectionView {
     return false;
   }
 
+  /** The TLS version, as RabbitMQ names it ("tlsv1.3"); null on a plain connection. */
+  default @org.jspecify.annotations.Nullable String sslProtocol() {
+    return null;
+  }
+
+  /** The TLS cipher suite (its IANA name); null on a plain connection. */
+  default @org.jspecify.annotations.Nullable String sslCipher() {
+    return null;
+  }
+
   /** Bytes received from the client. */
   long recvOct();
 

@@ -122,6 +122,11 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
     return server.managementPort();
   }
 
+  /** The first AMQPS port (0 unless listeners.ssl.* is configured). */
+  public int tlsPort() {
+    return server.tlsPort();
+  }
+
   /** The Prometheus endpoint's port (0 unless made {@link #withPrometheus()}). */
   public int prometheusPort() {
     return server.prometheusPort();

@@ -20,9 +20,16 @@ public final class BrokerProcess implements AutoCloseable {
   private final Path dataDir;
   private final Path log;
   private final int port;
+  private final List<String> extraArgs;
   private Process process;
 
   public BrokerProcess(Path dataDir) throws IOException {
+    this(dataDir, List.of());
+  }
+
+  /** With more command-line arguments ({@code --ssl-port 0 ...}). */
+  public BrokerProcess(Path dataDir, List<String> extraArgs) throws IOException {
+    this.extraArgs = extraArgs;
     this.dataDir = dataDir;
     this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
     this.port = freePort();
@@ -37,6 +44,11 @@ public final class BrokerProcess implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** The broker's process id (for kill -HUP). */
+  public long pid() {
+    return process.pid();
   }
 
   public Path log() {
@@ -54,6 +66,7 @@ public final class BrokerProcess implements AutoCloseable {
         "--enable-native-access=ALL-UNNAMED", "-jar", jar, "--bind", "127.0.0.1", "--port", Integer.toString(port),
         "--management-port", "0", "--prometheus-port", "0",
         "--data-dir", dataDir.toString()));
+    cmd.addAll(extraArgs);
     process = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -55,10 +55,10 @@ final class ConnectionJson {
     m.put("send_oct", c.sendOct());
     m.put("send_pend", c.sendPend());
     m.put("ssl", c.ssl());
-    m.put("ssl_cipher", null);
+    m.put("ssl_cipher", c.sslCipher());
     m.put("ssl_hash", null);
     m.put("ssl_key_exchange", null);
-    m.put("ssl_protocol", null);
+    m.put("ssl_protocol", c.sslProtocol());
     m.put("state", c.state());
     m.put("timeout", c.timeout());
     m.put("type", "network");

@@ -23,7 +23,8 @@ import java.util.concurrent.ExecutionException;
  * (rabbit_mgmt_wm_aliveness_test: declares the queue "aliveness-test", publishes "test_message"
  * to it and gets it, as the user). A failed check answers 503 with status "failed" and the reason.
  * The alarm checks read the alarms the server reports ({@link ServerInfo#alarms()}): 503 with
- * rabbit_alarm's list while one is in effect. WarrenMQ is a single node: the quorum and mirror checks answer as
+ * rabbit_alarm's list while one is in effect. The certificate-expiration check reads the TLS
+ * listeners' files ({@link CertificateExpiration}). WarrenMQ is a single node: the quorum and mirror checks answer as
  * RabbitMQ does for a single-node cluster.
  */
 final class HealthController {
@@ -44,6 +45,8 @@ final class HealthController {
     api.get("/api/health/checks/port-listener/{port}", Access.MANAGEMENT, this::portListener);
     api.get("/api/health/checks/protocol-listener/{protocol}", Access.MANAGEMENT, this::protocolListener);
     api.get("/api/health/checks/virtual-hosts", Access.MANAGEMENT, c -> ok());
+    api.get("/api/health/checks/certificate-expiration/{within}/{unit}", Access.MANAGEMENT,
+        new CertificateExpiration(ctx)::check);
     api.get("/api/health/checks/node-is-mirror-sync-critical", Access.MANAGEMENT, c -> singleNode());
     api.get("/api/health/checks/node-is-quorum-critical", Access.MANAGEMENT, c -> singleNode());
   }

@@ -16,10 +16,18 @@ public record ServerInfo(String productVersion, Supplier<List<Listener>> listene
   /**
    * One bound listener, as rabbit_networking:active_listeners lists it.
    *
-   * @param protocol RabbitMQ's protocol name: "amqp", "http"
+   * @param protocol RabbitMQ's protocol name: "amqp", "amqp/ssl", "http", "https"
    * @param ip the bound address, numeric
+   * @param certfile a TLS listener's certificate file ("" for a plain one), read by the
+   *     certificate-expiration check
+   * @param cacertfile a TLS listener's CA file ("" if none)
    */
-  public record Listener(String protocol, String ip, int port) {}
+  public record Listener(String protocol, String ip, int port, String certfile, String cacertfile) {
+    /** A plain (TCP) listener. */
+    public Listener(String protocol, String ip, int port) {
+      this(protocol, ip, port, "", "");
+    }
+  }
 
   /**
    * A resource alarm in effect (rabbit_alarm), as the health checks list it.

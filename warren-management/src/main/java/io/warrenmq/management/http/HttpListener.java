@@ -1,7 +1,9 @@
 package io.warrenmq.management.http;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -13,12 +15,14 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
  * An HTTP/1.1 listener on the broker's own event loops (no second server stack): Netty's codec, a
  * request body limit of RabbitMQ's {@code max_http_body_size} default (20 MB), gzip for clients
- * that accept it, chunked streaming for large answers, and an {@link HttpService} behind it.
+ * that accept it, chunked streaming for large answers, and an {@link HttpService} behind it; over
+ * TLS when given a handler factory ({@link #tls}).
  */
 public final class HttpListener implements AutoCloseable {
   /** RabbitMQ's default management.http.max_body_size (rabbit_mgmt.hrl). */
@@ -31,6 +35,7 @@ public final class HttpListener implements AutoCloseable {
   private final HttpService service;
   private final Executor executor;
   private @Nullable Channel server;
+  private @Nullable Function<ByteBufAllocator, ? extends ChannelHandler> tls;
 
   /**
    * @param name what the listener serves, for logs ("management", "prometheus")
@@ -50,6 +55,20 @@ public final class HttpListener implements AutoCloseable {
     return name;
   }
 
+  /**
+   * Serves HTTPS: each connection's pipeline starts with the handler {@code tls} makes (an
+   * SslHandler with the certificate in effect when the connection is accepted). Before {@link #bind}.
+   */
+  public HttpListener tls(Function<ByteBufAllocator, ? extends ChannelHandler> handlers) {
+    this.tls = handlers;
+    return this;
+  }
+
+  /** Whether this listener serves HTTPS. */
+  public boolean isTls() {
+    return tls != null;
+  }
+
   /** Binds; returns the bound address (port 0 picks a free one). */
   public InetSocketAddress bind(InetSocketAddress address) throws InterruptedException {
     ServerBootstrap b = new ServerBootstrap()
@@ -61,6 +80,10 @@ public final class HttpListener implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            Function<ByteBufAllocator, ? extends ChannelHandler> t = tls;
+            if (t != null) {
+              ch.pipeline().addLast("tls", t.apply(ch.alloc()));
+            }
             ch.pipeline()
                 .addLast("http", new HttpServerCodec())
                 .addLast("aggregate", new HttpObjectAggregator(MAX_BODY))

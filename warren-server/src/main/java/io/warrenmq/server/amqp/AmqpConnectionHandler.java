@@ -29,6 +29,7 @@ import io.warrenmq.server.amqp.channel.Session;
 import io.warrenmq.server.config.BrokerConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import javax.net.ssl.SSLSession;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +71,13 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
     this.credential = new ConnectionCredential(this, lifecycle);
   }
 
+  /** The TLS session once the TLS handshake is done; null on a plain connection or before. */
+  @Nullable SSLSession tlsSession() {
+    ChannelHandlerContext c = ctx;
+    io.netty.handler.ssl.SslHandler h = c == null ? null : c.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+    return h == null || !h.handshakeFuture().isSuccess() ? null : h.engine().getSession();
+  }
+
   /** The handler's context in its pipeline. */
   ChannelHandlerContext context() {
     return ctx();
@@ -90,7 +98,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
     this.ctx = ctx;
     InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
     InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-    info.connected(remote, local);
+    info.connected(remote, local, ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null);
     name = info.name();
     ctx.pipeline().addFirst("traffic", info.traffic());
     // loopback_users: RabbitMQ judges the address the client connected to (rabbit_net:is_loopback
@@ -162,6 +170,11 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof DecoderException d && d.getCause() instanceof AmqpException e) {
       lifecycle.connectionError(e, true);
+    } else if (cause instanceof javax.net.ssl.SSLException || cause.getCause() instanceof javax.net.ssl.SSLException) {
+      // a failed TLS handshake (no or a bad client certificate, no common version or cipher, plain AMQP)
+      Throwable t = cause instanceof javax.net.ssl.SSLException ? cause : cause.getCause();
+      log.warn("connection {}: TLS handshake failed: {}", name, t.getMessage());
+      ctx.close();
     } else if (cause instanceof IOException) {
       log.debug("connection {}: {}", name, cause.toString());
       ctx.close();

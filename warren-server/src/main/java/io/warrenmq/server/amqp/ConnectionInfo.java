@@ -31,6 +31,7 @@ final class ConnectionInfo implements ConnectionView {
   private volatile int peerPort;
   private volatile String host = "";
   private volatile int port;
+  private volatile boolean ssl;
 
   ConnectionInfo(AmqpConnectionHandler connection, String pid) {
     this.connection = connection;
@@ -38,7 +39,8 @@ final class ConnectionInfo implements ConnectionView {
   }
 
   /** The socket is up: its addresses, and the name RabbitMQ gives the connection. */
-  void connected(InetSocketAddress remote, InetSocketAddress local) {
+  void connected(InetSocketAddress remote, InetSocketAddress local, boolean ssl) {
+    this.ssl = ssl;
     peerHost = AddressNames.ntoa(remote.getAddress());
     peerPort = remote.getPort();
     host = AddressNames.ntoa(local.getAddress());
@@ -69,6 +71,23 @@ final class ConnectionInfo implements ConnectionView {
   @Override
   public String name() {
     return name;
+  }
+
+  @Override
+  public boolean ssl() {
+    return ssl;
+  }
+
+  @Override
+  public @Nullable String sslProtocol() {
+    javax.net.ssl.SSLSession s = connection.tlsSession();
+    return s == null ? null : s.getProtocol().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  @Override
+  public @Nullable String sslCipher() {
+    javax.net.ssl.SSLSession s = connection.tlsSession();
+    return s == null ? null : s.getCipherSuite();
   }
 
   @Override

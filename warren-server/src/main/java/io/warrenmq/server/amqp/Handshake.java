@@ -75,8 +75,11 @@ final class Handshake {
 
   /** The protocol header was accepted: send connection.start. */
   void start() {
+    // the TLS handshake is over once the protocol header came through it: the peer is known
+    String mechanisms = ExternalLogin.offered(connectionContext().pipeline(), config)
+        ? Sasl.MECHANISMS + " " + ExternalLogin.MECHANISM : Sasl.MECHANISMS;
     connection.writeMethod(0, new ConnectionStart(0, 9, serverProperties(),
-        LongString.of(Sasl.MECHANISMS), LongString.of("en_US")));
+        LongString.of(mechanisms), LongString.of("en_US")));
   }
 
   /**
@@ -189,6 +192,11 @@ final class Handshake {
     }
     clientProperties = s.clientProperties();
     mechanism = s.mechanism();
+    if (s.mechanism().equals(ExternalLogin.MECHANISM)) {
+      // the client certificate's name, checked by the TLS handshake: no backend is asked
+      loggedIn(ExternalLogin.login(connectionContext().pipeline(), config, broker, loopback));
+      return;
+    }
     Sasl.Credentials c = Sasl.parse(s.mechanism(), s.response());
     if (broker.users().backends().isEmpty()) {
       loggedIn(broker.users().authenticate(c.user(), c.password(), s.mechanism(), loopback));

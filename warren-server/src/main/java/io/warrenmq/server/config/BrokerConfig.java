@@ -38,6 +38,7 @@ import java.util.Set;
  * @param memoryWatermark the memory alarm's threshold at boot ({@code vm_memory_high_watermark.*})
  * @param diskFreeLimit the disk alarm's limit at boot ({@code disk_free_limit.*})
  * @param memoryMonitorIntervalMs milliseconds between two checks of memory and free disk space
+ * @param tls the TLS listeners and their options (docs/tls.md)
  */
 public record BrokerConfig(
     String bind,
@@ -65,7 +66,8 @@ public record BrokerConfig(
     AuthConfig auth,
     MemoryWatermark memoryWatermark,
     DiskFreeLimit diskFreeLimit,
-    int memoryMonitorIntervalMs) {
+    int memoryMonitorIntervalMs,
+    TlsConfig tls) {
   /**
    * The default of {@code bind}: IPv4 and IPv6 loopback, as RabbitMQ listens on both families.
    * With this default (only), {@code ::1} is left out with a warning on a host without an IPv6

@@ -79,7 +79,7 @@ public final class ConfigLoader {
               "disk alarm limit as a multiple of the memory available (RabbitMQ's key)"),
           new Key("memory_monitor_interval", "1000",
               "milliseconds between two checks of memory use and free disk space (RabbitMQ's key)")),
-      LogSettings.KEYS.stream()).toList();
+      Stream.concat(LogSettings.KEYS.stream(), TlsKeys.KEYS.stream())).toList();
 
   private ConfigLoader() {}
 
@@ -166,6 +166,7 @@ public final class ConfigLoader {
       throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
     }
     Map<String, String> out = new LinkedHashMap<>();
+    Set<String> families = new java.util.HashSet<>();
     for (int n = 0; n < lines.size(); n++) {
       String line = lines.get(n).strip();
       if (line.isEmpty() || line.startsWith("#")) {
@@ -180,8 +181,17 @@ public final class ConfigLoader {
         // there are no includes: silently ignoring it would hide the other file's settings
         throw new ConfigException(file + ":" + (n + 1) + ": 'config' names the config file; it cannot be set in one");
       }
-      out.put(checkKey(key, file + ":" + (n + 1)), line.substring(eq + 1).strip());
+      String value = line.substring(eq + 1).strip();
       origins.put(key, file + ":" + (n + 1));
+      String family = TlsKeys.familyOf(key);
+      if (family != null) {
+        // ssl_options.versions.1 = tlsv1.3: each line adds one value to the family
+        String before = families.contains(family) ? out.get(family) : null;
+        families.add(family);
+        out.put(family, before == null || before.isEmpty() ? value : before + "," + value);
+        continue;
+      }
+      out.put(checkKey(key, file + ":" + (n + 1)), value);
     }
     return out;
   }
@@ -220,7 +230,8 @@ public final class ConfigLoader {
         AuthConfigParser.parse(v, origins),
         ResourceSettings.watermark(v),
         ResourceSettings.diskFreeLimit(v),
-        intValue(v, "memory_monitor_interval", 10, 3_600_000));
+        intValue(v, "memory_monitor_interval", 10, 3_600_000),
+        TlsKeys.build(v, v.get("management.tcp.ip").strip(), v.get("prometheus.tcp.ip").strip()));
   }
 
   private static int intValue(Map<String, String> v, String key, int min, int max) {
@@ -245,7 +256,7 @@ public final class ConfigLoader {
   public static String help() {
     StringBuilder sb = new StringBuilder("Usage: warren [--config FILE] [--KEY VALUE ...]\n\nKeys (flag, environment variable, default):\n");
     for (Key k : KEYS) {
-      sb.append(String.format("  %-26s %-28s %s%n      %s%n", k.flag(), k.env(), k.defaultValue().isEmpty() ? "(none)" : k.defaultValue(), k.doc()));
+      sb.append(String.format("  %-34s %-36s %s%n      %s%n", k.flag(), k.env(), k.defaultValue().isEmpty() ? "(none)" : k.defaultValue(), k.doc()));
     }
     sb.append("""
 

@@ -6,23 +6,30 @@ import io.warrenmq.amqp.frame.ProtocolHeaderDecoder;
 import io.warrenmq.broker.Broker;
 import io.warrenmq.server.amqp.AmqpConnectionHandler;
 import io.warrenmq.server.config.BrokerConfig;
+import io.warrenmq.server.tls.TlsContext;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Builds a new connection's pipeline: the protocol-header decoder (which swaps itself for the
+ * Builds a new connection's pipeline: on an AMQPS listener the TLS handler, then the protocol-header decoder (which swaps itself for the
  * frame decoder once the header checks out) and the connection handler. Sharable: it keeps no
  * per-connection state.
  */
 final class AmqpChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final BrokerConfig config;
   private final Broker broker;
+  private final @Nullable TlsContext tls;
 
-  AmqpChannelInitializer(BrokerConfig config, Broker broker) {
+  AmqpChannelInitializer(BrokerConfig config, Broker broker, @Nullable TlsContext tls) {
     this.config = config;
     this.broker = broker;
+    this.tls = tls;
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    if (tls != null) {
+      ch.pipeline().addLast(PipelineNames.TLS, tls.newHandler(ch.alloc()));
+    }
     ch.pipeline()
         .addLast(PipelineNames.PROTOCOL_HEADER, new ProtocolHeaderDecoder())
         .addLast(PipelineNames.AMQP, new AmqpConnectionHandler(config, broker));

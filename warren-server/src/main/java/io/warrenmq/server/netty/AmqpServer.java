@@ -20,6 +20,8 @@ import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.warrenmq.broker.Broker;
 import io.warrenmq.server.amqp.AddressNames;
 import io.warrenmq.server.config.BrokerConfig;
+import io.warrenmq.server.config.TlsConfig;
+import io.warrenmq.server.tls.TlsContext;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet4Address;
@@ -32,6 +34,7 @@ import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * no IPv6 loopback. An IPv4 address gets an IPv4 socket; when IPv4 addresses are in the list,
  * IPv6 sockets are IPv6-only (epoll), so that {@code 0.0.0.0,::} binds both wildcards on one port,
  * while {@code ::} alone is dual-stack.
+ *
+ * <p>The AMQPS listeners ({@code listeners.ssl.*}) are the same with an {@link
+ * io.netty.handler.ssl.SslHandler} first in the pipeline, made by the {@link TlsContext} in effect
+ * when the connection is accepted.
  *
  * <p>Threading: start and close from one thread (the server's); the listeners run on the groups.
  */
@@ -62,11 +69,20 @@ public final class AmqpServer implements AutoCloseable {
   private final EventLoopGroup workers;
   private final boolean epoll;
   private final List<Channel> serverChannels = new ArrayList<>();
+  private final List<Channel> tlsChannels = new ArrayList<>();
+  private final @Nullable TlsContext tls;
   private List<String> listeners = List.of();
+  private List<String> tlsListeners = List.of();
 
   public AmqpServer(BrokerConfig config, Broker broker) {
+    this(config, broker, null);
+  }
+
+  /** With {@code tls}, the AMQPS listeners of {@code config.tls()} use it. */
+  public AmqpServer(BrokerConfig config, Broker broker, @Nullable TlsContext tls) {
     this.config = config;
     this.broker = broker;
+    this.tls = tls;
     this.epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.boss = new MultiThreadIoEventLoopGroup(1, io);
@@ -80,18 +96,46 @@ public final class AmqpServer implements AutoCloseable {
    */
   public int start() throws IOException, InterruptedException {
     List<InetAddress> addresses = resolve(config.bindAddresses());
+    int port = bindWithRetries(addresses, config.port(), null, serverChannels);
+    listeners = names(serverChannels);
+    if (tls != null) {
+      for (TlsConfig.Listener l : config.tls().amqpListeners()) {
+        List<InetAddress> at = l.ip().isEmpty() ? addresses : List.of(resolveOne(l.ip(), l.key()));
+        bindWithRetries(at, l.port(), tls, tlsChannels);
+      }
+      tlsListeners = names(tlsChannels);
+    }
+    return port;
+  }
+
+  private static List<String> names(List<Channel> channels) {
+    return channels.stream().map(c -> AddressNames.of((InetSocketAddress) c.localAddress())).toList();
+  }
+
+  private int bindWithRetries(List<InetAddress> addresses, int port, @Nullable TlsContext ssl, List<Channel> into)
+      throws InterruptedException, BindException {
     for (int attempt = 1; ; attempt++) {
+      List<Channel> bound = new ArrayList<>();
       try {
-        int port = bindAll(addresses);
-        listeners = serverChannels.stream().map(c -> AddressNames.of((InetSocketAddress) c.localAddress())).toList();
-        return port;
+        int p = bindAll(addresses, port, ssl, bound);
+        into.addAll(bound);
+        return p;
       } catch (BindException e) {
-        stopAccepting();
-        if (config.port() != 0 || attempt == PORT_ATTEMPTS) {
+        bound.forEach(c -> c.close().syncUninterruptibly());
+        if (port != 0 || attempt == PORT_ATTEMPTS) {
+          stopAccepting();
           throw e;
         }
         log.debug("port taken on a later address, picking another: {}", e.getMessage());
       }
+    }
+  }
+
+  private static InetAddress resolveOne(String name, String key) throws IOException {
+    try {
+      return InetAddress.getByName(name);
+    } catch (UnknownHostException e) {
+      throw new IOException("cannot listen on '" + name + "' (" + key + "): unknown host", e);
     }
   }
 
@@ -122,12 +166,12 @@ public final class AmqpServer implements AutoCloseable {
     }
   }
 
-  private int bindAll(List<InetAddress> addresses) throws InterruptedException, BindException {
+  private int bindAll(List<InetAddress> addresses, int port, @Nullable TlsContext ssl, List<Channel> into)
+      throws InterruptedException, BindException {
     boolean anyIpv4 = addresses.stream().anyMatch(a -> a instanceof Inet4Address);
-    int port = config.port();
     for (InetAddress a : addresses) {
       boolean ipv4 = a instanceof Inet4Address;
-      ServerBootstrap b = bootstrap(ipv4 ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6);
+      ServerBootstrap b = bootstrap(ipv4 ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6, ssl);
       if (epoll && anyIpv4 && !ipv4) {
         b.option(IPV6_V6ONLY, 1); // the IPv4 listeners take IPv4; a dual-stack :: would collide with them
       }
@@ -138,18 +182,19 @@ public final class AmqpServer implements AutoCloseable {
         throw e;
       } catch (Exception e) { // Netty's sync rethrows the socket's exception undeclared
         BindException named = new BindException(
-            "cannot listen on " + AddressNames.ntoab(a) + ":" + port + " (bind): " + e.getMessage());
+            "cannot listen on " + AddressNames.ntoab(a) + ":" + port + (ssl == null ? " (bind): " : " (listeners.ssl): ")
+            + e.getMessage());
         named.initCause(e);
         throw named;
       }
-      serverChannels.add(ch);
+      into.add(ch);
       port = ((InetSocketAddress) ch.localAddress()).getPort();
     }
     return port;
   }
 
   /** A bootstrap whose listening socket is of {@code family} (an IPv4 address gets an IPv4 socket). */
-  private ServerBootstrap bootstrap(SocketProtocolFamily family) {
+  private ServerBootstrap bootstrap(SocketProtocolFamily family, @Nullable TlsContext ssl) {
     ChannelFactory<ServerChannel> sockets = epoll
         ? () -> new EpollServerSocketChannel(family)
         : () -> new NioServerSocketChannel(SelectorProvider.provider(), family);
@@ -162,7 +207,7 @@ public final class AmqpServer implements AutoCloseable {
         .childOption(ChannelOption.SO_KEEPALIVE, true)
         .childOption(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-        .childHandler(new AmqpChannelInitializer(config, broker));
+        .childHandler(new AmqpChannelInitializer(config, broker, ssl));
   }
 
   /** The listeners once started, as RabbitMQ names them: {@code 127.0.0.1:5672}, {@code [::1]:5672}. */
@@ -173,6 +218,16 @@ public final class AmqpServer implements AutoCloseable {
   /** The bound addresses of the listeners once started. */
   public List<InetSocketAddress> boundAddresses() {
     return serverChannels.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
+  }
+
+  /** The AMQPS listeners once started, named as {@link #listeners()}. */
+  public List<String> tlsListeners() {
+    return tlsListeners;
+  }
+
+  /** The bound addresses of the AMQPS listeners once started. */
+  public List<InetSocketAddress> boundTlsAddresses() {
+    return tlsChannels.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
   }
 
   /** The acceptor group, shared with the HTTP listeners (one server stack). */
@@ -200,6 +255,10 @@ public final class AmqpServer implements AutoCloseable {
       c.close().syncUninterruptibly();
     }
     serverChannels.clear();
+    for (Channel c : tlsChannels) {
+      c.close().syncUninterruptibly();
+    }
+    tlsChannels.clear();
   }
 
   @Override

@@ -2,6 +2,8 @@ package io.warrenmq.server.netty;
 
 /** Names of the handlers in an AMQP connection's pipeline, in order. */
 public final class PipelineNames {
+  /** The TLS handler, first on an AMQPS listener's connections. */
+  public static final String TLS = "tls";
   /** Reads and checks the 8-byte protocol header, then replaces itself with the frame decoder. */
   public static final String PROTOCOL_HEADER = "protocolHeader";
   /** Added after tune-ok when heartbeats were negotiated. */
