@@ -1,5 +1,7 @@
 package io.warrenmq.broker;
 
+import io.warrenmq.amqp.AmqpException;
+import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.broker.auth.User;
 import io.warrenmq.broker.limits.LimitChecks;
 import io.warrenmq.broker.vhost.VirtualHost;
@@ -15,13 +17,39 @@ import io.warrenmq.broker.vhost.VirtualHost;
  */
 public final class ConnectionLimits {
   private final Broker broker;
+  /** RabbitMQ's {@code connection_max}: most AMQP connections on the node, -1 for no limit. */
+  private volatile int nodeMax = -1;
 
   ConnectionLimits(Broker broker) {
     this.broker = broker;
   }
 
-  /** connection.open of {@code user} to {@code vhost}: 530 at either max-connections. */
+  /** Sets {@code connection_max}, -1 for none (infinity). */
+  public void setNodeMax(int max) {
+    nodeMax = max;
+  }
+
+  /** {@code connection_max}, -1 for none. */
+  public int nodeMax() {
+    return nodeMax;
+  }
+
+  /** Whether the node has room for one more connection (the ready-to-serve-clients check). */
+  public boolean belowNodeMax() {
+    int max = nodeMax;
+    return max < 0 || broker.connections().size() < max;
+  }
+
+  /**
+   * connection.open of {@code user} to {@code vhost}: 530 at the node's connection_max
+   * (rabbit_reader is_over_node_connection_limit, checked first), then at either max-connections.
+   */
   public void checkOpen(VirtualHost vhost, String user) {
+    int max = nodeMax;
+    if (max >= 0 && broker.connections().size() >= max) {
+      throw AmqpException.connectionError(ReplyCode.NOT_ALLOWED,
+          "connection refused: node connection limit (%d) is reached", max);
+    }
     LimitChecks.vhostConnections(vhost.limits(), broker.connections().countInVhost(vhost.name()), vhost.name(), user);
     User u = broker.users().get(user);
     if (u != null && !u.limits().isEmpty()) {

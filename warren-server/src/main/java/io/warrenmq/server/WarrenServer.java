@@ -88,6 +88,7 @@ public final class WarrenServer implements AutoCloseable {
       closeAfterFailedStart(e, null, null, broker);
       throw e;
     }
+    broker.connectionLimits().setNodeMax(config.connectionMax());
     broker.resourceLimits().setMemoryHighWatermark(config.memoryWatermark());
     broker.resourceLimits().setDiskFreeLimit(config.diskFreeLimit());
     // the alarms are checked before the port opens: a broker that starts low on memory or disk

@@ -45,6 +45,10 @@ final class HealthController {
     api.get("/api/health/checks/port-listener/{port}", Access.MANAGEMENT, this::portListener);
     api.get("/api/health/checks/protocol-listener/{protocol}", Access.MANAGEMENT, this::protocolListener);
     api.get("/api/health/checks/virtual-hosts", Access.MANAGEMENT, c -> ok());
+    // RabbitMQ 4.1's checks, served for load balancers and orchestrators that probe them
+    api.get("/api/health/checks/is-in-service", Access.MANAGEMENT, c -> ok());
+    api.get("/api/health/checks/below-node-connection-limit", Access.MANAGEMENT, c -> belowConnectionLimit());
+    api.get("/api/health/checks/ready-to-serve-clients", Access.MANAGEMENT, c -> readyToServeClients());
     api.get("/api/health/checks/certificate-expiration/{within}/{unit}", Access.MANAGEMENT,
         new CertificateExpiration(ctx)::check);
     api.get("/api/health/checks/node-is-mirror-sync-critical", Access.MANAGEMENT, c -> singleNode());
@@ -64,6 +68,39 @@ final class HealthController {
 
   private static Response failed(Map<String, Object> m) {
     return Response.json(503, m);
+  }
+
+  /** rabbit_mgmt_wm_health_check_below_node_connection_limit: connection_max not reached. */
+  private Response belowConnectionLimit() {
+    if (ctx.broker().connectionLimits().belowNodeMax()) {
+      return ok();
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("status", "failed");
+    m.put("reason", "node connection limit is reached");
+    return failed(m);
+  }
+
+  /**
+   * rabbit_mgmt_wm_health_check_ready_to_serve_clients: in service, an AMQP or AMQPS listener
+   * bound, and connection_max not reached.
+   */
+  private Response readyToServeClients() {
+    boolean listening = ctx.info().listeners().get().stream()
+        .anyMatch(l -> l.protocol().equals("amqp") || l.protocol().equals("amqp/ssl"));
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (!listening) {
+      m.put("status", "failed");
+      m.put("reason", "no active listeners for AMQP/AMQPS");
+      return failed(m);
+    }
+    if (!ctx.broker().connectionLimits().belowNodeMax()) {
+      m.put("status", "failed");
+      m.put("reason", "node connection limit is reached");
+      m.put("connections", ctx.broker().connections().size());
+      return failed(m);
+    }
+    return ok();
   }
 
   private Response nodeCheck(Call c) {

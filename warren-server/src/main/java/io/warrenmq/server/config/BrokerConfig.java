@@ -39,6 +39,7 @@ import java.util.Set;
  * @param diskFreeLimit the disk alarm's limit at boot ({@code disk_free_limit.*})
  * @param memoryMonitorIntervalMs milliseconds between two checks of memory and free disk space
  * @param tls the TLS listeners and their options (docs/tls.md)
+ * @param connectionMax most AMQP connections on the node ({@code connection_max}), -1 for no limit
  */
 public record BrokerConfig(
     String bind,
@@ -67,7 +68,8 @@ public record BrokerConfig(
     MemoryWatermark memoryWatermark,
     DiskFreeLimit diskFreeLimit,
     int memoryMonitorIntervalMs,
-    TlsConfig tls) {
+    TlsConfig tls,
+    int connectionMax) {
   /**
    * The default of {@code bind}: IPv4 and IPv6 loopback, as RabbitMQ listens on both families.
    * With this default (only), {@code ::1} is left out with a warning on a host without an IPv6

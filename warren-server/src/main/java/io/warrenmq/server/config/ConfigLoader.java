@@ -77,6 +77,8 @@ public final class ConfigLoader {
               "disk alarm when the data directory's file system has less free space, bytes or units (50MB when neither is set)"),
           Key.rabbit("disk_free_limit.relative", "disk-free-limit-relative", "",
               "disk alarm limit as a multiple of the memory available (RabbitMQ's key)"),
+          new Key("connection_max", "infinity",
+              "most AMQP connections the node accepts (RabbitMQ's key); beyond it connection.open gets 530"),
           new Key("memory_monitor_interval", "1000",
               "milliseconds between two checks of memory use and free disk space (RabbitMQ's key)")),
       Stream.concat(LogSettings.KEYS.stream(), TlsKeys.KEYS.stream())).toList();
@@ -231,7 +233,8 @@ public final class ConfigLoader {
         ResourceSettings.watermark(v),
         ResourceSettings.diskFreeLimit(v),
         intValue(v, "memory_monitor_interval", 10, 3_600_000),
-        TlsKeys.build(v, v.get("management.tcp.ip").strip(), v.get("prometheus.tcp.ip").strip()));
+        TlsKeys.build(v, v.get("management.tcp.ip").strip(), v.get("prometheus.tcp.ip").strip()),
+        v.get("connection_max").strip().equals("infinity") ? -1 : intValue(v, "connection_max", 0, Integer.MAX_VALUE));
   }
 
   private static int intValue(Map<String, String> v, String key, int min, int max) {
