@@ -21,14 +21,7 @@ class PikaTlsIT {
   static final TestCerts certs = TestCerts.create();
 
   @RegisterExtension
-  static final BrokerExtension broker = new BrokerExtension(Map.of(
-      "listeners.ssl.default", "0",
-      "ssl_options.cacertfile", certs.caFile().toString(),
-      "ssl_options.certfile", certs.dir.resolve("server.pem").toString(),
-      "ssl_options.keyfile", certs.dir.resolve("server.key").toString(),
-      "ssl_options.verify", "verify_peer",
-      "ssl_options.fail_if_no_peer_cert", "true",
-      "ssl_cert_login_from", "common_name"));
+  static final BrokerExtension broker = new BrokerExtension(certs.mutualTlsSettings());
 
   @Test
   void pikaTalksOverMutualTlsWithPlainAndExternal() throws Exception {

@@ -118,6 +118,21 @@ final class TestCerts {
     return new Issued(cert, keys, certfile, keyfile);
   }
 
+  /**
+   * An AMQPS listener on a free port with this CA, the server certificate, verify_peer and
+   * fail_if_no_peer_cert, and EXTERNAL taking the user from the client certificate's CN.
+   */
+  java.util.Map<String, String> mutualTlsSettings() {
+    return java.util.Map.of(
+        "listeners.ssl.default", "0",
+        "ssl_options.cacertfile", caFile().toString(),
+        "ssl_options.certfile", dir.resolve("server.pem").toString(),
+        "ssl_options.keyfile", dir.resolve("server.key").toString(),
+        "ssl_options.verify", "verify_peer",
+        "ssl_options.fail_if_no_peer_cert", "true",
+        "ssl_cert_login_from", "common_name");
+  }
+
   private static void write(Path file, String text) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.writeString(tmp, text);
