@@ -118,6 +118,7 @@ final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (settled) {
       log.debug("connection {}: {}", socketName(ctx), cause.toString());
+      ctx.close(); // refused already, or the connection's handlers could not be added
     } else if (cause instanceof ProxyHeaderDecoder.NoHeader) {
       refuse(ctx, cause.getMessage());
     } else if (cause instanceof HAProxyProtocolException) {
