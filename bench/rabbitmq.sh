@@ -2,6 +2,7 @@
 # A private RabbitMQ node for side-by-side runs: bench/rabbitmq.sh start|stop|pid
 # AMQP 127.0.0.1:$RMQ_PORT (5702), Erlang distribution 127.0.0.1:$RMQ_DIST_PORT (25702),
 # everything under $RMQ_BASE (/tmp/warren-bench-rmq). Needs Debian's rabbitmq-server.
+# RMQ_TLS_PORT, RMQ_TLS_CERT and RMQ_TLS_KEY (PEM files) add an AMQPS listener.
 set -euo pipefail
 BASE=${RMQ_BASE:-/tmp/warren-bench-rmq}
 export HOME=$BASE/home RABBITMQ_NODENAME=wbench@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
@@ -18,6 +19,11 @@ case "${1:-}" in
     head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$HOME/.erlang.cookie"; chmod 400 "$HOME/.erlang.cookie"
     printf 'listeners.tcp.default = 127.0.0.1:%s\nloopback_users.guest = true\nlog.file.level = warning\nlog.console = false\n' \
       "$RABBITMQ_NODE_PORT" > "$RABBITMQ_CONFIG_FILE"
+    if [ -n "${RMQ_TLS_PORT:-}" ] && [ -n "${RMQ_TLS_CERT:-}" ]; then  # AMQPS beside the plain listener
+      cp "$RMQ_TLS_CERT" "$BASE/cert.pem"; cp "$RMQ_TLS_KEY" "$BASE/key.pem"
+      printf 'listeners.ssl.default = 127.0.0.1:%s\nssl_options.certfile = %s\nssl_options.keyfile = %s\nssl_options.verify = verify_none\nssl_options.fail_if_no_peer_cert = false\n' \
+        "$RMQ_TLS_PORT" "$BASE/cert.pem" "$BASE/key.pem" >> "$RABBITMQ_CONFIG_FILE"
+    fi
     echo "[]." > "$RABBITMQ_ADVANCED_CONFIG_FILE"; : > "$RABBITMQ_CONF_ENV_FILE"; echo "[]." > "$RABBITMQ_ENABLED_PLUGINS_FILE"
     nohup $SBIN/rabbitmq-server > "$BASE/server.out" 2>&1 &
     timeout 120 $SBIN/rabbitmqctl -q wait --timeout 120 "$RABBITMQ_PID_FILE" >/dev/null

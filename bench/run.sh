@@ -8,9 +8,10 @@
 # RssAnon (peak during the run). Raw lines go to bench/results/raw-<time>.txt.
 # Env: BROKERS ("warren rabbitmq"), CONNS (1000), BACKLOG_N (1000000), BACKLOG_SIZE (1000),
 # WARREN_JVM_OPTS, PT_JAVA, WARREN_BENCH_PIDFILE and WARREN_BENCH_DATA (where WarrenMQ's PID and data
-# go: /tmp/warren-bench.pid, /tmp/warren-bench-data), WARREN_BENCH_TLS (1: WarrenMQ's PerfTest clients go over AMQPS, to a
-# listener with a fresh self-signed certificate on WARREN_BENCH_TLS_PORT, 5741; compare a run with
-# and one without, e.g. WARREN_BENCH_TLS=1 BROKERS=warren bench/run.sh 3 20 a).
+# go: /tmp/warren-bench.pid, /tmp/warren-bench-data), BENCH_TLS (1: every broker's PerfTest clients
+# go over AMQPS, with a fresh self-signed certificate: WarrenMQ on WARREN_BENCH_TLS_PORT, 5741,
+# RabbitMQ on RMQ_TLS_PORT, 5703; WARREN_BENCH_TLS=1 is the former name; compare a run with and
+# one without, e.g. BENCH_TLS=1 bench/run.sh 3 20 a).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
@@ -33,18 +34,22 @@ fi
 # Scenarios run in subshells ($(...)) and may restart a broker there: the brokers' PIDs live in
 # files, never in variables a subshell would update only for itself.
 WPIDFILE=${WARREN_BENCH_PIDFILE:-/tmp/warren-bench.pid}; WDATA=${WARREN_BENCH_DATA:-/tmp/warren-bench-data}
-WTLS=${WARREN_BENCH_TLS:-0}; WTLSPORT=${WARREN_BENCH_TLS_PORT:-5741}; WTLSDIR=${WDATA}-tls
+WTLS=${BENCH_TLS:-${WARREN_BENCH_TLS:-0}}; WTLSPORT=${WARREN_BENCH_TLS_PORT:-5741}; WTLSDIR=${WDATA}-tls
+RTLSPORT=${RMQ_TLS_PORT:-5703}
 WARREN_TLS_ARGS=()
 if [ "$WTLS" = 1 ]; then
   mkdir -p "$WTLSDIR"
   openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -keyout "$WTLSDIR/key.pem" \
     -out "$WTLSDIR/cert.pem" >/dev/null 2>&1 || { echo "openssl cannot make the benchmark's certificate" >&2; exit 2; }
   WARREN_TLS_ARGS=(--ssl-port "$WTLSPORT" --ssl-certfile "$WTLSDIR/cert.pem" --ssl-keyfile "$WTLSDIR/key.pem")
+  # RabbitMQ's node gets an AMQPS listener with the same certificate (bench/rabbitmq.sh)
+  export RMQ_TLS_PORT=$RTLSPORT RMQ_TLS_CERT=$WTLSDIR/cert.pem RMQ_TLS_KEY=$WTLSDIR/key.pem
 fi
 # PerfTest's URI: amqps:// for WarrenMQ with WARREN_BENCH_TLS=1 (the Java client then trusts any certificate)
 uri() {
   case $1 in
     warren) if [ "$WTLS" = 1 ]; then echo "amqps://guest:guest@127.0.0.1:$WTLSPORT/%2F"; else plain_uri warren; fi ;;
+    rabbitmq) if [ "$WTLS" = 1 ]; then echo "amqps://guest:guest@127.0.0.1:$RTLSPORT/%2F"; else plain_uri rabbitmq; fi ;;
     *) plain_uri "$1" ;;
   esac
 }
@@ -155,7 +160,7 @@ backlog() {  # BACKLOG_N x BACKLOG_SIZE bytes, transient, into one queue, then d
 
 for b in $BROKERS; do case $b in warren) start_warren ;; rabbitmq) start_rabbit ;; esac; done
 echo "brokers: $BROKERS (warren pid $(bpid warren), rabbitmq pid $(bpid rabbitmq)); $REPS x $DUR s; scenarios: $SCENARIOS" | tee "$RAW"
-[ "$WTLS" = 1 ] && echo "WarrenMQ over TLS: $(uri warren)" | tee -a "$RAW"
+[ "$WTLS" = 1 ] && echo "over TLS: $(for b in $BROKERS; do printf '%s %s  ' "$b" "$(uri "$b")"; done)" | tee -a "$RAW"
 for rep in $(seq 1 "$REPS"); do
   for sc in $SCENARIOS; do
     case $sc in conns|backlog) [ "$rep" -gt 1 ] && [ "${MEM_REPS:-1}" -lt "$rep" ] && continue ;; esac

@@ -28,7 +28,6 @@ import io.warrenmq.server.amqp.channel.FrameSink;
 import io.warrenmq.server.amqp.channel.Session;
 import io.warrenmq.server.config.BrokerConfig;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import javax.net.ssl.SSLSession;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -96,14 +95,11 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-    InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-    info.connected(remote, local, ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null);
+    ClientAddresses at = ClientAddresses.of(ctx.channel());
+    info.connected(at.peer(), at.local(), ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null);
     name = info.name();
     ctx.pipeline().addFirst("traffic", info.traffic());
-    // loopback_users: RabbitMQ judges the address the client connected to (rabbit_net:is_loopback
-    // on the socket's own name), so ::1 and 127.0.0.0/8 count, IPv4-mapped ones too
-    handshake = new Handshake(this, config, broker, AddressNames.isLoopback(local.getAddress()));
+    handshake = new Handshake(this, config, broker, at.loopback());
     lifecycle.started(ctx, config.handshakeTimeoutMs());
     ctx.fireChannelActive();
   }

@@ -40,6 +40,7 @@ import java.util.Set;
  * @param memoryMonitorIntervalMs milliseconds between two checks of memory and free disk space
  * @param tls the TLS listeners and their options (docs/tls.md)
  * @param connectionMax most AMQP connections on the node ({@code connection_max}), -1 for no limit
+ * @param proxyProtocol whether AMQP connections start with a PROXY protocol header, and from where
  */
 public record BrokerConfig(
     String bind,
@@ -69,7 +70,8 @@ public record BrokerConfig(
     DiskFreeLimit diskFreeLimit,
     int memoryMonitorIntervalMs,
     TlsConfig tls,
-    int connectionMax) {
+    int connectionMax,
+    ProxyProtocolConfig proxyProtocol) {
   /**
    * The default of {@code bind}: IPv4 and IPv6 loopback, as RabbitMQ listens on both families.
    * With this default (only), {@code ::1} is left out with a warning on a host without an IPv6

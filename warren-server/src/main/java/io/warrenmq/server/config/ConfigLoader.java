@@ -81,7 +81,7 @@ public final class ConfigLoader {
               "most AMQP connections the node accepts (RabbitMQ's key); beyond it connection.open gets 530"),
           new Key("memory_monitor_interval", "1000",
               "milliseconds between two checks of memory use and free disk space (RabbitMQ's key)")),
-      Stream.concat(LogSettings.KEYS.stream(), TlsKeys.KEYS.stream())).toList();
+      Stream.of(LogSettings.KEYS, TlsKeys.KEYS, ProxyProtocolConfig.KEYS).flatMap(List::stream)).toList();
 
   private ConfigLoader() {}
 
@@ -186,6 +186,9 @@ public final class ConfigLoader {
       String value = line.substring(eq + 1).strip();
       origins.put(key, file + ":" + (n + 1));
       String family = TlsKeys.familyOf(key);
+      if (family == null) {
+        family = ProxyProtocolConfig.familyOf(key);
+      }
       if (family != null) {
         // ssl_options.versions.1 = tlsv1.3: each line adds one value to the family
         String before = families.contains(family) ? out.get(family) : null;
@@ -234,7 +237,8 @@ public final class ConfigLoader {
         ResourceSettings.diskFreeLimit(v),
         intValue(v, "memory_monitor_interval", 10, 3_600_000),
         TlsKeys.build(v, v.get("management.tcp.ip").strip(), v.get("prometheus.tcp.ip").strip()),
-        v.get("connection_max").strip().equals("infinity") ? -1 : intValue(v, "connection_max", 0, Integer.MAX_VALUE));
+        v.get("connection_max").strip().equals("infinity") ? -1 : intValue(v, "connection_max", 0, Integer.MAX_VALUE),
+        ProxyProtocolConfig.from(v));
   }
 
   private static int intValue(Map<String, String> v, String key, int min, int max) {

@@ -1,6 +1,7 @@
 package io.warrenmq.server.netty;
 
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.warrenmq.amqp.frame.ProtocolHeaderDecoder;
 import io.warrenmq.broker.Broker;
@@ -11,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a new connection's pipeline: on an AMQPS listener the TLS handler, then the protocol-header decoder (which swaps itself for the
- * frame decoder once the header checks out) and the connection handler. Sharable: it keeps no
- * per-connection state.
+ * frame decoder once the header checks out) and the connection handler. With
+ * {@code proxy_protocol} these come after a PROXY protocol header, before TLS as in RabbitMQ
+ * ({@link ProxyProtocolHandler} adds them). Sharable: it keeps no per-connection state.
  */
 final class AmqpChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final BrokerConfig config;
@@ -27,11 +29,19 @@ final class AmqpChannelInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    if (tls != null) {
-      ch.pipeline().addLast(PipelineNames.TLS, tls.newHandler(ch.alloc()));
+    if (config.proxyProtocol().enabled()) {
+      ProxyProtocolHandler.addTo(ch.pipeline(), config.proxyProtocol(), config.handshakeTimeoutMs(), this::addConnection);
+    } else {
+      addConnection(ch.pipeline());
     }
-    ch.pipeline()
-        .addLast(PipelineNames.PROTOCOL_HEADER, new ProtocolHeaderDecoder())
+  }
+
+  /** The connection's own handlers; with proxy_protocol, once the PROXY header is in. */
+  private void addConnection(ChannelPipeline p) {
+    if (tls != null) {
+      p.addLast(PipelineNames.TLS, tls.newHandler(p.channel().alloc()));
+    }
+    p.addLast(PipelineNames.PROTOCOL_HEADER, new ProtocolHeaderDecoder())
         .addLast(PipelineNames.AMQP, new AmqpConnectionHandler(config, broker));
   }
 }

@@ -345,4 +345,88 @@ class ConfigLoaderTest {
           .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("'memory_monitor_interval'");
     }
   }
+
+  @Nested
+  class ProxyProtocolKeys {
+    private static AddressRange range(String s) {
+      return AddressRange.parse(s);
+    }
+
+    @Test
+    void itIsOffByDefaultAndTrustsEveryPeerWhenOn() throws Exception {
+      assertThat(load(Map.of()).proxyProtocol()).isEqualTo(ProxyProtocolConfig.OFF);
+      ProxyProtocolConfig on = load(Map.of(), "--proxy-protocol", "true").proxyProtocol();
+      assertThat(on.enabled()).isTrue();
+      assertThat(on.trustedSources()).isEmpty();
+      assertThat(on.trusts(java.net.InetAddress.ofLiteral("203.0.113.9"))).as("as RabbitMQ: every source").isTrue();
+      assertThat(load(Map.of("WARREN_PROXY_PROTOCOL", "true")).proxyProtocol().enabled()).isTrue();
+    }
+
+    @Test
+    void trustedSourcesAreNumberedLinesInAFileAndACommaListElsewhere() throws IOException {
+      Path f = file("""
+          proxy_protocol = true
+          proxy_protocol.trusted_sources.1 = 10.0.0.0/8
+          proxy_protocol.trusted_sources.lb = 192.0.2.7
+          proxy_protocol.trusted_sources.3 = fd00::/8
+          """);
+      assertThat(load(Map.of(), "--config", f.toString()).proxyProtocol().trustedSources())
+          .containsExactly(range("10.0.0.0/8"), range("192.0.2.7/32"), range("fd00::/8"));
+      assertThat(load(Map.of(), "--proxy-protocol", "true", "--proxy-protocol-trusted-sources", "127.0.0.1/32, ::1")
+          .proxyProtocol().trustedSources()).containsExactly(range("127.0.0.1/32"), range("::1/128"));
+      assertThat(load(Map.of("WARREN_PROXY_PROTOCOL", "true", "WARREN_PROXY_PROTOCOL_TRUSTED_SOURCES", "10.1.0.0/16"))
+          .proxyProtocol().trustedSources()).containsExactly(range("10.1.0.0/16"));
+      Path plain = file("proxy_protocol = true\nproxy_protocol.trusted_sources = 10.0.0.0/8, 172.16.0.0/12\n");
+      assertThat(load(Map.of(), "--config", plain.toString()).proxyProtocol().trustedSources()).hasSize(2);
+    }
+
+    @Test
+    void onlyTheTrustedSourcesAreTrusted() {
+      ProxyProtocolConfig c = load(Map.of(), "--proxy-protocol", "true",
+          "--proxy-protocol-trusted-sources", "10.0.0.0/8,127.0.0.1,fd00::/8").proxyProtocol();
+      assertThat(c.trusts(java.net.InetAddress.ofLiteral("10.200.3.4"))).isTrue();
+      assertThat(c.trusts(java.net.InetAddress.ofLiteral("127.0.0.1"))).isTrue();
+      assertThat(c.trusts(java.net.InetAddress.ofLiteral("127.0.0.2"))).isFalse();
+      assertThat(c.trusts(java.net.InetAddress.ofLiteral("11.0.0.1"))).isFalse();
+      assertThat(c.trusts(java.net.InetAddress.ofLiteral("fd12::1"))).isTrue();
+      assertThat(c.trusts(java.net.InetAddress.ofLiteral("::ffff:10.1.1.1"))).as("IPv4-mapped is IPv4").isTrue();
+      assertThat(c.trusts(java.net.InetAddress.ofLiteral("::1"))).isFalse();
+    }
+
+    @Test
+    void badValuesAreErrorsNamingTheKeyTheValueAndTheReason() throws IOException {
+      assertThatThrownBy(() -> load(Map.of(), "--proxy-protocol", "yes"))
+          .isInstanceOf(ConfigLoader.ConfigException.class)
+          .hasMessage("configuration key 'proxy_protocol' must be true or false, got 'yes'");
+      Path f = file("proxy_protocol = true\nproxy_protocol.trusted_sources.1 = 10.0.0.0/33\n");
+      assertThatThrownBy(() -> load(Map.of(), "--config", f.toString()))
+          .isInstanceOf(ConfigLoader.ConfigException.class)
+          .hasMessage("configuration key 'proxy_protocol.trusted_sources' must list IP addresses or CIDR ranges"
+              + " (10.0.0.0/8, fd00::/8), got '10.0.0.0/33': the prefix length must be between 0 and 32, got 33");
+      assertThatThrownBy(() -> load(Map.of(), "--proxy-protocol", "true", "--proxy-protocol-trusted-sources", "lb.example.com"))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageEndingWith("'lb.example.com' is not an IP address");
+      assertThatThrownBy(() -> load(Map.of(), "--proxy-protocol", "true", "--proxy-protocol-trusted-sources", "10/8"))
+          .as("BSD's short forms read badly in a range").isInstanceOf(ConfigLoader.ConfigException.class)
+          .hasMessageEndingWith("'10' is not an IP address");
+      assertThatThrownBy(() -> load(Map.of(), "--proxy-protocol", "true", "--proxy-protocol-trusted-sources", "::1/x"))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageEndingWith("the prefix length 'x' is not a number");
+    }
+
+    @Test
+    void trustedSourcesWithoutProxyProtocolAreAnError() {
+      assertThatThrownBy(() -> load(Map.of(), "--proxy-protocol-trusted-sources", "10.0.0.0/8"))
+          .isInstanceOf(ConfigLoader.ConfigException.class)
+          .hasMessage("configuration key 'proxy_protocol.trusted_sources' is set but 'proxy_protocol' is not true");
+    }
+
+    @Test
+    void aRangeIgnoresItsHostBitsAndHoldsOnlyItsOwnFamily() {
+      assertThat(range("10.1.2.3/8")).isEqualTo(range("10.0.0.0/8"));
+      assertThat(range("10.1.2.3/8").toString()).isEqualTo("10.0.0.0/8");
+      assertThat(range("0.0.0.0/0").contains(java.net.InetAddress.ofLiteral("198.51.100.1"))).isTrue();
+      assertThat(range("0.0.0.0/0").contains(java.net.InetAddress.ofLiteral("2001:db8::1"))).isFalse();
+      assertThat(range("2001:db8::/33").contains(java.net.InetAddress.ofLiteral("2001:db8:7fff::1"))).isTrue();
+      assertThat(range("2001:db8::/33").contains(java.net.InetAddress.ofLiteral("2001:db8:8000::1"))).isFalse();
+    }
+  }
 }
