@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Per-queue back-pressure: a no-ack consumer that stops reading (its handler hangs, so the Java
  * client stops reading its socket) makes its queue "behind" once a backlog builds up; the publisher
  * to that queue then stops being read (connection state "flow", as RabbitMQ's credit flow shows it),
- * reading one more batch a second so it is slowed but never stopped, and goes on at full speed as
+ * reading once more a second so it is slowed but never stopped, and goes on at full speed as
  * soon as the consumer catches up or goes away. A consumer that merely waits for acks (prefetch)
  * slows nobody: a backlog for it is what a queue is for.
  */
@@ -93,9 +93,9 @@ class QueueFlowIT {
         long depth = queue("flow-q").messageCount();
         Thread.sleep(3000);
         long grown = queue("flow-q").messageCount() - depth;
-        assertThat(grown).as("messages let in while the consumer hangs").isLessThan(5_000);
-        int before = published.get();
-        eventually("the publisher is slowed, not stopped", () -> published.get() > before);
+        // and it is slowed, not stopped: a read a second goes on (the client's own send buffer
+        // hides that from its publishing thread for a while)
+        assertThat(grown).as("messages let in while the consumer hangs").isPositive().isLessThan(5_000);
       } finally {
         hang.countDown();
       }
