@@ -14,6 +14,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -195,6 +196,9 @@ public final class AmqpServer implements AutoCloseable {
     return port;
   }
 
+  /** Linux's TCP_MAXSEG (IPPROTO_TCP 6, option 2): Netty's epoll transport has no name for it. */
+  private static final IntegerUnixChannelOption TCP_MAXSEG = new IntegerUnixChannelOption("TCP_MAXSEG", 6, 2);
+
   /** A bootstrap whose listening socket is of {@code family} (an IPv4 address gets an IPv4 socket). */
   private ServerBootstrap bootstrap(SocketProtocolFamily family, @Nullable TlsContext ssl) {
     TcpListenOptions tcp = config.tcp();
@@ -206,6 +210,8 @@ public final class AmqpServer implements AutoCloseable {
         .channelFactory(sockets)
         .option(ChannelOption.SO_BACKLOG, tcp.backlog())
         .option(ChannelOption.SO_REUSEADDR, true)
+        // the largest segment sent and asked for, inherited by the connections (TcpListenOptions)
+        .option(TCP_MAXSEG, epoll && tcp.mss() > 0 ? tcp.mss() : null)
         .childOption(ChannelOption.TCP_NODELAY, tcp.nodelay())
         .childOption(ChannelOption.SO_KEEPALIVE, tcp.keepalive())
         .childOption(ChannelOption.SO_SNDBUF, tcp.sndbuf() > 0 ? tcp.sndbuf() : null)
