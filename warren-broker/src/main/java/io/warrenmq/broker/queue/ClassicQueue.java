@@ -355,12 +355,35 @@ public final class ClassicQueue implements Queue {
 
   @Override
   public long purge() {
-    return lifecycle.purge();
+    long n = lifecycle.purge();
+    releasePublishers();
+    return n;
   }
 
   @Override
   public void delete() {
     lifecycle.delete();
+    releasePublishers();
+  }
+
+  @Override
+  public boolean behind() {
+    return dispatcher.behind();
+  }
+
+  @Override
+  public boolean awaitCaughtUp(Runnable wake) {
+    return dispatcher.awaitCaughtUp(wake);
+  }
+
+  /** Purged or deleted: publishers paused by the queue's back-pressure go on. */
+  private void releasePublishers() {
+    lock.lock();
+    try {
+      dispatcher.caughtUp();
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override

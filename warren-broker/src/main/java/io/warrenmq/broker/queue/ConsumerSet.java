@@ -130,6 +130,21 @@ final class ConsumerSet {
     return null;
   }
 
+  /**
+   * Whether a consumer that could take messages by its prefetch is held back by its connection
+   * (socket not writable, deliveries waiting to be written, channel.flow off): the consumers are
+   * falling behind rather than waiting for acks. Under the queue lock; asked only when no consumer
+   * could take a message and a backlog has built up.
+   */
+  boolean anyConnectionBehind() {
+    for (Consumer c : consumers) {
+      if (c.active() && !c.target().ready()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   void clear() {
     consumers.clear();
     count = 0;

@@ -7,6 +7,7 @@ import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.message.StoredRecords;
 import io.warrenmq.broker.stats.MessageCounts;
 import io.warrenmq.store.segment.SegmentPosition;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -17,8 +18,20 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Threading: guarded by the owning queue's lock. Deliveries are handed to the consumers'
  * {@code DeliveryTarget}s, which only enqueue them.
+ *
+ * <p>Per-queue back-pressure (RabbitMQ's credit flow in spirit): when no consumer can take a message
+ * because its connection cannot keep up (socket not writable, deliveries waiting to be written) and
+ * {@link #BEHIND_HIGH} messages are ready, the queue is {@linkplain Queue#behind() behind}; publishers
+ * to it stop reading their sockets until it has delivered down to {@link #BEHIND_LOW}, when the
+ * waiters registered by {@link #awaitCaughtUp} are woken. Consumers waiting for acks (prefetch) and a
+ * queue without consumers never make it behind: a backlog for them is what a queue is for.
  */
 final class Dispatcher {
+  /** Ready messages from which consumers that cannot keep up make the queue behind. */
+  static final long BEHIND_HIGH = 65_536;
+  /** Ready messages at which a queue that was behind has caught up: publishers go on. */
+  static final long BEHIND_LOW = 16_384;
+
   private final ClassicQueue queue;
   private final QueueStore store;
   private final ByteBufAllocator alloc;
@@ -30,6 +43,10 @@ final class Dispatcher {
   /** During an enqueue: the record just appended and its position, so its delivery needs no read. */
   private @Nullable ByteBuf fresh;
   private long freshPos = SegmentPosition.NONE;
+  /** Written under the queue's lock, on change only; read by publishers on any thread. */
+  private volatile boolean behind;
+  /** Wake-ups of publishers paused by {@link #behind}; allocated when the queue first falls behind. */
+  private volatile @Nullable ConcurrentLinkedQueue<Runnable> flowWaiters;
 
   Dispatcher(ClassicQueue queue, QueueStore store, ByteBufAllocator alloc, ConsumerSet consumers, Expiry expiry,
       Disposal disposal, Supplier<QueueSettings> settings) {
@@ -61,8 +78,52 @@ final class Dispatcher {
     }
   }
 
+  /** Whether publishers to the queue are to pause; any thread, a volatile read. */
+  boolean behind() {
+    return behind;
+  }
+
+  /**
+   * Any thread: registers {@code wake} to run once the queue has caught up, if it is behind now
+   * (true); false, registering nothing, if it is not. {@code wake} runs under the queue's lock and
+   * must only hand work to another thread.
+   */
+  boolean awaitCaughtUp(Runnable wake) {
+    ConcurrentLinkedQueue<Runnable> w = flowWaiters;
+    if (!behind || w == null) {
+      return false;
+    }
+    w.add(wake);
+    // caught up meanwhile: either the catch-up took wake (it runs) or it is still ours to take back
+    return behind || !w.remove(wake);
+  }
+
+  /** Under the lock: the queue lost its consumers, was purged or deleted; its publishers go on. */
+  void caughtUp() {
+    if (!behind) {
+      return;
+    }
+    behind = false;
+    ConcurrentLinkedQueue<Runnable> w = flowWaiters;
+    Runnable r;
+    while (w != null && (r = w.poll()) != null) {
+      r.run();
+    }
+  }
+
+  private void fellBehind() {
+    if (flowWaiters == null) {
+      flowWaiters = new ConcurrentLinkedQueue<>();
+    }
+    behind = true;
+  }
+
   private void run(long now, boolean appended) {
-    if (dispatching || consumers.isEmpty()) {
+    if (dispatching) {
+      return;
+    }
+    if (consumers.isEmpty()) {
+      caughtUp(); // nobody to fall behind: a backlog without consumers is not slowed
       return;
     }
     dispatching = true;
@@ -76,6 +137,9 @@ final class Dispatcher {
         }
         Consumer c = consumers.next();
         if (c == null) {
+          if (!behind && store.readyCount() >= BEHIND_HIGH && consumers.anyConnectionBehind()) {
+            fellBehind();
+          }
           return;
         }
         long pos = store.nextReady();
@@ -92,6 +156,9 @@ final class Dispatcher {
       }
     } finally {
       dispatching = false;
+      if (behind && store.readyCount() <= BEHIND_LOW) {
+        caughtUp();
+      }
     }
   }
 

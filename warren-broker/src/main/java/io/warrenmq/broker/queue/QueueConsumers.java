@@ -87,6 +87,7 @@ final class QueueConsumers {
       boolean removed = consumers.remove(consumer);
       if (removed && consumers.isEmpty()) {
         timers.touch(queue.settings().expires());
+        dispatcher.caughtUp(); // nobody left to fall behind: paused publishers go on
       }
       if (removed && queue.settings().singleActiveConsumer()) {
         queue.dispatchLocked(System.currentTimeMillis());

@@ -122,7 +122,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
         case READER_IDLE -> {
           PublisherThrottle t = throttle;
           if (t != null && t.ignoreReaderIdle(2000L * handshake().heartbeat() + 1000)) {
-            return; // blocked by an alarm: its heartbeats are unread, as RabbitMQ pauses the monitor
+            return; // blocked (alarm, flow): its heartbeats are unread, as RabbitMQ pauses the monitor
           }
           log.warn("closing connection {}: missed heartbeats from client, timeout {} s", name,
               handshake().heartbeat());
@@ -387,6 +387,14 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
   @Override
   public int consumersPerChannel() {
     return config.consumersPerChannel();
+  }
+
+  @Override
+  public void publishedToBehindQueue(io.warrenmq.broker.queue.Queue queue) {
+    PublisherThrottle t = throttle;
+    if (t != null) {
+      t.flow(queue);
+    }
   }
 
   @Override

@@ -41,6 +41,7 @@ import java.util.Set;
  * @param tls the TLS listeners and their options (docs/tls.md)
  * @param connectionMax most AMQP connections on the node ({@code connection_max}), -1 for no limit
  * @param proxyProtocol whether AMQP connections start with a PROXY protocol header, and from where
+ * @param tcp the AMQP listeners' socket options ({@code tcp_listen_options.*})
  */
 public record BrokerConfig(
     String bind,
@@ -71,7 +72,8 @@ public record BrokerConfig(
     int memoryMonitorIntervalMs,
     TlsConfig tls,
     int connectionMax,
-    ProxyProtocolConfig proxyProtocol) {
+    ProxyProtocolConfig proxyProtocol,
+    TcpListenOptions tcp) {
   /**
    * The default of {@code bind}: IPv4 and IPv6 loopback, as RabbitMQ listens on both families.
    * With this default (only), {@code ::1} is left out with a warning on a host without an IPv6

@@ -81,7 +81,7 @@ public final class ConfigLoader {
               "most AMQP connections the node accepts (RabbitMQ's key); beyond it connection.open gets 530"),
           new Key("memory_monitor_interval", "1000",
               "milliseconds between two checks of memory use and free disk space (RabbitMQ's key)")),
-      Stream.of(LogSettings.KEYS, TlsKeys.KEYS, ProxyProtocolConfig.KEYS).flatMap(List::stream)).toList();
+      Stream.of(LogSettings.KEYS, TlsKeys.KEYS, ProxyProtocolConfig.KEYS, TcpListenOptions.KEYS).flatMap(List::stream)).toList();
 
   private ConfigLoader() {}
 
@@ -238,10 +238,11 @@ public final class ConfigLoader {
         intValue(v, "memory_monitor_interval", 10, 3_600_000),
         TlsKeys.build(v, v.get("management.tcp.ip").strip(), v.get("prometheus.tcp.ip").strip()),
         v.get("connection_max").strip().equals("infinity") ? -1 : intValue(v, "connection_max", 0, Integer.MAX_VALUE),
-        ProxyProtocolConfig.from(v));
+        ProxyProtocolConfig.from(v),
+        TcpListenOptions.from(v));
   }
 
-  private static int intValue(Map<String, String> v, String key, int min, int max) {
+  static int intValue(Map<String, String> v, String key, int min, int max) {
     return (int) longValue(v, key, min, max);
   }
 

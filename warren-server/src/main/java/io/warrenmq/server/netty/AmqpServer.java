@@ -11,8 +11,10 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -20,6 +22,7 @@ import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.warrenmq.broker.Broker;
 import io.warrenmq.server.amqp.AddressNames;
 import io.warrenmq.server.config.BrokerConfig;
+import io.warrenmq.server.config.TcpListenOptions;
 import io.warrenmq.server.config.TlsConfig;
 import io.warrenmq.server.tls.TlsContext;
 import java.io.IOException;
@@ -193,18 +196,28 @@ public final class AmqpServer implements AutoCloseable {
     return port;
   }
 
+  /** Linux's TCP_MAXSEG (IPPROTO_TCP 6, option 2): Netty's epoll transport has no name for it. */
+  private static final IntegerUnixChannelOption TCP_MAXSEG = new IntegerUnixChannelOption("TCP_MAXSEG", 6, 2);
+
   /** A bootstrap whose listening socket is of {@code family} (an IPv4 address gets an IPv4 socket). */
   private ServerBootstrap bootstrap(SocketProtocolFamily family, @Nullable TlsContext ssl) {
+    TcpListenOptions tcp = config.tcp();
     ChannelFactory<ServerChannel> sockets = epoll
         ? () -> new EpollServerSocketChannel(family)
         : () -> new NioServerSocketChannel(SelectorProvider.provider(), family);
     return new ServerBootstrap()
         .group(boss, workers)
         .channelFactory(sockets)
-        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_BACKLOG, tcp.backlog())
         .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.SO_KEEPALIVE, true)
+        // the largest segment sent and asked for, inherited by the connections (TcpListenOptions)
+        .option(TCP_MAXSEG, epoll && tcp.mss() > 0 ? tcp.mss() : null)
+        .childOption(ChannelOption.TCP_NODELAY, tcp.nodelay())
+        .childOption(ChannelOption.SO_KEEPALIVE, tcp.keepalive())
+        .childOption(ChannelOption.SO_SNDBUF, tcp.sndbuf() > 0 ? tcp.sndbuf() : null)
+        .childOption(ChannelOption.SO_RCVBUF, tcp.recbuf() > 0 ? tcp.recbuf() : null)
+        // unsent bytes beyond it wait in the queue, not the kernel (TcpListenOptions); Linux only
+        .childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, epoll && tcp.notsentLowat() > 0 ? (long) tcp.notsentLowat() : null)
         .childOption(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
         .childHandler(new AmqpChannelInitializer(config, broker, ssl));

@@ -429,4 +429,46 @@ class ConfigLoaderTest {
       assertThat(range("2001:db8::/33").contains(java.net.InetAddress.ofLiteral("2001:db8:8000::1"))).isFalse();
     }
   }
+
+  @Nested
+  class TcpListenOptionKeys {
+    @Test
+    void defaultsLeaveTheBuffersToTheKernelAndCapTheSegmentSize() {
+      assertThat(load(Map.of()).tcp()).isEqualTo(TcpListenOptions.DEFAULTS);
+      assertThat(TcpListenOptions.DEFAULTS.sndbuf()).isZero();
+      assertThat(TcpListenOptions.DEFAULTS.mss()).isEqualTo(16384);
+      assertThat(TcpListenOptions.DEFAULTS.notsentLowat()).isZero();
+    }
+
+    @Test
+    void rabbitMqsKeysAreReadFromAFileAndFlags() throws IOException {
+      Path f = file("""
+          tcp_listen_options.backlog = 4096
+          tcp_listen_options.nodelay = false
+          tcp_listen_options.keepalive = false
+          tcp_listen_options.sndbuf = 196608
+          tcp_listen_options.recbuf = 196608
+          tcp_listen_options.mss = 0
+          tcp_listen_options.notsent_lowat = 131072
+          """);
+      assertThat(load(Map.of(), "--config", f.toString()).tcp())
+          .isEqualTo(new TcpListenOptions(4096, false, false, 196608, 196608, 0, 131072));
+      assertThat(load(Map.of("WARREN_TCP_NOTSENT_LOWAT", "65536")).tcp().notsentLowat()).isEqualTo(65536);
+      assertThat(load(Map.of(), "--tcp-sndbuf", "65536").tcp().sndbuf()).isEqualTo(65536);
+    }
+
+    @Test
+    void aBadValueNamesTheKey() {
+      assertThatThrownBy(() -> load(Map.of(), "--tcp-nodelay", "yes"))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("'tcp_listen_options.nodelay'");
+      assertThatThrownBy(() -> load(Map.of(), "--tcp-sndbuf", "12"))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("'tcp_listen_options.sndbuf'");
+      assertThatThrownBy(() -> load(Map.of(), "--tcp-notsent-lowat", "-1"))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("'tcp_listen_options.notsent_lowat'");
+      assertThatThrownBy(() -> load(Map.of(), "--tcp-mss", "100"))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("'tcp_listen_options.mss'");
+      assertThatThrownBy(() -> load(Map.of(), "--tcp-backlog", "0"))
+          .isInstanceOf(ConfigLoader.ConfigException.class).hasMessageContaining("'tcp_listen_options.backlog'");
+    }
+  }
 }

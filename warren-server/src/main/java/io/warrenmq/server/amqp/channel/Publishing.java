@@ -168,8 +168,12 @@ final class Publishing {
       long seq = ct == null ? 0 : ct.next();
       counted(x, ct != null, m.mandatory());
       boolean rejected = false;
+      Queue behind = null;
       for (Queue q : route.queues()) {
         EnqueueResult r = q.publish(msg);
+        if (q.behind()) {
+          behind = q;
+        }
         if (r == EnqueueResult.STORED_DURABLE) {
           if (ct != null) {
             ct.needSync(q.syncTarget());
@@ -180,6 +184,9 @@ final class Publishing {
         } else if (r == EnqueueResult.REJECTED) {
           rejected = true;
         }
+      }
+      if (behind != null) {
+        session.publishedToBehindQueue(behind);
       }
       if (route.isEmpty() && m.mandatory()) {
         // as RabbitMQ returns it (mc:protocol_state): without BCC, x-death interpreted

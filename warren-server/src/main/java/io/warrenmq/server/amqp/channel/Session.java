@@ -34,4 +34,10 @@ public interface Session {
 
   /** The channel is closed and must leave the connection's table. */
   void channelClosed(AmqpChannel channel);
+
+  /**
+   * A publish went to {@code queue}, which is {@linkplain io.warrenmq.broker.queue.Queue#behind()
+   * behind}: the connection stops reading until it has caught up (state "flow"). Event loop.
+   */
+  default void publishedToBehindQueue(io.warrenmq.broker.queue.Queue queue) {}
 }
