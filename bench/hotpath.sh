@@ -6,6 +6,8 @@
 #   off   this tree, WARREN_MANAGEMENT_PORT=0 WARREN_PROMETHEUS_PORT=0
 #   on    this tree, both listeners on, with /metrics and /api/overview fetched every 5 s (a scrape)
 # Prints each run's send/recv rates and, per scenario, the medians and the ratios off/base, on/off.
+# BASE_TREE "none" leaves out base. The order of off and on swaps every repetition (whichever runs
+# first after base was seen to gain a few per cent).
 #
 #   bench/hotpath.sh REPS SECONDS BASE_TREE ["a b"]
 set -uo pipefail
@@ -28,7 +30,8 @@ run() {  # setup tree
   fi | grep '^RESULT' | sed "s/^RESULT/RESULT setup=$setup/" | tee -a "$OUT"
 }
 for rep in $(seq 1 "$REPS"); do
-  run base "$BASE"; run off "$HERE/.."; run on "$HERE/.."
+  [ "$BASE" = none ] || run base "$BASE"
+  if [ $((rep % 2)) = 1 ]; then run off "$HERE/.."; run on "$HERE/.."; else run on "$HERE/.."; run off "$HERE/.."; fi
 done
 /usr/bin/python3 - "$OUT" <<'PY'
 import re, statistics, sys

@@ -118,10 +118,17 @@ class ResourceAlarmsIT {
       cc.basicConsume("alarm-mem", true, count, tag -> {});
       eventually("the consumer drains the backlog during the alarm", () -> drained.get() == backlog);
 
+      // the publishing thread blocks once the socket's buffers are full: TCP pushes back
       int n = 2000;
-      for (int i = 0; i < n; i++) {
-        pc.basicPublish("", "alarm-mem", null, new byte[1024]);
-      }
+      Thread publishing = Thread.ofPlatform().start(() -> {
+        try {
+          for (int i = 0; i < n; i++) {
+            pc.basicPublish("", "alarm-mem", null, new byte[1024]);
+          }
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
       eventually("publisher told it is blocked", () -> heard.events.contains("blocked:low on memory"));
       Thread.sleep(500);
       int atBlock = received.get();
@@ -134,6 +141,7 @@ class ResourceAlarmsIT {
       ctl("set_vm_memory_high_watermark", "0.9");
       eventually("publisher told it is unblocked", () -> heard.events.contains("unblocked"));
       eventually("every message published during the alarm arrives", () -> received.get() == n);
+      publishing.join(10_000);
       assertThat(heard.events).containsExactly("blocked:low on memory", "unblocked");
       assertThat(guest().get("/api/health/checks/alarms").status()).isEqualTo(200);
       assertThat(guest().get("/api/health/checks/local-alarms").json()).isEqualTo(Map.of("status", "ok"));
@@ -165,9 +173,15 @@ class ResourceAlarmsIT {
 
       Channel pc = publisherConn.createChannel();
       int n = 500;
-      for (int i = 0; i < n; i++) {
-        pc.basicPublish("", "alarm-disk", null, new byte[1024]);
-      }
+      Thread publishing = Thread.ofPlatform().start(() -> {
+        try {
+          for (int i = 0; i < n; i++) {
+            pc.basicPublish("", "alarm-disk", null, new byte[1024]);
+          }
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
       eventually("publisher told it is blocked", () -> heard.events.contains("blocked:low on disk"));
       Thread.sleep(500);
       int atBlock = received.get();
@@ -177,6 +191,7 @@ class ResourceAlarmsIT {
       ctl("set_disk_free_limit", "50MB");
       eventually("publisher told it is unblocked", () -> heard.events.contains("unblocked"));
       eventually("every message arrives", () -> received.get() == n);
+      publishing.join(10_000);
       assertThat(guest().get("/api/health/checks/local-alarms").status()).isEqualTo(200);
       assertThat(gauge("rabbitmq_alarms_free_disk_space_watermark")).isZero();
     }
