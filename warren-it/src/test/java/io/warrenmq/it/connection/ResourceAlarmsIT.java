@@ -120,15 +120,7 @@ class ResourceAlarmsIT {
 
       // the publishing thread blocks once the socket's buffers are full: TCP pushes back
       int n = 2000;
-      Thread publishing = Thread.ofPlatform().start(() -> {
-        try {
-          for (int i = 0; i < n; i++) {
-            pc.basicPublish("", "alarm-mem", null, new byte[1024]);
-          }
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
+      Thread publishing = publishInBackground(pc, "alarm-mem", n);
       eventually("publisher told it is blocked", () -> heard.events.contains("blocked:low on memory"));
       Thread.sleep(500);
       int atBlock = received.get();
@@ -173,15 +165,7 @@ class ResourceAlarmsIT {
 
       Channel pc = publisherConn.createChannel();
       int n = 500;
-      Thread publishing = Thread.ofPlatform().start(() -> {
-        try {
-          for (int i = 0; i < n; i++) {
-            pc.basicPublish("", "alarm-disk", null, new byte[1024]);
-          }
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
+      Thread publishing = publishInBackground(pc, "alarm-disk", n);
       eventually("publisher told it is blocked", () -> heard.events.contains("blocked:low on disk"));
       Thread.sleep(500);
       int atBlock = received.get();
@@ -195,6 +179,19 @@ class ResourceAlarmsIT {
       assertThat(guest().get("/api/health/checks/local-alarms").status()).isEqualTo(200);
       assertThat(gauge("rabbitmq_alarms_free_disk_space_watermark")).isZero();
     }
+  }
+
+  /** Publishes n 1 KB messages on a thread of its own, which blocks once TCP pushes back. */
+  private static Thread publishInBackground(Channel pc, String queue, int n) {
+    return Thread.ofPlatform().start(() -> {
+      try {
+        for (int i = 0; i < n; i++) {
+          pc.basicPublish("", queue, null, new byte[1024]);
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
   }
 
   private static long count(Channel ch, String queue) {

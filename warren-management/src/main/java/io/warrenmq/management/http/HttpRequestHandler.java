@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * Takes each complete request off the event loop: the request is copied out of Netty's buffers,
  * the connection stops reading, and the {@link HttpService} runs on the blocking executor (it may
  * declare queues, write definitions, read segment files). Its answer is written back from there and
- * the connection reads the next request, so pipelined requests are answered in order. A bug in a
+ * the connection reads the next request. Pipelined requests that arrived in one read (decoded
+ * together, before reading stopped) wait their turn, so they are answered in order. A bug in a
  * handler answers 500 and is logged; the listener and the broker go on.
  *
  * <p>Threading: {@link #channelRead0} on the connection's event loop; the service and the write on
@@ -48,6 +50,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   private final HttpService service;
   private final Executor executor;
+  /** Pipelined requests decoded while one is being answered; event loop only. */
+  private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+  private boolean busy;
 
   HttpRequestHandler(HttpService service, Executor executor) {
     this.service = service;
@@ -58,18 +63,42 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
     boolean keepAlive = HttpUtil.isKeepAlive(msg);
     boolean head = msg.method().equals(HttpMethod.HEAD);
+    Runnable task;
     if (!msg.decoderResult().isSuccess()) {
-      write(ctx, Response.error(ApiException.badRequest("malformed HTTP request")), false, head);
-      return;
+      task = () -> write(ctx, Response.error(ApiException.badRequest("malformed HTTP request")), false, head);
+    } else {
+      Request request = request(ctx, msg);
+      task = () -> write(ctx, answer(request), keepAlive, head);
     }
-    Request request = request(ctx, msg);
     ctx.channel().config().setAutoRead(false);
+    // requests that came in one read are decoded together: one at a time, in order
+    if (busy) {
+      waiting.add(task);
+    } else {
+      busy = true;
+      submit(ctx, task);
+    }
+  }
+
+  private void submit(ChannelHandlerContext ctx, Runnable task) {
     try {
-      executor.execute(() -> write(ctx, answer(request), keepAlive, head));
+      executor.execute(task);
     } catch (RejectedExecutionException e) {
       // the broker is stopping
-      write(ctx, Response.error(new ApiException(503, "service_unavailable", "the broker is stopping")), false, head);
+      write(ctx, Response.error(new ApiException(503, "service_unavailable", "the broker is stopping")), false, false);
     }
+  }
+
+  /** On the event loop, an answer written: the next pipelined request, or read on. */
+  private void next(ChannelHandlerContext ctx) {
+    Runnable task = waiting.poll();
+    if (task != null) {
+      submit(ctx, task);
+      return;
+    }
+    busy = false;
+    ctx.channel().config().setAutoRead(true);
+    ctx.read();
   }
 
   private Response answer(Request request) {
@@ -103,7 +132,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     return out;
   }
 
-  private static void write(ChannelHandlerContext ctx, Response r, boolean keepAlive, boolean head) {
+  private void write(ChannelHandlerContext ctx, Response r, boolean keepAlive, boolean head) {
     HttpResponseStatus status = HttpResponseStatus.valueOf(r.status());
     ChunkedInput<io.netty.buffer.ByteBuf> stream = r.stream();
     Response.BodyWriter writer = r.writer();
@@ -140,10 +169,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       }
     }
     if (keepAlive) {
-      done.addListener(f -> {
-        ctx.channel().config().setAutoRead(true);
-        ctx.read();
-      });
+      done.addListener(f -> next(ctx));
     } else {
       done.addListener(ChannelFutureListener.CLOSE);
     }

@@ -40,6 +40,14 @@ class HttpListenerTest {
         .get("/api/queues/{vhost}", (r, p) -> Response.ok(Map.of("vhost", p.get("vhost"))))
         .get("/api/queues/{vhost}/{name}", (r, p) -> Response.ok(p))
         .put("/api/queues/{vhost}/{name}", (r, p) -> Response.created())
+        .get("/api/slow/{name}", (r, p) -> {
+          try {
+            Thread.sleep(300); // answered after the requests behind it, were they run side by side
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return Response.ok(p);
+        })
         .get("/api/fail", (r, p) -> {
           throw new IllegalStateException("a bug");
         })
@@ -123,7 +131,8 @@ class HttpListenerTest {
   @Test
   void requestsOnOneConnectionAreAnsweredInOrder() throws Exception {
     try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-      String req = "GET /api/queues/a HTTP/1.1\r\nHost: x\r\n\r\nGET /api/queues/b HTTP/1.1\r\nHost: x\r\n\r\n"
+      // sent in one write, so the three are decoded in one read; the first is the slowest
+      String req = "GET /api/slow/a HTTP/1.1\r\nHost: x\r\n\r\nGET /api/queues/b HTTP/1.1\r\nHost: x\r\n\r\n"
           + "GET /api/queues/c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
       s.getOutputStream().write(req.getBytes(StandardCharsets.US_ASCII));
       String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

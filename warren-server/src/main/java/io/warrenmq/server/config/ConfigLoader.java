@@ -246,6 +246,14 @@ public final class ConfigLoader {
     return (int) longValue(v, key, min, max);
   }
 
+  static boolean boolValue(Map<String, String> v, String key) {
+    return switch (v.get(key).strip()) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new ConfigException("configuration key '" + key + "' must be true or false, got '" + v.get(key) + "'");
+    };
+  }
+
   static long longValue(Map<String, String> v, String key, long min, long max) {
     String s = v.get(key);
     long n;

@@ -73,7 +73,7 @@ public record LogSettings(
     }
     return new LogSettings(
         level(v, "log.default.level", false),
-        bool(v, "log.console"),
+        ConfigLoader.boolValue(v, "log.console"),
         level(v, "log.console.level", true),
         json(v, "log.console.formatter"),
         path,
@@ -90,15 +90,6 @@ public record LogSettings(
     }
     throw new ConfigLoader.ConfigException("configuration key '" + key + "' must be one of "
         + String.join(", ", LEVELS) + ", got '" + v.get(key) + "'");
-  }
-
-  private static boolean bool(Map<String, String> v, String key) {
-    return switch (v.get(key).strip()) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new ConfigLoader.ConfigException(
-          "configuration key '" + key + "' must be true or false, got '" + v.get(key) + "'");
-    };
   }
 
   private static boolean json(Map<String, String> v, String key) {

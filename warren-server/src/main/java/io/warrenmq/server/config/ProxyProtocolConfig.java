@@ -43,12 +43,7 @@ public record ProxyProtocolConfig(boolean enabled, List<AddressRange> trustedSou
   }
 
   static ProxyProtocolConfig from(Map<String, String> v) {
-    boolean enabled = switch (v.get(ENABLED).strip()) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new ConfigException(
-          "configuration key '" + ENABLED + "' must be true or false, got '" + v.get(ENABLED) + "'");
-    };
+    boolean enabled = ConfigLoader.boolValue(v, ENABLED);
     List<AddressRange> trusted = new ArrayList<>();
     for (String s : v.get(TRUSTED_SOURCES).split(",")) {
       if (s.isBlank()) {

@@ -49,20 +49,12 @@ public record TcpListenOptions(int backlog, boolean nodelay, boolean keepalive, 
   static TcpListenOptions from(Map<String, String> v) {
     return new TcpListenOptions(
         ConfigLoader.intValue(v, "tcp_listen_options.backlog", 1, 65535),
-        bool(v, "tcp_listen_options.nodelay"),
-        bool(v, "tcp_listen_options.keepalive"),
+        ConfigLoader.boolValue(v, "tcp_listen_options.nodelay"),
+        ConfigLoader.boolValue(v, "tcp_listen_options.keepalive"),
         optionalBytes(v, "tcp_listen_options.sndbuf"),
         optionalBytes(v, "tcp_listen_options.recbuf"),
         mss(v),
         ConfigLoader.intValue(v, "tcp_listen_options.notsent_lowat", 0, Integer.MAX_VALUE));
-  }
-
-  private static boolean bool(Map<String, String> v, String key) {
-    return switch (v.get(key).strip()) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new ConfigException("configuration key '" + key + "' must be true or false, got '" + v.get(key) + "'");
-    };
   }
 
   private static int mss(Map<String, String> v) {

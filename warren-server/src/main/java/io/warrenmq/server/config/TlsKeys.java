@@ -175,8 +175,8 @@ final class TlsKeys {
     }
     String depth = v.get(p + "depth").strip();
     return new TlsOptions(p, cacert, certfile, keyfile, v.get(p + "password"), verifyPeer,
-        bool(v, p + "fail_if_no_peer_cert"), List.copyOf(versions), list(v.get(p + "ciphers")),
-        bool(v, p + "honor_cipher_order"), depth.isEmpty() ? -1 : number(v, p + "depth", 0, 255));
+        ConfigLoader.boolValue(v, p + "fail_if_no_peer_cert"), List.copyOf(versions), list(v.get(p + "ciphers")),
+        ConfigLoader.boolValue(v, p + "honor_cipher_order"), depth.isEmpty() ? -1 : number(v, p + "depth", 0, 255));
   }
 
   private static List<String> list(String s) {
@@ -188,15 +188,6 @@ final class TlsKeys {
       throw new ConfigException("configuration key '" + key + "' must be one of " + String.join(", ",
           allowed.stream().sorted().toList()) + ", got '" + value + "'");
     }
-  }
-
-  private static boolean bool(Map<String, String> v, String key) {
-    String s = v.get(key).strip();
-    return switch (s) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new ConfigException("configuration key '" + key + "' must be true or false, got '" + s + "'");
-    };
   }
 
   private static int number(Map<String, String> v, String key, int min, int max) {
