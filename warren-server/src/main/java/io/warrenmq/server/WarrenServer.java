@@ -120,8 +120,8 @@ public final class WarrenServer implements AutoCloseable {
     }
     httpNames.addAll(http.names());
     log.info("AMQP listening on {} ({}), frame_max {}, channel_max {}, heartbeat {} s",
-        String.join(", ", amqp.listeners()), amqp.transport(), config.frameMax(), config.channelMax(),
-        config.heartbeat());
+        amqp.listeners().isEmpty() ? "no plain port (listeners.tcp = none)" : String.join(", ", amqp.listeners()),
+        amqp.transport(), config.frameMax(), config.channelMax(), config.heartbeat());
     if (!amqp.tlsListeners().isEmpty()) {
       log.info("AMQPS listening on {} (TLS provider {})", String.join(", ", amqp.tlsListeners()), TlsContext.provider());
     }

@@ -42,6 +42,7 @@ import java.util.Set;
  * @param connectionMax most AMQP connections on the node ({@code connection_max}), -1 for no limit
  * @param proxyProtocol whether AMQP connections start with a PROXY protocol header, and from where
  * @param tcp the AMQP listeners' socket options ({@code tcp_listen_options.*})
+ * @param plainListener whether the plain AMQP listener runs ({@code listeners.tcp = none}: AMQPS only)
  */
 public record BrokerConfig(
     String bind,
@@ -73,7 +74,8 @@ public record BrokerConfig(
     TlsConfig tls,
     int connectionMax,
     ProxyProtocolConfig proxyProtocol,
-    TcpListenOptions tcp) {
+    TcpListenOptions tcp,
+    boolean plainListener) {
   /**
    * The default of {@code bind}: IPv4 and IPv6 loopback, as RabbitMQ listens on both families.
    * With this default (only), {@code ::1} is left out with a warning on a host without an IPv6

@@ -77,6 +77,9 @@ public final class ConfigLoader {
               "disk alarm when the data directory's file system has less free space, bytes or units (50MB when neither is set)"),
           Key.rabbit("disk_free_limit.relative", "disk-free-limit-relative", "",
               "disk alarm limit as a multiple of the memory available (RabbitMQ's key)"),
+          Key.rabbit("listeners.tcp", "tcp-listeners", "",
+              "none turns the plain AMQP listener off, for a broker reached over AMQPS only (RabbitMQ's key);"
+                  + " the plain listener's addresses are bind and port"),
           new Key("connection_max", "infinity",
               "most AMQP connections the node accepts (RabbitMQ's key); beyond it connection.open gets 530"),
           new Key("memory_monitor_interval", "1000",
@@ -239,11 +242,29 @@ public final class ConfigLoader {
         TlsKeys.build(v, v.get("management.tcp.ip").strip(), v.get("prometheus.tcp.ip").strip()),
         v.get("connection_max").strip().equals("infinity") ? -1 : intValue(v, "connection_max", 0, Integer.MAX_VALUE),
         ProxyProtocolConfig.from(v),
-        TcpListenOptions.from(v));
+        TcpListenOptions.from(v),
+        plainListener(v));
   }
 
   static int intValue(Map<String, String> v, String key, int min, int max) {
     return (int) longValue(v, key, min, max);
+  }
+
+  /** {@code listeners.tcp = none}: no plain AMQP listener, which needs an AMQPS one. */
+  private static boolean plainListener(Map<String, String> v) {
+    String s = v.get("listeners.tcp").strip();
+    if (s.isEmpty()) {
+      return true;
+    }
+    if (!s.equals("none")) {
+      throw new ConfigException("configuration key 'listeners.tcp' takes only none (no plain AMQP listener), got '" + s
+          + "'; the plain listener's addresses are set with bind and port");
+    }
+    if (v.get("listeners.ssl.default").isBlank() && v.get("listeners.ssl").isBlank()) {
+      throw new ConfigException("configuration key 'listeners.tcp' is none but no AMQPS listener is set"
+          + " (listeners.ssl.default): the broker would take no AMQP connections");
+    }
+    return false;
   }
 
   static boolean boolValue(Map<String, String> v, String key) {

@@ -93,13 +93,14 @@ public final class AmqpServer implements AutoCloseable {
   }
 
   /**
-   * Binds a listener on each address; returns the port they share.
+   * Binds a listener on each address; returns the port they share, -1 with the plain listener off.
    *
    * @throws IOException naming the address that could not be resolved or bound
    */
   public int start() throws IOException, InterruptedException {
     List<InetAddress> addresses = resolve(config.bindAddresses());
-    int port = bindWithRetries(addresses, config.port(), null, serverChannels);
+    // listeners.tcp = none: AMQPS only, on bind's addresses unless a listener names its own
+    int port = config.plainListener() ? bindWithRetries(addresses, config.port(), null, serverChannels) : -1;
     listeners = names(serverChannels);
     if (tls != null) {
       for (TlsConfig.Listener l : config.tls().amqpListeners()) {
