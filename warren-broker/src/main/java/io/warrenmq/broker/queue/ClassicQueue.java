@@ -8,7 +8,6 @@ import io.warrenmq.broker.message.Message;
 import io.warrenmq.broker.stats.MessageCounts;
 import io.warrenmq.store.sync.Syncable;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -56,6 +55,7 @@ public final class ClassicQueue implements Queue {
   private final QueueConsumers consumerSide;
   private final QueueSettlement settlement;
   private final QueueLifecycle lifecycle;
+  private final QueueFlow flow = new QueueFlow();
   private volatile QueueSettings settings;
   /** Allocated under the lock on first use, so that 100,000 idle queues carry no counters. */
   private volatile @Nullable MessageCounts counts;
@@ -78,11 +78,11 @@ public final class ClassicQueue implements Queue {
     this.retries = new Retries(store, store.directory());
     this.dedup = new Deduplication();
     this.disposal = new Disposal(store, alloc, expiry, dedup, this::settings, this::fail);
-    this.dispatcher = new Dispatcher(this, store, alloc, consumers, expiry, disposal, this::settings);
+    this.dispatcher = new Dispatcher(this, store, alloc, consumers, expiry, disposal, this::settings, flow);
     this.intake = new QueueIntake(this, store, alloc, consumers, timers, expiry, dedup, disposal, dispatcher);
-    this.consumerSide = new QueueConsumers(this, store, consumers, timers, disposal, dispatcher);
+    this.consumerSide = new QueueConsumers(this, store, consumers, timers, disposal, dispatcher, flow);
     this.settlement = new QueueSettlement(this, store, timers, expiry, retries, disposal);
-    this.lifecycle = new QueueLifecycle(this, store, host, consumers, timers, expiry, retries, dedup);
+    this.lifecycle = new QueueLifecycle(this, store, host, consumers, timers, expiry, retries, dedup, flow);
   }
 
   /**
@@ -310,14 +310,6 @@ public final class ClassicQueue implements Queue {
     return consumerSide.count();
   }
 
-  /** Copies of the first {@code n} ready messages' records, without changing the queue (peek). */
-  public List<ByteBuf> peek(int n) {
-    List<Peeked> peeked = peekMessages(n);
-    List<ByteBuf> out = new ArrayList<>(peeked.size());
-    peeked.forEach(p -> out.add(p.record()));
-    return out;
-  }
-
   /**
    * A ready message as peek sees it.
    *
@@ -331,21 +323,7 @@ public final class ClassicQueue implements Queue {
    * nothing of the queue changes (no delivery counted, no redelivered flag, no reordering).
    */
   public List<Peeked> peekMessages(int n) {
-    lock.lock();
-    try {
-      List<Peeked> out = new ArrayList<>();
-      if (!deleted) {
-        store.scanReady(n, (pos, payload) -> {
-          ByteBuf copy = alloc.buffer(payload.readableBytes());
-          copy.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
-          out.add(new Peeked(copy, store.deliveries(pos)));
-          return true;
-        });
-      }
-      return out;
-    } finally {
-      lock.unlock();
-    }
+    return consumerSide.peek(n, alloc);
   }
 
   /** Body bytes of the ready messages (RabbitMQ's message_bytes_ready). */
@@ -355,35 +333,17 @@ public final class ClassicQueue implements Queue {
 
   @Override
   public long purge() {
-    long n = lifecycle.purge();
-    releasePublishers();
-    return n;
+    return lifecycle.purge();
   }
 
   @Override
   public void delete() {
     lifecycle.delete();
-    releasePublishers();
   }
 
   @Override
-  public boolean behind() {
-    return dispatcher.behind();
-  }
-
-  @Override
-  public boolean awaitCaughtUp(Runnable wake) {
-    return dispatcher.awaitCaughtUp(wake);
-  }
-
-  /** Purged or deleted: publishers paused by the queue's back-pressure go on. */
-  private void releasePublishers() {
-    lock.lock();
-    try {
-      dispatcher.caughtUp();
-    } finally {
-      lock.unlock();
-    }
+  public QueueFlow flow() {
+    return flow;
   }
 
   @Override

@@ -7,7 +7,6 @@ import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.message.StoredRecords;
 import io.warrenmq.broker.stats.MessageCounts;
 import io.warrenmq.store.segment.SegmentPosition;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -19,19 +18,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Threading: guarded by the owning queue's lock. Deliveries are handed to the consumers'
  * {@code DeliveryTarget}s, which only enqueue them.
  *
- * <p>Per-queue back-pressure (RabbitMQ's credit flow in spirit): when no consumer can take a message
- * because its connection cannot keep up (socket not writable, deliveries waiting to be written) and
- * {@link #BEHIND_HIGH} messages are ready, the queue is {@linkplain Queue#behind() behind}; publishers
- * to it stop reading their sockets until it has delivered down to {@link #BEHIND_LOW}, when the
- * waiters registered by {@link #awaitCaughtUp} are woken. Consumers waiting for acks (prefetch) and a
- * queue without consumers never make it behind: a backlog for them is what a queue is for.
+ * <p>It also decides the queue's {@link QueueFlow}: behind when no consumer can take a message for
+ * its connection and a backlog has built up, caught up once it has delivered it down.
  */
 final class Dispatcher {
-  /** Ready messages from which consumers that cannot keep up make the queue behind. */
-  static final long BEHIND_HIGH = 65_536;
-  /** Ready messages at which a queue that was behind has caught up: publishers go on. */
-  static final long BEHIND_LOW = 16_384;
-
   private final ClassicQueue queue;
   private final QueueStore store;
   private final ByteBufAllocator alloc;
@@ -43,13 +33,11 @@ final class Dispatcher {
   /** During an enqueue: the record just appended and its position, so its delivery needs no read. */
   private @Nullable ByteBuf fresh;
   private long freshPos = SegmentPosition.NONE;
-  /** Written under the queue's lock, on change only; read by publishers on any thread. */
-  private volatile boolean behind;
-  /** Wake-ups of publishers paused by {@link #behind}; allocated when the queue first falls behind. */
-  private volatile @Nullable ConcurrentLinkedQueue<Runnable> flowWaiters;
+  private final QueueFlow flow;
 
   Dispatcher(ClassicQueue queue, QueueStore store, ByteBufAllocator alloc, ConsumerSet consumers, Expiry expiry,
-      Disposal disposal, Supplier<QueueSettings> settings) {
+      Disposal disposal, Supplier<QueueSettings> settings, QueueFlow flow) {
+    this.flow = flow;
     this.queue = queue;
     this.store = store;
     this.alloc = alloc;
@@ -78,52 +66,12 @@ final class Dispatcher {
     }
   }
 
-  /** Whether publishers to the queue are to pause; any thread, a volatile read. */
-  boolean behind() {
-    return behind;
-  }
-
-  /**
-   * Any thread: registers {@code wake} to run once the queue has caught up, if it is behind now
-   * (true); false, registering nothing, if it is not. {@code wake} runs under the queue's lock and
-   * must only hand work to another thread.
-   */
-  boolean awaitCaughtUp(Runnable wake) {
-    ConcurrentLinkedQueue<Runnable> w = flowWaiters;
-    if (!behind || w == null) {
-      return false;
-    }
-    w.add(wake);
-    // caught up meanwhile: either the catch-up took wake (it runs) or it is still ours to take back
-    return behind || !w.remove(wake);
-  }
-
-  /** Under the lock: the queue lost its consumers, was purged or deleted; its publishers go on. */
-  void caughtUp() {
-    if (!behind) {
-      return;
-    }
-    behind = false;
-    ConcurrentLinkedQueue<Runnable> w = flowWaiters;
-    Runnable r;
-    while (w != null && (r = w.poll()) != null) {
-      r.run();
-    }
-  }
-
-  private void fellBehind() {
-    if (flowWaiters == null) {
-      flowWaiters = new ConcurrentLinkedQueue<>();
-    }
-    behind = true;
-  }
-
   private void run(long now, boolean appended) {
     if (dispatching) {
       return;
     }
     if (consumers.isEmpty()) {
-      caughtUp(); // nobody to fall behind: a backlog without consumers is not slowed
+      flow.caughtUp(); // nobody to fall behind: a backlog without consumers is not slowed
       return;
     }
     dispatching = true;
@@ -137,8 +85,8 @@ final class Dispatcher {
         }
         Consumer c = consumers.next();
         if (c == null) {
-          if (!behind && store.readyCount() >= BEHIND_HIGH && consumers.anyConnectionBehind()) {
-            fellBehind();
+          if (!flow.behind() && store.readyCount() >= QueueFlow.BEHIND_HIGH && consumers.anyConnectionBehind()) {
+            flow.fellBehind();
           }
           return;
         }
@@ -156,8 +104,8 @@ final class Dispatcher {
       }
     } finally {
       dispatching = false;
-      if (behind && store.readyCount() <= BEHIND_LOW) {
-        caughtUp();
+      if (flow.behind() && store.readyCount() <= QueueFlow.BEHIND_LOW) {
+        flow.caughtUp();
       }
     }
   }

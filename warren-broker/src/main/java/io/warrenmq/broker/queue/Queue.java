@@ -59,22 +59,12 @@ public interface Queue extends MessageSource, Consumer.Dispatchable {
   long messageCount();
 
   /**
-   * Per-queue back-pressure, in the spirit of RabbitMQ's credit flow: whether the queue holds a
-   * backlog that its consumers cannot take because their connections cannot keep up, so publishers
-   * to it are to stop reading their sockets until {@link #awaitCaughtUp} wakes them. Consumers
-   * waiting for acks do not count. Any thread; a cheap volatile read.
+   * Per-queue back-pressure, in the spirit of RabbitMQ's credit flow: whether publishers to this
+   * queue are to stop reading their sockets until it catches up. {@link QueueFlow#NEVER} for a
+   * queue that never slows them.
    */
-  default boolean behind() {
-    return false;
-  }
-
-  /**
-   * Any thread: if the queue is {@linkplain #behind() behind}, registers {@code wake} to run once it
-   * has caught up and answers true; else registers nothing and answers false. {@code wake} may run
-   * under the queue's lock and must only hand work to another thread.
-   */
-  default boolean awaitCaughtUp(Runnable wake) {
-    return false;
+  default QueueFlow flow() {
+    return QueueFlow.NEVER;
   }
 
   /** Delivered and not yet acknowledged messages. */

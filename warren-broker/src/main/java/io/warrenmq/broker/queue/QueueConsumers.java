@@ -1,11 +1,14 @@
 package io.warrenmq.broker.queue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.stats.MessageCounts;
 import io.warrenmq.store.segment.SegmentPosition;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -26,9 +29,11 @@ final class QueueConsumers {
   private final QueueTimers timers;
   private final Disposal disposal;
   private final Dispatcher dispatcher;
+  private final QueueFlow flow;
 
   QueueConsumers(ClassicQueue queue, QueueStore store, ConsumerSet consumers, QueueTimers timers, Disposal disposal,
-      Dispatcher dispatcher) {
+      Dispatcher dispatcher, QueueFlow flow) {
+    this.flow = flow;
     this.queue = queue;
     this.store = store;
     this.consumers = consumers;
@@ -87,7 +92,7 @@ final class QueueConsumers {
       boolean removed = consumers.remove(consumer);
       if (removed && consumers.isEmpty()) {
         timers.touch(queue.settings().expires());
-        dispatcher.caughtUp(); // nobody left to fall behind: paused publishers go on
+        flow.caughtUp(); // nobody left to fall behind: paused publishers go on
       }
       if (removed && queue.settings().singleActiveConsumer()) {
         queue.dispatchLocked(System.currentTimeMillis());
@@ -95,6 +100,25 @@ final class QueueConsumers {
       return removed && !queue.deleted && queue.spec().autoDelete() && consumers.isEmpty();
     } finally {
       queue.unlockAndFlush();
+    }
+  }
+
+  /** See {@link ClassicQueue#peekMessages}. */
+  List<ClassicQueue.Peeked> peek(int n, ByteBufAllocator alloc) {
+    queue.lock.lock();
+    try {
+      List<ClassicQueue.Peeked> out = new ArrayList<>();
+      if (!queue.deleted) {
+        store.scanReady(n, (pos, payload) -> {
+          ByteBuf copy = alloc.buffer(payload.readableBytes());
+          copy.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+          out.add(new ClassicQueue.Peeked(copy, store.deliveries(pos)));
+          return true;
+        });
+      }
+      return out;
+    } finally {
+      queue.lock.unlock();
     }
   }
 

@@ -29,9 +29,11 @@ final class QueueLifecycle {
   private final Expiry expiry;
   private final Retries retries;
   private final Deduplication dedup;
+  private final QueueFlow flow;
 
   QueueLifecycle(ClassicQueue queue, QueueStore store, QueueHost host, ConsumerSet consumers, QueueTimers timers,
-      Expiry expiry, Retries retries, Deduplication dedup) {
+      Expiry expiry, Retries retries, Deduplication dedup, QueueFlow flow) {
+    this.flow = flow;
     this.queue = queue;
     this.store = store;
     this.host = host;
@@ -97,6 +99,7 @@ final class QueueLifecycle {
       long n = store.purge();
       dedup.clear();
       expiry.clear();
+      flow.caughtUp(); // nothing left to fall behind on: paused publishers go on
       return n;
     } catch (UncheckedIOException e) {
       queue.fail(e.getCause());
@@ -116,6 +119,7 @@ final class QueueLifecycle {
       }
       queue.deleted = true;
       timers.cancelAll();
+      flow.caughtUp();
       cancelled = consumers.snapshot();
       consumers.clear();
       cancelled.forEach(Consumer::deactivate);

@@ -85,7 +85,7 @@ class QueueFlowIT {
       hangingConsumer(cc, "flow-q", hang, received);
       Thread pub = publisher(publisherConn.createChannel(), "flow-q", stop, published);
       try {
-        eventually(Duration.ofSeconds(30), "the queue is behind", () -> queue("flow-q").behind());
+        eventually(Duration.ofSeconds(30), "the queue is behind", () -> queue("flow-q").flow().behind());
         eventually("the publisher is in flow", () -> state("flow-publisher").equals("flow"));
         assertThat(state("flow-consumer")).isEqualTo("running");
         // held back: over three seconds the queue grows by a few reads, not by the ~100,000
@@ -106,7 +106,7 @@ class QueueFlowIT {
       pub.join(10_000);
       eventually(Duration.ofSeconds(30), "every message arrives", () -> received.get() == published.get());
       assertThat(queue("flow-q").messageCount()).isZero();
-      assertThat(queue("flow-q").behind()).isFalse();
+      assertThat(queue("flow-q").flow().behind()).isFalse();
     }
   }
 
@@ -122,9 +122,9 @@ class QueueFlowIT {
       hangingConsumer(cc, "flow-gone", hang, new AtomicInteger());
       Thread pub = publisher(publisherConn.createChannel(), "flow-gone", stop, published);
       try {
-        eventually(Duration.ofSeconds(30), "the queue is behind", () -> queue("flow-gone").behind());
+        eventually(Duration.ofSeconds(30), "the queue is behind", () -> queue("flow-gone").flow().behind());
         consumerConn.abort(1000); // the consumer's connection dies with its backlog unread
-        eventually("no consumer, so nobody to fall behind", () -> !queue("flow-gone").behind());
+        eventually("no consumer, so nobody to fall behind", () -> !queue("flow-gone").flow().behind());
         long depth = queue("flow-gone").messageCount();
         // a queue without consumers takes a backlog at the publisher's full speed
         eventually(Duration.ofSeconds(20), "the publisher runs again",
@@ -153,7 +153,7 @@ class QueueFlowIT {
       }
       pc.waitForConfirmsOrDie(10_000);
       assertThat(queue("flow-acks").messageCount()).isEqualTo(4990);
-      assertThat(queue("flow-acks").behind()).isFalse();
+      assertThat(queue("flow-acks").flow().behind()).isFalse();
       assertThat(state("ack-publisher")).isEqualTo("running");
     }
   }

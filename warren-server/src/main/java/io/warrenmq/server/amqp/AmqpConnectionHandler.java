@@ -20,7 +20,6 @@ import io.warrenmq.amqp.method.ConnectionClose;
 import io.warrenmq.amqp.method.ConnectionUpdateSecret;
 import io.warrenmq.amqp.method.Method;
 import io.warrenmq.broker.Broker;
-import io.warrenmq.broker.auth.User;
 import io.warrenmq.broker.view.ConnectionView;
 import io.warrenmq.broker.vhost.VirtualHost;
 import io.warrenmq.server.amqp.channel.AmqpChannel;
@@ -37,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * One AMQP connection: the Netty handler that takes its frames to the handshake (delegated to
  * {@link Handshake}), to the connection methods on channel 0, or to the channel they name (kept in
  * the {@link ChannelTable}); the {@link FrameSink} its channels write through, their
- * {@link Session}, and its {@link ConnectionView} ({@link ConnectionInfo}) that management and
+ * {@link Session} (a {@link ConnectionSession}), and its {@link ConnectionView} ({@link ConnectionInfo}) that management and
  * warrenctl read. Its state and the error model
  * (connection.close, close-ok, 541 for a bug, never the broker) are the
  * {@link ConnectionLifecycle}'s.
@@ -48,12 +47,12 @@ import org.slf4j.LoggerFactory;
  * Buffers: a frame handed to {@link #channelRead} is taken over, passed on or released.
  */
 public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
-    implements FrameSink, Session {
+    implements FrameSink {
   private static final Logger log = LoggerFactory.getLogger(AmqpConnectionHandler.class);
 
   private final BrokerConfig config;
   private final Broker broker;
-  private final ChannelTable channels = new ChannelTable(this, this);
+  private final ChannelTable channels;
   private final ConnectionLifecycle lifecycle = new ConnectionLifecycle(this);
   private final ConnectionInfo info;
   private final ConnectionCredential credential;
@@ -66,6 +65,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
   public AmqpConnectionHandler(BrokerConfig config, Broker broker) {
     this.config = config;
     this.broker = broker;
+    this.channels = new ChannelTable(this, new ConnectionSession(this, config, broker));
     this.info = new ConnectionInfo(this, broker.pids().next());
     this.credential = new ConnectionCredential(this, lifecycle);
   }
@@ -110,26 +110,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
       handshake().start();
       ctx.flush();
     } else if (evt instanceof IdleStateEvent e) {
-      if (lifecycle.ending()) {
-        return; // nothing goes out after connection.close or close-ok; the close timer bounds the wait
-      }
-      switch (e.state()) {
-        case WRITER_IDLE -> {
-          ByteBuf hb = ctx.alloc().buffer(8);
-          Frames.writeHeartbeat(hb);
-          ctx.writeAndFlush(hb, ctx.voidPromise());
-        }
-        case READER_IDLE -> {
-          PublisherThrottle t = throttle;
-          if (t != null && t.ignoreReaderIdle(2000L * handshake().heartbeat() + 1000)) {
-            return; // blocked (alarm, flow): its heartbeats are unread, as RabbitMQ pauses the monitor
-          }
-          log.warn("closing connection {}: missed heartbeats from client, timeout {} s", name,
-              handshake().heartbeat());
-          ctx.close();
-        }
-        default -> {}
-      }
+      lifecycle.idle(ctx, e.state(), handshake().heartbeat(), throttle);
     } else {
       ctx.fireUserEventTriggered(evt);
     }
@@ -335,7 +316,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
     }
   }
 
-  // ---------------------------------------------------------------- Session
+  // ---------------------------------------------------------------- for ConnectionSession
 
   /** The handshake, from channelActive on. */
   Handshake handshake() {
@@ -346,71 +327,30 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
     return h;
   }
 
-  @Override
-  public Broker broker() {
-    return broker;
-  }
-
-  @Override
-  public VirtualHost vhost() {
-    VirtualHost v = handshake().vhost();
-    if (v == null) {
-      throw new IllegalStateException("connection not open");
-    }
-    return v;
-  }
-
-  @Override
-  public User user() {
-    User u = handshake().user();
-    if (u == null) {
-      throw new IllegalStateException("connection not authenticated");
-    }
-    return u;
-  }
-
-  @Override
-  public Object owner() {
+  /** The identity exclusive queues and consumers are owned by: the connection. */
+  Object owner() {
     return this;
   }
 
-  @Override
-  public boolean consumerCancelNotify() {
-    return handshake().capability("consumer_cancel_notify");
-  }
-
-  @Override
-  public long maxMessageSize() {
-    return config.maxMessageSize();
-  }
-
-  @Override
-  public int consumersPerChannel() {
-    return config.consumersPerChannel();
-  }
-
-  @Override
-  public void publishedToBehindQueue(io.warrenmq.broker.queue.Queue queue) {
+  /** A publish went to a queue that is behind: the throttle stops reading until it caught up. */
+  void publishedToBehindQueue(io.warrenmq.broker.queue.Queue queue) {
     PublisherThrottle t = throttle;
     if (t != null) {
       t.flow(queue);
     }
   }
 
-  @Override
-  public void channelClosed(AmqpChannel channel) {
+  void channelClosed(AmqpChannel channel) {
     channels.remove(channel);
   }
 
   // ---------------------------------------------------------------- ConnectionView
 
   /** RabbitMQ-style name: "127.0.0.1:50412 -> 127.0.0.1:5672". */
-  @Override
   public String name() {
     return name;
   }
 
-  @Override
   public ConnectionView view() {
     return info;
   }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.timeout.IdleState;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.warrenmq.amqp.AmqpException;
@@ -71,6 +72,29 @@ final class ConnectionLifecycle {
 
   State state() {
     return state;
+  }
+
+  /**
+   * The heartbeat timer found the connection idle: a heartbeat goes out after a quiet half
+   * interval; two intervals without a frame from the client close it, unless it is not being read
+   * (an alarm's block or a queue's flow pause: its heartbeats are unread, as RabbitMQ pauses the
+   * monitor). Nothing goes out once the connection is ending; the close timer bounds that wait.
+   */
+  void idle(ChannelHandlerContext ctx, IdleState state, int heartbeat, @Nullable PublisherThrottle throttle) {
+    if (ending()) {
+      return;
+    }
+    if (state == IdleState.WRITER_IDLE) {
+      ByteBuf hb = ctx.alloc().buffer(8);
+      Frames.writeHeartbeat(hb);
+      ctx.writeAndFlush(hb, ctx.voidPromise());
+    } else if (state == IdleState.READER_IDLE) {
+      if (throttle != null && throttle.ignoreReaderIdle(2000L * heartbeat + 1000)) {
+        return;
+      }
+      log.warn("closing connection {}: missed heartbeats from client, timeout {} s", connection.name(), heartbeat);
+      ctx.close();
+    }
   }
 
   /** Closing or closed: connection.close or close-ok went out. */

@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * not close the connection (rabbit_heartbeat:pause_monitor): nothing is read, so none can be seen.
  *
  * <p>Per-queue back-pressure, in the spirit of RabbitMQ's credit flow: a publish to a queue whose
- * consumers cannot keep up ({@link Queue#behind()}) stops the socket being read ({@link #flow}) until
+ * consumers cannot keep up ({@link io.warrenmq.broker.queue.QueueFlow#behind()}) stops the socket being read ({@link #flow}) until
  * the queue wakes the connection, having delivered its backlog down, or {@link #FLOW_MAX_PAUSE_MS}
  * passed (then one more read's worth of frames is handled: a publisher is slowed to its queue's
  * pace, never stopped for good by a consumer that stopped reading). The connection shows state
@@ -115,7 +115,7 @@ final class PublisherThrottle implements ResourceAlarms.Listener {
       return;
     }
     if (wakeRegisteredWith != q) {
-      if (!q.awaitCaughtUp(wake)) {
+      if (!q.flow().awaitCaughtUp(wake)) {
         return; // caught up already
       }
       wakeRegisteredWith = q;

@@ -30,7 +30,7 @@ final class Peek {
     if (!(q instanceof ClassicQueue cq)) {
       throw new IllegalArgumentException("queue '" + queueName + "' cannot be peeked");
     }
-    List<ByteBuf> records = cq.peek(n);
+    List<ByteBuf> records = cq.peekMessages(n).stream().map(ClassicQueue.Peeked::record).toList();
     out.append("position\texchange\trouting_key\tproperties\tbody_size\tbody\n");
     int i = 1;
     for (ByteBuf r : records) {

@@ -171,7 +171,7 @@ final class Publishing {
       Queue behind = null;
       for (Queue q : route.queues()) {
         EnqueueResult r = q.publish(msg);
-        if (q.behind()) {
+        if (q.flow().behind()) {
           behind = q;
         }
         if (r == EnqueueResult.STORED_DURABLE) {

@@ -36,7 +36,7 @@ public interface Session {
   void channelClosed(AmqpChannel channel);
 
   /**
-   * A publish went to {@code queue}, which is {@linkplain io.warrenmq.broker.queue.Queue#behind()
+   * A publish went to {@code queue}, which is {@linkplain io.warrenmq.broker.queue.QueueFlow#behind()
    * behind}: the connection stops reading until it has caught up (state "flow"). Event loop.
    */
   default void publishedToBehindQueue(io.warrenmq.broker.queue.Queue queue) {}
