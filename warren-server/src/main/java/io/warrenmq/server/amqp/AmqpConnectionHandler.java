@@ -184,6 +184,7 @@ public final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter
           PublisherThrottle t = new PublisherThrottle(this, ctx());
           throttle = t;
           t.start(broker.alarms());
+          handshake().sendOpenOk();
           log.info("accepted AMQP connection {} (user '{}', vhost '{}')", name, info.userName(), info.vhostName());
         }
       }

@@ -113,7 +113,11 @@ final class Handshake {
     return h == null || h.isEmpty() ? "localhost" : h;
   }
 
-  /** Handles a handshake frame; returns true once connection.open-ok was sent. */
+  /**
+   * Handles a handshake frame; returns true once connection.open was accepted. The caller then
+   * registers the connection and sends open-ok ({@link #sendOpenOk}), so that a client that has
+   * its open-ok is already found by whatever closes the vhost's or the user's connections.
+   */
   boolean handle(Frame frame) {
     if (frame instanceof HeartbeatFrame) {
       return false; // RabbitMQ ignores heartbeats on channel 0 in every state
@@ -285,6 +289,9 @@ final class Handshake {
     broker.users().checkVhostAccess(u, name);
     vhost = vh;
     step = Step.DONE;
+  }
+
+  void sendOpenOk() {
     connection.writeMethod(0, new ConnectionOpenOk());
   }
 
