@@ -3,6 +3,7 @@ package io.warrenmq.broker;
 import io.netty.buffer.ByteBufAllocator;
 import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
+import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.broker.auth.Permission;
 import io.warrenmq.broker.auth.User;
 import io.warrenmq.broker.auth.UserUpdate;
@@ -66,6 +67,11 @@ public final class Broker implements AutoCloseable {
   private final RuntimeParameters parameters = new RuntimeParameters();
   private final ParameterAdmin parameterOps;
   private final UserAdmin userOps;
+  private final MetadataApplier metadata = new MetadataApplier(this);
+  private volatile @Nullable MetadataReplication replication;
+  private volatile long replicatedIndex;
+  private volatile long replicatedTerm;
+  private List<FieldTable> clusterRecords = List.of();
   private final ConnectionLimits connectionLimits = new ConnectionLimits(this);
   private final ScheduledThreadPoolExecutor timers = newTimers();
   private final ExecutorService blocking =
@@ -78,8 +84,8 @@ public final class Broker implements AutoCloseable {
     this.options = options;
     this.alloc = alloc;
     this.users = new Users(options.loopbackUsers());
-    this.parameterOps = new ParameterAdmin(this, parameters, this::definitions);
-    this.userOps = new UserAdmin(this, users, this::definitions);
+    this.parameterOps = new ParameterAdmin(this, parameters);
+    this.userOps = new UserAdmin(this, users);
   }
 
   private static ScheduledThreadPoolExecutor newTimers() {
@@ -104,6 +110,9 @@ public final class Broker implements AutoCloseable {
       firstBoot(model);
     }
     new DefinitionRestore(users, policies, parameters, vhosts, this::newVhost, options.dataDir()).restore(model);
+    replicatedTerm = model.replicatedTerm();
+    replicatedIndex = model.replicatedIndex();
+    clusterRecords = model.clusterRecords();
     definitions.rewrite(model.snapshot());
     parameterOps.ensureClusterId();
   }
@@ -168,27 +177,88 @@ public final class Broker implements AutoCloseable {
 
   /** Adds or replaces a policy (or operator policy) and applies it to existing entities at once. */
   public synchronized void setPolicy(Policy p) {
-    VirtualHost vh = vhosts.get(p.vhost());
-    if (vh == null) {
-      throw AmqpException.channelError(ReplyCode.NOT_FOUND, "no vhost '%s'", p.vhost());
-    }
-    definitions().write(Records.policy(p));
-    policies.put(p);
-    vh.applyPolicies();
-    log.info("set {} '{}' in vhost '{}': pattern {}, apply-to {}, priority {}, {}", p.operator() ? "operator policy" : "policy",
-        p.name(), p.vhost(), p.pattern(), p.applyTo().label(), p.priority(), p.definition());
+    commit(Records.policy(p));
   }
 
   public synchronized void clearPolicy(String vhost, String name, boolean operator) {
-    if (!policies.remove(vhost, name, operator)) {
-      throw AmqpException.channelError(ReplyCode.NOT_FOUND, "no %s '%s' in vhost '%s'",
-          operator ? "operator policy" : "policy", name, vhost);
+    commit(Records.policyDeleted(vhost, name, operator));
+  }
+
+  // ---------------------------------------------------------------- metadata changes
+
+  /**
+   * Makes the access metadata replicated: from now on every change goes to {@code r}, which applies
+   * it on every node ({@link #applyReplicated}) before it returns here.
+   */
+  public void replicateMetadataWith(MetadataReplication r) {
+    replication = r;
+  }
+
+  /** Whether the access metadata is replicated (a cluster node). */
+  public boolean metadataReplicated() {
+    return replication != null;
+  }
+
+  /**
+   * One change of the access metadata, as its definitions record: applied here at once, or on every
+   * node through the replication; either way done here when this returns. A check that fails (the
+   * vhost is gone) throws and changes nothing.
+   */
+  void commit(FieldTable... changes) {
+    MetadataReplication r = replication;
+    if (r == null) {
+      synchronized (this) {
+        for (FieldTable c : changes) {
+          metadata.apply(c);
+        }
+      }
+    } else {
+      r.replicate(List.of(changes));
     }
-    definitions().write(Records.policyDeleted(vhost, name, operator));
-    VirtualHost vh = vhosts.get(vhost);
-    if (vh != null) {
-      vh.applyPolicies();
+  }
+
+  /**
+   * The replication applies entry {@code index} of the metadata log, its changes in order, stopping
+   * at the first that fails; the index is written to the definitions log with them, so that a
+   * restart does not apply it twice. Returns that failure (the same on every node), or null.
+   */
+  public @Nullable RuntimeException applyReplicated(long term, long index, List<FieldTable> changes) {
+    RuntimeException failure = null;
+    for (FieldTable c : changes) {
+      try {
+        if (String.valueOf(c.getString(Records.TYPE)).startsWith(Records.CLUSTER_PREFIX)) {
+          definitions().write(c); // the cluster module's record: kept for it, applied by it
+        } else {
+          metadata.apply(c);
+        }
+      } catch (AmqpException | IllegalArgumentException e) {
+        failure = e;
+        break;
+      }
     }
+    definitions().write(Records.replicated(term, index));
+    replicatedIndex = index;
+    return failure;
+  }
+
+  /** The last entry of the metadata log applied here (0 before the first), as the definitions log has it. */
+  public long replicatedIndex() {
+    return replicatedIndex;
+  }
+
+  /** The cluster module's records found at start ({@code cluster.*} types), oldest first. */
+  public List<FieldTable> clusterRecords() {
+    return clusterRecords;
+  }
+
+  /** The term of {@link #replicatedIndex()}. */
+  public long replicatedTerm() {
+    return replicatedTerm;
+  }
+
+  /** Whether the metadata applier handles records of this type (the replicated ones). */
+  public static boolean isAccessMetadata(String recordType) {
+    return MetadataApplier.handles(recordType);
   }
 
   public ConnectionRegistry connections() {
@@ -254,15 +324,27 @@ public final class Broker implements AutoCloseable {
 
   /** rabbitmqctl add_vhost with --description, --tags, --default-queue-type. */
   public synchronized void addVhost(String name, VhostMetadata metadata) {
-    if (vhosts.containsKey(name)) {
-      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "vhost '%s' already exists", name);
-    }
     BrokerVhosts.checkQueueType(metadata.defaultQueueType());
-    definitions().write(BrokerVhosts.record(name, metadata));
+    commit(BrokerVhosts.record(name, metadata).with(MetadataApplier.IF_ABSENT, true));
+  }
+
+  /** A vhost the metadata applier creates. */
+  void createVhost(String name, VhostMetadata metadata) {
     VirtualHost vh = newVhost(name);
     vh.setMetadata(metadata);
     vhosts.put(name, vh);
-    log.info("added vhost '{}'", name);
+  }
+
+  /** A vhost the metadata applier deletes: its connections closed, its entities and access rules gone. */
+  void removeVhost(VirtualHost vh) {
+    String name = vh.name();
+    vhosts.remove(name);
+    connections.closeVhost(name);
+    vh.deleteAll();
+    stats.retire(vh.stats(), vh.messageTotals());
+    users.clearVhost(name);
+    policies.clearVhost(name);
+    parameters.clearVhost(name);
   }
 
   /**
@@ -283,8 +365,7 @@ public final class Broker implements AutoCloseable {
       }
     } else {
       VhostMetadata m = new VhostMetadata(description, tags, dqt == null ? vh.metadata().defaultQueueType() : dqt);
-      definitions().write(BrokerVhosts.record(name, m));
-      vh.setMetadata(m);
+      commit(BrokerVhosts.record(name, m));
     }
     if (tracing != null) {
       setTracing(name, tracing);
@@ -305,25 +386,12 @@ public final class Broker implements AutoCloseable {
   }
 
   public synchronized void deleteVhost(String name) {
-    VirtualHost vh = vhosts.remove(name);
-    if (vh == null) {
-      throw AmqpException.channelError(ReplyCode.NOT_FOUND, "no vhost '%s'", name);
-    }
-    definitions().write(Records.vhostDeleted(name));
-    connections.closeVhost(name);
-    vh.deleteAll();
-    stats.retire(vh.stats(), vh.messageTotals());
-    users.clearVhost(name);
-    policies.clearVhost(name);
-    parameters.clearVhost(name);
-    log.info("deleted vhost '{}'", name);
+    commit(Records.vhostDeleted(name));
   }
 
   public synchronized void addUser(String name, String password, List<String> tags) {
-    if (users.get(name) != null) {
-      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "user '%s' already exists", name);
-    }
-    putUser(new User(name, io.warrenmq.broker.auth.PasswordHash.hash(password), tags));
+    User u = new User(name, io.warrenmq.broker.auth.PasswordHash.hash(password), tags);
+    commit(Records.user(u).with(MetadataApplier.IF_ABSENT, true));
   }
 
   public synchronized void changePassword(String name, String password) {
@@ -350,25 +418,15 @@ public final class Broker implements AutoCloseable {
   }
 
   public synchronized void deleteUser(String name) {
-    requireUser(name);
-    definitions().write(Records.userDeleted(name));
-    users.remove(name);
-    connections.closeUser(name);
+    commit(Records.userDeleted(name));
   }
 
   public synchronized void setPermission(String user, String vhost, Permission p) {
-    requireUser(user);
-    if (!vhosts.containsKey(vhost)) {
-      throw AmqpException.channelError(ReplyCode.NOT_FOUND, "no vhost '%s'", vhost);
-    }
-    definitions().write(Records.permission(user, vhost, p));
-    users.setPermission(user, vhost, p);
+    commit(Records.permission(user, vhost, p));
   }
 
   public synchronized void clearPermission(String user, String vhost) {
-    if (users.clearPermission(user, vhost)) {
-      definitions().write(Records.permissionCleared(user, vhost));
-    }
+    commit(Records.permissionCleared(user, vhost));
   }
 
   /**
@@ -377,15 +435,8 @@ public final class Broker implements AutoCloseable {
    * patterns compile.
    */
   public synchronized void setTopicPermission(String user, String vhost, String exchange, String write, String read) {
-    requireUser(user);
-    if (!vhosts.containsKey(vhost)) {
-      throw AmqpException.channelError(ReplyCode.NOT_FOUND, "no vhost '%s'", vhost);
-    }
-    TopicPermission p = new TopicPermission(user, vhost, exchange, write, read);
-    definitions().write(Records.topicPermission(user, vhost, exchange, write, read));
-    users.topicPermissions().put(user, vhost, p);
-    log.info("set topic permissions on exchange '{}' for user '{}' in vhost '{}' to '{}', '{}'", exchange, user,
-        vhost, write, read);
+    new TopicPermission(user, vhost, exchange, write, read); // the patterns compile, or IllegalArgumentException
+    commit(Records.topicPermission(user, vhost, exchange, write, read));
   }
 
   /**
@@ -393,11 +444,9 @@ public final class Broker implements AutoCloseable {
    * {@code exchange} is null; nothing to clear is no error (rabbit_db_user clear_topic_permissions).
    */
   public synchronized void clearTopicPermissions(String user, String vhost, @Nullable String exchange) {
-    List<String> cleared = exchange == null
-        ? users.topicPermissions().removeAll(user, vhost)
-        : users.topicPermissions().remove(user, vhost, exchange) ? List.of(exchange) : List.of();
-    for (String x : cleared) {
-      definitions().write(Records.topicPermissionCleared(user, vhost, x));
+    List<String> exchanges = exchange != null ? List.of(exchange) : users.topicPermissions().exchangesOf(user, vhost);
+    for (String x : exchanges) {
+      commit(Records.topicPermissionCleared(user, vhost, x));
     }
   }
 

@@ -1,10 +1,10 @@
 package io.warrenmq.broker;
 
 import io.warrenmq.amqp.types.FieldTable;
-import io.warrenmq.broker.auth.PasswordHash;
-import io.warrenmq.broker.auth.Permission;
-import io.warrenmq.broker.auth.TopicPermission;
-import io.warrenmq.broker.auth.User;
+
+
+
+
 import io.warrenmq.broker.auth.Users;
 import io.warrenmq.broker.definitions.DefinitionModel;
 import io.warrenmq.broker.exchange.ExchangeSpec;
@@ -12,12 +12,12 @@ import io.warrenmq.broker.limits.Limits;
 import io.warrenmq.broker.parameter.JsonValues;
 import io.warrenmq.broker.parameter.RuntimeParameters;
 import io.warrenmq.broker.policy.Policies;
-import io.warrenmq.broker.policy.Policy;
+
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.QueueSpec;
 import io.warrenmq.broker.vhost.VirtualHost;
 import java.nio.file.Path;
-import java.util.List;
+
 import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -54,7 +54,7 @@ final class DefinitionRestore {
     restoreAccess(model);
     for (FieldTable p : model.policies()) {
       try {
-        policies.put(policyOf(p));
+        policies.put(MetadataApplier.policyOf(p));
       } catch (IllegalArgumentException e) {
         log.warn("ignoring stored policy {}: {}", str(p, "name"), e.getMessage());
       }
@@ -95,8 +95,7 @@ final class DefinitionRestore {
   /** Runtime parameters and global parameters; a vhost's limits take effect again. */
   private void restoreParameters(DefinitionModel model) {
     for (FieldTable p : model.parameters()) {
-      RuntimeParameters.Parameter param = new RuntimeParameters.Parameter(str(p, "vhost"), str(p, "component"),
-          str(p, "name"), JsonValues.fromField(p.get("value")));
+      RuntimeParameters.Parameter param = MetadataApplier.parameterOf(p);
       parameters.put(param);
       VirtualHost vh = vhosts.get(param.vhost());
       if (vh != null && param.component().equals(ParameterAdmin.VHOST_LIMITS)
@@ -111,22 +110,16 @@ final class DefinitionRestore {
 
   private void restoreAccess(DefinitionModel model) {
     for (FieldTable u : model.users()) {
-      List<Object> tags = u.getArray("tags");
-      PasswordHash.Algorithm a = PasswordHash.Algorithm.of(str(u, "algorithm"));
-      users.put(new User(str(u, "name"), str(u, "hash"),
-          tags == null ? List.of() : tags.stream().map(String::valueOf).toList(),
-          a == null ? PasswordHash.Algorithm.SHA256 : a, Limits.ofTable(u.getTable("limits"))));
+      users.put(MetadataApplier.userOf(u));
     }
     for (FieldTable p : model.permissions()) {
-      users.setPermission(str(p, "user"), str(p, "vhost"),
-          new Permission(str(p, "configure"), str(p, "write"), str(p, "read")));
+      users.setPermission(str(p, "user"), str(p, "vhost"), MetadataApplier.permissionOf(p));
     }
     for (FieldTable t : model.topicPermissions()) {
       String user = str(t, "user");
       String vhost = str(t, "vhost");
       try {
-        users.topicPermissions().put(user, vhost,
-            new TopicPermission(user, vhost, str(t, "exchange"), str(t, "write"), str(t, "read")));
+        users.topicPermissions().put(user, vhost, MetadataApplier.topicPermissionOf(t));
       } catch (IllegalArgumentException e) {
         log.warn("ignoring stored topic permission of user '{}' in vhost '{}': {}", user, vhost, e.getMessage());
       }
@@ -150,23 +143,15 @@ final class DefinitionRestore {
     }
   }
 
-  private static Policy policyOf(FieldTable p) {
-    Long prio = p.getLong("priority");
-    return new Policy(str(p, "vhost"), str(p, "name"), str(p, "pattern"), Policy.ApplyTo.parse(str(p, "applyTo")),
-        prio == null ? 0 : prio.intValue(), table(p, "definition"), bool(p, "operator"));
-  }
-
   private static String str(FieldTable t, String key) {
-    String s = t.getString(key);
-    return s == null ? "" : s;
+    return MetadataApplier.str(t, key);
   }
 
   private static boolean bool(FieldTable t, String key) {
-    return Boolean.TRUE.equals(t.getBoolean(key));
+    return MetadataApplier.bool(t, key);
   }
 
   private static FieldTable table(FieldTable t, String key) {
-    FieldTable v = t.getTable(key);
-    return v == null ? FieldTable.EMPTY : v;
+    return MetadataApplier.table(t, key);
   }
 }

@@ -2,7 +2,6 @@ package io.warrenmq.broker;
 
 import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
-import io.warrenmq.broker.definitions.DefinitionStore;
 import io.warrenmq.broker.definitions.Records;
 import io.warrenmq.broker.limits.Limits;
 import io.warrenmq.broker.parameter.JsonValues;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,12 +38,10 @@ public final class ParameterAdmin {
 
   private final Broker broker;
   private final RuntimeParameters parameters;
-  private final Supplier<DefinitionStore> definitions;
 
-  ParameterAdmin(Broker broker, RuntimeParameters parameters, Supplier<DefinitionStore> definitions) {
+  ParameterAdmin(Broker broker, RuntimeParameters parameters) {
     this.broker = broker;
     this.parameters = parameters;
-    this.definitions = definitions;
   }
 
   /** rabbit_runtime_parameters:set: validates, stores and applies; 404 for an unknown vhost. */
@@ -115,7 +111,7 @@ public final class ParameterAdmin {
 
   /** rabbit_runtime_parameters:set: validates, stores and applies; 404 for an unknown vhost. */
   private void doSet(String vhost, String component, String name, @Nullable Object value) {
-    VirtualHost vh = requireVhost(vhost);
+    requireVhost(vhost);
     Object v = JsonValues.canonical(value);
     switch (component) {
       case "policy" -> throw ValidationError.text("policies may not be set using this method");
@@ -125,11 +121,7 @@ public final class ParameterAdmin {
         if (!errors.isEmpty()) {
           throw validationFailed(errors);
         }
-        store(new Parameter(vhost, component, name, v));
-        if (name.equals(LIMITS)) {
-          vh.setLimits(Limits.fromJson((Map<?, ?>) v));
-          log.info("set vhost limits of vhost '{}' to {}", vhost, v);
-        }
+        broker.commit(Records.parameter(vhost, component, name, v));
       }
       default -> throw validationFailed(List.of("component " + component + " not found"));
     }
@@ -140,11 +132,6 @@ public final class ParameterAdmin {
       throw validationFailed(List.of(name + " not a list " + io.warrenmq.broker.term.ErlangTerm.ofJson(v).print()));
     }
     return Policy.parse(vhost, name, m.get("pattern"), m.get("definition"), m.get("priority"), m.get("apply-to"), true);
-  }
-
-  private void store(Parameter p) {
-    definitions.get().write(Records.parameter(p.vhost(), p.component(), p.name(), p.value()));
-    parameters.put(p);
   }
 
   /** rabbit_runtime_parameters:clear: "Parameter does not exist" when there is none. */
@@ -158,15 +145,10 @@ public final class ParameterAdmin {
         broker.clearPolicy(vhost, name, true);
       }
       default -> {
-        if (parameters.remove(vhost, component, name) == null) {
+        if (parameters.get(vhost, component, name) == null) {
           throw notExists();
         }
-        definitions.get().write(Records.parameterCleared(vhost, component, name));
-        VirtualHost vh = broker.vhost(vhost);
-        if (component.equals(VHOST_LIMITS) && name.equals(LIMITS) && vh != null) {
-          vh.setLimits(Limits.NONE);
-          log.info("cleared vhost limits of vhost '{}'", vhost);
-        }
+        broker.commit(Records.parameterCleared(vhost, component, name));
       }
     }
   }
@@ -222,17 +204,15 @@ public final class ParameterAdmin {
 
   /** rabbit_runtime_parameters:set_global: any value, no validation. */
   private void doSetGlobal(String name, @Nullable Object value) {
-    Object v = JsonValues.canonical(value);
-    definitions.get().write(Records.globalParameter(name, v));
-    parameters.putGlobal(new Global(name, v));
+    broker.commit(Records.globalParameter(name, JsonValues.canonical(value)));
   }
 
   /** rabbit_runtime_parameters:clear_global: "Parameter does not exist" when there is none. */
   private void doClearGlobal(String name) {
-    if (parameters.removeGlobal(name) == null) {
+    if (parameters.global(name) == null) {
       throw notExists();
     }
-    definitions.get().write(Records.globalParameterCleared(name));
+    broker.commit(Records.globalParameterCleared(name));
   }
 
   private VirtualHost requireVhost(String vhost) {

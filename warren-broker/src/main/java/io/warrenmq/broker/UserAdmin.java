@@ -7,7 +7,6 @@ import io.warrenmq.broker.auth.Permission;
 import io.warrenmq.broker.auth.User;
 import io.warrenmq.broker.auth.UserUpdate;
 import io.warrenmq.broker.auth.Users;
-import io.warrenmq.broker.definitions.DefinitionStore;
 import io.warrenmq.broker.definitions.Records;
 import io.warrenmq.broker.limits.Limits;
 import io.warrenmq.broker.term.ErlangTerm;
@@ -15,7 +14,6 @@ import io.warrenmq.broker.term.ValidationError;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,12 +29,10 @@ public final class UserAdmin {
 
   private final Broker broker;
   private final Users users;
-  private final Supplier<DefinitionStore> definitions;
 
-  UserAdmin(Broker broker, Users users, Supplier<DefinitionStore> definitions) {
+  UserAdmin(Broker broker, Users users) {
     this.broker = broker;
     this.users = users;
-    this.definitions = definitions;
   }
 
   /**
@@ -144,8 +140,7 @@ public final class UserAdmin {
   }
 
   void put(User u) {
-    definitions.get().write(Records.user(u));
-    users.put(u);
+    broker.commit(Records.user(u));
   }
 
   /** set_user_limits: validated (RabbitMQ's texts), merged over the user's limits. */

@@ -9,6 +9,7 @@ import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.vhost.VirtualHost;
 import io.warrenmq.management.definitions.DefinitionFiles;
 import io.warrenmq.server.config.BrokerConfig;
+import io.warrenmq.cluster.ClusterNode;
 import io.warrenmq.server.ctl.CtlCommands;
 import io.warrenmq.server.ctl.CtlServer;
 import io.warrenmq.server.netty.AmqpServer;
@@ -40,10 +41,12 @@ public final class WarrenServer implements AutoCloseable {
   private final ResourceMonitor monitor;
   private final int port;
   private final TlsContexts tls;
+  private final @Nullable ClusterNode cluster;
   private boolean closed;
 
-  private WarrenServer(BrokerConfig config, Broker broker, AmqpServer amqp, HttpListeners http, @Nullable CtlServer ctl,
-      ResourceMonitor monitor, int port, TlsContexts tls) {
+  private WarrenServer(BrokerConfig config, Broker broker, @Nullable ClusterNode cluster, AmqpServer amqp,
+      HttpListeners http, @Nullable CtlServer ctl, ResourceMonitor monitor, int port, TlsContexts tls) {
+    this.cluster = cluster;
     this.tls = tls;
     this.config = config;
     this.monitor = monitor;
@@ -71,6 +74,16 @@ public final class WarrenServer implements AutoCloseable {
       throw e;
     }
     logRecovered(broker);
+    ClusterNode cluster = null;
+    if (config.cluster() != null) {
+      try {
+        // before load_definitions: on a cluster node the import goes through the metadata log
+        cluster = ClusterNode.start(broker, config.cluster());
+      } catch (IOException | RuntimeException e) {
+        closeAfterFailedStart(e, null, null, broker);
+        throw e;
+      }
+    }
     if (!config.loadDefinitions().isEmpty()) {
       try {
         // RabbitMQ imports load_definitions after recovery, before the listeners start
@@ -99,7 +112,7 @@ public final class WarrenServer implements AutoCloseable {
     // the control socket comes up before the AMQP port opens: once clients can connect,
     // warrenctl works too (scripts wait for the port, then administer)
     List<String> httpNames = new ArrayList<>();
-    CtlServer ctl = startControlSocket(config, new CtlCommands(broker, () -> String.format(
+    CtlServer ctl = startControlSocket(config, new CtlCommands(broker, cluster, () -> String.format(
         "WarrenMQ %s%nRabbitMQ compatibility: %s%namqp: %s (%s)%n%s%sdata directory: %s%n", Version.get(),
         Compatibility.RABBITMQ_VERSION, String.join(", ", amqp.listeners()), amqp.transport(),
         amqp.tlsListeners().isEmpty() ? "" : "amqps: " + String.join(", ", amqp.tlsListeners()) + " ("
@@ -127,7 +140,7 @@ public final class WarrenServer implements AutoCloseable {
     }
     log.info("started in {} ms (JVM up {} ms)", (System.nanoTime() - t0) / 1_000_000,
         ManagementFactory.getRuntimeMXBean().getUptime());
-    return new WarrenServer(config, broker, amqp, http, ctl, monitor, port, tls);
+    return new WarrenServer(config, broker, cluster, amqp, http, ctl, monitor, port, tls);
   }
 
   /** The auth_backends chain, in its configured order. */
@@ -228,6 +241,11 @@ public final class WarrenServer implements AutoCloseable {
     return broker;
   }
 
+  /** This node's part in the cluster, or null for a single node. */
+  public @Nullable ClusterNode cluster() {
+    return cluster;
+  }
+
   public BrokerConfig config() {
     return config;
   }
@@ -262,6 +280,9 @@ public final class WarrenServer implements AutoCloseable {
       ctl.close();
     }
     monitor.close();
+    if (cluster != null) {
+      cluster.close();
+    }
     broker.close();
     log.info("stopped");
   }

@@ -38,15 +38,10 @@ public final class TopicPermissions {
     return removed;
   }
 
-  /** Removes every permission of {@code user} in {@code vhost}; returns the exchanges they were on. */
-  public List<String> removeAll(String user, String vhost) {
-    Map<String, Map<String, TopicPermission>> m = byUser.get(user);
-    Map<String, TopicPermission> gone = m == null ? null : m.remove(vhost);
-    if (gone == null || gone.isEmpty()) {
-      return List.of();
-    }
-    version.incrementAndGet();
-    return gone.keySet().stream().sorted().toList();
+  /** The exchanges {@code user} has a topic permission on in {@code vhost}, sorted. */
+  public List<String> exchangesOf(String user, String vhost) {
+    Map<String, TopicPermission> m = exchanges(user, vhost);
+    return m == null ? List.of() : m.keySet().stream().sorted().toList();
   }
 
   /** The user was deleted. */

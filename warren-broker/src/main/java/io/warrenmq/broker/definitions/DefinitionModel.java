@@ -26,6 +26,10 @@ public final class DefinitionModel {
   /** (vhost, component, name) -> record. */
   private final Map<List<String>, FieldTable> parameters = new LinkedHashMap<>();
   private final Map<String, FieldTable> globalParameters = new LinkedHashMap<>();
+  /** A cluster node's own records (type "cluster.*"), by type and their "key" field. */
+  private final Map<List<String>, FieldTable> cluster = new LinkedHashMap<>();
+  /** The last metadata-log entry applied (a cluster node's), or null. */
+  private FieldTable replicated = null;
 
   /** Replays {@code records}; records of unknown type are ignored (a newer writer's). */
   public static DefinitionModel replay(List<FieldTable> records) {
@@ -135,7 +139,16 @@ public final class DefinitionModel {
           bindings.remove(key);
         }
       }
+      case "replicated" -> replicated = r;
       default -> {
+        if (type.startsWith(Records.CLUSTER_PREFIX)) {
+          List<String> key = List.of(type, str(r, "key"));
+          if (put) {
+            cluster.put(key, r);
+          } else {
+            cluster.remove(key);
+          }
+        }
         // a record type this version does not know: kept out of the model
       }
     }
@@ -144,6 +157,23 @@ public final class DefinitionModel {
   private static String str(FieldTable r, String key) {
     String s = r.getString(key);
     return s == null ? "" : s;
+  }
+
+  /** The cluster's own records (members, feature flags), as the cluster module wrote them. */
+  public List<FieldTable> clusterRecords() {
+    return List.copyOf(cluster.values());
+  }
+
+  /** The index of the last metadata-log entry applied to this node, 0 if none. */
+  public long replicatedIndex() {
+    Long i = replicated == null ? null : replicated.getLong("index");
+    return i == null ? 0 : i;
+  }
+
+  /** The term of that entry, 0 if none. */
+  public long replicatedTerm() {
+    Long t = replicated == null ? null : replicated.getLong("term");
+    return t == null ? 0 : t;
   }
 
   /** The vhosts' names, in the order they were first created. */
@@ -205,6 +235,10 @@ public final class DefinitionModel {
     out.addAll(exchanges.values());
     out.addAll(queues.values());
     out.addAll(bindings.values());
+    out.addAll(cluster.values());
+    if (replicated != null) {
+      out.add(replicated);
+    }
     return out;
   }
 }

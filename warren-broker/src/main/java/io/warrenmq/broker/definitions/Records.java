@@ -20,6 +20,11 @@ public final class Records {
   public static final String OP = "op";
   public static final String PUT = "put";
   public static final String DEL = "del";
+  /**
+   * The type prefix of the cluster module's own records (members, feature flags): kept by their
+   * {@code key} field, put or deleted, and otherwise not interpreted by the broker.
+   */
+  public static final String CLUSTER_PREFIX = "cluster.";
 
   private Records() {}
 
@@ -170,6 +175,17 @@ public final class Records {
 
   public static FieldTable globalParameterCleared(String name) {
     return table("globalParameter", DEL, "name", name);
+  }
+
+  /**
+   * The last entry of the cluster's metadata log applied to this node ({@code term}, {@code
+   * index}): written after the entry's own records, so that a restart applies only what follows.
+   */
+  public static FieldTable replicated(long term, long index) {
+    Map<String, Object> m = base("replicated", PUT);
+    m.put("term", term);
+    m.put("index", index);
+    return FieldTable.of(m);
   }
 
   /** A binding; {@code destKind} is "queue" or "exchange". */

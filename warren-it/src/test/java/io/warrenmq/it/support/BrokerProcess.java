@@ -29,10 +29,30 @@ public final class BrokerProcess implements AutoCloseable {
 
   /** With more command-line arguments ({@code --ssl-port 0 ...}). */
   public BrokerProcess(Path dataDir, List<String> extraArgs) throws IOException {
+    this(dataDir, freePort(), extraArgs);
+  }
+
+  /** On a given AMQP port. */
+  public BrokerProcess(Path dataDir, int port, List<String> extraArgs) {
     this.extraArgs = extraArgs;
     this.dataDir = dataDir;
     this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
-    this.port = freePort();
+    this.port = port;
+  }
+
+  /** {@code n} ports nothing listens on now, all different (held open together while picked). */
+  public static List<Integer> freePorts(int n) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        held.add(new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()));
+      }
+      return held.stream().map(ServerSocket::getLocalPort).toList();
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
+    }
   }
 
   /** A port nothing listens on now (the kernel picks it). */
@@ -63,7 +83,7 @@ public final class BrokerProcess implements AutoCloseable {
       throw new IllegalStateException("warren.jar not built: " + jar);
     }
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseCompactObjectHeaders",
-        "--enable-native-access=ALL-UNNAMED", "-jar", jar, "--bind", "127.0.0.1", "--port", Integer.toString(port),
+        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-jar", jar, "--bind", "127.0.0.1", "--port", Integer.toString(port),
         "--management-port", "0", "--prometheus-port", "0",
         "--data-dir", dataDir.toString()));
     cmd.addAll(extraArgs);

@@ -1,5 +1,8 @@
 package io.warrenmq.server.config;
 
+import io.warrenmq.cluster.ClusterSettings;
+import org.jspecify.annotations.Nullable;
+
 import io.warrenmq.broker.ResourceLimits.DiskFreeLimit;
 import io.warrenmq.broker.ResourceLimits.MemoryWatermark;
 import java.nio.file.Path;
@@ -43,6 +46,7 @@ import java.util.Set;
  * @param proxyProtocol whether AMQP connections start with a PROXY protocol header, and from where
  * @param tcp the AMQP listeners' socket options ({@code tcp_listen_options.*})
  * @param plainListener whether the plain AMQP listener runs ({@code listeners.tcp = none}: AMQPS only)
+ * @param cluster this node's part in a cluster (docs/clustering.md); null for a single node
  */
 public record BrokerConfig(
     String bind,
@@ -75,7 +79,8 @@ public record BrokerConfig(
     int connectionMax,
     ProxyProtocolConfig proxyProtocol,
     TcpListenOptions tcp,
-    boolean plainListener) {
+    boolean plainListener,
+    @Nullable ClusterSettings cluster) {
   /**
    * The default of {@code bind}: IPv4 and IPv6 loopback, as RabbitMQ listens on both families.
    * With this default (only), {@code ::1} is left out with a warning on a host without an IPv6

@@ -84,7 +84,7 @@ public final class ConfigLoader {
               "most AMQP connections the node accepts (RabbitMQ's key); beyond it connection.open gets 530"),
           new Key("memory_monitor_interval", "1000",
               "milliseconds between two checks of memory use and free disk space (RabbitMQ's key)")),
-      Stream.of(LogSettings.KEYS, TlsKeys.KEYS, ProxyProtocolConfig.KEYS, TcpListenOptions.KEYS).flatMap(List::stream)).toList();
+      Stream.of(LogSettings.KEYS, TlsKeys.KEYS, ProxyProtocolConfig.KEYS, TcpListenOptions.KEYS, ClusterKeys.KEYS).flatMap(List::stream)).toList();
 
   private ConfigLoader() {}
 
@@ -192,6 +192,9 @@ public final class ConfigLoader {
       if (family == null) {
         family = ProxyProtocolConfig.familyOf(key);
       }
+      if (family == null) {
+        family = ClusterKeys.familyOf(key);
+      }
       if (family != null) {
         // ssl_options.versions.1 = tlsv1.3: each line adds one value to the family
         String before = families.contains(family) ? out.get(family) : null;
@@ -243,7 +246,8 @@ public final class ConfigLoader {
         v.get("connection_max").strip().equals("infinity") ? -1 : intValue(v, "connection_max", 0, Integer.MAX_VALUE),
         ProxyProtocolConfig.from(v),
         TcpListenOptions.from(v),
-        plainListener(v));
+        plainListener(v),
+        ClusterKeys.from(v, dataDir, BrokerConfig.parseBind(bind)));
   }
 
   static int intValue(Map<String, String> v, String key, int min, int max) {

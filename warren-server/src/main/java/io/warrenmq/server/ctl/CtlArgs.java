@@ -27,6 +27,8 @@ final class CtlArgs {
   boolean global;
   int limit;
   long perConnectionDelayMs;
+  /** -t, --timeout: seconds a waiting command waits (await_online_nodes); -1 if not given. */
+  long timeoutSeconds = -1;
   /** add_vhost --description, --tags, --default-queue-type. */
   @Nullable String description;
   @Nullable String tags;
@@ -60,6 +62,7 @@ final class CtlArgs {
         case "--priority" -> priority = (int) number(s, hasValue ? argv.get(++i) : null);
         case "--limit" -> limit = (int) number(s, hasValue ? argv.get(++i) : null);
         case "--per-connection-delay" -> perConnectionDelayMs = number(s, hasValue ? argv.get(++i) : null);
+        case "-t", "--timeout" -> timeoutSeconds = number(s, hasValue ? argv.get(++i) : null);
         case "--description", "--tags", "--default-queue-type", "--user", "--payload" -> {
           if (!hasValue) {
             throw new UsageException(s + " needs a value");

@@ -2,6 +2,8 @@ package io.warrenmq.server.ctl;
 
 import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.broker.Broker;
+import io.warrenmq.cluster.ClusterNode;
+import org.jspecify.annotations.Nullable;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -22,9 +24,14 @@ public final class CtlCommands {
 
   /** @param status the text of the status command (version, listeners, data directory), made when asked */
   public CtlCommands(Broker broker, Supplier<String> status) {
+    this(broker, null, status);
+  }
+
+  /** @param cluster this node's part in a cluster, or null for a single node */
+  public CtlCommands(Broker broker, @Nullable ClusterNode cluster, Supplier<String> status) {
     this.groups = List.of(new NodeCommands(broker, status), new AccessCommands(broker), new QueueCommands(broker),
         new ConnectionCommands(broker), new PolicyCommands(broker), new TraceCommands(broker), new LimitsCommands(broker),
-        new DefinitionsCommands(broker));
+        new DefinitionsCommands(broker), new ClusterCommands(broker, cluster));
   }
 
   public Result run(List<String> argv) {
@@ -102,6 +109,7 @@ public final class CtlCommands {
           set_user_limits <user> <definition-json, e.g. '{"max-connections": 5, "max-channels": 20}'>
           clear_user_limits <user> <max-connections|max-channels|all> | list_user_limits [--user <user> | --global]
           export_definitions <file | -> | import_definitions [<file> | -]   RabbitMQ's definitions JSON
+          cluster_status | await_online_nodes <count> [--timeout <s>] | queue_leader [-p <vhost>] <queue>
         """;
   }
 }

@@ -1,0 +1,276 @@
+package io.warrenmq.cluster;
+
+import io.warrenmq.amqp.AmqpException;
+import io.warrenmq.amqp.ReplyCode;
+import io.warrenmq.amqp.types.FieldTable;
+import io.warrenmq.broker.Broker;
+import io.warrenmq.broker.MetadataReplication;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's part in the cluster: a Ratis server holding the metadata group (every peer a voter,
+ * the group named after the cluster), the broker's access metadata replicated through it, the
+ * node's announcement of its name, and the members' status as this node sees it.
+ *
+ * <p>Threading: thread-safe. {@link #replicate} blocks its caller (the management API's and
+ * warrenctl's threads, never an event loop) until the change is applied here or times out.
+ */
+public final class ClusterNode implements MetadataReplication, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
+  /** A follower that has not answered the leader for this long counts as offline. */
+  private static final long ONLINE_WITHIN_MS = 5_000;
+
+  private final ClusterSettings settings;
+  private final RaftGroup group;
+  private final Members members = new Members();
+  private final MetadataStateMachine machine;
+  private final RaftServer server;
+  private final RaftClient client;
+  /** For the status query to the leader: one try, no retries (it is asked again soon). */
+  private final RaftClient statusClient;
+  private final AtomicLong seq = new AtomicLong();
+  private final Thread announcer;
+
+  private ClusterNode(Broker broker, ClusterSettings s) throws IOException {
+    this.settings = s;
+    RaftGroupId id = RaftGroupId.valueOf(
+        UUID.nameUUIDFromBytes(("warren-metadata:" + s.clusterName()).getBytes(StandardCharsets.UTF_8)));
+    this.group = RaftGroup.valueOf(id, s.peers().stream().map(PeerAddress::peer).toList());
+    String origin = s.self().hostPort() + "/" + UUID.randomUUID();
+    members.apply(broker.clusterRecords());
+    this.machine = new MetadataStateMachine(broker, origin, members);
+    this.server = RaftServer.newBuilder()
+        .setServerId(s.self().id())
+        .setGroup(group)
+        .setStateMachine(machine)
+        .setProperties(serverProperties(s))
+        .setOption(RaftStorage.StartupOption.RECOVER)
+        .build();
+    this.client = RaftClient.newBuilder()
+        .setProperties(clientProperties())
+        .setRaftGroup(group)
+        .setClientId(ClientId.randomId())
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+            (int) Math.max(1, s.metadataTimeout().toMillis() / 250), TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
+        .build();
+    this.statusClient = RaftClient.newBuilder()
+        .setProperties(clientProperties())
+        .setRaftGroup(group)
+        .setClientId(ClientId.randomId())
+        .setRetryPolicy(RetryPolicies.noRetry())
+        .build();
+    this.announcer = Thread.ofVirtual().name("warren-cluster-announce").unstarted(this::announce);
+  }
+
+  /** Starts the node's Raft server, then replicates the broker's access metadata through it. */
+  public static ClusterNode start(Broker broker, ClusterSettings s) throws IOException {
+    ClusterNode n = new ClusterNode(broker, s);
+    n.server.start();
+    broker.replicateMetadataWith(n);
+    n.announcer.start();
+    log.info("cluster node '{}' at {}: metadata group {} over {}", s.nodeName(), s.self(), n.group.getGroupId(),
+        s.peers());
+    return n;
+  }
+
+  private static RaftProperties serverProperties(ClusterSettings s) {
+    RaftProperties p = new RaftProperties();
+    RaftServerConfigKeys.setStorageDir(p, List.of(s.raftDir().toFile()));
+    GrpcConfigKeys.Server.setHost(p, s.self().host());
+    GrpcConfigKeys.Server.setPort(p, s.self().port());
+    // three JVMs on two cores pause now and then: elections after 1-2 s of silence, not 150-300 ms
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
+    // the entries are small definitions records: small buffers (the defaults allocate 8 MB direct)
+    RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf("512KB"));
+    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf("256KB"));
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
+    RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("1MB"));
+    RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
+    // the definitions log is the state; Ratis keeps its whole log (no snapshot to install yet)
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, false);
+    return p;
+  }
+
+  private static RaftProperties clientProperties() {
+    RaftProperties p = new RaftProperties();
+    RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+    return p;
+  }
+
+  /** Tells the cluster this node's name, retrying until a majority has it. */
+  private void announce() {
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        replicate(List.of(Members.announcement(settings.self(), settings.nodeName())));
+        return;
+      } catch (AmqpException e) {
+        log.debug("cluster: announcing this node: {}", e.getMessage());
+      }
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void replicate(List<FieldTable> changes) {
+    long n = seq.incrementAndGet();
+    CompletableFuture<Void> applied = new CompletableFuture<>();
+    machine.expect(n, applied);
+    Message entry = Message.valueOf(new MetadataEntry(originOf(), n, changes).encode());
+    // the blocking API, each call on its own: a failed call of the ordered async API closes its
+    // sliding window, and every later call on that client fails
+    Thread.ofVirtual().name("warren-metadata-send").start(() -> {
+      try {
+        RaftClientReply reply = client.io().send(entry);
+        if (!reply.isSuccess()) {
+          applied.completeExceptionally(timedOut(reply.getException()));
+        }
+      } catch (IOException | RuntimeException e) {
+        applied.completeExceptionally(timedOut(e));
+      }
+    });
+    try {
+      applied.get(settings.metadataTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw timedOut(e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw timedOut(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw timedOut(e);
+    } finally {
+      machine.forget(n);
+    }
+  }
+
+  private String originOf() {
+    return machine.origin();
+  }
+
+  private AmqpException timedOut(@Nullable Throwable cause) {
+    return AmqpException.channelError(ReplyCode.INTERNAL_ERROR,
+        "metadata store operation timed out: no majority of the cluster's %d nodes reachable from node '%s'%s",
+        settings.peers().size(), settings.nodeName(), cause == null || cause.getMessage() == null ? ""
+            : " (" + cause.getClass().getSimpleName() + ")");
+  }
+
+  // ---------------------------------------------------------------- status
+
+  /** One member as this node sees it. */
+  public record Member(String name, String address, boolean online, boolean leader, boolean self) {}
+
+  /** The members, this node's own view; {@code leader} is null while none is known. */
+  public record Status(String clusterName, String self, @Nullable String leader, List<Member> members) {
+    public long onlineCount() {
+      return members.stream().filter(Member::online).count();
+    }
+  }
+
+  public Status status() {
+    DivisionInfo info;
+    try {
+      info = server.getDivision(group.getGroupId()).getInfo();
+    } catch (IOException e) {
+      return new Status(settings.clusterName(), settings.nodeName(), null, List.of());
+    }
+    RaftPeerId leader = info.getLeaderId();
+    Map<String, Long> lastSeen = new HashMap<>();
+    if (info.isLeader()) {
+      info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList()
+          .forEach(f -> lastSeen.put(f.getId().getAddress(), f.getLastRpcElapsedTimeMs()));
+    } else if (leader != null) {
+      lastSeen.putAll(askLeader(leader));
+    }
+    List<Member> out = new ArrayList<>();
+    for (PeerAddress p : settings.peers()) {
+      boolean self = p.equals(settings.self());
+      boolean isLeader = leader != null && leader.equals(p.id());
+      Long ms = lastSeen.get(p.hostPort());
+      boolean online = self || (isLeader && !lastSeen.isEmpty()) || (ms != null && ms < ONLINE_WITHIN_MS)
+          || (isLeader && info.isLeader());
+      String name = members.name(p);
+      out.add(new Member(name == null ? p.hostPort() : name, p.hostPort(), online, isLeader, self));
+    }
+    String leaderName = out.stream().filter(Member::leader).map(Member::name).findFirst().orElse(null);
+    return new Status(settings.clusterName(), settings.nodeName(), leaderName, out);
+  }
+
+  /** The leader's view of its followers: address to milliseconds since each answered; empty if it does not answer. */
+  private Map<String, Long> askLeader(RaftPeerId leader) {
+    Map<String, Long> out = new HashMap<>();
+    CompletableFuture<RaftClientReply> reply = new CompletableFuture<>();
+    Thread.ofVirtual().name("warren-metadata-status").start(() -> {
+      try {
+        reply.complete(statusClient.io().sendReadOnly(Message.valueOf(MetadataStateMachine.STATUS), leader));
+      } catch (IOException | RuntimeException e) {
+        reply.completeExceptionally(e);
+      }
+    });
+    try {
+      RaftClientReply r = reply.get(2, TimeUnit.SECONDS);
+      if (r.isSuccess()) {
+        for (String line : r.getMessage().getContent().toString(StandardCharsets.UTF_8).split("\n")) {
+          int eq = line.lastIndexOf('=');
+          if (eq > 0) {
+            out.put(line.substring(0, eq), Long.parseLong(line.substring(eq + 1)));
+          }
+        }
+      }
+    } catch (ExecutionException | TimeoutException | NumberFormatException e) {
+      log.debug("cluster: the leader did not say who is online: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return out;
+  }
+
+  public ClusterSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public void close() throws IOException {
+    announcer.interrupt();
+    statusClient.close();
+    client.close();
+    server.close();
+  }
+}

@@ -1,0 +1,50 @@
+package io.warrenmq.cluster;
+
+import io.warrenmq.amqp.types.FieldTable;
+import io.warrenmq.broker.definitions.Records;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The nodes' names by their Raft address, as each node announced itself in the metadata log
+ * ({@code cluster.node} records, kept in the definitions log between runs).
+ *
+ * <p>Threading: changed on the metadata log's apply thread, read anywhere.
+ */
+final class Members {
+  static final String NODE = Records.CLUSTER_PREFIX + "node";
+
+  private final Map<String, String> names = new LinkedHashMap<>();
+
+  static FieldTable announcement(PeerAddress peer, String name) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put(Records.TYPE, NODE);
+    m.put(Records.OP, Records.PUT);
+    m.put("key", peer.hostPort());
+    m.put("name", name);
+    return FieldTable.of(m);
+  }
+
+  synchronized void apply(List<FieldTable> changes) {
+    for (FieldTable c : changes) {
+      if (NODE.equals(c.getString(Records.TYPE))) {
+        String key = c.getString("key");
+        String name = c.getString("name");
+        if (key != null && name != null) {
+          if (Records.PUT.equals(c.getString(Records.OP))) {
+            names.put(key, name);
+          } else {
+            names.remove(key);
+          }
+        }
+      }
+    }
+  }
+
+  /** The name {@code peer} announced, or null before it did. */
+  synchronized @Nullable String name(PeerAddress peer) {
+    return names.get(peer.hostPort());
+  }
+}

@@ -1,0 +1,115 @@
+package io.warrenmq.cluster;
+
+import io.warrenmq.broker.Broker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The metadata log's state machine: each committed entry is applied to this node's broker
+ * ({@link Broker#applyReplicated}), which writes it with its index to the definitions log. That
+ * log, not a Raft snapshot, is this state machine's durable state: after a restart the entries up
+ * to the index it holds are skipped, the rest applied. The node that asked for an entry learns
+ * here that it was applied, and how.
+ *
+ * <p>Threading: entries are applied on Ratis' one apply thread per group; waiters are completed
+ * there; {@link #query} runs on Ratis' server threads.
+ */
+final class MetadataStateMachine extends BaseStateMachine {
+  private static final Logger log = LoggerFactory.getLogger(MetadataStateMachine.class);
+  static final String STATUS = "status";
+
+  private final Broker broker;
+  private final String origin;
+  private final Members members;
+  private final Map<Long, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+
+  MetadataStateMachine(Broker broker, String origin, Members members) {
+    this.broker = broker;
+    this.origin = origin;
+    this.members = members;
+  }
+
+  /** The entry {@code seq} this node appends: {@code applied} completes once it is applied here. */
+  void expect(long seq, CompletableFuture<Void> applied) {
+    waiting.put(seq, applied);
+  }
+
+  /** This node's id for this run, in the entries it appends. */
+  String origin() {
+    return origin;
+  }
+
+  void forget(long seq) {
+    waiting.remove(seq);
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto e = trx.getLogEntry();
+    long index = e.getIndex();
+    long term = e.getTerm();
+    if (index <= broker.replicatedIndex()) {
+      updateLastAppliedTermIndex(term, index); // applied before the restart, as the definitions log says
+      return CompletableFuture.completedFuture(Message.EMPTY);
+    }
+    MetadataEntry entry = MetadataEntry.decode(e.getStateMachineLogEntry().getLogData());
+    RuntimeException failure;
+    try {
+      failure = broker.applyReplicated(term, index, entry.changes());
+    } catch (RuntimeException ex) {
+      // not a failed check but this node's own trouble (its disk): its state may now differ
+      log.error("could not apply metadata log entry {} here", index, ex);
+      failure = ex;
+    }
+    members.apply(entry.changes());
+    updateLastAppliedTermIndex(term, index);
+    if (entry.origin().equals(origin)) {
+      CompletableFuture<Void> w = waiting.remove(entry.seq());
+      if (w != null) {
+        if (failure == null) {
+          w.complete(null);
+        } else {
+          w.completeExceptionally(failure);
+        }
+      }
+    }
+    return CompletableFuture.completedFuture(Message.valueOf(failure == null ? "ok" : "failed"));
+  }
+
+  /**
+   * {@code status}, asked of the leader: each follower's address and the milliseconds since it last
+   * answered, one {@code address=ms} per line.
+   */
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    String q = request.getContent().toString(StandardCharsets.UTF_8);
+    if (!q.equals(STATUS)) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("unknown query " + q));
+    }
+    try {
+      RaftServer server = getServer().join();
+      RoleInfoProto role = server.getDivision(getGroupId()).getInfo().getRoleInfoProto();
+      StringBuilder sb = new StringBuilder();
+      if (role.hasLeaderInfo()) {
+        for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
+          sb.append(f.getId().getAddress()).append('=').append(f.getLastRpcElapsedTimeMs()).append('\n');
+        }
+      }
+      return CompletableFuture.completedFuture(Message.valueOf(sb.toString()));
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+}

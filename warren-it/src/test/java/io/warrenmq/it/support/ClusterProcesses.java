@@ -1,0 +1,112 @@
+package io.warrenmq.it.support;
+
+import com.rabbitmq.client.ConnectionFactory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A cluster of WarrenMQ processes on 127.0.0.1, each with its own AMQP, management and cluster
+ * port (ephemeral ports picked up front) and data directory, formed from the same peer list as
+ * {@code bin/warren --cluster-peers} would be given. Nodes are numbered from 1.
+ */
+public final class ClusterProcesses implements AutoCloseable {
+  private final List<BrokerProcess> nodes = new ArrayList<>();
+  private final List<Integer> managementPorts = new ArrayList<>();
+  private final List<Path> dataDirs = new ArrayList<>();
+
+  /** @param extraArgs more flags for every node ({@code --cluster-metadata-timeout 3000}) */
+  public ClusterProcesses(Path dir, int count, List<String> extraArgs) throws IOException {
+    // AMQP, management and cluster ports, picked together so that no two are the same
+    List<Integer> ports = BrokerProcess.freePorts(3 * count);
+    List<Integer> clusterPorts = ports.subList(2 * count, 3 * count);
+    String peers = clusterPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    for (int i = 0; i < count; i++) {
+      int mgmt = ports.get(count + i);
+      Path data = dir.resolve("n" + (i + 1));
+      List<String> args = new ArrayList<>(List.of("--node-name", "n" + (i + 1), "--cluster-port",
+          Integer.toString(clusterPorts.get(i)), "--cluster-peers", peers, "--management-port", Integer.toString(mgmt)));
+      args.addAll(extraArgs);
+      nodes.add(new BrokerProcess(data, ports.get(i), args));
+      managementPorts.add(mgmt);
+      dataDirs.add(data);
+    }
+  }
+
+  /**
+   * Starts every node (each waits for its AMQP port), then waits until every node sees them all
+   * online, by name (each node announces its name once it is in).
+   */
+  public ClusterProcesses start() throws IOException, InterruptedException {
+    for (BrokerProcess n : nodes) {
+      n.start();
+    }
+    for (int i = 1; i <= nodes.size(); i++) {
+      awaitOnline(i, nodes.size());
+    }
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    for (int i = 1; i <= nodes.size(); i++) {
+      while (!namesAll(ctl(i, "-q", "cluster_status").out())) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("node " + i + " does not name every member: " + ctl(i, "cluster_status").out());
+        }
+        Thread.sleep(100);
+      }
+    }
+    return this;
+  }
+
+  private boolean namesAll(String status) {
+    for (int i = 1; i <= nodes.size(); i++) {
+      if (!status.lines().anyMatch(("n" + i)::equals)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public BrokerProcess node(int i) {
+    return nodes.get(i - 1);
+  }
+
+  public int size() {
+    return nodes.size();
+  }
+
+  /** A connection factory for node {@code i}, as guest. */
+  public ConnectionFactory factory(int i) {
+    ConnectionFactory f = new ConnectionFactory();
+    f.setHost("127.0.0.1");
+    f.setPort(node(i).port());
+    f.setAutomaticRecoveryEnabled(false);
+    return f;
+  }
+
+  public ManagementHttp management(int i) {
+    return new ManagementHttp("127.0.0.1", managementPorts.get(i - 1), "guest", "guest");
+  }
+
+  /** {@code bin/warrenctl --data-dir <node i's> args...}. */
+  public WarrenctlScript.Result ctl(int i, String... args) throws IOException, InterruptedException {
+    List<String> a = new ArrayList<>(List.of("--data-dir", dataDirs.get(i - 1).toString()));
+    a.addAll(List.of(args));
+    return WarrenctlScript.runBare(a.toArray(String[]::new));
+  }
+
+  /** Waits (warrenctl await_online_nodes, 60 s) until node {@code i} sees {@code count} members online. */
+  public void awaitOnline(int i, int count) throws IOException, InterruptedException {
+    WarrenctlScript.Result r = ctl(i, "await_online_nodes", Integer.toString(count), "--timeout", "60");
+    if (r.code() != 0) {
+      throw new AssertionError("node " + i + " did not see " + count + " nodes online: " + r.out() + r.err());
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (BrokerProcess n : nodes) {
+      n.close();
+    }
+  }
+}

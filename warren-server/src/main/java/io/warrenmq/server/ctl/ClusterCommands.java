@@ -1,0 +1,115 @@
+package io.warrenmq.server.ctl;
+
+import io.warrenmq.broker.Broker;
+import io.warrenmq.broker.vhost.VirtualHost;
+import io.warrenmq.cluster.ClusterNode;
+import io.warrenmq.cluster.ClusterNode.Member;
+import io.warrenmq.cluster.ClusterNode.Status;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The cluster, as rabbitmqctl shows and waits for it: {@code cluster_status} (its sections
+ * Basics, Disk Nodes, Running Nodes; and the metadata log's leader), {@code await_online_nodes N}
+ * (exits 0 once this node sees N members online, within {@code --timeout} seconds) and {@code
+ * queue_leader QUEUE} (the node that leads the queue). A single node is a cluster of one.
+ */
+final class ClusterCommands implements CommandGroup {
+  /** rabbitmqctl's default for wait commands is to wait: five minutes here, then the command fails. */
+  private static final long DEFAULT_TIMEOUT_S = 300;
+
+  private final Broker broker;
+  private final @Nullable ClusterNode cluster;
+
+  ClusterCommands(Broker broker, @Nullable ClusterNode cluster) {
+    this.broker = broker;
+    this.cluster = cluster;
+  }
+
+  @Override
+  public boolean run(String cmd, CtlArgs a, StringBuilder out) {
+    switch (cmd) {
+      case "cluster_status" -> {
+        a.atMost(0, "cluster_status");
+        clusterStatus(a, out);
+      }
+      case "await_online_nodes" -> {
+        a.atMost(1, "await_online_nodes <count>");
+        awaitOnline(a, out);
+      }
+      case "queue_leader" -> {
+        a.atMost(1, "queue_leader [-p <vhost>] <queue>");
+        queueLeader(a, out);
+      }
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private String nodeName() {
+    return cluster == null ? broker.pids().node() : cluster.settings().nodeName();
+  }
+
+  private void clusterStatus(CtlArgs a, StringBuilder out) {
+    a.info(out, "Cluster status of node " + nodeName() + " ...");
+    if (cluster == null) {
+      out.append("Basics\n\nCluster name: ").append(broker.clusterName()).append("\n\nDisk Nodes\n\n")
+          .append(nodeName()).append("\n\nRunning Nodes\n\n").append(nodeName()).append('\n');
+      return;
+    }
+    Status s = cluster.status();
+    out.append("Basics\n\nCluster name: ").append(s.clusterName()).append("\n\nDisk Nodes\n\n");
+    s.members().forEach(m -> out.append(m.name()).append('\n'));
+    out.append("\nRunning Nodes\n\n");
+    s.members().stream().filter(Member::online).forEach(m -> out.append(m.name()).append('\n'));
+    out.append("\nMetadata Leader\n\n").append(s.leader() == null ? "(none)" : s.leader()).append('\n');
+    out.append("\nMembers\n\n");
+    for (Member m : s.members()) {
+      out.append(m.name()).append('\t').append(m.address()).append('\t').append(m.online() ? "online" : "offline")
+          .append(m.leader() ? "\tleader" : "").append('\n');
+    }
+  }
+
+  private void awaitOnline(CtlArgs a, StringBuilder out) {
+    String n = a.arg(0, "await_online_nodes <count>");
+    int count;
+    try {
+      count = Integer.parseInt(n);
+    } catch (NumberFormatException e) {
+      throw new UsageException("await_online_nodes: '" + n + "' is not a number of nodes");
+    }
+    long timeout = a.timeoutSeconds < 0 ? DEFAULT_TIMEOUT_S : a.timeoutSeconds;
+    a.info(out, "Will wait for " + count + " nodes to join the cluster of " + nodeName() + ". Timeout: " + timeout
+        + " seconds.");
+    long deadline = System.nanoTime() + timeout * 1_000_000_000L;
+    while (online() < count) {
+      if (System.nanoTime() >= deadline) {
+        throw CtlError.error("timed out waiting for " + count + " nodes to be online: " + online() + " are");
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw CtlError.error("interrupted");
+      }
+    }
+  }
+
+  /** The members this node sees online, itself included (one for a single node). */
+  private long online() {
+    return cluster == null ? 1 : cluster.status().onlineCount();
+  }
+
+  /** A queue lives on the node it was declared on (quorum queues, with their own leaders, are to come). */
+  private void queueLeader(CtlArgs a, StringBuilder out) {
+    String name = a.arg(0, "queue_leader [-p <vhost>] <queue>");
+    VirtualHost vh = broker.vhost(a.vhost);
+    if (vh == null || vh.queue(name) == null) {
+      throw CtlError.error("queue '" + name + "' in vhost '" + a.vhost + "' not found");
+    }
+    out.append(nodeName()).append('\n');
+  }
+
+}
