@@ -15,6 +15,7 @@ import io.warrenmq.broker.definitions.DefinitionStore;
 import io.warrenmq.broker.definitions.Records;
 import io.warrenmq.broker.auth.TopicPermission;
 import io.warrenmq.broker.stats.BrokerStats;
+import io.warrenmq.broker.view.ClusterView;
 import io.warrenmq.broker.view.ConnectionRegistry;
 import io.warrenmq.broker.view.Pids;
 import io.warrenmq.broker.vhost.DirNames;
@@ -60,15 +61,16 @@ public final class Broker implements AutoCloseable {
   private final Map<String, VirtualHost> vhosts = new ConcurrentHashMap<>();
   private final ConnectionRegistry connections = new ConnectionRegistry();
   private final BrokerStats stats = new BrokerStats();
-  private final Pids pids = Pids.forThisNode();
+  private final Pids pids;
   private final ResourceLimits resourceLimits = ResourceLimits.forThisMachine();
-  private final ResourceAlarms alarms = new ResourceAlarms(pids.node());
+  private final ResourceAlarms alarms;
   private final Policies policies = new Policies();
   private final RuntimeParameters parameters = new RuntimeParameters();
   private final ParameterAdmin parameterOps;
   private final UserAdmin userOps;
   private final MetadataApplier metadata = new MetadataApplier(this);
   private volatile @Nullable MetadataReplication replication;
+  private volatile @Nullable ClusterView clusterView;
   private volatile long replicatedIndex;
   private volatile long replicatedTerm;
   private List<FieldTable> clusterRecords = List.of();
@@ -83,6 +85,8 @@ public final class Broker implements AutoCloseable {
   public Broker(BrokerOptions options, ByteBufAllocator alloc) {
     this.options = options;
     this.alloc = alloc;
+    this.pids = new Pids(options.nodeName(), System.currentTimeMillis() / 1000);
+    this.alarms = new ResourceAlarms(pids.node());
     this.users = new Users(options.loopbackUsers());
     this.parameterOps = new ParameterAdmin(this, parameters);
     this.userOps = new UserAdmin(this, users);
@@ -197,6 +201,15 @@ public final class Broker implements AutoCloseable {
   /** Whether the access metadata is replicated (a cluster node). */
   public boolean metadataReplicated() {
     return replication != null;
+  }
+
+  /** The cluster this node is part of, for the API's node listings; none for a single node. */
+  public void setClusterView(ClusterView v) {
+    clusterView = v;
+  }
+
+  public @Nullable ClusterView clusterView() {
+    return clusterView;
   }
 
   /**

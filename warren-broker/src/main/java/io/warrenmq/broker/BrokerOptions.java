@@ -12,6 +12,7 @@ import java.util.Set;
  * @param defaultPassword its password
  * @param defaultVhost vhost created on first boot
  * @param loopbackUsers users allowed to log in from loopback addresses only
+ * @param nodeName this node's name ({@code warren@HOST} unless configured), in pids, the API, warrenctl
  */
 public record BrokerOptions(
     Path dataDir,
@@ -19,7 +20,14 @@ public record BrokerOptions(
     String defaultUser,
     String defaultPassword,
     String defaultVhost,
-    Set<String> loopbackUsers) {
+    Set<String> loopbackUsers,
+    String nodeName) {
+
+  public BrokerOptions(Path dataDir, int segmentCapacity, String defaultUser, String defaultPassword,
+      String defaultVhost, Set<String> loopbackUsers) {
+    this(dataDir, segmentCapacity, defaultUser, defaultPassword, defaultVhost, loopbackUsers,
+        io.warrenmq.broker.view.Pids.localNodeName());
+  }
 
   public static final int DEFAULT_SEGMENT_CAPACITY = 8 * 1024 * 1024;
 

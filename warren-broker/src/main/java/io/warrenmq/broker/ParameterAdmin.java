@@ -94,10 +94,17 @@ public final class ParameterAdmin {
     }
   }
 
-  /** The cluster's name: the global parameter cluster_name, else the node's name (rabbit_nodes). */
+  /**
+   * The cluster's name: the global parameter cluster_name, else the configured one of a cluster
+   * node, else the node's name (rabbit_nodes).
+   */
   public String clusterName() {
     Global g = parameters.global("cluster_name");
-    return g == null || g.value() == null ? broker.pids().node() : g.value().toString();
+    if (g != null && g.value() != null) {
+      return g.value().toString();
+    }
+    var cluster = broker.clusterView();
+    return cluster != null ? cluster.clusterName() : broker.pids().node();
   }
 
   /** RabbitMQ keeps a random cluster id as a global parameter (rabbit_nodes persistent_cluster_id). */

@@ -5,6 +5,7 @@ import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.broker.Broker;
 import io.warrenmq.broker.MetadataReplication;
+import io.warrenmq.broker.view.ClusterView;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: thread-safe. {@link #replicate} blocks its caller (the management API's and
  * warrenctl's threads, never an event loop) until the change is applied here or times out.
  */
-public final class ClusterNode implements MetadataReplication, AutoCloseable {
+public final class ClusterNode implements MetadataReplication, ClusterView, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
   /** A follower that has not answered the leader for this long counts as offline. */
   private static final long ONLINE_WITHIN_MS = 5_000;
@@ -98,6 +99,7 @@ public final class ClusterNode implements MetadataReplication, AutoCloseable {
     ClusterNode n = new ClusterNode(broker, s);
     n.server.start();
     broker.replicateMetadataWith(n);
+    broker.setClusterView(n);
     n.announcer.start();
     log.info("cluster node '{}' at {}: metadata group {} over {}", s.nodeName(), s.self(), n.group.getGroupId(),
         s.peers());
@@ -260,6 +262,16 @@ public final class ClusterNode implements MetadataReplication, AutoCloseable {
       Thread.currentThread().interrupt();
     }
     return out;
+  }
+
+  @Override
+  public String clusterName() {
+    return settings.clusterName();
+  }
+
+  @Override
+  public List<ClusterView.Member> members() {
+    return status().members().stream().map(m -> new ClusterView.Member(m.name(), m.online(), m.self())).toList();
   }
 
   public ClusterSettings settings() {

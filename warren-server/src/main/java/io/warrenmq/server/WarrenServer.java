@@ -64,7 +64,7 @@ public final class WarrenServer implements AutoCloseable {
         Compatibility.RABBITMQ_VERSION, Runtime.version(), ProcessHandle.current().pid());
     log.info("data directory {}", config.dataDir().toAbsolutePath().normalize());
     BrokerOptions options = new BrokerOptions(config.dataDir(), config.segmentSize(), config.defaultUser(),
-        config.defaultPass(), config.defaultVhost(), config.loopbackUsers());
+        config.defaultPass(), config.defaultVhost(), config.loopbackUsers(), config.nodeName());
     Broker broker = new Broker(options, ByteBufAllocator.DEFAULT);
     broker.users().useBackends(authBackends(config.auth(), broker));
     try {

@@ -81,6 +81,11 @@ class ClusterIT {
         leader = l;
       }
       assertThat(l).as("node %d's leader", i).isEqualTo(leader);
+      var nodes = cluster.management(i).get("/api/nodes").jsonList();
+      assertThat(nodes).extracting(n -> n.get("name")).containsExactly("n1", "n2", "n3");
+      assertThat(nodes).allMatch(n -> Boolean.TRUE.equals(n.get("running")));
+      assertThat(cluster.management(i).get("/api/overview").json().get("node")).isEqualTo("n" + i);
+      assertThat(cluster.management(i).get("/api/cluster-name").json().get("name")).isEqualTo("warren");
     }
   }
 
@@ -179,7 +184,11 @@ class ClusterIT {
       assertThat(r.out() + r.err()).contains("metadata store operation timed out");
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
       var api = cluster.management(3).put("/api/vhosts/lonely", Map.of());
-      assertThat(api.status()).as("the API's answer: %s", api.body()).isGreaterThanOrEqualTo(400);
+      assertThat(api.status()).as("the API's answer: %s", api.body()).isEqualTo(503);
+      assertThat(api.body()).contains("metadata store operation timed out");
+      var nodes = cluster.management(3).get("/api/nodes").jsonList();
+      assertThat(nodes).filteredOn(n -> Boolean.TRUE.equals(n.get("running"))).extracting(n -> n.get("name"))
+          .containsExactly("n3");
       assertThat(canLogIn(as(3, "lonely", "pw"))).isFalse();
     } finally {
       cluster.node(1).start();

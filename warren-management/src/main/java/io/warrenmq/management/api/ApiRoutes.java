@@ -1,5 +1,8 @@
 package io.warrenmq.management.api;
 
+import io.warrenmq.amqp.AmqpException;
+import io.warrenmq.amqp.ReplyCode;
+
 import io.warrenmq.management.auth.Access;
 import io.warrenmq.management.auth.Authenticator;
 import io.warrenmq.management.auth.Principal;
@@ -45,7 +48,15 @@ public final class ApiRoutes {
   public ApiRoutes route(String method, String template, Access access, Endpoint e) {
     router.route(method, template, (request, params) -> {
       Principal p = auth.authenticate(request, access, params.get("vhost"));
-      return e.handle(new Call(request, params, p));
+      try {
+        return e.handle(new Call(request, params, p));
+      } catch (AmqpException x) {
+        if (x.replyCode() == ReplyCode.INTERNAL_ERROR) {
+          // a cluster node without a majority: the change timed out in the metadata store
+          throw Errors.direct(x);
+        }
+        throw x;
+      }
     });
     return this;
   }

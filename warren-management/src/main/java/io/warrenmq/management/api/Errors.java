@@ -26,6 +26,8 @@ final class Errors {
     return switch (e.replyCode()) {
       case NOT_FOUND -> ApiException.notFound(e.detail());
       case ACCESS_REFUSED, NOT_ALLOWED -> ApiException.notAuthorised("Access refused.");
+      // a cluster node without a majority: the metadata store timed out
+      case INTERNAL_ERROR -> new ApiException(503, "service_unavailable", e.detail());
       default -> ApiException.badRequest(e.detail());
     };
   }

@@ -3,6 +3,7 @@ package io.warrenmq.management.api;
 import io.warrenmq.broker.Broker;
 import io.warrenmq.broker.Compatibility;
 import io.warrenmq.broker.queue.Queue;
+import io.warrenmq.broker.view.ClusterView;
 import io.warrenmq.broker.view.ConnectionView;
 import io.warrenmq.broker.vhost.VirtualHost;
 import io.warrenmq.management.auth.Access;
@@ -192,15 +193,44 @@ final class OverviewController {
     return out;
   }
 
+  /** This node, and on a cluster node every other member with its name and whether it runs. */
   private Response nodes(Call c) {
-    return Response.ok(List.of(node(ObjectContext.statsDisabled(c))));
+    boolean disabled = ObjectContext.statsDisabled(c);
+    ClusterView cluster = ctx.broker().clusterView();
+    if (cluster == null) {
+      return Response.ok(List.of(node(disabled)));
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (ClusterView.Member m : cluster.members()) {
+      out.add(m.self() ? node(disabled) : peer(m));
+    }
+    return Response.ok(out);
   }
 
   private Response node(Call c) {
-    if (!c.param("node").equals(ctx.node())) {
-      throw Call.notFound();
+    String name = c.param("node");
+    if (name.equals(ctx.node())) {
+      return ObjectContext.reply(c, node(ObjectContext.statsDisabled(c)));
     }
-    return ObjectContext.reply(c, node(ObjectContext.statsDisabled(c)));
+    ClusterView cluster = ctx.broker().clusterView();
+    if (cluster != null) {
+      for (ClusterView.Member m : cluster.members()) {
+        if (m.name().equals(name)) {
+          return ObjectContext.reply(c, peer(m));
+        }
+      }
+    }
+    throw Call.notFound();
+  }
+
+  /** Another member of the cluster: what this node knows of it (its figures are that node's own API's). */
+  private static Map<String, Object> peer(ClusterView.Member m) {
+    Map<String, Object> n = new LinkedHashMap<>();
+    n.put("name", m.name());
+    n.put("type", "disc");
+    n.put("running", m.running());
+    n.put("being_drained", false);
+    return n;
   }
 
   /** This node: name, type, running; with statistics the JVM's and OS's figures ({@link NodeFacts}). */

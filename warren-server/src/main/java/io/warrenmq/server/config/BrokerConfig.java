@@ -47,6 +47,7 @@ import java.util.Set;
  * @param tcp the AMQP listeners' socket options ({@code tcp_listen_options.*})
  * @param plainListener whether the plain AMQP listener runs ({@code listeners.tcp = none}: AMQPS only)
  * @param cluster this node's part in a cluster (docs/clustering.md); null for a single node
+ * @param nodeName this node's name ({@code node_name}, default warren@HOST)
  */
 public record BrokerConfig(
     String bind,
@@ -80,7 +81,8 @@ public record BrokerConfig(
     ProxyProtocolConfig proxyProtocol,
     TcpListenOptions tcp,
     boolean plainListener,
-    @Nullable ClusterSettings cluster) {
+    @Nullable ClusterSettings cluster,
+    String nodeName) {
   /**
    * The default of {@code bind}: IPv4 and IPv6 loopback, as RabbitMQ listens on both families.
    * With this default (only), {@code ::1} is left out with a warning on a host without an IPv6

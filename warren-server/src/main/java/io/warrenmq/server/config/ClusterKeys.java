@@ -29,7 +29,8 @@ final class ClusterKeys {
   static final String DNS_HOSTNAME = "cluster_formation.dns.hostname";
 
   static final List<Key> KEYS = List.of(
-      new Key("node_name", "", "this node's name in the cluster (cluster_status, the management API); default warren@HOST"),
+      new Key("node_name", "",
+          "this node's name (cluster_status, the management API, pids); default warren@HOST, or the cluster address"),
       new Key("cluster_port", "25672", "port of the cluster listener (Raft), on the node's cluster address"),
       new Key("cluster_peers", "",
           "every cluster node's host:port (this one's included); empty: a single node, no clustering"),
@@ -63,7 +64,9 @@ final class ClusterKeys {
     PeerAddress self = self(v, peers, port, bind);
     String name = v.get("node_name").strip();
     if (name.isEmpty()) {
-      name = "warren@" + self.host();
+      // warren@HOST, or warren@HOST:PORT where nodes share a host
+      boolean shared = peers.stream().filter(p -> p.host().equals(self.host())).count() > 1;
+      name = "warren@" + (shared ? self.hostPort() : self.host());
     }
     long timeout = ConfigLoader.longValue(v, "cluster_metadata_timeout", 100, 3_600_000);
     return new ClusterSettings(name, self, peers, v.get("cluster_name").strip(), dataDir.resolve("raft"),

@@ -215,6 +215,7 @@ public final class ConfigLoader {
     if (BrokerConfig.parseBind(bind).isEmpty()) {
       throw new ConfigException("configuration key 'bind' must name at least one address, got '" + bind + "'");
     }
+    var cluster = ClusterKeys.from(v, dataDir, BrokerConfig.parseBind(bind));
     return new BrokerConfig(
         bind,
         intValue(v, "port", 0, 65535),
@@ -247,7 +248,9 @@ public final class ConfigLoader {
         ProxyProtocolConfig.from(v),
         TcpListenOptions.from(v),
         plainListener(v),
-        ClusterKeys.from(v, dataDir, BrokerConfig.parseBind(bind)));
+        cluster,
+        cluster != null ? cluster.nodeName()
+            : v.get("node_name").isBlank() ? io.warrenmq.broker.view.Pids.localNodeName() : v.get("node_name").strip());
   }
 
   static int intValue(Map<String, String> v, String key, int min, int max) {

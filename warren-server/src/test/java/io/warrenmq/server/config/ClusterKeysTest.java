@@ -40,7 +40,7 @@ class ClusterKeysTest {
     ClusterSettings s = load("--bind", "127.0.0.1", "--cluster-port", "25702", "--cluster-peers",
         "127.0.0.1:25701,127.0.0.1:25702,127.0.0.1:25703").cluster();
     assertThat(s.self()).isEqualTo(new PeerAddress("127.0.0.1", 25702));
-    assertThat(s.nodeName()).isEqualTo("warren@127.0.0.1");
+    assertThat(s.nodeName()).as("nodes sharing a host are named by address and port").isEqualTo("warren@127.0.0.1:25702");
   }
 
   @Test
