@@ -62,6 +62,7 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
   private final RaftClient statusClient;
   private final AtomicLong seq = new AtomicLong();
   private final Thread announcer;
+  private final Membership membership;
 
   private ClusterNode(Broker broker, ClusterSettings s) throws IOException {
     this.settings = s;
@@ -91,6 +92,7 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
         .setClientId(ClientId.randomId())
         .setRetryPolicy(RetryPolicies.noRetry())
         .build();
+    this.membership = new Membership(statusClient, client, id, s.self(), s.peers());
     this.announcer = Thread.ofVirtual().name("warren-cluster-announce").unstarted(this::announce);
   }
 
@@ -131,8 +133,18 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
     return p;
   }
 
-  /** Tells the cluster this node's name, retrying until a majority has it. */
+  /**
+   * Joins the members if the cluster does not list this node yet (it was added to a running
+   * cluster), then tells the cluster this node's name; retries each until it succeeds.
+   */
   private void announce() {
+    while (!membership.join()) {
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
     while (!Thread.currentThread().isInterrupted()) {
       try {
         replicate(List.of(Members.announcement(settings.self(), settings.nodeName())));
@@ -199,7 +211,7 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
   /** One member as this node sees it. */
   public record Member(String name, String address, boolean online, boolean leader, boolean self) {}
 
-  /** The members, this node's own view; {@code leader} is null while none is known. */
+  /** The members (sorted by name), this node's own view; {@code leader} is null while none is known. */
   public record Status(String clusterName, String self, @Nullable String leader, List<Member> members) {
     public long onlineCount() {
       return members.stream().filter(Member::online).count();
@@ -222,7 +234,7 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
       lastSeen.putAll(askLeader(leader));
     }
     List<Member> out = new ArrayList<>();
-    for (PeerAddress p : settings.peers()) {
+    for (PeerAddress p : currentPeers()) {
       boolean self = p.equals(settings.self());
       boolean isLeader = leader != null && leader.equals(p.id());
       Long ms = lastSeen.get(p.hostPort());
@@ -231,8 +243,50 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
       String name = members.name(p);
       out.add(new Member(name == null ? p.hostPort() : name, p.hostPort(), online, isLeader, self));
     }
+    out.sort(java.util.Comparator.comparing(Member::name)); // rabbitmqctl lists nodes sorted
     String leaderName = out.stream().filter(Member::leader).map(Member::name).findFirst().orElse(null);
     return new Status(settings.clusterName(), settings.nodeName(), leaderName, out);
+  }
+
+  /** The members in this node's view of the configuration (the configured peers until it has one). */
+  private List<PeerAddress> currentPeers() {
+    try {
+      List<PeerAddress> out = server.getDivision(group.getGroupId()).getRaftConf().getCurrentPeers().stream()
+          .map(p -> PeerAddress.parse(p.getAddress(), settings.self().port())).toList();
+      return out.isEmpty() ? settings.peers() : out;
+    } catch (IOException | IllegalArgumentException e) {
+      return settings.peers();
+    }
+  }
+
+  /** join_cluster: makes this node a member if it is not one; false if no member could add it now. */
+  public boolean join() {
+    return membership.join();
+  }
+
+  /**
+   * forget_cluster_node: removes the member named {@code node} (its name or address) from the
+   * cluster; it must be offline. False if it is not a member.
+   *
+   * @throws IllegalArgumentException if it is online or this node itself
+   * @throws IllegalStateException if no majority is reachable
+   */
+  public boolean forget(String node) {
+    Member m = status().members().stream().filter(x -> x.name().equals(node) || x.address().equals(node))
+        .findFirst().orElse(null);
+    if (m == null) {
+      return false;
+    }
+    if (m.self()) {
+      throw new IllegalArgumentException("node " + node + " is this node: run forget_cluster_node on another member");
+    }
+    if (m.online()) {
+      throw new IllegalArgumentException("node " + node + " is running: stop it first");
+    }
+    if (!membership.forget(PeerAddress.parse(m.address(), settings.self().port()))) {
+      throw new IllegalStateException("the cluster did not remove node " + node + " (no majority reachable?)");
+    }
+    return true;
   }
 
   /** The leader's view of its followers: address to milliseconds since each answered; empty if it does not answer. */

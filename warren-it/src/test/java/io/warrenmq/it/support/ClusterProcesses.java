@@ -17,13 +17,27 @@ public final class ClusterProcesses implements AutoCloseable {
   private final List<Integer> managementPorts = new ArrayList<>();
   private final List<Path> dataDirs = new ArrayList<>();
 
+  private final int initial;
+
   /** @param extraArgs more flags for every node ({@code --cluster-metadata-timeout 3000}) */
   public ClusterProcesses(Path dir, int count, List<String> extraArgs) throws IOException {
+    this(dir, count, count, extraArgs);
+  }
+
+  /**
+   * A cluster formed by the first {@code initial} of {@code count} nodes; the others are started
+   * later ({@link #startLater}) with every node in their peer list, and join the running cluster.
+   */
+  public ClusterProcesses(Path dir, int count, int initial, List<String> extraArgs) throws IOException {
+    this.initial = initial;
     // AMQP, management and cluster ports, picked together so that no two are the same
     List<Integer> ports = BrokerProcess.freePorts(3 * count);
     List<Integer> clusterPorts = ports.subList(2 * count, 3 * count);
-    String peers = clusterPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    String formers = clusterPorts.subList(0, initial).stream().map(p -> "127.0.0.1:" + p)
+        .collect(Collectors.joining(","));
+    String all = clusterPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     for (int i = 0; i < count; i++) {
+      String peers = i < initial ? formers : all;
       int mgmt = ports.get(count + i);
       Path data = dir.resolve("n" + (i + 1));
       List<String> args = new ArrayList<>(List.of("--node-name", "n" + (i + 1), "--cluster-port",
@@ -40,26 +54,38 @@ public final class ClusterProcesses implements AutoCloseable {
    * online, by name (each node announces its name once it is in).
    */
   public ClusterProcesses start() throws IOException, InterruptedException {
-    for (BrokerProcess n : nodes) {
-      n.start();
+    for (int i = 0; i < initial; i++) {
+      nodes.get(i).start();
     }
-    for (int i = 1; i <= nodes.size(); i++) {
-      awaitOnline(i, nodes.size());
+    for (int i = 1; i <= initial; i++) {
+      awaitOnline(i, initial);
     }
+    awaitNames(initial);
+    return this;
+  }
+
+  /** Starts node {@code i}, one of those not in the initial cluster, and waits until it is a member. */
+  public void startLater(int i) throws IOException, InterruptedException {
+    node(i).start();
+    awaitOnline(i, i);
+    awaitNames(i);
+  }
+
+  /** Until nodes 1..n each name members n1..nn in cluster_status. */
+  private void awaitNames(int n) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + 30_000_000_000L;
-    for (int i = 1; i <= nodes.size(); i++) {
-      while (!namesAll(ctl(i, "-q", "cluster_status").out())) {
+    for (int i = 1; i <= n; i++) {
+      while (!namesAll(ctl(i, "-q", "cluster_status").out(), n)) {
         if (System.nanoTime() > deadline) {
           throw new AssertionError("node " + i + " does not name every member: " + ctl(i, "cluster_status").out());
         }
         Thread.sleep(100);
       }
     }
-    return this;
   }
 
-  private boolean namesAll(String status) {
-    for (int i = 1; i <= nodes.size(); i++) {
+  private static boolean namesAll(String status, int n) {
+    for (int i = 1; i <= n; i++) {
       if (!status.lines().anyMatch(("n" + i)::equals)) {
         return false;
       }

@@ -9,10 +9,11 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The cluster, as rabbitmqctl shows and waits for it: {@code cluster_status} (its sections
- * Basics, Disk Nodes, Running Nodes; and the metadata log's leader), {@code await_online_nodes N}
- * (exits 0 once this node sees N members online, within {@code --timeout} seconds) and {@code
- * queue_leader QUEUE} (the node that leads the queue). A single node is a cluster of one.
+ * The cluster, as rabbitmqctl shows, changes and waits for it: {@code cluster_status} (its
+ * sections Basics, Disk Nodes, Running Nodes; and the metadata log's leader), {@code
+ * join_cluster}, {@code forget_cluster_node NODE}, {@code await_online_nodes N} (exits 0 once this
+ * node sees N members online, within {@code --timeout} seconds) and {@code queue_leader QUEUE}
+ * (the node that leads the queue). A single node is a cluster of one.
  */
 final class ClusterCommands implements CommandGroup {
   /** rabbitmqctl's default for wait commands is to wait: five minutes here, then the command fails. */
@@ -36,6 +37,14 @@ final class ClusterCommands implements CommandGroup {
       case "await_online_nodes" -> {
         a.atMost(1, "await_online_nodes <count>");
         awaitOnline(a, out);
+      }
+      case "join_cluster" -> {
+        a.atMost(1, "join_cluster [<node>]");
+        join(a, out);
+      }
+      case "forget_cluster_node" -> {
+        a.atMost(1, "forget_cluster_node <node>");
+        forget(a, out);
       }
       case "queue_leader" -> {
         a.atMost(1, "queue_leader [-p <vhost>] <queue>");
@@ -94,6 +103,42 @@ final class ClusterCommands implements CommandGroup {
         Thread.currentThread().interrupt();
         throw CtlError.error("interrupted");
       }
+    }
+  }
+
+  private ClusterNode requireCluster() {
+    if (cluster == null) {
+      throw CtlError.error("node " + nodeName() + " was started without cluster peers: start it with --cluster-peers"
+          + " listing the cluster's nodes and itself (docs/clustering.md)");
+    }
+    return cluster;
+  }
+
+  /**
+   * join_cluster: this node, started with a peer list naming a running cluster, becomes a member
+   * (it asks on its own at boot; this asks now). The node argument rabbitmqctl takes is accepted:
+   * the configured peers are asked.
+   */
+  private void join(CtlArgs a, StringBuilder out) {
+    ClusterNode c = requireCluster();
+    a.info(out, "Clustering node " + nodeName() + " with the configured peers ...");
+    if (!c.join()) {
+      throw CtlError.error("no member of the cluster could add node " + nodeName() + " now (none reachable, or no"
+          + " majority)");
+    }
+  }
+
+  /** forget_cluster_node: removes a stopped member from the cluster (rabbitmqctl's verb). */
+  private void forget(CtlArgs a, StringBuilder out) {
+    String node = a.arg(0, "forget_cluster_node <node>");
+    ClusterNode c = requireCluster();
+    a.info(out, "Removing node " + node + " from the cluster");
+    try {
+      if (!c.forget(node)) {
+        throw CtlError.error("node " + node + " is not a member of the cluster");
+      }
+    } catch (IllegalStateException e) {
+      throw CtlError.error(e.getMessage());
     }
   }
 

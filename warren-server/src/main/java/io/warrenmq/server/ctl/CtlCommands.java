@@ -110,6 +110,7 @@ public final class CtlCommands {
           clear_user_limits <user> <max-connections|max-channels|all> | list_user_limits [--user <user> | --global]
           export_definitions <file | -> | import_definitions [<file> | -]   RabbitMQ's definitions JSON
           cluster_status | await_online_nodes <count> [--timeout <s>] | queue_leader [-p <vhost>] <queue>
+          join_cluster [<node>] | forget_cluster_node <node>   membership of the cluster (docs/clustering.md)
         """;
   }
 }
