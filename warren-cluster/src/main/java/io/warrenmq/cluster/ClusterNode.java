@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +57,8 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
   private final ClusterSettings settings;
   private final RaftGroup group;
   private final Members members = new Members();
+  private final FeatureFlags flags = new FeatureFlags();
+  private final Consumer<String> fatal;
   private final MetadataStateMachine machine;
   private final RaftServer server;
   private final RaftClient client;
@@ -64,14 +68,21 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
   private final Thread announcer;
   private final Membership membership;
 
-  private ClusterNode(Broker broker, ClusterSettings s) throws IOException {
+  private ClusterNode(Broker broker, ClusterSettings s, Consumer<String> fatal) throws IOException {
     this.settings = s;
+    this.fatal = fatal;
     RaftGroupId id = RaftGroupId.valueOf(
         UUID.nameUUIDFromBytes(("warren-metadata:" + s.clusterName()).getBytes(StandardCharsets.UTF_8)));
     this.group = RaftGroup.valueOf(id, s.peers().stream().map(PeerAddress::peer).toList());
     String origin = s.self().hostPort() + "/" + UUID.randomUUID();
     members.apply(broker.clusterRecords());
-    this.machine = new MetadataStateMachine(broker, origin, members);
+    flags.apply(broker.clusterRecords());
+    List<String> missing = flags.missingHere(flags.enabled());
+    if (!missing.isEmpty()) {
+      throw new IOException("this node's version does not support feature flags enabled in the cluster: " + missing
+          + "; run a version that does");
+    }
+    this.machine = new MetadataStateMachine(broker, origin, members, flags, fatal);
     this.server = RaftServer.newBuilder()
         .setServerId(s.self().id())
         .setGroup(group)
@@ -96,9 +107,14 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
     this.announcer = Thread.ofVirtual().name("warren-cluster-announce").unstarted(this::announce);
   }
 
-  /** Starts the node's Raft server, then replicates the broker's access metadata through it. */
-  public static ClusterNode start(Broker broker, ClusterSettings s) throws IOException {
-    ClusterNode n = new ClusterNode(broker, s);
+  /**
+   * Starts the node's Raft server, then replicates the broker's access metadata through it.
+   *
+   * @param fatal told, on any thread, why this node may no longer run in the cluster (the cluster
+   *     enabled a feature flag its version lacks): the server should stop
+   */
+  public static ClusterNode start(Broker broker, ClusterSettings s, Consumer<String> fatal) throws IOException {
+    ClusterNode n = new ClusterNode(broker, s, fatal);
     n.server.start();
     broker.replicateMetadataWith(n);
     broker.setClusterView(n);
@@ -138,7 +154,14 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
    * cluster), then tells the cluster this node's name; retries each until it succeeds.
    */
   private void announce() {
-    while (!membership.join()) {
+    while (true) {
+      Boolean ok = joinable();
+      if (Boolean.FALSE.equals(ok)) {
+        return;
+      }
+      if (ok != null && membership.join()) {
+        break;
+      }
       try {
         Thread.sleep(1000);
       } catch (InterruptedException e) {
@@ -147,7 +170,10 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
     }
     while (!Thread.currentThread().isInterrupted()) {
       try {
-        replicate(List.of(Members.announcement(settings.self(), settings.nodeName())));
+        List<FieldTable> changes = new ArrayList<>();
+        changes.add(Members.announcement(settings.self(), settings.nodeName(), flags.supported()));
+        changes.addAll(flags.enableIfFirst());
+        replicate(changes);
         return;
       } catch (AmqpException e) {
         log.debug("cluster: announcing this node: {}", e.getMessage());
@@ -246,6 +272,81 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
     out.sort(java.util.Comparator.comparing(Member::name)); // rabbitmqctl lists nodes sorted
     String leaderName = out.stream().filter(Member::leader).map(Member::name).findFirst().orElse(null);
     return new Status(settings.clusterName(), settings.nodeName(), leaderName, out);
+  }
+
+  /**
+   * Whether this node's version supports every feature flag the cluster enabled, asked of the
+   * leader before joining: null while no leader answers; false, and the node is stopped, if it
+   * lacks one.
+   */
+  private @Nullable Boolean joinable() {
+    String enabled;
+    try {
+      RaftClientReply r = client.io().sendReadOnly(Message.valueOf(MetadataStateMachine.FLAGS));
+      if (!r.isSuccess()) {
+        return null;
+      }
+      enabled = r.getMessage().getContent().toString(StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    Set<String> on = enabled.isEmpty() ? Set.of() : Set.of(enabled.split(","));
+    List<String> missing = flags.missingHere(on);
+    if (!missing.isEmpty()) {
+      fatal.accept("this node's version does not support feature flags enabled in the cluster: " + missing
+          + "; it does not join");
+      return false;
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------- feature flags
+
+  /** A feature flag as list_feature_flags shows it. */
+  public record Flag(String name, boolean enabled, String description) {}
+
+  /** A single node's flags: every one this version knows, on. */
+  public static List<Flag> allFlagsEnabled() {
+    return FeatureFlags.ALL.stream().map(f -> new Flag(f.name(), true, f.description())).toList();
+  }
+
+  public List<Flag> featureFlags() {
+    return FeatureFlags.ALL.stream().filter(f -> flags.supported().contains(f.name()))
+        .map(f -> new Flag(f.name(), flags.enabled(f.name()), f.description())).toList();
+  }
+
+  /**
+   * enable_feature_flag: every member must have announced that its version supports the flag;
+   * {@code all} enables every flag this node supports.
+   *
+   * @throws IllegalArgumentException for an unknown flag or a member that lacks it
+   */
+  public void enableFeatureFlag(String name) {
+    List<String> names = name.equals("all") ? flags.supported() : List.of(name);
+    if (!name.equals("all") && !FeatureFlags.known(name)) {
+      throw new IllegalArgumentException("unknown feature flag '" + name + "'");
+    }
+    List<FieldTable> changes = new ArrayList<>();
+    for (String n : names) {
+      if (flags.enabled(n)) {
+        continue;
+      }
+      for (PeerAddress p : currentPeers()) {
+        List<String> f = members.features(p);
+        String who = members.name(p) == null ? p.hostPort() : members.name(p);
+        if (f == null) {
+          throw new IllegalArgumentException("node " + who + " has not announced its feature flags (is it running?)");
+        }
+        if (!f.contains(n)) {
+          throw new IllegalArgumentException("feature flag '" + n + "' is not supported by node " + who
+              + ": upgrade it first");
+        }
+      }
+      changes.add(FeatureFlags.enable(n));
+    }
+    if (!changes.isEmpty()) {
+      replicate(changes);
+    }
   }
 
   /** The members in this node's view of the configuration (the configured peers until it has one). */

@@ -17,14 +17,32 @@ final class Members {
   static final String NODE = Records.CLUSTER_PREFIX + "node";
 
   private final Map<String, String> names = new LinkedHashMap<>();
+  private final Map<String, List<String>> features = new LinkedHashMap<>();
 
-  static FieldTable announcement(PeerAddress peer, String name) {
+  /** A node's announcement: its name and the feature flags its version supports. */
+  static FieldTable announcement(PeerAddress peer, String name, List<String> supportedFlags) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put(Records.TYPE, NODE);
     m.put(Records.OP, Records.PUT);
     m.put("key", peer.hostPort());
     m.put("name", name);
+    m.put("features", List.copyOf(supportedFlags));
     return FieldTable.of(m);
+  }
+
+  /** Whether no node has announced itself yet (a new cluster). */
+  synchronized boolean none() {
+    return names.isEmpty();
+  }
+
+  /** Whether {@code changes} hold an announcement. */
+  static boolean announces(List<FieldTable> changes) {
+    return changes.stream().anyMatch(c -> NODE.equals(c.getString(Records.TYPE)));
+  }
+
+  /** The feature flags {@code peer} said it supports, or null before it announced itself. */
+  synchronized @Nullable List<String> features(PeerAddress peer) {
+    return features.get(peer.hostPort());
   }
 
   synchronized void apply(List<FieldTable> changes) {
@@ -35,8 +53,11 @@ final class Members {
         if (key != null && name != null) {
           if (Records.PUT.equals(c.getString(Records.OP))) {
             names.put(key, name);
+            List<Object> f = c.getArray("features");
+            features.put(key, f == null ? List.of() : f.stream().map(String::valueOf).toList());
           } else {
             names.remove(key);
+            features.remove(key);
           }
         }
       }

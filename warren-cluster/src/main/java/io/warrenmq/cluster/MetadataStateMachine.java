@@ -1,11 +1,15 @@
 package io.warrenmq.cluster;
 
+import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.broker.Broker;
+import io.warrenmq.broker.definitions.Records;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
@@ -30,15 +34,22 @@ final class MetadataStateMachine extends BaseStateMachine {
   private static final Logger log = LoggerFactory.getLogger(MetadataStateMachine.class);
   static final String STATUS = "status";
 
+  static final String FLAGS = "flags";
+
   private final Broker broker;
   private final String origin;
   private final Members members;
+  private final FeatureFlags flags;
+  private final Consumer<String> fatal;
   private final Map<Long, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
 
-  MetadataStateMachine(Broker broker, String origin, Members members) {
+  /** @param fatal told why this node may not run in the cluster (a feature flag it lacks is enabled) */
+  MetadataStateMachine(Broker broker, String origin, Members members, FeatureFlags flags, Consumer<String> fatal) {
     this.broker = broker;
     this.origin = origin;
     this.members = members;
+    this.flags = flags;
+    this.fatal = fatal;
   }
 
   /** The entry {@code seq} this node appends: {@code applied} completes once it is applied here. */
@@ -65,15 +76,21 @@ final class MetadataStateMachine extends BaseStateMachine {
       return CompletableFuture.completedFuture(Message.EMPTY);
     }
     MetadataEntry entry = MetadataEntry.decode(e.getStateMachineLogEntry().getLogData());
+    List<FieldTable> changes = firstAnnouncementOnly(entry.changes());
     RuntimeException failure;
     try {
-      failure = broker.applyReplicated(term, index, entry.changes());
+      failure = broker.applyReplicated(term, index, changes);
     } catch (RuntimeException ex) {
       // not a failed check but this node's own trouble (its disk): its state may now differ
       log.error("could not apply metadata log entry {} here", index, ex);
       failure = ex;
     }
-    members.apply(entry.changes());
+    members.apply(changes);
+    flags.apply(changes);
+    List<String> missing = flags.missingHere(flags.enabled());
+    if (!missing.isEmpty()) {
+      fatal.accept("the cluster enabled feature flags this node's version does not support: " + missing);
+    }
     updateLastAppliedTermIndex(term, index);
     if (entry.origin().equals(origin)) {
       CompletableFuture<Void> w = waiting.remove(entry.seq());
@@ -89,12 +106,27 @@ final class MetadataStateMachine extends BaseStateMachine {
   }
 
   /**
+   * The feature flags an announcement enables are kept only if it is the first announcement of
+   * the cluster (a new cluster starts with its first node's flags on); the same on every node.
+   */
+  private List<FieldTable> firstAnnouncementOnly(List<FieldTable> changes) {
+    if (members.none() || !Members.announces(changes)) {
+      return changes;
+    }
+    return changes.stream().filter(c -> !FeatureFlags.RECORD.equals(c.getString(Records.TYPE))
+        || !Boolean.TRUE.equals(c.getBoolean(FeatureFlags.IF_FIRST))).toList();
+  }
+
+  /**
    * {@code status}, asked of the leader: each follower's address and the milliseconds since it last
-   * answered, one {@code address=ms} per line.
+   * answered, one {@code address=ms} per line; {@code flags}: the enabled feature flags.
    */
   @Override
   public CompletableFuture<Message> query(Message request) {
     String q = request.getContent().toString(StandardCharsets.UTF_8);
+    if (q.equals(FLAGS)) {
+      return CompletableFuture.completedFuture(Message.valueOf(String.join(",", flags.enabled())));
+    }
     if (!q.equals(STATUS)) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("unknown query " + q));
     }

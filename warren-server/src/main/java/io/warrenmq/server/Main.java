@@ -80,7 +80,7 @@ public final class Main {
       WarrenServer server = running.get();
       if (server != null) {
         server.close();
-        status = 0;
+        status = WarrenServer.refusedByCluster() ? 1 : 0;
       }
     } catch (IOException | RuntimeException e) {
       log.error("error while stopping", e);

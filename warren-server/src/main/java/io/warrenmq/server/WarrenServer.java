@@ -78,7 +78,7 @@ public final class WarrenServer implements AutoCloseable {
     if (config.cluster() != null) {
       try {
         // before load_definitions: on a cluster node the import goes through the metadata log
-        cluster = ClusterNode.start(broker, config.cluster());
+        cluster = ClusterNode.start(broker, config.cluster(), WarrenServer::stopForCluster);
       } catch (IOException | RuntimeException e) {
         closeAfterFailedStart(e, null, null, broker);
         throw e;
@@ -141,6 +141,23 @@ public final class WarrenServer implements AutoCloseable {
     log.info("started in {} ms (JVM up {} ms)", (System.nanoTime() - t0) / 1_000_000,
         ManagementFactory.getRuntimeMXBean().getUptime());
     return new WarrenServer(config, broker, cluster, amqp, http, ctl, monitor, port, tls);
+  }
+
+  /**
+   * The cluster says this node may not run in it (its version lacks a feature flag the cluster
+   * enabled): the process stops, gracefully, with status 1 (the shutdown hook's stop).
+   */
+  private static void stopForCluster(String why) {
+    log.error("stopping: {}", why);
+    refusedByCluster = true;
+    Thread.ofPlatform().name("warren-cluster-stop").start(() -> System.exit(1));
+  }
+
+  private static volatile boolean refusedByCluster;
+
+  /** Whether the cluster stopped this node (the process then exits with 1 after its graceful stop). */
+  public static boolean refusedByCluster() {
+    return refusedByCluster;
   }
 
   /** The auth_backends chain, in its configured order. */

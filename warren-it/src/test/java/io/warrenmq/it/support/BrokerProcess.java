@@ -21,6 +21,7 @@ public final class BrokerProcess implements AutoCloseable {
   private final Path log;
   private final int port;
   private final List<String> extraArgs;
+  private List<String> jvmArgs = List.of();
   private Process process;
 
   public BrokerProcess(Path dataDir) throws IOException {
@@ -66,6 +67,12 @@ public final class BrokerProcess implements AutoCloseable {
     return port;
   }
 
+  /** JVM options for the next start ({@code -Dname=value}), e.g. to start it as another version. */
+  public BrokerProcess jvmArgs(List<String> args) {
+    this.jvmArgs = List.copyOf(args);
+    return this;
+  }
+
   /** The broker's process id (for kill -HUP). */
   public long pid() {
     return process.pid();
@@ -73,6 +80,16 @@ public final class BrokerProcess implements AutoCloseable {
 
   public Path log() {
     return log;
+  }
+
+  /** Whether the process runs. */
+  public boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  /** Waits up to {@code timeout} for the process to end on its own; its exit code, or -1 if it still runs. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
   }
 
   /** Starts the broker and waits until its port accepts connections. */
@@ -83,7 +100,9 @@ public final class BrokerProcess implements AutoCloseable {
       throw new IllegalStateException("warren.jar not built: " + jar);
     }
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseCompactObjectHeaders",
-        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-jar", jar, "--bind", "127.0.0.1", "--port", Integer.toString(port),
+        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+    cmd.addAll(jvmArgs);
+    cmd.addAll(List.of("-jar", jar, "--bind", "127.0.0.1", "--port", Integer.toString(port),
         "--management-port", "0", "--prometheus-port", "0",
         "--data-dir", dataDir.toString()));
     cmd.addAll(extraArgs);

@@ -46,6 +46,13 @@ final class ClusterCommands implements CommandGroup {
         a.atMost(1, "forget_cluster_node <node>");
         forget(a, out);
       }
+      case "list_feature_flags" -> listFeatureFlags(a, out);
+      case "enable_feature_flag" -> {
+        a.atMost(1, "enable_feature_flag <name | all>");
+        String name = a.arg(0, "enable_feature_flag <name | all>");
+        a.info(out, "Enabling feature flag \"" + name + "\" ...");
+        requireCluster().enableFeatureFlag(name);
+      }
       case "queue_leader" -> {
         a.atMost(1, "queue_leader [-p <vhost>] <queue>");
         queueLeader(a, out);
@@ -140,6 +147,18 @@ final class ClusterCommands implements CommandGroup {
     } catch (IllegalStateException e) {
       throw CtlError.error(e.getMessage());
     }
+  }
+
+  /** list_feature_flags [name state provided_by desc stability]: a single node has every flag on. */
+  private void listFeatureFlags(CtlArgs a, StringBuilder out) {
+    new Table.Items<ClusterNode.Flag>()
+        .add("name", ClusterNode.Flag::name)
+        .add("state", f -> f.enabled() ? "enabled" : "disabled")
+        .add("provided_by", f -> "rabbit")
+        .add("desc", ClusterNode.Flag::description)
+        .add("stability", f -> "stable")
+        .write(out, a, "Listing feature flags ...", a.positional, List.of("name", "state"),
+            () -> cluster != null ? cluster.featureFlags() : ClusterNode.allFlagsEnabled());
   }
 
   /** The members this node sees online, itself included (one for a single node). */

@@ -111,6 +111,7 @@ public final class CtlCommands {
           export_definitions <file | -> | import_definitions [<file> | -]   RabbitMQ's definitions JSON
           cluster_status | await_online_nodes <count> [--timeout <s>] | queue_leader [-p <vhost>] <queue>
           join_cluster [<node>] | forget_cluster_node <node>   membership of the cluster (docs/clustering.md)
+          list_feature_flags [name state provided_by desc stability] | enable_feature_flag <name | all>
         """;
   }
 }
