@@ -68,12 +68,8 @@ public final class Broker implements AutoCloseable {
   private final RuntimeParameters parameters = new RuntimeParameters();
   private final ParameterAdmin parameterOps;
   private final UserAdmin userOps;
-  private final MetadataApplier metadata = new MetadataApplier(this);
-  private volatile @Nullable MetadataReplication replication;
+  private final MetadataChanges metadata = new MetadataChanges(this);
   private volatile @Nullable ClusterView clusterView;
-  private volatile long replicatedIndex;
-  private volatile long replicatedTerm;
-  private List<FieldTable> clusterRecords = List.of();
   private final ConnectionLimits connectionLimits = new ConnectionLimits(this);
   private final ScheduledThreadPoolExecutor timers = newTimers();
   private final ExecutorService blocking =
@@ -114,9 +110,7 @@ public final class Broker implements AutoCloseable {
       firstBoot(model);
     }
     new DefinitionRestore(users, policies, parameters, vhosts, this::newVhost, options.dataDir()).restore(model);
-    replicatedTerm = model.replicatedTerm();
-    replicatedIndex = model.replicatedIndex();
-    clusterRecords = model.clusterRecords();
+    metadata.recovered(model);
     definitions.rewrite(model.snapshot());
     parameterOps.ensureClusterId();
   }
@@ -190,17 +184,13 @@ public final class Broker implements AutoCloseable {
 
   // ---------------------------------------------------------------- metadata changes
 
-  /**
-   * Makes the access metadata replicated: from now on every change goes to {@code r}, which applies
-   * it on every node ({@link #applyReplicated}) before it returns here.
-   */
-  public void replicateMetadataWith(MetadataReplication r) {
-    replication = r;
+  /** How access-metadata changes are made: here at once, or through the cluster's metadata log. */
+  public MetadataChanges metadataChanges() {
+    return metadata;
   }
 
-  /** Whether the access metadata is replicated (a cluster node). */
-  public boolean metadataReplicated() {
-    return replication != null;
+  void commit(FieldTable... changes) {
+    metadata.commit(changes);
   }
 
   /** The cluster this node is part of, for the API's node listings; none for a single node. */
@@ -210,68 +200,6 @@ public final class Broker implements AutoCloseable {
 
   public @Nullable ClusterView clusterView() {
     return clusterView;
-  }
-
-  /**
-   * One change of the access metadata, as its definitions record: applied here at once, or on every
-   * node through the replication; either way done here when this returns. A check that fails (the
-   * vhost is gone) throws and changes nothing.
-   */
-  void commit(FieldTable... changes) {
-    MetadataReplication r = replication;
-    if (r == null) {
-      synchronized (this) {
-        for (FieldTable c : changes) {
-          metadata.apply(c);
-        }
-      }
-    } else {
-      r.replicate(List.of(changes));
-    }
-  }
-
-  /**
-   * The replication applies entry {@code index} of the metadata log, its changes in order, stopping
-   * at the first that fails; the index is written to the definitions log with them, so that a
-   * restart does not apply it twice. Returns that failure (the same on every node), or null.
-   */
-  public @Nullable RuntimeException applyReplicated(long term, long index, List<FieldTable> changes) {
-    RuntimeException failure = null;
-    for (FieldTable c : changes) {
-      try {
-        if (String.valueOf(c.getString(Records.TYPE)).startsWith(Records.CLUSTER_PREFIX)) {
-          definitions().write(c); // the cluster module's record: kept for it, applied by it
-        } else {
-          metadata.apply(c);
-        }
-      } catch (AmqpException | IllegalArgumentException e) {
-        failure = e;
-        break;
-      }
-    }
-    definitions().write(Records.replicated(term, index));
-    replicatedIndex = index;
-    return failure;
-  }
-
-  /** The last entry of the metadata log applied here (0 before the first), as the definitions log has it. */
-  public long replicatedIndex() {
-    return replicatedIndex;
-  }
-
-  /** The cluster module's records found at start ({@code cluster.*} types), oldest first. */
-  public List<FieldTable> clusterRecords() {
-    return clusterRecords;
-  }
-
-  /** The term of {@link #replicatedIndex()}. */
-  public long replicatedTerm() {
-    return replicatedTerm;
-  }
-
-  /** Whether the metadata applier handles records of this type (the replicated ones). */
-  public static boolean isAccessMetadata(String recordType) {
-    return MetadataApplier.handles(recordType);
   }
 
   public ConnectionRegistry connections() {

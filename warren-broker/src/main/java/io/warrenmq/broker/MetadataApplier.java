@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * a policy applied to the vhost's queues).
  *
  * <p>Every change of that metadata goes through here: at once on a single node, and on every node
- * in the same order when the metadata is replicated ({@link MetadataReplication}). Validation that
+ * in the same order when the metadata is replicated ({@link MetadataChanges}). Validation that
  * depends on nothing but the request is done before, by the operation that built the record. A
  * failed check throws and changes nothing, on every node alike.
  *
@@ -43,14 +43,6 @@ final class MetadataApplier {
 
   MetadataApplier(Broker broker) {
     this.broker = broker;
-  }
-
-  /** Whether this applier handles records of {@code type}. */
-  static boolean handles(String type) {
-    return switch (type) {
-      case "vhost", "user", "permission", "topicPermission", "policy", "parameter", "globalParameter" -> true;
-      default -> false;
-    };
   }
 
   void apply(FieldTable r) {

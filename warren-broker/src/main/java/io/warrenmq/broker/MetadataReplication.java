@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * How a cluster node changes the access metadata (vhosts, users, permissions, topic permissions,
  * policies, parameters): the changes, as definitions records, go into the cluster's metadata log
- * and every node applies them in log order with {@link Broker#applyReplicated}.
+ * and every node applies them in log order with {@link MetadataChanges#applyReplicated}.
  */
 public interface MetadataReplication {
   /**

@@ -9,9 +9,7 @@ import io.warrenmq.broker.view.ClusterView;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -29,9 +27,7 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
-import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -51,8 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterNode implements MetadataReplication, ClusterView, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
-  /** A follower that has not answered the leader for this long counts as offline. */
-  private static final long ONLINE_WITHIN_MS = 5_000;
 
   private final ClusterSettings settings;
   private final RaftGroup group;
@@ -67,6 +61,7 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
   private final AtomicLong seq = new AtomicLong();
   private final Thread announcer;
   private final Membership membership;
+  private final StatusReader statusReader;
 
   private ClusterNode(Broker broker, ClusterSettings s, Consumer<String> fatal) throws IOException {
     this.settings = s;
@@ -75,8 +70,8 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
         UUID.nameUUIDFromBytes(("warren-metadata:" + s.clusterName()).getBytes(StandardCharsets.UTF_8)));
     this.group = RaftGroup.valueOf(id, s.peers().stream().map(PeerAddress::peer).toList());
     String origin = s.self().hostPort() + "/" + UUID.randomUUID();
-    members.apply(broker.clusterRecords());
-    flags.apply(broker.clusterRecords());
+    members.apply(broker.metadataChanges().clusterRecords());
+    flags.apply(broker.metadataChanges().clusterRecords());
     List<String> missing = flags.missingHere(flags.enabled());
     if (!missing.isEmpty()) {
       throw new IOException("this node's version does not support feature flags enabled in the cluster: " + missing
@@ -103,6 +98,7 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
         .setClientId(ClientId.randomId())
         .setRetryPolicy(RetryPolicies.noRetry())
         .build();
+    this.statusReader = new StatusReader(server, group.getGroupId(), s, members, statusClient);
     this.membership = new Membership(statusClient, client, id, s.self(), s.peers());
     this.announcer = Thread.ofVirtual().name("warren-cluster-announce").unstarted(this::announce);
   }
@@ -116,7 +112,7 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
   public static ClusterNode start(Broker broker, ClusterSettings s, Consumer<String> fatal) throws IOException {
     ClusterNode n = new ClusterNode(broker, s, fatal);
     n.server.start();
-    broker.replicateMetadataWith(n);
+    broker.metadataChanges().replicateWith(n);
     broker.setClusterView(n);
     n.announcer.start();
     log.info("cluster node '{}' at {}: metadata group {} over {}", s.nodeName(), s.self(), n.group.getGroupId(),
@@ -234,44 +230,13 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
 
   // ---------------------------------------------------------------- status
 
-  /** One member as this node sees it. */
-  public record Member(String name, String address, boolean online, boolean leader, boolean self) {}
-
-  /** The members (sorted by name), this node's own view; {@code leader} is null while none is known. */
-  public record Status(String clusterName, String self, @Nullable String leader, List<Member> members) {
-    public long onlineCount() {
-      return members.stream().filter(Member::online).count();
-    }
+  /** The members as this node sees them, sorted by name. */
+  public ClusterStatus status() {
+    return statusReader.read();
   }
 
-  public Status status() {
-    DivisionInfo info;
-    try {
-      info = server.getDivision(group.getGroupId()).getInfo();
-    } catch (IOException e) {
-      return new Status(settings.clusterName(), settings.nodeName(), null, List.of());
-    }
-    RaftPeerId leader = info.getLeaderId();
-    Map<String, Long> lastSeen = new HashMap<>();
-    if (info.isLeader()) {
-      info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList()
-          .forEach(f -> lastSeen.put(f.getId().getAddress(), f.getLastRpcElapsedTimeMs()));
-    } else if (leader != null) {
-      lastSeen.putAll(askLeader(leader));
-    }
-    List<Member> out = new ArrayList<>();
-    for (PeerAddress p : currentPeers()) {
-      boolean self = p.equals(settings.self());
-      boolean isLeader = leader != null && leader.equals(p.id());
-      Long ms = lastSeen.get(p.hostPort());
-      boolean online = self || (isLeader && !lastSeen.isEmpty()) || (ms != null && ms < ONLINE_WITHIN_MS)
-          || (isLeader && info.isLeader());
-      String name = members.name(p);
-      out.add(new Member(name == null ? p.hostPort() : name, p.hostPort(), online, isLeader, self));
-    }
-    out.sort(java.util.Comparator.comparing(Member::name)); // rabbitmqctl lists nodes sorted
-    String leaderName = out.stream().filter(Member::leader).map(Member::name).findFirst().orElse(null);
-    return new Status(settings.clusterName(), settings.nodeName(), leaderName, out);
+  private List<PeerAddress> currentPeers() {
+    return statusReader.currentPeers();
   }
 
   /**
@@ -349,17 +314,6 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
     }
   }
 
-  /** The members in this node's view of the configuration (the configured peers until it has one). */
-  private List<PeerAddress> currentPeers() {
-    try {
-      List<PeerAddress> out = server.getDivision(group.getGroupId()).getRaftConf().getCurrentPeers().stream()
-          .map(p -> PeerAddress.parse(p.getAddress(), settings.self().port())).toList();
-      return out.isEmpty() ? settings.peers() : out;
-    } catch (IOException | IllegalArgumentException e) {
-      return settings.peers();
-    }
-  }
-
   /** join_cluster: makes this node a member if it is not one; false if no member could add it now. */
   public boolean join() {
     return membership.join();
@@ -373,7 +327,7 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
    * @throws IllegalStateException if no majority is reachable
    */
   public boolean forget(String node) {
-    Member m = status().members().stream().filter(x -> x.name().equals(node) || x.address().equals(node))
+    ClusterStatus.Member m = status().members().stream().filter(x -> x.name().equals(node) || x.address().equals(node))
         .findFirst().orElse(null);
     if (m == null) {
       return false;
@@ -388,35 +342,6 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
       throw new IllegalStateException("the cluster did not remove node " + node + " (no majority reachable?)");
     }
     return true;
-  }
-
-  /** The leader's view of its followers: address to milliseconds since each answered; empty if it does not answer. */
-  private Map<String, Long> askLeader(RaftPeerId leader) {
-    Map<String, Long> out = new HashMap<>();
-    CompletableFuture<RaftClientReply> reply = new CompletableFuture<>();
-    Thread.ofVirtual().name("warren-metadata-status").start(() -> {
-      try {
-        reply.complete(statusClient.io().sendReadOnly(Message.valueOf(MetadataStateMachine.STATUS), leader));
-      } catch (IOException | RuntimeException e) {
-        reply.completeExceptionally(e);
-      }
-    });
-    try {
-      RaftClientReply r = reply.get(2, TimeUnit.SECONDS);
-      if (r.isSuccess()) {
-        for (String line : r.getMessage().getContent().toString(StandardCharsets.UTF_8).split("\n")) {
-          int eq = line.lastIndexOf('=');
-          if (eq > 0) {
-            out.put(line.substring(0, eq), Long.parseLong(line.substring(eq + 1)));
-          }
-        }
-      }
-    } catch (ExecutionException | TimeoutException | NumberFormatException e) {
-      log.debug("cluster: the leader did not say who is online: {}", e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return out;
   }
 
   @Override

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The metadata log's state machine: each committed entry is applied to this node's broker
- * ({@link Broker#applyReplicated}), which writes it with its index to the definitions log. That
+ * ({@link io.warrenmq.broker.MetadataChanges#applyReplicated}), which writes it with its index to the definitions log. That
  * log, not a Raft snapshot, is this state machine's durable state: after a restart the entries up
  * to the index it holds are skipped, the rest applied. The node that asked for an entry learns
  * here that it was applied, and how.
@@ -71,7 +71,7 @@ final class MetadataStateMachine extends BaseStateMachine {
     LogEntryProto e = trx.getLogEntry();
     long index = e.getIndex();
     long term = e.getTerm();
-    if (index <= broker.replicatedIndex()) {
+    if (index <= broker.metadataChanges().replicatedIndex()) {
       updateLastAppliedTermIndex(term, index); // applied before the restart, as the definitions log says
       return CompletableFuture.completedFuture(Message.EMPTY);
     }
@@ -79,7 +79,7 @@ final class MetadataStateMachine extends BaseStateMachine {
     List<FieldTable> changes = firstAnnouncementOnly(entry.changes());
     RuntimeException failure;
     try {
-      failure = broker.applyReplicated(term, index, changes);
+      failure = broker.metadataChanges().applyReplicated(term, index, changes);
     } catch (RuntimeException ex) {
       // not a failed check but this node's own trouble (its disk): its state may now differ
       log.error("could not apply metadata log entry {} here", index, ex);

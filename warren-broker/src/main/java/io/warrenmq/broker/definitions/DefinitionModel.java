@@ -170,12 +170,6 @@ public final class DefinitionModel {
     return i == null ? 0 : i;
   }
 
-  /** The term of that entry, 0 if none. */
-  public long replicatedTerm() {
-    Long t = replicated == null ? null : replicated.getLong("term");
-    return t == null ? 0 : t;
-  }
-
   /** The vhosts' names, in the order they were first created. */
   public Set<String> vhosts() {
     return vhosts.keySet();

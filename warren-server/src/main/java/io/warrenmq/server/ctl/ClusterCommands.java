@@ -3,8 +3,8 @@ package io.warrenmq.server.ctl;
 import io.warrenmq.broker.Broker;
 import io.warrenmq.broker.vhost.VirtualHost;
 import io.warrenmq.cluster.ClusterNode;
-import io.warrenmq.cluster.ClusterNode.Member;
-import io.warrenmq.cluster.ClusterNode.Status;
+import io.warrenmq.cluster.ClusterStatus.Member;
+import io.warrenmq.cluster.ClusterStatus;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -75,7 +75,7 @@ final class ClusterCommands implements CommandGroup {
           .append(nodeName()).append("\n\nRunning Nodes\n\n").append(nodeName()).append('\n');
       return;
     }
-    Status s = cluster.status();
+    ClusterStatus s = cluster.status();
     out.append("Basics\n\nCluster name: ").append(s.clusterName()).append("\n\nDisk Nodes\n\n");
     s.members().forEach(m -> out.append(m.name()).append('\n'));
     out.append("\nRunning Nodes\n\n");
