@@ -9,6 +9,7 @@ import io.warrenmq.broker.view.ClusterView;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -296,6 +297,7 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
       if (flags.enabled(n)) {
         continue;
       }
+      List<String> lacking = new ArrayList<>();
       for (PeerAddress p : currentPeers()) {
         List<String> f = members.features(p);
         String who = members.name(p) == null ? p.hostPort() : members.name(p);
@@ -303,9 +305,13 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
           throw new IllegalArgumentException("node " + who + " has not announced its feature flags (is it running?)");
         }
         if (!f.contains(n)) {
-          throw new IllegalArgumentException("feature flag '" + n + "' is not supported by node " + who
-              + ": upgrade it first");
+          lacking.add(who);
         }
+      }
+      if (!lacking.isEmpty()) {
+        Collections.sort(lacking);
+        throw new IllegalArgumentException("feature flag '" + n + "' is not supported by "
+            + (lacking.size() == 1 ? "node " : "nodes ") + String.join(", ", lacking) + ": upgrade them first");
       }
       changes.add(FeatureFlags.enable(n));
     }

@@ -65,7 +65,7 @@ class FeatureFlagsIT {
       addUserSeenEverywhere(c, 2, "during-upgrade");
       WarrenctlScript.Result early = c.ctl(1, "enable_feature_flag", "metadata_log");
       assertThat(early.code()).isNotZero();
-      assertThat(early.out() + early.err()).contains("not supported by node n2");
+      assertThat(early.out() + early.err()).contains("not supported by nodes n2, n3");
 
       upgrade(c, 2);
       upgrade(c, 3);
