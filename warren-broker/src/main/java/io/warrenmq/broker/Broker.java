@@ -109,7 +109,8 @@ public final class Broker implements AutoCloseable {
     if (model.vhosts().isEmpty() && model.users().isEmpty()) {
       firstBoot(model);
     }
-    new DefinitionRestore(users, policies, parameters, vhosts, this::newVhost, options.dataDir()).restore(model);
+    new DefinitionRestore(users, policies, parameters, vhosts, this::newVhost, options.dataDir(), options.nodeName())
+        .restore(model);
     metadata.recovered(model);
     definitions.rewrite(model.snapshot());
     parameterOps.ensureClusterId();
@@ -273,6 +274,7 @@ public final class Broker implements AutoCloseable {
   void createVhost(String name, VhostMetadata metadata) {
     VirtualHost vh = newVhost(name);
     vh.setMetadata(metadata);
+    this.metadata.replicateTopology(vh);
     vhosts.put(name, vh);
   }
 

@@ -1,23 +1,17 @@
 package io.warrenmq.broker;
 
 import io.warrenmq.amqp.types.FieldTable;
-
-
-
-
 import io.warrenmq.broker.auth.Users;
 import io.warrenmq.broker.definitions.DefinitionModel;
-import io.warrenmq.broker.exchange.ExchangeSpec;
+import io.warrenmq.broker.definitions.Records;
 import io.warrenmq.broker.limits.Limits;
 import io.warrenmq.broker.parameter.JsonValues;
 import io.warrenmq.broker.parameter.RuntimeParameters;
 import io.warrenmq.broker.policy.Policies;
-
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.QueueSpec;
 import io.warrenmq.broker.vhost.VirtualHost;
 import java.nio.file.Path;
-
 import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -39,9 +33,12 @@ final class DefinitionRestore {
   private final Map<String, VirtualHost> vhosts;
   private final Function<String, VirtualHost> newVhost;
   private final Path dataDir;
+  /** This node's name: the home node of the cluster's queues whose messages are here. */
+  private final String self;
 
   DefinitionRestore(Users users, Policies policies, RuntimeParameters parameters, Map<String, VirtualHost> vhosts,
-      Function<String, VirtualHost> newVhost, Path dataDir) {
+      Function<String, VirtualHost> newVhost, Path dataDir, String self) {
+    this.self = self;
     this.users = users;
     this.policies = policies;
     this.parameters = parameters;
@@ -68,15 +65,19 @@ final class DefinitionRestore {
     for (FieldTable x : model.exchanges()) {
       VirtualHost vh = vhosts.get(str(x, "vhost"));
       if (vh != null) {
-        vh.restoreExchange(new ExchangeSpec(vh.name(), str(x, "name"), str(x, "xtype"), true,
-            bool(x, "autoDelete"), bool(x, "internal"), table(x, "arguments")), str(x, "dir"));
+        vh.restoreExchange(Records.exchangeSpec(x), str(x, "dir")); // a cluster's transient ones too
       }
     }
     for (FieldTable q : model.queues()) {
       VirtualHost vh = vhosts.get(str(q, "vhost"));
-      if (vh != null) {
-        Queue queue = vh.restoreQueue(new QueueSpec(vh.name(), str(q, "name"), true, false,
-            bool(q, "autoDelete"), table(q, "arguments")), str(q, "dir"));
+      if (vh == null) {
+        continue;
+      }
+      QueueSpec spec = Records.queueSpec(q);
+      String node = str(q, "node");
+      Queue queue = node.isEmpty() ? vh.restoreQueue(spec, str(q, "dir"))
+          : vh.restoreClusterQueue(spec, str(q, "dir"), node, self);
+      if (queue != null) {
         logRecovery(queue);
       }
     }
@@ -145,10 +146,6 @@ final class DefinitionRestore {
 
   private static String str(FieldTable t, String key) {
     return MetadataApplier.str(t, key);
-  }
-
-  private static boolean bool(FieldTable t, String key) {
-    return MetadataApplier.bool(t, key);
   }
 
   private static FieldTable table(FieldTable t, String key) {

@@ -83,6 +83,7 @@ final class MetadataApplier {
           write(r);
         }
       }
+      case "exchange", "queue", "binding" -> requireVhost(str(r, "vhost")).applyReplicated(r);
       default -> throw new IllegalArgumentException("not a metadata record: " + type);
     }
   }

@@ -4,6 +4,7 @@ import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.broker.definitions.DefinitionModel;
 import io.warrenmq.broker.definitions.Records;
+import io.warrenmq.broker.vhost.VirtualHost;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -40,6 +41,22 @@ public final class MetadataChanges {
    */
   public void replicateWith(MetadataReplication r) {
     replication = r;
+    for (VirtualHost vh : broker.vhosts()) {
+      replicateTopology(vh);
+    }
+  }
+
+  /** Whether changes go through a cluster's metadata log. */
+  boolean replicating() {
+    return replication != null;
+  }
+
+  /** Makes {@code vh}'s topology changes go through the metadata log too (a vhost of a cluster node). */
+  void replicateTopology(VirtualHost vh) {
+    MetadataReplication r = replication;
+    if (r != null && !vh.replicated()) {
+      vh.replicateWith(change -> r.replicate(List.of(change)), broker.options().nodeName());
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.broker.Broker;
 import io.warrenmq.broker.MetadataReplication;
 import io.warrenmq.broker.view.ClusterView;
+import io.warrenmq.broker.vhost.VirtualHost;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This node's part in the cluster: a Ratis server holding the metadata group (every peer a voter,
- * the group named after the cluster), the broker's access metadata replicated through it, the
+ * the group named after the cluster), the broker's metadata and topology replicated through it, the
  * node's announcement of its name, and the members' status as this node sees it.
  *
  * <p>Threading: thread-safe. {@link #replicate} blocks its caller (the management API's and
@@ -49,6 +50,7 @@ import org.slf4j.LoggerFactory;
 public final class ClusterNode implements MetadataReplication, ClusterView, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
 
+  private final Broker broker;
   private final ClusterSettings settings;
   private final RaftGroup group;
   private final Members members = new Members();
@@ -65,6 +67,7 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
   private final StatusReader statusReader;
 
   private ClusterNode(Broker broker, ClusterSettings s, Consumer<String> fatal) throws IOException {
+    this.broker = broker;
     this.settings = s;
     this.fatal = fatal;
     RaftGroupId id = RaftGroupId.valueOf(
@@ -112,8 +115,8 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
    */
   public static ClusterNode start(Broker broker, ClusterSettings s, Consumer<String> fatal) throws IOException {
     ClusterNode n = new ClusterNode(broker, s, fatal);
+    broker.metadataChanges().replicateWith(n); // before the log's entries are applied: they may be topology
     n.server.start();
-    broker.metadataChanges().replicateWith(n);
     broker.setClusterView(n);
     n.announcer.start();
     log.info("cluster node '{}' at {}: metadata group {} over {}", s.nodeName(), s.self(), n.group.getGroupId(),
@@ -347,6 +350,11 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
     if (!membership.forget(PeerAddress.parse(m.address(), settings.self().port()))) {
       throw new IllegalStateException("the cluster did not remove node " + node + " (no majority reachable?)");
     }
+    int queues = 0;
+    for (VirtualHost vh : broker.vhosts()) {
+      queues += vh.forgetNode(m.name());
+    }
+    log.info("forgot node '{}' and its {} queues", m.name(), queues);
     return true;
   }
 

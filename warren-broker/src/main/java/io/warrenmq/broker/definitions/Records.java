@@ -114,6 +114,15 @@ public final class Records {
 
   /** A durable queue; {@code dir} names its directory of segment files. */
   public static FieldTable queue(QueueSpec q, String dir) {
+    return queue(q, dir, null);
+  }
+
+  /**
+   * A queue; {@code dir} names its directory of segment files ("" for a queue whose messages are
+   * on another node). In a cluster every queue has a record, transient and exclusive ones too,
+   * with its home {@code node}; without one the queue is this node's.
+   */
+  public static FieldTable queue(QueueSpec q, String dir, @Nullable String node) {
     Map<String, Object> m = base("queue", PUT);
     m.put("dir", dir);
     m.put("vhost", q.vhost());
@@ -121,6 +130,10 @@ public final class Records {
     m.put("durable", q.durable());
     m.put("autoDelete", q.autoDelete());
     m.put("arguments", q.arguments());
+    if (node != null) {
+      m.put("node", node);
+      m.put("exclusive", q.exclusive());
+    }
     return FieldTable.of(m);
   }
 
@@ -199,6 +212,31 @@ public final class Records {
     m.put("key", key);
     m.put("arguments", args);
     return FieldTable.of(m);
+  }
+
+  /** The exchange a record of {@link #exchange} describes (durable unless it says otherwise). */
+  public static ExchangeSpec exchangeSpec(FieldTable r) {
+    return new ExchangeSpec(str(r, "vhost"), str(r, "name"), str(r, "xtype"), !Boolean.FALSE.equals(r.getBoolean("durable")),
+        Boolean.TRUE.equals(r.getBoolean("autoDelete")), Boolean.TRUE.equals(r.getBoolean("internal")),
+        tableOf(r, "arguments"));
+  }
+
+  /** The queue a record of {@link #queue} describes (durable unless it says otherwise). */
+  public static QueueSpec queueSpec(FieldTable r) {
+    return new QueueSpec(str(r, "vhost"), str(r, "name"), !Boolean.FALSE.equals(r.getBoolean("durable")),
+        Boolean.TRUE.equals(r.getBoolean("exclusive")), Boolean.TRUE.equals(r.getBoolean("autoDelete")),
+        tableOf(r, "arguments"));
+  }
+
+  /** A record's string field, "" when absent. */
+  public static String str(FieldTable r, String key) {
+    String s = r.getString(key);
+    return s == null ? "" : s;
+  }
+
+  private static FieldTable tableOf(FieldTable r, String key) {
+    FieldTable v = r.getTable(key);
+    return v == null ? FieldTable.EMPTY : v;
   }
 
   private static Map<String, Object> base(String type, String op) {

@@ -21,6 +21,14 @@ public interface Queue extends MessageSource, Consumer.Dispatchable {
     return spec().name();
   }
 
+  /**
+   * In a cluster, the node that holds the queue's messages when it is not this one (a
+   * {@link RemoteQueue}); null for a queue of this node.
+   */
+  default @Nullable String homeNode() {
+    return null;
+  }
+
   /** The connection that owns an exclusive queue, else null. */
   @Nullable Object exclusiveOwner();
 

@@ -27,6 +27,8 @@ final class Bindings {
   private final BindingIndex index;
   private final ExchangeRegistry exchanges;
   private final QueueRegistry queues;
+  /** In a cluster every binding has a definitions record (see ExchangeRegistry). */
+  private volatile boolean clustered;
 
   /**
    * @param lock the vhost's lock, guarding every topology mutation
@@ -88,7 +90,7 @@ final class Bindings {
       if (add || x.bindings().contains(b)) {
         QueueRegistry.checkExclusive(q, connection); // RabbitMQ: unbinding what is not bound succeeds
       }
-      boolean durable = x.spec().durable() && q.spec().durable();
+      boolean durable = x.spec().durable() && q.spec().durable() || clustered;
       if (durable && !wait) {
         return false; // its definitions record is written off the event loop
       }
@@ -124,7 +126,7 @@ final class Bindings {
         throw VirtualHost.notFound(vhost, "exchange", destination);
       }
       Binding b = new Binding(s, new Destination.ToExchange(d), key, args);
-      boolean durable = s.spec().durable() && d.spec().durable();
+      boolean durable = s.spec().durable() && d.spec().durable() || clustered;
       if (durable && !wait) {
         return false; // its definitions record is written off the event loop
       }
@@ -133,6 +135,11 @@ final class Bindings {
       lock.unlock();
     }
     return true;
+  }
+
+  /** From now on every binding gets a definitions record (this node is in a cluster). */
+  void setClustered() {
+    clustered = true;
   }
 
   /** Takes the vhost's lock, waiting for it or only if it is free now; whether it is held. */

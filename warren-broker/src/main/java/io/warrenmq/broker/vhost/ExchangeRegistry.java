@@ -52,6 +52,11 @@ final class ExchangeRegistry {
   private final ExchangeFactory factory;
   private final Map<String, Exchange> exchanges = new ConcurrentHashMap<>();
   private final Exchange defaultExchange;
+  /**
+   * In a cluster every exchange has a definitions record, transient ones too: the metadata log
+   * holds them all, and a restarted node must come back with the cluster's topology.
+   */
+  private volatile boolean clustered;
 
   /**
    * @param lock the vhost's lock, guarding every topology mutation
@@ -129,7 +134,7 @@ final class ExchangeRegistry {
         String dir = ExchangeFactory.needsDirectory(spec) ? DirNames.fresh(spec.name()) : "";
         x = factory.create(spec, dir);
         exchanges.put(spec.name(), x);
-        if (spec.durable()) {
+        if (spec.durable() || clustered) {
           definitions.write(Records.exchange(spec, dir));
         }
         log.debug("declared {}", spec.resource());
@@ -181,7 +186,7 @@ final class ExchangeRegistry {
     factory.deleted(x);
     index.removeAllFrom(x);
     List<Binding> to = index.removeAllTo(new Destination.ToExchange(x));
-    if (x.spec().durable()) {
+    if (x.spec().durable() || clustered) {
       definitions.write(Records.exchangeDeleted(vhost, x.name()));
     }
     log.debug("deleted {}", x.spec().resource());
@@ -199,6 +204,11 @@ final class ExchangeRegistry {
   }
 
   // ---------------------------------------------------------------- recovery, policies, lifecycle
+
+  /** From now on transient exchanges get definitions records too (this node is in a cluster). */
+  void setClustered() {
+    clustered = true;
+  }
 
   /** Recreates a durable exchange from the definitions, without writing them again. */
   void restore(ExchangeSpec spec, String dir) {

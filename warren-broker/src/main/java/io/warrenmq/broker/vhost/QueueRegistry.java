@@ -13,6 +13,7 @@ import io.warrenmq.broker.queue.ClassicQueue;
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.QueueArguments;
 import io.warrenmq.broker.queue.QueueSpec;
+import io.warrenmq.broker.queue.RemoteQueue;
 import io.warrenmq.broker.queue.ReplyQueue;
 import io.warrenmq.broker.stats.MessageCounts;
 import io.warrenmq.broker.stats.VhostStats;
@@ -65,6 +66,13 @@ final class QueueRegistry {
   private final Map<String, ReplyQueue> replyQueues = new ConcurrentHashMap<>();
   private final Supplier<Limits> limits;
   private final VhostStats stats;
+  /**
+   * Passed as the connection by the metadata log's apply, which checks no exclusive ownership (the
+   * node that asked did, against the connection that asked).
+   */
+  static final Object REPLICATED = new Object();
+  /** In a cluster every queue has a definitions record with its home node (see ExchangeRegistry). */
+  private volatile boolean clustered;
 
   /**
    * @param lock the vhost's lock, guarding every topology mutation
@@ -170,6 +178,9 @@ final class QueueRegistry {
 
   /** 405 if {@code q} is exclusive to another connection. */
   static void checkExclusive(Queue q, Object connection) {
+    if (connection == REPLICATED) {
+      return;
+    }
     Object owner = q.exclusiveOwner();
     if (owner != null && owner != connection) {
       throw locked(q);
@@ -215,14 +226,9 @@ final class QueueRegistry {
     stats.queueDeclared();
     lock.lock();
     try {
-      Queue existing = queues.get(spec.name());
-      if (existing != null) {
-        checkExclusiveStrict(existing, spec, connection);
-        QueueArguments.assertEquivalent(existing.spec(), spec);
-        if (existing instanceof ClassicQueue c) {
-          c.touch();
-        }
-        return new QueueDeclareResult(existing, existing.messageCount(), existing.consumerCount(), false);
+      QueueDeclareResult again = redeclare(spec, connection);
+      if (again != null) {
+        return again;
       }
       QueueArguments.validate(spec);
       LimitChecks.vhostQueues(limits.get(), queues.size(), vhost, spec.name());
@@ -237,6 +243,42 @@ final class QueueRegistry {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * The declaration of an existing queue: its exclusivity and equivalence checked, its x-expires
+   * timer restarted; null if there is no such queue. Exclusive queues are never durable.
+   */
+  @Nullable QueueDeclareResult redeclare(QueueSpec requested, Object connection) {
+    QueueSpec spec = requested;
+    if (spec.exclusive() && spec.durable()) {
+      spec = new QueueSpec(spec.vhost(), spec.name(), false, true, spec.autoDelete(), spec.arguments());
+    }
+    Queue existing = queues.get(spec.name());
+    if (existing == null) {
+      return null;
+    }
+    checkExclusiveStrict(existing, spec, connection);
+    QueueArguments.assertEquivalent(existing.spec(), spec);
+    if (existing instanceof ClassicQueue c) {
+      c.touch();
+    }
+    return new QueueDeclareResult(existing, existing.messageCount(), existing.consumerCount(), false);
+  }
+
+  /** {@link #redeclare} under the vhost's lock. */
+  @Nullable QueueDeclareResult redeclareLocked(QueueSpec spec, Object connection) {
+    lock.lock();
+    try {
+      return redeclare(spec, connection);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Counts a queue.declare (RabbitMQ's queue_declared), for the declarations a cluster commits. */
+  void countDeclared() {
+    stats.queueDeclared();
   }
 
   /** queue.declare with passive=true: 404 if missing, 405 if exclusive to another connection. */
@@ -264,6 +306,84 @@ final class QueueRegistry {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Recreates the definition of a queue whose messages live on {@code node}. */
+  Queue restoreRemote(QueueSpec spec, String node) {
+    lock.lock();
+    try {
+      RemoteQueue q = new RemoteQueue(spec, node);
+      queues.put(spec.name(), q);
+      sorted.put(spec.name(), q);
+      return q;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- the metadata log's changes
+
+  /** From now on every queue gets a definitions record with its home node (this node is in a cluster). */
+  void setClustered() {
+    clustered = true;
+  }
+
+  /**
+   * A queue.declare the metadata log commits, applied on every node alike: an existing queue must
+   * be equivalent (its exclusivity is checked by the node that asked); a new one is opened here if
+   * {@code home} is {@code self}, owned by {@code owner} if exclusive, and is a {@link RemoteQueue}
+   * elsewhere. Returns whether it was created.
+   */
+  boolean applyDeclare(QueueSpec spec, String home, String self, @Nullable Object owner) {
+    lock.lock();
+    try {
+      Queue existing = queues.get(spec.name());
+      if (existing != null) {
+        QueueArguments.assertEquivalent(existing.spec(), spec);
+        return false;
+      }
+      QueueArguments.validate(spec);
+      LimitChecks.vhostQueues(limits.get(), queues.size(), vhost, spec.name());
+      String dir = "";
+      if (home.equals(self)) {
+        dir = DirNames.fresh(spec.name());
+        open(spec, spec.exclusive() ? owner : null, dir);
+      } else {
+        RemoteQueue q = new RemoteQueue(spec, home);
+        queues.put(spec.name(), q);
+        sorted.put(spec.name(), q);
+      }
+      definitions.write(Records.queue(spec, dir, home));
+      log.debug("declared {} on node {}", spec.resource(), home);
+      stats.queueCreated();
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A queue.delete the metadata log commits: the queue goes if it is still there, unchecked. */
+  void applyDelete(String n) {
+    lock.lock();
+    try {
+      Queue q = queues.get(n);
+      if (q != null) {
+        remove(q);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The queues {@code connection} owns (exclusive ones), whose deletion a cluster node replicates. */
+  List<Queue> ownedBy(Object connection) {
+    List<Queue> out = new ArrayList<>();
+    for (Queue q : queues.values()) {
+      if (q.exclusiveOwner() == connection) {
+        out.add(q);
+      }
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- delete
@@ -300,7 +420,7 @@ final class QueueRegistry {
     List<Binding> removed = index.removeAllTo(new Destination.ToQueue(q));
     q.delete();
     deleted(q);
-    if (q.spec().durable()) {
+    if (q.spec().durable() || clustered) {
       definitions.write(Records.queueDeleted(vhost, q.name()));
     }
     log.debug("deleted {}", q.spec().resource());

@@ -59,6 +59,10 @@ public final class VirtualHost implements QueueHost {
   /** The vhost-limits parameter's values (max-connections, max-queues), read at open and declare. */
   private volatile Limits limits = Limits.NONE;
   private final VhostStats stats = new VhostStats();
+  /** A cluster node's way of changing the topology, through the metadata log; null on a single node. */
+  private volatile @Nullable ClusterTopology cluster;
+  /** Queues of this node restored at start that do not outlive a restart in a cluster (transient, exclusive). */
+  private final List<Queue> goneAtRestart = new java.util.ArrayList<>();
 
   /**
    * @param durableDir where durable queues keep their segment files
@@ -217,7 +221,8 @@ public final class VirtualHost implements QueueHost {
 
   /** exchange.declare with passive=false: creates or checks equivalence. */
   public Exchange declareExchange(ExchangeSpec spec) {
-    return exchanges.declare(spec);
+    ClusterTopology c = cluster;
+    return c != null ? c.declareExchange(spec) : exchanges.declare(spec);
   }
 
   /**
@@ -235,6 +240,11 @@ public final class VirtualHost implements QueueHost {
 
   /** exchange.delete; deleting a missing exchange is not an error (RabbitMQ 3.x). */
   public void deleteExchange(String n, boolean ifUnused) {
+    ClusterTopology c = cluster;
+    if (c != null) {
+      c.deleteExchange(n, ifUnused);
+      return;
+    }
     exchanges.delete(n, ifUnused);
   }
 
@@ -250,7 +260,7 @@ public final class VirtualHost implements QueueHost {
     if (serverNamed) {
       spec = QueueFactory.withName(spec, generateName());
     }
-    return queues.declare(spec, serverNamed, connection);
+    return declareQueue(spec, serverNamed, connection);
   }
 
   /**
@@ -258,7 +268,8 @@ public final class VirtualHost implements QueueHost {
    * this declaration (and so may carry the reserved amq. prefix).
    */
   public QueueDeclareResult declareQueue(QueueSpec requested, boolean serverNamed, Object connection) {
-    return queues.declare(requested, serverNamed, connection);
+    ClusterTopology c = cluster;
+    return c != null ? c.declareQueue(requested, serverNamed, connection) : queues.declare(requested, serverNamed, connection);
   }
 
   /** queue.declare with passive=true: 404 if missing, 405 if exclusive to another connection. */
@@ -273,11 +284,19 @@ public final class VirtualHost implements QueueHost {
 
   /** queue.delete; deleting a missing queue answers 0 (RabbitMQ). Returns the ready count. */
   public long deleteQueue(String n, boolean ifUnused, boolean ifEmpty, Object connection) {
-    return queues.delete(n, ifUnused, ifEmpty, connection);
+    ClusterTopology c = cluster;
+    return c != null ? c.deleteQueue(n, ifUnused, ifEmpty, connection) : queues.delete(n, ifUnused, ifEmpty, connection);
   }
 
   /** Deletes {@code q} if it is still registered (auto-delete after its last consumer left). */
   public void autoDelete(Queue q) {
+    ClusterTopology c = cluster;
+    if (c != null) {
+      if (queue(q.name()) == q && q.consumerCount() == 0) {
+        c.deleteLater(List.of(q));
+      }
+      return;
+    }
     queues.autoDelete(q);
   }
 
@@ -295,6 +314,11 @@ public final class VirtualHost implements QueueHost {
 
   /** A connection closed: its exclusive queues go (AMQP 0-9-1 queue.declare exclusive). */
   public void connectionClosed(Object connection) {
+    ClusterTopology c = cluster;
+    if (c != null) {
+      c.deleteLater(queues.ownedBy(connection));
+      return;
+    }
     queues.connectionClosed(connection);
   }
 
@@ -313,6 +337,11 @@ public final class VirtualHost implements QueueHost {
 
   @Override
   public void expired(Queue queue) {
+    ClusterTopology c = cluster;
+    if (c != null) {
+      c.deleteLater(List.of(queue));
+      return;
+    }
     queues.expired(queue);
   }
 
@@ -329,6 +358,11 @@ public final class VirtualHost implements QueueHost {
   // ---------------------------------------------------------------- bindings
 
   public void bindQueue(String queue, String exchange, String key, FieldTable args, Object connection) {
+    ClusterTopology c = cluster;
+    if (c != null) {
+      c.queueBinding(true, queue, exchange, key, args, connection);
+      return;
+    }
     bindings.queueBinding(true, true, queue, exchange, key, args, connection);
   }
 
@@ -338,23 +372,38 @@ public final class VirtualHost implements QueueHost {
    * disk work); then call {@link #bindQueue} from a blocking thread.
    */
   public boolean tryBindQueue(String queue, String exchange, String key, FieldTable args, Object connection) {
-    return bindings.queueBinding(true, false, queue, exchange, key, args, connection);
+    return cluster == null && bindings.queueBinding(true, false, queue, exchange, key, args, connection);
   }
 
   public void unbindQueue(String queue, String exchange, String key, FieldTable args, Object connection) {
+    ClusterTopology c = cluster;
+    if (c != null) {
+      c.queueBinding(false, queue, exchange, key, args, connection);
+      return;
+    }
     bindings.queueBinding(false, true, queue, exchange, key, args, connection);
   }
 
   public void bindExchange(String destination, String source, String key, FieldTable args) {
+    ClusterTopology c = cluster;
+    if (c != null) {
+      c.exchangeBinding(true, destination, source, key, args);
+      return;
+    }
     bindings.exchangeBinding(true, true, destination, source, key, args);
   }
 
   /** exchange.bind without waiting for the vhost's lock: as {@link #tryBindQueue}. */
   public boolean tryBindExchange(String destination, String source, String key, FieldTable args) {
-    return bindings.exchangeBinding(true, false, destination, source, key, args);
+    return cluster == null && bindings.exchangeBinding(true, false, destination, source, key, args);
   }
 
   public void unbindExchange(String destination, String source, String key, FieldTable args) {
+    ClusterTopology c = cluster;
+    if (c != null) {
+      c.exchangeBinding(false, destination, source, key, args);
+      return;
+    }
     bindings.exchangeBinding(false, true, destination, source, key, args);
   }
 
@@ -398,6 +447,73 @@ public final class VirtualHost implements QueueHost {
   /** Recreates a durable binding; false if an end is missing (the log is then stale). */
   public boolean restoreBinding(String source, String destKind, String dest, String key, FieldTable args) {
     return bindings.restore(source, destKind, dest, key, args);
+  }
+
+  /**
+   * Recreates a queue of the cluster from the definitions. Its messages are on {@code node} if that
+   * is not {@code self}: the queue is then a {@link RemoteQueue}. A transient or exclusive queue of
+   * this node did not outlive the restart: it is a placeholder until the cluster deletes it
+   * ({@link #replicateWith}). Returns the queue, or null for such a placeholder.
+   */
+  public @Nullable Queue restoreClusterQueue(QueueSpec spec, String dirName, String node, String self) {
+    if (!node.equals(self)) {
+      queues.restoreRemote(spec, node);
+      return null;
+    }
+    if (spec.exclusive() || !spec.durable()) {
+      synchronized (goneAtRestart) {
+        goneAtRestart.add(queues.restoreRemote(spec, node));
+      }
+      return null;
+    }
+    return queues.restore(spec, dirName);
+  }
+
+  // ---------------------------------------------------------------- the cluster
+
+  /**
+   * This node is in a cluster: from now on every topology change of this vhost goes through
+   * {@code r} and every one gets a definitions record (transient ones too); the queues of this
+   * node that did not outlive the restart are deleted in the background.
+   *
+   * @param self this node's name, the home of the queues declared here
+   */
+  public void replicateWith(TopologyReplication r, String self) {
+    exchanges.setClustered();
+    queues.setClustered();
+    bindings.setClustered();
+    ClusterTopology c = new ClusterTopology(name, self, r, exchanges, queues, bindings, blocking);
+    cluster = c;
+    synchronized (goneAtRestart) {
+      c.deleteLater(List.copyOf(goneAtRestart));
+      goneAtRestart.clear();
+    }
+  }
+
+  /**
+   * A member left the cluster for good: the queues whose home it was are deleted through the log
+   * (their messages went with it). Returns how many; 0 on a single node.
+   */
+  public int forgetNode(String node) {
+    ClusterTopology c = cluster;
+    return c == null ? 0 : c.deleteQueuesOf(node);
+  }
+
+  /** Whether this vhost's topology changes go through a cluster's metadata log. */
+  public boolean replicated() {
+    return cluster != null;
+  }
+
+  /**
+   * Applies a topology change the metadata log committed (an exchange, queue or binding record);
+   * throws what a failed check throws, the same on every node.
+   */
+  public void applyReplicated(FieldTable change) {
+    ClusterTopology c = cluster;
+    if (c == null) {
+      throw new IllegalStateException("vhost '" + name + "' is not replicated");
+    }
+    c.apply(change);
   }
 
   /** The directories of the live queues' stores. */

@@ -40,7 +40,9 @@ class ClusterMembershipIT {
       f.setPassword("early-pw");
       try (Connection conn = f.newConnection()) {
         assertThat(conn.isOpen()).as("a user made before node 4 came logs in there").isTrue();
+        conn.createChannel().queueDeclare("on.n4", true, false, false, null);
       }
+      assertThat(c.ctl(2, "-q", "queue_leader", "on.n4").out().strip()).isEqualTo("n4");
 
       WarrenctlScript.Result running = c.ctl(1, "forget_cluster_node", "n4");
       assertThat(running.code()).isNotZero();
@@ -58,6 +60,13 @@ class ClusterMembershipIT {
       eventually(Duration.ofSeconds(10), "node 3 no longer lists node 4", () -> {
         try {
           return !members(c, 3).contains("n4");
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      });
+      eventually(Duration.ofSeconds(10), "node 4's queue went with it (RabbitMQ's forget_cluster_node)", () -> {
+        try {
+          return !c.ctl(3, "-q", "list_queues", "name").out().contains("on.n4");
         } catch (Exception e) {
           throw new AssertionError(e);
         }

@@ -63,7 +63,7 @@ final class QueueJson {
     m.put("auto_delete", q.spec().autoDelete());
     m.put("exclusive", q.spec().exclusive());
     m.put("arguments", AmqpJson.table(q.spec().arguments()));
-    m.put("node", broker.pids().node());
+    m.put("node", q.homeNode() != null ? q.homeNode() : broker.pids().node());
     m.put("type", "classic");
     m.put("state", "running");
     EffectiveArguments policies = broker.policies().resolve(q.spec().vhost(), Policy.Kind.QUEUE, q.name(),

@@ -166,14 +166,15 @@ final class ClusterCommands implements CommandGroup {
     return cluster == null ? 1 : cluster.status().onlineCount();
   }
 
-  /** A queue lives on the node it was declared on (quorum queues, with their own leaders, are to come). */
+  /** A classic queue lives on its home node, the one it was declared on (quorum queues, with their own leaders, are to come). */
   private void queueLeader(CtlArgs a, StringBuilder out) {
     String name = a.arg(0, "queue_leader [-p <vhost>] <queue>");
     VirtualHost vh = broker.vhost(a.vhost);
-    if (vh == null || vh.queue(name) == null) {
+    var q = vh == null ? null : vh.queue(name);
+    if (q == null) {
       throw CtlError.error("queue '" + name + "' in vhost '" + a.vhost + "' not found");
     }
-    out.append(nodeName()).append('\n');
+    out.append(q.homeNode() != null ? q.homeNode() : nodeName()).append('\n');
   }
 
 }

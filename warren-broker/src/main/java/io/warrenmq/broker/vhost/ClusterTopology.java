@@ -1,0 +1,306 @@
+package io.warrenmq.broker.vhost;
+
+import io.warrenmq.amqp.AmqpException;
+import io.warrenmq.amqp.ReplyCode;
+import io.warrenmq.amqp.types.FieldTable;
+import io.warrenmq.broker.definitions.Records;
+import io.warrenmq.broker.exchange.Exchange;
+import io.warrenmq.broker.exchange.ExchangeSpec;
+import io.warrenmq.broker.queue.Queue;
+import io.warrenmq.broker.queue.QueueArguments;
+import io.warrenmq.broker.queue.QueueSpec;
+import io.warrenmq.broker.queue.RemoteQueue;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A cluster node's topology changes of one vhost: exchange, queue and binding declarations and
+ * deletions go into the cluster's metadata log as definitions records, and every node applies
+ * them in log order ({@link #apply}), so that every node routes with the same exchanges and
+ * bindings and knows every queue with its home node. The checks that need the asking connection
+ * (exclusive ownership) are made on the node that asked, before and after the commit; the others
+ * at apply time, alike on every node. A queue lives on the node that declared it; elsewhere it is a
+ * {@link RemoteQueue}.
+ *
+ * <p>What a node does on its own (an auto-delete queue lost its last consumer, an x-expires timer
+ * fired, an exclusive queue's connection closed, a transient queue did not survive a restart) it
+ * commits as a deletion in the background, retrying while the cluster has no majority.
+ *
+ * <p>Threading: the operations block until the change is applied here (they run on blocking
+ * threads, never holding the vhost's lock while they wait); {@link #apply} runs on the metadata
+ * log's apply thread and takes the vhost's lock through the registries.
+ */
+final class ClusterTopology {
+  private static final Logger log = LoggerFactory.getLogger(ClusterTopology.class);
+  private static final int ATTEMPTS = 3;
+  private static final long RETRY_MILLIS = 2_000;
+  private static final int BACKGROUND_ATTEMPTS = 300;
+
+  private final String vhost;
+  private final String self;
+  private final TopologyReplication replication;
+  private final ExchangeRegistry exchanges;
+  private final QueueRegistry queues;
+  private final Bindings bindings;
+  private final Executor blocking;
+  /** The connections that asked for exclusive queues whose declaration is being committed, by token. */
+  private final Map<String, Object> pendingOwners = new ConcurrentHashMap<>();
+
+  ClusterTopology(String vhost, String self, TopologyReplication replication, ExchangeRegistry exchanges,
+      QueueRegistry queues, Bindings bindings, Executor blocking) {
+    this.vhost = vhost;
+    this.self = self;
+    this.replication = replication;
+    this.exchanges = exchanges;
+    this.queues = queues;
+    this.bindings = bindings;
+    this.blocking = blocking;
+  }
+
+  // ---------------------------------------------------------------- exchanges
+
+  Exchange declareExchange(ExchangeSpec spec) {
+    ExchangeFactory.checkType(spec.type());
+    if (spec.name().isEmpty()) {
+      throw VirtualHost.defaultExchangeRefused();
+    }
+    for (int i = 0; i < ATTEMPTS; i++) {
+      Exchange x = exchanges.named(spec.name());
+      if (x != null) {
+        ExchangeFactory.assertEquivalent(x.spec(), spec);
+        return x;
+      }
+      VirtualHost.checkNotReserved("exchange", spec.name());
+      replication.replicate(Records.exchange(spec, ""));
+    }
+    throw deletedMeanwhile("exchange", spec.name());
+  }
+
+  void deleteExchange(String n, boolean ifUnused) {
+    if (n.isEmpty()) {
+      throw VirtualHost.defaultExchangeRefused();
+    }
+    if (n.startsWith("amq.")) {
+      throw AmqpException.channelError(
+          ReplyCode.ACCESS_REFUSED, "deletion of system %s not allowed", VirtualHost.resource(vhost, "exchange", n));
+    }
+    if (exchanges.named(n) != null) {
+      replication.replicate(Records.exchangeDeleted(vhost, n).with("ifUnused", ifUnused));
+    }
+  }
+
+  // ---------------------------------------------------------------- queues
+
+  QueueDeclareResult declareQueue(QueueSpec requested, boolean serverNamed, Object connection) {
+    QueueSpec spec = requested;
+    if (spec.exclusive() && spec.durable()) {
+      spec = new QueueSpec(spec.vhost(), spec.name(), false, true, spec.autoDelete(), spec.arguments());
+    }
+    if (!serverNamed) {
+      VirtualHost.checkNotReserved("queue", spec.name());
+    }
+    queues.countDeclared();
+    boolean created = false;
+    for (int i = 0; i < ATTEMPTS; i++) {
+      QueueDeclareResult r = queues.redeclareLocked(spec, connection);
+      if (r != null) {
+        return created ? new QueueDeclareResult(r.queue(), r.messageCount(), r.consumerCount(), true) : r;
+      }
+      QueueArguments.validate(spec);
+      String token = spec.exclusive() ? UUID.randomUUID().toString() : "";
+      if (spec.exclusive()) {
+        pendingOwners.put(token, connection);
+      }
+      try {
+        replication.replicate(Records.queue(spec, "", self).with("owner", token));
+      } finally {
+        pendingOwners.remove(token);
+      }
+      created = true;
+    }
+    throw deletedMeanwhile("queue", spec.name());
+  }
+
+  long deleteQueue(String n, boolean ifUnused, boolean ifEmpty, Object connection) {
+    Queue q = queues.get(n);
+    if (q == null) {
+      return 0;
+    }
+    QueueRegistry.checkExclusive(q, connection);
+    if (q instanceof RemoteQueue r && (ifUnused || ifEmpty)) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,
+          "%s is on node '%s': if-unused and if-empty are checked there, delete it through that node",
+          q.spec().resource(), r.node());
+    }
+    if (ifUnused && q.consumerCount() > 0) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "%s in use", q.spec().resource());
+    }
+    long count = q.messageCount();
+    if (ifEmpty && count > 0) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "%s not empty", q.spec().resource());
+    }
+    replication.replicate(Records.queueDeleted(vhost, n));
+    return count;
+  }
+
+  /** Deletes these queues of this node in the background (auto-delete, x-expires, exclusive owner gone, restart). */
+  void deleteLater(List<Queue> gone) {
+    if (gone.isEmpty()) {
+      return;
+    }
+    blocking.execute(() -> {
+      for (Queue q : gone) {
+        deleteInBackground(q.name(), q);
+      }
+    });
+  }
+
+  /** Deletes the queue named {@code n} in the background while it is still {@code q} (any, if null). */
+  private void deleteInBackground(String n, @Nullable Queue q) {
+    for (int attempt = 1; attempt <= BACKGROUND_ATTEMPTS; attempt++) {
+      Queue now = queues.get(n);
+      if (now == null || (q != null && now != q)) {
+        return;
+      }
+      try {
+        replication.replicate(Records.queueDeleted(vhost, n));
+        return;
+      } catch (AmqpException e) {
+        if (attempt == 1 || attempt % 30 == 0) {
+          log.warn("could not delete {} yet: {}", now.spec().resource(), e.getMessage());
+        }
+      }
+      try {
+        Thread.sleep(RETRY_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /**
+   * The queues whose home is {@code node}, a member that left the cluster for good: their messages
+   * went with it, so their definitions go too (RabbitMQ's forget_cluster_node deletes the classic
+   * queues of the node it forgets). Returns how many were deleted.
+   */
+  int deleteQueuesOf(String node) {
+    int n = 0;
+    for (Queue q : queues.all()) {
+      if (node.equals(q.homeNode())) {
+        replication.replicate(Records.queueDeleted(vhost, q.name()));
+        n++;
+      }
+    }
+    return n;
+  }
+
+  // ---------------------------------------------------------------- bindings
+
+  void queueBinding(boolean add, String queue, String exchange, String key, FieldTable args, Object connection) {
+    if (exchange.isEmpty()) {
+      throw VirtualHost.defaultExchangeRefused();
+    }
+    Queue q = queues.get(queue);
+    Exchange x = exchanges.named(exchange);
+    if ((q == null || x == null) && !add) {
+      return; // RabbitMQ: unbinding from a missing exchange or queue succeeds
+    }
+    if (x == null) {
+      throw VirtualHost.notFound(vhost, "exchange", exchange);
+    }
+    if (q == null) {
+      throw VirtualHost.notFound(vhost, "queue", queue);
+    }
+    QueueRegistry.checkExclusive(q, connection);
+    replication.replicate(Records.binding(add ? Records.PUT : Records.DEL, vhost, exchange, "queue", queue, key, args));
+  }
+
+  void exchangeBinding(boolean add, String destination, String source, String key, FieldTable args) {
+    if (destination.isEmpty() || source.isEmpty()) {
+      throw VirtualHost.defaultExchangeRefused();
+    }
+    Exchange d = exchanges.named(destination);
+    Exchange s = exchanges.named(source);
+    if ((s == null || d == null) && !add) {
+      return;
+    }
+    if (s == null) {
+      throw VirtualHost.notFound(vhost, "exchange", source);
+    }
+    if (d == null) {
+      throw VirtualHost.notFound(vhost, "exchange", destination);
+    }
+    replication.replicate(
+        Records.binding(add ? Records.PUT : Records.DEL, vhost, source, "exchange", destination, key, args));
+  }
+
+  // ---------------------------------------------------------------- the metadata log's apply
+
+  /** Applies one committed topology change here: the same checks and result on every node. */
+  void apply(FieldTable r) {
+    boolean put = Records.PUT.equals(r.getString(Records.OP));
+    String name = Records.str(r, "name");
+    switch (Records.str(r, Records.TYPE)) {
+      case "exchange" -> {
+        if (put) {
+          exchanges.declare(Records.exchangeSpec(r));
+        } else {
+          exchanges.delete(name, Boolean.TRUE.equals(r.getBoolean("ifUnused")));
+        }
+      }
+      case "queue" -> {
+        if (put) {
+          applyQueueDeclare(r);
+        } else {
+          queues.applyDelete(name);
+        }
+      }
+      case "binding" -> {
+        String source = Records.str(r, "source");
+        String dest = Records.str(r, "dest");
+        String key = Records.str(r, "key");
+        FieldTable args = r.getTable("arguments") == null ? FieldTable.EMPTY : r.getTable("arguments");
+        if (Records.str(r, "destKind").equals("queue")) {
+          bindings.queueBinding(put, true, dest, source, key, args, QueueRegistry.REPLICATED);
+        } else {
+          bindings.exchangeBinding(put, true, dest, source, key, args);
+        }
+      }
+      default -> throw new IllegalArgumentException("not a topology record: " + r.getString(Records.TYPE));
+    }
+  }
+
+  private void applyQueueDeclare(FieldTable r) {
+    QueueSpec spec = Records.queueSpec(r);
+    String home = Records.str(r, "node");
+    Object owner = null;
+    boolean ownerGone = false;
+    if (home.equals(self) && spec.exclusive()) {
+      owner = pendingOwners.get(Records.str(r, "owner"));
+      if (owner == null) {
+        owner = new Object(); // its connection closed before the commit, or this is a replay
+        ownerGone = true;
+      }
+    }
+    if (queues.applyDeclare(spec, home, self, owner) && ownerGone) {
+      Queue q = queues.get(spec.name());
+      if (q != null) {
+        deleteLater(List.of(q));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private AmqpException deletedMeanwhile(String kind, String n) {
+    return AmqpException.channelError(ReplyCode.NOT_FOUND,
+        "%s was deleted while being declared; declare it again", VirtualHost.resource(vhost, kind, n));
+  }
+}

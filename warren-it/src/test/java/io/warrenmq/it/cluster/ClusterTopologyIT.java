@@ -1,0 +1,291 @@
+package io.warrenmq.it.cluster;
+
+import static io.warrenmq.it.support.Eventually.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.MessageProperties;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.warrenmq.it.support.ClusterProcesses;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The topology (exchanges, queues with their home node, bindings) is replicated through the
+ * metadata log: declared through one node, every node knows it, routes with it and refuses what
+ * contradicts it; queues live on the node that declared them.
+ */
+class ClusterTopologyIT {
+  @TempDir static Path dir;
+  static ClusterProcesses cluster;
+
+  @BeforeAll
+  static void form() throws Exception {
+    cluster = new ClusterProcesses(dir, 3, List.of("--cluster-metadata-timeout", "3000")).start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static Connection connect(int node) throws Exception {
+    return cluster.factory(node).newConnection();
+  }
+
+  /** The channel error an operation on a fresh channel of {@code c} closed it with. */
+  private static AMQP.Channel.Close channelError(Connection c, ChannelOp op) throws Exception {
+    Channel ch = c.createChannel();
+    try {
+      op.run(ch);
+    } catch (IOException e) {
+      ShutdownSignalException s = (ShutdownSignalException) e.getCause();
+      return (AMQP.Channel.Close) s.getReason();
+    }
+    throw new AssertionError("no channel error");
+  }
+
+  interface ChannelOp {
+    void run(Channel ch) throws Exception;
+  }
+
+  private static boolean exists(int node, String kind, String name) {
+    try (Connection c = connect(node); Channel ch = c.createChannel()) {
+      if (kind.equals("queue")) {
+        ch.queueDeclarePassive(name);
+      } else {
+        ch.exchangeDeclarePassive(name);
+      }
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static String body(GetResponse r) {
+    return new String(r.getBody(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void whatOneNodeDeclaresEveryNodeKnowsAndRoutesWith() throws Exception {
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      ch.exchangeDeclare("orders", "topic", true);
+      ch.exchangeDeclare("orders.audit", "fanout", false); // transient exchanges are cluster-wide too
+      ch.queueDeclare("orders.eu", true, false, false, Map.of("x-max-length", 100));
+      ch.queueBind("orders.eu", "orders", "eu.#");
+      ch.exchangeBind("orders.audit", "orders", "#");
+    }
+    for (int i = 2; i <= 3; i++) {
+      assertThat(exists(i, "exchange", "orders")).as("exchange on node %d", i).isTrue();
+      assertThat(exists(i, "exchange", "orders.audit")).as("transient exchange on node %d", i).isTrue();
+      assertThat(exists(i, "queue", "orders.eu")).as("queue on node %d", i).isTrue();
+      var q = cluster.management(i).get("/api/queues/%2F/orders.eu").json();
+      assertThat(q.get("node")).as("the queue's home, seen from node %d", i).isEqualTo("n1");
+      assertThat(cluster.ctl(i, "-q", "queue_leader", "orders.eu").out().strip()).isEqualTo("n1");
+      var b = cluster.management(i).get("/api/exchanges/%2F/orders/bindings/source").jsonList();
+      assertThat(b).extracting(x -> x.get("destination") + " " + x.get("routing_key"))
+          .as("bindings on node %d", i).containsExactlyInAnyOrder("orders.eu eu.#", "orders.audit #");
+    }
+    // a conflicting redeclaration through another node is refused as on one node
+    try (Connection c = connect(2)) {
+      AMQP.Channel.Close e = channelError(c, ch -> ch.queueDeclare("orders.eu", true, false, false, null));
+      assertThat(e.getReplyCode()).isEqualTo(406);
+      assertThat(e.getReplyText()).contains("x-max-length");
+      e = channelError(c, ch -> ch.exchangeDeclare("orders", "direct", true));
+      assertThat(e.getReplyCode()).isEqualTo(406);
+      try (Channel ch = c.createChannel()) {
+        ch.queueDeclare("orders.eu", true, false, false, Map.of("x-max-length", 100)); // equivalent: fine
+      }
+    }
+    // a publish through the queue's home node routes by the bindings made there
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      ch.confirmSelect();
+      ch.basicPublish("orders", "eu.fr", MessageProperties.PERSISTENT_TEXT_PLAIN, "o-1".getBytes(StandardCharsets.UTF_8));
+      ch.waitForConfirmsOrDie(5000);
+      assertThat(body(ch.basicGet("orders.eu", true))).isEqualTo("o-1");
+    }
+    // deleted through node 3, it is gone everywhere, bindings with it
+    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+      ch.queueDelete("orders.eu");
+      ch.exchangeDelete("orders.audit");
+    }
+    for (int i = 1; i <= 3; i++) {
+      assertThat(exists(i, "queue", "orders.eu")).as("queue on node %d", i).isFalse();
+      assertThat(exists(i, "exchange", "orders.audit")).as("exchange on node %d", i).isFalse();
+      assertThat(cluster.management(i).get("/api/exchanges/%2F/orders/bindings/source").jsonList())
+          .as("bindings on node %d", i).isEmpty();
+    }
+  }
+
+  @Test
+  void aQueueOnAnotherNodeRefusesConsumersAndNacksPublishesHere() throws Exception {
+    try (Connection c = connect(2); Channel ch = c.createChannel()) {
+      ch.queueDeclare("homed.on.n2", true, false, false, null);
+    }
+    try (Connection c = connect(1)) {
+      AMQP.Channel.Close e = channelError(c, ch -> ch.basicConsume("homed.on.n2", true, (t, m) -> { }, t -> { }));
+      assertThat(e.getReplyCode()).isEqualTo(404);
+      assertThat(e.getReplyText()).contains("queue 'homed.on.n2' in vhost '/' is on node 'n2'");
+      e = channelError(c, ch -> ch.basicGet("homed.on.n2", true));
+      assertThat(e.getReplyCode()).isEqualTo(404);
+      try (Channel ch = c.createChannel()) {
+        ch.confirmSelect();
+        ch.basicPublish("", "homed.on.n2", MessageProperties.PERSISTENT_TEXT_PLAIN, "x".getBytes(StandardCharsets.UTF_8));
+        assertThat(ch.waitForConfirms(5000)).as("nacked, not confirmed and lost").isFalse();
+      }
+    }
+    try (Connection c = connect(2); Channel ch = c.createChannel()) {
+      assertThat(ch.messageCount("homed.on.n2")).isZero();
+      ch.queueDelete("homed.on.n2");
+    }
+  }
+
+  @Test
+  void anExclusiveQueueIsLockedOnEveryNodeAndGoesWithItsConnection() throws Exception {
+    Connection owner = connect(1);
+    String name;
+    try {
+      name = owner.createChannel().queueDeclare("", false, true, false, null).getQueue();
+      assertThat(name).startsWith("amq.gen-");
+      for (int i = 2; i <= 3; i++) {
+        try (Connection c = connect(i)) {
+          AMQP.Channel.Close e = channelError(c, ch -> ch.queueDeclarePassive(name));
+          assertThat(e.getReplyCode()).as("node %d", i).isEqualTo(405);
+        }
+      }
+    } finally {
+      owner.close();
+    }
+    for (int i = 1; i <= 3; i++) {
+      int node = i;
+      eventually(Duration.ofSeconds(10), "the exclusive queue gone on node " + node, () -> !exists(node, "queue", name));
+    }
+  }
+
+  @Test
+  void anAutoDeleteQueueGoesEverywhereWithItsLastConsumer() throws Exception {
+    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+      ch.queueDeclare("ephemeral", false, false, true, null);
+      String tag = ch.basicConsume("ephemeral", true, (t, m) -> { }, t -> { });
+      assertThat(exists(1, "queue", "ephemeral")).isTrue();
+      ch.basicCancel(tag);
+    }
+    for (int i = 1; i <= 3; i++) {
+      int node = i;
+      eventually(Duration.ofSeconds(10), "auto-deleted on node " + node, () -> !exists(node, "queue", "ephemeral"));
+    }
+  }
+
+  @Test
+  void twoNodesDeclaringOneNameAtOnceGetOneQueue() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<String>> results = new ArrayList<>();
+      for (int node : new int[] {1, 2}) {
+        Callable<String> declare = () -> {
+          try (Connection c = connect(node); Channel ch = c.createChannel()) {
+            return ch.queueDeclare("contended", true, false, false, null).getQueue();
+          }
+        };
+        results.add(pool.submit(declare));
+      }
+      for (Future<String> f : results) {
+        assertThat(f.get()).isEqualTo("contended");
+      }
+    } finally {
+      pool.shutdown();
+    }
+    Object home = cluster.management(1).get("/api/queues/%2F/contended").json().get("node");
+    assertThat(home).isIn("n1", "n2");
+    for (int i = 2; i <= 3; i++) {
+      assertThat(cluster.management(i).get("/api/queues/%2F/contended").json().get("node")).isEqualTo(home);
+    }
+    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+      ch.queueDelete("contended");
+    }
+  }
+
+  /**
+   * A restarted node comes back with the cluster's topology, transient exchanges included; its
+   * own transient queue did not outlive the restart and is gone on every node, its durable one
+   * kept its messages.
+   */
+  @Test
+  void aRestartedNodeKeepsTheTopologyAndDropsItsTransientQueues() throws Exception {
+    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+      ch.exchangeDeclare("events", "fanout", false);
+      ch.queueDeclare("n3.durable", true, false, false, null);
+      ch.queueDeclare("n3.transient", false, false, false, null);
+      ch.queueBind("n3.durable", "events", "");
+      ch.confirmSelect();
+      ch.basicPublish("events", "", MessageProperties.PERSISTENT_TEXT_PLAIN, "e-1".getBytes(StandardCharsets.UTF_8));
+      ch.waitForConfirmsOrDie(5000);
+    }
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      ch.queueDeclare("n1.durable", true, false, false, null);
+    }
+    assertThat(cluster.node(3).stop()).isZero();
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      ch.exchangeDeclare("while.down", "direct", true); // node 3 catches up on this
+    }
+    cluster.node(3).start();
+    cluster.awaitOnline(3, 3);
+    assertThat(exists(3, "exchange", "events")).as("from its own definitions").isTrue();
+    assertThat(exists(3, "queue", "n1.durable")).isTrue();
+    eventually(Duration.ofSeconds(10), "node 3 caught up with the log", () -> exists(3, "exchange", "while.down"));
+    for (int i = 1; i <= 3; i++) {
+      int node = i;
+      eventually(Duration.ofSeconds(15), "n3.transient gone on node " + node, () -> !exists(node, "queue", "n3.transient"));
+    }
+    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+      assertThat(body(ch.basicGet("n3.durable", true))).isEqualTo("e-1");
+      ch.queueDelete("n3.durable");
+      ch.queueDelete("n1.durable");
+      ch.exchangeDelete("events");
+      ch.exchangeDelete("while.down");
+    }
+  }
+
+  @Test
+  void withoutAMajorityADeclarationFailsAndNothingDiverges() throws Exception {
+    cluster.node(1).kill();
+    cluster.node(2).kill();
+    try (Connection c = connect(3)) {
+      assertThatThrownBy(() -> {
+        try (Channel ch = c.createChannel()) {
+          ch.queueDeclare("lonely", true, false, false, null);
+        }
+      }).hasStackTraceContaining("metadata store operation timed out");
+    } finally {
+      cluster.node(1).start();
+      cluster.node(2).start();
+    }
+    cluster.awaitOnline(3, 3);
+    eventually(Duration.ofSeconds(10), "the nodes agree on the timed-out declaration", () -> {
+      boolean one = exists(1, "queue", "lonely");
+      return one == exists(2, "queue", "lonely") && one == exists(3, "queue", "lonely");
+    });
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      ch.queueDelete("lonely");
+    }
+  }
+}
