@@ -55,7 +55,7 @@ public final class MetadataChanges {
   void replicateTopology(VirtualHost vh) {
     MetadataReplication r = replication;
     if (r != null && !vh.replicated()) {
-      vh.replicateWith(change -> r.replicate(List.of(change)), broker.options().nodeName());
+      vh.replicateWith(change -> r.replicate(List.of(change)), broker.options().nodeName(), r.queueLink());
     }
   }
 

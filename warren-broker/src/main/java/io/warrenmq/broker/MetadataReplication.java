@@ -15,4 +15,9 @@ public interface MetadataReplication {
    * metadata log did not commit the entry in time (no majority reachable).
    */
   void replicate(List<FieldTable> changes);
+
+  /** How this node reaches the classic queues of other nodes; null if it does not. */
+  default io.warrenmq.broker.queue.@org.jspecify.annotations.Nullable QueueLink queueLink() {
+    return null;
+  }
 }

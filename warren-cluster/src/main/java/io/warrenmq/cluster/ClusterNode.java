@@ -7,6 +7,9 @@ import io.warrenmq.broker.Broker;
 import io.warrenmq.broker.MetadataReplication;
 import io.warrenmq.broker.view.ClusterView;
 import io.warrenmq.broker.vhost.VirtualHost;
+import io.warrenmq.broker.queue.QueueLink;
+import io.warrenmq.cluster.link.NodeLinks;
+import java.net.InetSocketAddress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -65,6 +68,7 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
   private final Thread announcer;
   private final Membership membership;
   private final StatusReader statusReader;
+  private @Nullable NodeLinks links;
 
   private ClusterNode(Broker broker, ClusterSettings s, Consumer<String> fatal) throws IOException {
     this.broker = broker;
@@ -115,6 +119,7 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
    */
   public static ClusterNode start(Broker broker, ClusterSettings s, Consumer<String> fatal) throws IOException {
     ClusterNode n = new ClusterNode(broker, s, fatal);
+    n.links = new NodeLinks(broker, s.clusterName(), s.nodeName(), linkAddress(s.self()), n::linkAddressOf);
     broker.metadataChanges().replicateWith(n); // before the log's entries are applied: they may be topology
     n.server.start();
     broker.setClusterView(n);
@@ -358,6 +363,21 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
     return true;
   }
 
+  /** A node's link listens on its Raft port + 1 (RabbitMQ's inter-node traffic shares 25672; Raft holds that here). */
+  static InetSocketAddress linkAddress(PeerAddress raft) {
+    return new InetSocketAddress(raft.host(), raft.port() + 1);
+  }
+
+  private @Nullable InetSocketAddress linkAddressOf(String node) {
+    String raft = members.addressOf(node);
+    return raft == null ? null : linkAddress(PeerAddress.parse(raft, settings.self().port()));
+  }
+
+  @Override
+  public @Nullable QueueLink queueLink() {
+    return links;
+  }
+
   @Override
   public String clusterName() {
     return settings.clusterName();
@@ -375,6 +395,9 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
   @Override
   public void close() throws IOException {
     announcer.interrupt();
+    if (links != null) {
+      links.close();
+    }
     statusClient.close();
     client.close();
     server.close();

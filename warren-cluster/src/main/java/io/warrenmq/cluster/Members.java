@@ -68,4 +68,14 @@ final class Members {
   synchronized @Nullable String name(PeerAddress peer) {
     return names.get(peer.hostPort());
   }
+
+  /** The Raft address ({@code host:port}) of the node that announced itself as {@code name}, or null. */
+  synchronized @Nullable String addressOf(String name) {
+    for (Map.Entry<String, String> e : names.entrySet()) {
+      if (e.getValue().equals(name)) {
+        return e.getKey();
+      }
+    }
+    return null;
+  }
 }

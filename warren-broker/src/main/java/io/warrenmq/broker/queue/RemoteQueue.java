@@ -1,22 +1,34 @@
 package io.warrenmq.broker.queue;
 
+import io.netty.buffer.ByteBuf;
 import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.message.Message;
+import io.warrenmq.store.sync.RemoteSyncable;
 import io.warrenmq.store.sync.Syncable;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A classic queue of the cluster whose messages live on another node, its home: this node knows
- * its definition (the metadata log replicates it) so that declarations, bindings and listings
- * agree everywhere, but holds none of its messages. Publishes routed here are refused (a publisher
- * with confirms gets basic.nack); consuming, getting and purging answer 404 naming the home node,
- * as RabbitMQ answers for a queue whose node is down.
+ * its definition (the metadata log replicates it), and reaches its messages over the cluster's
+ * {@link QueueLink}: publishes routed here are forwarded to the home node and confirmed once
+ * stored there; a consumer here is a consumer there whose deliveries come back over the link,
+ * within this channel's prefetch, and whose acknowledgements go back. Without a link (not yet
+ * connected), publishes are refused (basic.nack) and consumers get 404 naming the home node, as
+ * RabbitMQ answers for a queue whose node is down. basic.get and queue.purge through another
+ * node are not forwarded yet (404).
  *
- * <p>Threading: immutable but for the deleted flag.
+ * <p>Threading: thread-safe; the consumers' state is guarded by this object's monitor, the
+ * "queue lock" under which {@link Consumer} credit is taken and settled.
  */
 public final class RemoteQueue implements Queue {
   /** The owner of another node's exclusive queue: no connection of this node is it. */
@@ -26,14 +38,27 @@ public final class RemoteQueue implements Queue {
       return "a connection on another node";
     }
   };
+  /** The home node caps what it sends ahead to a consumer here without a prefetch of its own. */
+  static final int DEFAULT_LINK_PREFETCH = 256;
+  private static final Syncable NOTHING = () -> {};
+  /** The forwarded publish that {@link #syncTarget()} answers for, per publishing thread. */
+  private static final ThreadLocal<Forwarded> LAST = new ThreadLocal<>();
 
   private final QueueSpec spec;
   private final String node;
+  private final Supplier<@Nullable QueueLink> link;
+  private final Map<Consumer, Remote> consumers = new LinkedHashMap<>();
+  private QueueLink.@Nullable Getter getter;
   private volatile boolean deleted;
 
-  public RemoteQueue(QueueSpec spec, String node) {
+  public RemoteQueue(QueueSpec spec, String node, Supplier<@Nullable QueueLink> link) {
     this.spec = spec;
     this.node = node;
+    this.link = link;
+  }
+
+  public RemoteQueue(QueueSpec spec, String node) {
+    this(spec, node, () -> null);
   }
 
   @Override
@@ -56,41 +81,259 @@ public final class RemoteQueue implements Queue {
     return spec.exclusive() ? ELSEWHERE : null;
   }
 
-  private AmqpException elsewhere() {
+  private AmqpException elsewhere(String what) {
     return AmqpException.channelError(ReplyCode.NOT_FOUND,
-        "%s is on node '%s': this version serves a classic queue's messages on its home node only, connect there",
-        spec.resource(), node);
+        "%s is on node '%s': %s through another node is not supported yet, connect there",
+        spec.resource(), node, what);
   }
 
+  // ---------------------------------------------------------------- publishing
+
+  /**
+   * Forwards the message to the home node. The result is STORED_DURABLE whatever the message: the
+   * confirm waits for the home node's answer, which {@link #syncTarget()} stands for.
+   */
   @Override
   public EnqueueResult enqueue(Message message) {
-    return EnqueueResult.REJECTED;
+    QueueLink l = link.get();
+    if (l == null || deleted) {
+      return EnqueueResult.REJECTED;
+    }
+    LAST.set(new Forwarded(l.publish(node, spec, message)));
+    return EnqueueResult.STORED_DURABLE;
   }
 
+  /**
+   * The forwarded publish this thread made last ({@link #enqueue} and then this, as publishers
+   * call them): its confirm waits for the home node, without blocking the group committer.
+   */
   @Override
   public Syncable syncTarget() {
-    return () -> {};
+    Forwarded f = LAST.get();
+    LAST.remove();
+    return f == null ? NOTHING : f;
   }
 
+  private record Forwarded(CompletableFuture<Void> durable) implements RemoteSyncable {}
+
+  // ---------------------------------------------------------------- consuming
+
+  /** Synchronous basic.get is not forwarded: channels call {@link #getRemote}. */
   @Override
   public @Nullable Delivery get(boolean noAck) {
-    throw elsewhere();
+    throw elsewhere("basic.get");
   }
+
+  /**
+   * basic.get on the home node: the delivery (its source this queue) and the home's message count
+   * after it, or null if the queue is empty there; fails with 404 when the home cannot be reached.
+   */
+  public CompletableFuture<@Nullable Got> getRemote(boolean noAck) {
+    QueueLink l = link.get();
+    if (l == null || deleted) {
+      return CompletableFuture.failedFuture(elsewhere("basic.get"));
+    }
+    QueueLink.Getter g;
+    synchronized (this) {
+      g = getter;
+      if (g == null) {
+        g = getter = l.getter(node, spec);
+      }
+    }
+    return g.get(noAck).handle((got, e) -> {
+      if (e != null) {
+        throw AmqpException.channelError(ReplyCode.NOT_FOUND, "%s: its node '%s' cannot be reached (%s)",
+            spec.resource(), node, e.getMessage());
+      }
+      if (got == null) {
+        return null;
+      }
+      return new Got(new Delivery(null, this, got.position(), got.redelivered(), got.deliveryCount(), noAck,
+          got.record()), got.messageCount());
+    });
+  }
+
+  /** What {@link #getRemote} took: the delivery, OWNED by the caller, and the messages left. */
+  public record Got(Delivery delivery, long messageCount) {}
 
   @Override
   public void addConsumer(Consumer consumer) {
-    throw elsewhere();
+    QueueLink l = link.get();
+    if (l == null || deleted) {
+      throw elsewhere("consuming");
+    }
+    Remote r = new Remote(consumer);
+    synchronized (this) {
+      consumers.put(consumer, r);
+      int prefetch = consumer.noAck() || consumer.prefetch() == 0 ? DEFAULT_LINK_PREFETCH : consumer.prefetch();
+      r.subscription = l.consume(node, spec, prefetch, consumer.exclusive(), consumer.priority(), consumer.arguments(), r);
+    }
   }
 
   @Override
   public boolean removeConsumer(Consumer consumer) {
-    return false;
+    synchronized (this) {
+      Remote r = consumers.get(consumer);
+      if (r == null) {
+        return false;
+      }
+      consumer.deactivate();
+      r.returnWaiting();
+      if (r.subscription != null) {
+        r.subscription.cancel();
+      }
+      r.cancelled = true;
+      r.forgetIfSettled();
+    }
+    return false; // an auto-delete queue is its home node's to delete
   }
 
   @Override
-  public List<Consumer> consumers() {
-    return List.of();
+  public synchronized List<Consumer> consumers() {
+    List<Consumer> out = new ArrayList<>();
+    for (Remote r : consumers.values()) {
+      if (!r.cancelled) {
+        out.add(r.consumer);
+      }
+    }
+    return out;
   }
+
+  /** The channel of a consumer became ready: hand it what waits for it. */
+  @Override
+  public synchronized void dispatch() {
+    for (Remote r : List.copyOf(consumers.values())) {
+      r.drain();
+    }
+  }
+
+  @Override
+  public void ack(@Nullable Consumer consumer, long position) {
+    settle(consumer, QueueLink.Settlement.ACK, new long[] {position}, 1);
+  }
+
+  @Override
+  public void ack(@Nullable Consumer consumer, long[] positions, int count) {
+    settle(consumer, QueueLink.Settlement.ACK, positions, count);
+  }
+
+  @Override
+  public void requeue(@Nullable Consumer consumer, long[] positions, int count) {
+    settle(consumer, QueueLink.Settlement.REQUEUE, positions, count);
+  }
+
+  @Override
+  public void reject(@Nullable Consumer consumer, long[] positions, int count) {
+    settle(consumer, QueueLink.Settlement.REJECT, positions, count);
+  }
+
+  private synchronized void settle(@Nullable Consumer consumer, QueueLink.Settlement op, long[] positions, int count) {
+    if (consumer == null) {
+      if (getter != null) {
+        getter.settle(op, positions, count); // deliveries of basic.get
+      }
+      return;
+    }
+    Remote r = consumers.get(consumer);
+    if (r == null) {
+      return; // the link broke meanwhile: the home node put them back
+    }
+    consumer.settled(count);
+    r.outstanding -= count;
+    if (r.subscription != null) {
+      r.subscription.settle(op, positions, count);
+    }
+    r.forgetIfSettled();
+    r.drain();
+  }
+
+  /** One consumer of this node on the home node: deliveries waiting for channel credit, and those out. */
+  private final class Remote implements QueueLink.Sink {
+    final Consumer consumer;
+    QueueLink.@Nullable Subscription subscription;
+    final ArrayDeque<Delivery> waiting = new ArrayDeque<>();
+    int outstanding;
+    boolean cancelled;
+    boolean ended;
+
+    Remote(Consumer consumer) {
+      this.consumer = consumer;
+    }
+
+    @Override
+    public void deliver(long position, boolean redelivered, int deliveryCount, ByteBuf record) {
+      synchronized (RemoteQueue.this) {
+        if (ended || cancelled) {
+          record.release();
+          if (cancelled && subscription != null) {
+            subscription.settle(QueueLink.Settlement.REQUEUE, new long[] {position}, 1);
+          }
+          return;
+        }
+        waiting.add(new Delivery(consumer, RemoteQueue.this, position, redelivered, deliveryCount,
+            consumer.noAck(), record));
+        drain();
+      }
+    }
+
+    /** Under the lock: hands waiting deliveries to the channel while its credit allows. */
+    void drain() {
+      while (!waiting.isEmpty() && !cancelled && consumer.tryTakeCredit()) {
+        Delivery d = waiting.poll();
+        if (consumer.noAck()) {
+          if (subscription != null) {
+            subscription.settle(QueueLink.Settlement.ACK, new long[] {d.position()}, 1);
+          }
+        } else {
+          outstanding++;
+        }
+        consumer.target().deliver(consumer, d);
+      }
+    }
+
+    /** Under the lock: deliveries that never reached the channel go back to the home queue. */
+    void returnWaiting() {
+      if (waiting.isEmpty()) {
+        return;
+      }
+      long[] positions = new long[waiting.size()];
+      int n = 0;
+      for (Delivery d; (d = waiting.poll()) != null; ) {
+        positions[n++] = d.position();
+        d.release();
+      }
+      if (subscription != null && !ended) {
+        subscription.settle(QueueLink.Settlement.REQUEUE, positions, n);
+      }
+    }
+
+    /** Under the lock: a cancelled consumer with nothing out is forgotten. */
+    void forgetIfSettled() {
+      if (cancelled && outstanding <= 0) {
+        consumers.remove(consumer);
+      }
+    }
+
+    @Override
+    public void ended(String reason) {
+      synchronized (RemoteQueue.this) {
+        if (ended) {
+          return;
+        }
+        ended = true;
+        for (Delivery d; (d = waiting.poll()) != null; ) {
+          d.release();
+        }
+        consumers.remove(consumer);
+        if (!cancelled) {
+          consumer.deactivate();
+          consumer.target().cancelledByBroker(consumer);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- the rest
 
   @Override
   public long messageCount() {
@@ -103,18 +346,32 @@ public final class RemoteQueue implements Queue {
   }
 
   @Override
-  public int consumerCount() {
-    return 0;
+  public synchronized int consumerCount() {
+    return consumers().size();
   }
 
   @Override
   public long purge() {
-    throw elsewhere();
+    throw elsewhere("queue.purge");
   }
 
   @Override
   public void delete() {
     deleted = true;
+    endAll("queue deleted");
+  }
+
+  private void endAll(String reason) {
+    List<Remote> all;
+    synchronized (this) {
+      all = List.copyOf(consumers.values());
+    }
+    for (Remote r : all) {
+      if (r.subscription != null) {
+        r.subscription.cancel();
+      }
+      r.ended(reason);
+    }
   }
 
   @Override
@@ -123,22 +380,9 @@ public final class RemoteQueue implements Queue {
   }
 
   @Override
-  public void close() {}
-
-  @Override
-  public void ack(@Nullable Consumer consumer, long position) {}
-
-  @Override
-  public void ack(@Nullable Consumer consumer, long[] positions, int count) {}
-
-  @Override
-  public void requeue(@Nullable Consumer consumer, long[] positions, int count) {}
-
-  @Override
-  public void reject(@Nullable Consumer consumer, long[] positions, int count) {}
-
-  @Override
-  public void dispatch() {}
+  public void close() {
+    endAll("broker shutdown");
+  }
 
   @Override
   public String toString() {

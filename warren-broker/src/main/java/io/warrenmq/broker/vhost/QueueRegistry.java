@@ -12,6 +12,7 @@ import io.warrenmq.broker.limits.Limits;
 import io.warrenmq.broker.queue.ClassicQueue;
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.QueueArguments;
+import io.warrenmq.broker.queue.QueueLink;
 import io.warrenmq.broker.queue.QueueSpec;
 import io.warrenmq.broker.queue.RemoteQueue;
 import io.warrenmq.broker.queue.ReplyQueue;
@@ -73,6 +74,8 @@ final class QueueRegistry {
   static final Object REPLICATED = new Object();
   /** In a cluster every queue has a definitions record with its home node (see ExchangeRegistry). */
   private volatile boolean clustered;
+  /** How the cluster reaches the queues of other nodes; null until this node is in a cluster. */
+  private volatile @Nullable QueueLink link;
 
   /**
    * @param lock the vhost's lock, guarding every topology mutation
@@ -312,7 +315,7 @@ final class QueueRegistry {
   Queue restoreRemote(QueueSpec spec, String node) {
     lock.lock();
     try {
-      RemoteQueue q = new RemoteQueue(spec, node);
+      RemoteQueue q = new RemoteQueue(spec, node, this::link);
       queues.put(spec.name(), q);
       sorted.put(spec.name(), q);
       return q;
@@ -324,8 +327,13 @@ final class QueueRegistry {
   // ---------------------------------------------------------------- the metadata log's changes
 
   /** From now on every queue gets a definitions record with its home node (this node is in a cluster). */
-  void setClustered() {
+  void setClustered(@Nullable QueueLink link) {
+    this.link = link;
     clustered = true;
+  }
+
+  private @Nullable QueueLink link() {
+    return link;
   }
 
   /**
@@ -349,7 +357,7 @@ final class QueueRegistry {
         dir = DirNames.fresh(spec.name());
         open(spec, spec.exclusive() ? owner : null, dir);
       } else {
-        RemoteQueue q = new RemoteQueue(spec, home);
+        RemoteQueue q = new RemoteQueue(spec, home, this::link);
         queues.put(spec.name(), q);
         sorted.put(spec.name(), q);
       }

@@ -16,6 +16,7 @@ import io.warrenmq.broker.policy.Policies;
 import io.warrenmq.broker.queue.DeadLetter;
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.QueueHost;
+import io.warrenmq.broker.queue.QueueLink;
 import io.warrenmq.broker.queue.QueueSpec;
 import io.warrenmq.broker.queue.ReplyQueue;
 import io.warrenmq.broker.stats.MessageCounts;
@@ -477,10 +478,11 @@ public final class VirtualHost implements QueueHost {
    * node that did not outlive the restart are deleted in the background.
    *
    * @param self this node's name, the home of the queues declared here
+   * @param link how the queues of other nodes are reached (null: they are not)
    */
-  public void replicateWith(TopologyReplication r, String self) {
+  public void replicateWith(TopologyReplication r, String self, @Nullable QueueLink link) {
     exchanges.setClustered();
-    queues.setClustered();
+    queues.setClustered(link);
     bindings.setClustered();
     ClusterTopology c = new ClusterTopology(name, self, r, exchanges, queues, bindings, blocking);
     cluster = c;

@@ -136,26 +136,109 @@ class ClusterTopologyIT {
     }
   }
 
+  /**
+   * A classic queue is reached from every node over the inter-node link: a publish through another
+   * node is confirmed once the home node stored it (it survives the home node's kill -9), and a
+   * consumer on a third node gets it within its prefetch and acks it back.
+   */
   @Test
-  void aQueueOnAnotherNodeRefusesConsumersAndNacksPublishesHere() throws Exception {
+  void aQueueOnAnotherNodeIsPublishedToAndConsumedFromThroughAnyNode() throws Exception {
     try (Connection c = connect(2); Channel ch = c.createChannel()) {
       ch.queueDeclare("homed.on.n2", true, false, false, null);
     }
-    try (Connection c = connect(1)) {
-      AMQP.Channel.Close e = channelError(c, ch -> ch.basicConsume("homed.on.n2", true, (t, m) -> { }, t -> { }));
-      assertThat(e.getReplyCode()).isEqualTo(404);
-      assertThat(e.getReplyText()).contains("queue 'homed.on.n2' in vhost '/' is on node 'n2'");
-      e = channelError(c, ch -> ch.basicGet("homed.on.n2", true));
-      assertThat(e.getReplyCode()).isEqualTo(404);
-      try (Channel ch = c.createChannel()) {
-        ch.confirmSelect();
-        ch.basicPublish("", "homed.on.n2", MessageProperties.PERSISTENT_TEXT_PLAIN, "x".getBytes(StandardCharsets.UTF_8));
-        assertThat(ch.waitForConfirms(5000)).as("nacked, not confirmed and lost").isFalse();
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      ch.confirmSelect();
+      for (int i = 0; i < 50; i++) {
+        ch.basicPublish("", "homed.on.n2", MessageProperties.PERSISTENT_TEXT_PLAIN,
+            ("m-" + i).getBytes(StandardCharsets.UTF_8));
       }
+      ch.waitForConfirmsOrDie(10_000);
     }
+    cluster.node(2).kill();
+    cluster.node(2).start();
+    cluster.awaitOnline(2, 3);
     try (Connection c = connect(2); Channel ch = c.createChannel()) {
-      assertThat(ch.messageCount("homed.on.n2")).isZero();
+      assertThat(ch.messageCount("homed.on.n2")).as("confirmed through node 1, kept by node 2's disk").isEqualTo(50);
+    }
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      GetResponse r = ch.basicGet("homed.on.n2", false);
+      assertThat(body(r)).as("basic.get through node 1").isEqualTo("m-0");
+      assertThat(r.getMessageCount()).as("left on node 2").isEqualTo(49);
+      ch.basicReject(r.getEnvelope().getDeliveryTag(), true);
+      GetResponse again = ch.basicGet("homed.on.n2", false);
+      assertThat(body(again)).isEqualTo("m-0");
+      assertThat(again.getEnvelope().isRedeliver()).isTrue();
+    } // closed unacked: back to the queue
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      ch.queueDeclare("empty.on.n1", false, false, true, null);
+    }
+    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+      assertThat(ch.basicGet("empty.on.n1", true)).as("basic.get-empty through node 3").isNull();
+      ch.queueDelete("empty.on.n1");
+    }
+    java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+      ch.basicQos(5);
+      ch.basicConsume("homed.on.n2", false, (tag, m) -> {
+        got.add(new String(m.getBody(), StandardCharsets.UTF_8));
+        ch.basicAck(m.getEnvelope().getDeliveryTag(), false);
+      }, tag -> { });
+      List<String> all = new ArrayList<>();
+      while (all.size() < 50) {
+        String m = got.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(m).as("delivery %d through node 3", all.size()).isNotNull();
+        all.add(m);
+      }
+      assertThat(all).as("in order").startsWith("m-0", "m-1", "m-2").endsWith("m-49");
+    }
+    eventually(Duration.ofSeconds(10), "acks reached node 2", () -> {
+      try (Connection c = connect(2); Channel ch = c.createChannel()) {
+        return ch.messageCount("homed.on.n2") == 0;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    try (Connection c = connect(2); Channel ch = c.createChannel()) {
       ch.queueDelete("homed.on.n2");
+    }
+  }
+
+  /**
+   * What a consumer through another node had not acked goes back to the queue, redelivered, when
+   * its channel closes; when the home node goes down, the consumer is cancelled (basic.cancel).
+   */
+  @Test
+  void unackedDeliveriesThroughAnotherNodeGoBackAndTheConsumerEndsWithItsHome() throws Exception {
+    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+      ch.queueDeclare("homed.on.n3", true, false, false, null);
+      ch.confirmSelect();
+      ch.basicPublish("", "homed.on.n3", MessageProperties.PERSISTENT_TEXT_PLAIN, "once".getBytes(StandardCharsets.UTF_8));
+      ch.waitForConfirmsOrDie(5000);
+    }
+    java.util.concurrent.BlockingQueue<Boolean> redelivered = new java.util.concurrent.LinkedBlockingQueue<>();
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      ch.basicQos(1);
+      ch.basicConsume("homed.on.n3", false, (tag, m) -> redelivered.add(m.getEnvelope().isRedeliver()), tag -> { });
+      assertThat(redelivered.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isFalse();
+    } // closed without an ack
+    java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+    Connection c = connect(1);
+    try {
+      Channel ch = c.createChannel();
+      ch.basicQos(1);
+      ch.basicConsume("homed.on.n3", false, (tag, m) -> redelivered.add(m.getEnvelope().isRedeliver()),
+          tag -> cancelled.countDown());
+      assertThat(redelivered.poll(10, java.util.concurrent.TimeUnit.SECONDS)).as("redelivered").isTrue();
+      cluster.node(3).kill();
+      assertThat(cancelled.await(20, java.util.concurrent.TimeUnit.SECONDS)).as("basic.cancel from node 1").isTrue();
+    } finally {
+      c.close();
+      cluster.node(3).start();
+      cluster.awaitOnline(3, 3);
+    }
+    try (Connection c3 = connect(3); Channel ch = c3.createChannel()) {
+      assertThat(ch.messageCount("homed.on.n3")).as("never acked: still there").isEqualTo(1);
+      ch.queueDelete("homed.on.n3");
     }
   }
 

@@ -56,6 +56,36 @@ public final class BrokerProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code n} ports p whose p + 1 is free too (a cluster node's Raft port and its link port),
+   * none of them among {@code avoid}.
+   */
+  public static List<Integer> freePortPairs(int n, List<Integer> avoid) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    List<Integer> out = new ArrayList<>();
+    try {
+      while (out.size() < n) {
+        ServerSocket a = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        held.add(a);
+        int p = a.getLocalPort();
+        if (p >= 65535 || avoid.contains(p) || avoid.contains(p + 1)) {
+          continue;
+        }
+        try {
+          held.add(new ServerSocket(p + 1, 1, java.net.InetAddress.getLoopbackAddress()));
+          out.add(p);
+        } catch (IOException taken) {
+          // p + 1 is in use: try another
+        }
+      }
+      return out;
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
+    }
+  }
+
   /** A port nothing listens on now (the kernel picks it). */
   public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -30,9 +30,9 @@ public final class ClusterProcesses implements AutoCloseable {
    */
   public ClusterProcesses(Path dir, int count, int initial, List<String> extraArgs) throws IOException {
     this.initial = initial;
-    // AMQP, management and cluster ports, picked together so that no two are the same
-    List<Integer> ports = BrokerProcess.freePorts(3 * count);
-    List<Integer> clusterPorts = ports.subList(2 * count, 3 * count);
+    // AMQP and management ports, then cluster ports p whose p + 1 (the link port) is free too
+    List<Integer> ports = BrokerProcess.freePorts(2 * count);
+    List<Integer> clusterPorts = BrokerProcess.freePortPairs(count, ports);
     String formers = clusterPorts.subList(0, initial).stream().map(p -> "127.0.0.1:" + p)
         .collect(Collectors.joining(","));
     String all = clusterPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));

@@ -52,10 +52,22 @@ public final class GroupCommitter implements AutoCloseable {
 
   /**
    * Asks for {@code target} to be forced, then for {@code onDurable} (or {@code onFailure} with the
-   * force's exception) to run on the committer thread. Never blocks. After {@link #close()}, {@code
+   * force's exception) to run on the committer thread. Never blocks. A {@link RemoteSyncable} is
+   * not forced: the callbacks run when it completes, on the thread that completes it. After {@link #close()}, {@code
    * onFailure} runs at once on the caller's thread.
    */
   public void submit(Syncable target, Runnable onDurable, Consumer<IOException> onFailure) {
+    if (target instanceof RemoteSyncable remote) {
+      remote.durable().whenComplete((ok, e) -> {
+        if (e == null) {
+          onDurable.run();
+        } else {
+          Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+          onFailure.accept(cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause));
+        }
+      });
+      return;
+    }
     Request r = new Request(target, onDurable, onFailure);
     lock.lock();
     try {

@@ -1,6 +1,7 @@
 package io.warrenmq.server.amqp.channel;
 
 import io.netty.buffer.ByteBuf;
+import io.warrenmq.amqp.AmqpConstants;
 import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.amqp.frame.Frames;
@@ -20,6 +21,7 @@ import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.message.Envelope;
 import io.warrenmq.broker.queue.Queue;
+import io.warrenmq.broker.queue.RemoteQueue;
 import io.warrenmq.broker.queue.ReplyQueue;
 import io.warrenmq.broker.stats.MessageCounts;
 import org.jspecify.annotations.Nullable;
@@ -205,7 +207,45 @@ final class Consuming {
     String queueName = channel.topology().expandQueue(m.queue());
     channel.check(Access.READ, "queue", queueName);
     Queue q = session.vhost().queueOrDie(queueName, session.owner());
-    Delivery d = q.get(m.noAck());
+    if (q instanceof RemoteQueue remote) {
+      getRemote(remote, m.noAck());
+      return;
+    }
+    replyGet(q.get(m.noAck()), q.messageCount());
+  }
+
+  /** basic.get of a queue on another node: the channel waits for the home node's answer. */
+  private void getRemote(RemoteQueue q, boolean noAck) {
+    channel.suspend();
+    var executor = channel.sink().executor();
+    q.getRemote(noAck).whenComplete((got, e) -> executor.execute(() -> {
+      if (e != null) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        AmqpException a = cause instanceof AmqpException x ? x
+            : AmqpException.channelError(ReplyCode.INTERNAL_ERROR, "%s", cause.getMessage());
+        channel.failSuspended(a.classId() == 0 ? a.withMethod(AmqpConstants.CLASS_BASIC, BasicGet.METHOD_ID) : a);
+        return;
+      }
+      if (!channel.isOpen()) {
+        if (got != null) {
+          returnGot(got.delivery());
+        }
+      } else {
+        replyGet(got == null ? null : got.delivery(), got == null ? 0 : got.messageCount());
+      }
+      channel.resume(null);
+    }));
+  }
+
+  /** A got delivery the closed channel cannot take: back to its queue. */
+  private static void returnGot(Delivery d) {
+    if (!d.noAck()) {
+      d.source().requeue(null, new long[] {d.position()}, 1);
+    }
+    d.release();
+  }
+
+  private void replyGet(@Nullable Delivery d, long messageCount) {
     MessageCounts counts = channel.counts();
     if (d == null) {
       counts.add(MessageCounts.GET_EMPTY);
@@ -225,7 +265,7 @@ final class Consuming {
     Envelope e = d.envelope();
     ByteBuf out = channel.contentBuffer(e, 0);
     Frames.writeMethod(out, channel.number(),
-        new BasicGetOk(tag, d.redelivered(), e.exchange(), e.routingKey(), q.messageCount()));
+        new BasicGetOk(tag, d.redelivered(), e.exchange(), e.routingKey(), messageCount));
     channel.writeContent(out, e.properties(), e.body());
     d.release();
     channel.sink().write(out);
