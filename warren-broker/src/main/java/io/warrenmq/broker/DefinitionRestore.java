@@ -76,7 +76,7 @@ final class DefinitionRestore {
       QueueSpec spec = Records.queueSpec(q);
       String node = str(q, "node");
       Queue queue = node.isEmpty() ? vh.restoreQueue(spec, str(q, "dir"))
-          : vh.restoreClusterQueue(spec, str(q, "dir"), node, self);
+          : vh.clustering().restoreQueue(spec, str(q, "dir"), node, self);
       if (queue != null) {
         logRecovery(queue);
       }

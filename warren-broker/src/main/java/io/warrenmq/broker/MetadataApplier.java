@@ -83,7 +83,7 @@ final class MetadataApplier {
           write(r);
         }
       }
-      case "exchange", "queue", "binding" -> requireVhost(str(r, "vhost")).applyReplicated(r);
+      case "exchange", "queue", "binding" -> requireVhost(str(r, "vhost")).clustering().apply(r);
       default -> throw new IllegalArgumentException("not a metadata record: " + type);
     }
   }

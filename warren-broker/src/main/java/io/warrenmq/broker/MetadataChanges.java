@@ -54,8 +54,8 @@ public final class MetadataChanges {
   /** Makes {@code vh}'s topology changes go through the metadata log too (a vhost of a cluster node). */
   void replicateTopology(VirtualHost vh) {
     MetadataReplication r = replication;
-    if (r != null && !vh.replicated()) {
-      vh.replicateWith(change -> r.replicate(List.of(change)), broker.options().nodeName(), r.queueLink());
+    if (r != null && !vh.clustering().replicated()) {
+      vh.clustering().replicateWith(change -> r.replicate(List.of(change)), broker.options().nodeName(), r.queueLink());
     }
   }
 

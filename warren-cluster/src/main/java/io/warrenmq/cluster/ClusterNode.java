@@ -357,7 +357,7 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
     }
     int queues = 0;
     for (VirtualHost vh : broker.vhosts()) {
-      queues += vh.forgetNode(m.name());
+      queues += vh.clustering().forgetNode(m.name());
     }
     log.info("forgot node '{}' and its {} queues", m.name(), queues);
     return true;

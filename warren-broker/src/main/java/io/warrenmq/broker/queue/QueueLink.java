@@ -53,6 +53,12 @@ public interface QueueLink {
    */
   record Got(long position, boolean redelivered, int deliveryCount, long messageCount, ByteBuf record) {}
 
+  /** The queue's ready messages and consumers on its home node, as {@code {messages, consumers}}. */
+  CompletableFuture<long[]> status(String node, QueueSpec queue);
+
+  /** queue.purge on the home node: how many ready messages it removed. */
+  CompletableFuture<Long> purge(String node, QueueSpec queue);
+
   /** One consumer on the home node. */
   interface Subscription {
     /** Settles deliveries of this consumer on the home node (positions are the home queue's). */

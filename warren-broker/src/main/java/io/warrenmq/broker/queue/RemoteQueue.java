@@ -14,6 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -24,8 +27,8 @@ import org.jspecify.annotations.Nullable;
  * stored there; a consumer here is a consumer there whose deliveries come back over the link,
  * within this channel's prefetch, and whose acknowledgements go back. Without a link (not yet
  * connected), publishes are refused (basic.nack) and consumers get 404 naming the home node, as
- * RabbitMQ answers for a queue whose node is down. basic.get and queue.purge through another
- * node are not forwarded yet (404).
+ * RabbitMQ answers for a queue whose node is down. basic.get, queue.purge and the counts of
+ * queue.declare go to the home node too.
  *
  * <p>Threading: thread-safe; the consumers' state is guarded by this object's monitor, the
  * "queue lock" under which {@link Consumer} credit is taken and settled.
@@ -40,6 +43,8 @@ public final class RemoteQueue implements Queue {
   };
   /** The home node caps what it sends ahead to a consumer here without a prefetch of its own. */
   static final int DEFAULT_LINK_PREFETCH = 256;
+  /** How long a blocking call to the home node (queue.purge) waits. */
+  static final int WAIT_SECONDS = 15;
   private static final Syncable NOTHING = () -> {};
   /** The forwarded publish that {@link #syncTarget()} answers for, per publishing thread. */
   private static final ThreadLocal<Forwarded> LAST = new ThreadLocal<>();
@@ -142,8 +147,7 @@ public final class RemoteQueue implements Queue {
     }
     return g.get(noAck).handle((got, e) -> {
       if (e != null) {
-        throw AmqpException.channelError(ReplyCode.NOT_FOUND, "%s: its node '%s' cannot be reached (%s)",
-            spec.resource(), node, e.getMessage());
+        throw unreachable(e);
       }
       if (got == null) {
         return null;
@@ -350,9 +354,44 @@ public final class RemoteQueue implements Queue {
     return consumers().size();
   }
 
+  /** queue.purge on the home node; blocks (callers are on blocking threads) for at most {@link #WAIT_SECONDS}. */
   @Override
   public long purge() {
-    throw elsewhere("queue.purge");
+    QueueLink l = link.get();
+    if (l == null || deleted) {
+      throw elsewhere("queue.purge");
+    }
+    try {
+      return l.purge(node, spec).get(WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw unreachable(e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw unreachable(e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
+    }
+  }
+
+  /**
+   * The queue's ready messages and consumers on its home node, {@code {messages, consumers}};
+   * fails with 404 when the home cannot be reached.
+   */
+  public CompletableFuture<long[]> statusRemote() {
+    QueueLink l = link.get();
+    if (l == null || deleted) {
+      return CompletableFuture.failedFuture(elsewhere("queue.declare"));
+    }
+    return l.status(node, spec).handle((counts, e) -> {
+      if (e != null) {
+        throw unreachable(e);
+      }
+      return counts;
+    });
+  }
+
+  private AmqpException unreachable(Throwable e) {
+    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    return AmqpException.channelError(ReplyCode.NOT_FOUND, "%s: its node '%s' cannot be reached (%s)",
+        spec.resource(), node, cause.getMessage());
   }
 
   @Override

@@ -91,7 +91,7 @@ public record AccessChecks(Users users, User user, VirtualHost vhost) {
   public void binding(String destKind, String destination, String source, String key) {
     check(Access.WRITE, destKind, destination);
     if (source.isEmpty() || (destKind.equals("exchange") && destination.isEmpty())) {
-      throw VirtualHost.defaultExchangeRefused();
+      throw TopologyErrors.defaultExchangeRefused();
     }
     check(Access.READ, "exchange", source);
     Exchange x = vhost.exchange(source);

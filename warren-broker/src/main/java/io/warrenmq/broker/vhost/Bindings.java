@@ -69,7 +69,7 @@ final class Bindings {
   boolean queueBinding(
       boolean add, boolean wait, String queue, String exchange, String key, FieldTable args, Object connection) {
     if (exchange.isEmpty()) {
-      throw VirtualHost.defaultExchangeRefused();
+      throw TopologyErrors.defaultExchangeRefused();
     }
     if (!acquire(wait)) {
       return false;
@@ -81,14 +81,14 @@ final class Bindings {
         return true; // RabbitMQ: unbinding from a missing exchange or queue succeeds
       }
       if (x == null) {
-        throw VirtualHost.notFound(vhost, "exchange", exchange);
+        throw TopologyErrors.notFound(vhost, "exchange", exchange);
       }
       if (q == null) {
-        throw VirtualHost.notFound(vhost, "queue", queue);
+        throw TopologyErrors.notFound(vhost, "queue", queue);
       }
       Binding b = new Binding(x, new Destination.ToQueue(q), key, args);
       if (add || x.bindings().contains(b)) {
-        QueueRegistry.checkExclusive(q, connection); // RabbitMQ: unbinding what is not bound succeeds
+        ExclusiveAccess.check(q, connection); // RabbitMQ: unbinding what is not bound succeeds
       }
       boolean durable = x.spec().durable() && q.spec().durable() || clustered;
       if (durable && !wait) {
@@ -108,7 +108,7 @@ final class Bindings {
   boolean exchangeBinding(
       boolean add, boolean wait, String destination, String source, String key, FieldTable args) {
     if (destination.isEmpty() || source.isEmpty()) {
-      throw VirtualHost.defaultExchangeRefused();
+      throw TopologyErrors.defaultExchangeRefused();
     }
     if (!acquire(wait)) {
       return false;
@@ -120,10 +120,10 @@ final class Bindings {
         return true; // RabbitMQ: unbinding a missing exchange succeeds
       }
       if (s == null) {
-        throw VirtualHost.notFound(vhost, "exchange", source);
+        throw TopologyErrors.notFound(vhost, "exchange", source);
       }
       if (d == null) {
-        throw VirtualHost.notFound(vhost, "exchange", destination);
+        throw TopologyErrors.notFound(vhost, "exchange", destination);
       }
       Binding b = new Binding(s, new Destination.ToExchange(d), key, args);
       boolean durable = s.spec().durable() && d.spec().durable() || clustered;

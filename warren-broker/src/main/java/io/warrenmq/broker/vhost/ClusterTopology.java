@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * threads, never holding the vhost's lock while they wait); {@link #apply} runs on the metadata
  * log's apply thread and takes the vhost's lock through the registries.
  */
-final class ClusterTopology {
+final class ClusterTopology implements TopologyChanges {
   private static final Logger log = LoggerFactory.getLogger(ClusterTopology.class);
   private static final int ATTEMPTS = 3;
   private static final long RETRY_MILLIS = 2_000;
@@ -65,10 +65,11 @@ final class ClusterTopology {
 
   // ---------------------------------------------------------------- exchanges
 
-  Exchange declareExchange(ExchangeSpec spec) {
+  @Override
+  public Exchange declareExchange(ExchangeSpec spec) {
     ExchangeFactory.checkType(spec.type());
     if (spec.name().isEmpty()) {
-      throw VirtualHost.defaultExchangeRefused();
+      throw TopologyErrors.defaultExchangeRefused();
     }
     for (int i = 0; i < ATTEMPTS; i++) {
       Exchange x = exchanges.named(spec.name());
@@ -76,19 +77,20 @@ final class ClusterTopology {
         ExchangeFactory.assertEquivalent(x.spec(), spec);
         return x;
       }
-      VirtualHost.checkNotReserved("exchange", spec.name());
+      TopologyErrors.checkNotReserved("exchange", spec.name());
       replication.replicate(Records.exchange(spec, ""));
     }
     throw deletedMeanwhile("exchange", spec.name());
   }
 
-  void deleteExchange(String n, boolean ifUnused) {
+  @Override
+  public void deleteExchange(String n, boolean ifUnused) {
     if (n.isEmpty()) {
-      throw VirtualHost.defaultExchangeRefused();
+      throw TopologyErrors.defaultExchangeRefused();
     }
     if (n.startsWith("amq.")) {
       throw AmqpException.channelError(
-          ReplyCode.ACCESS_REFUSED, "deletion of system %s not allowed", VirtualHost.resource(vhost, "exchange", n));
+          ReplyCode.ACCESS_REFUSED, "deletion of system %s not allowed", TopologyErrors.resource(vhost, "exchange", n));
     }
     if (exchanges.named(n) != null) {
       replication.replicate(Records.exchangeDeleted(vhost, n).with("ifUnused", ifUnused));
@@ -97,13 +99,14 @@ final class ClusterTopology {
 
   // ---------------------------------------------------------------- queues
 
-  QueueDeclareResult declareQueue(QueueSpec requested, boolean serverNamed, Object connection) {
+  @Override
+  public QueueDeclareResult declareQueue(QueueSpec requested, boolean serverNamed, Object connection) {
     QueueSpec spec = requested;
     if (spec.exclusive() && spec.durable()) {
       spec = new QueueSpec(spec.vhost(), spec.name(), false, true, spec.autoDelete(), spec.arguments());
     }
     if (!serverNamed) {
-      VirtualHost.checkNotReserved("queue", spec.name());
+      TopologyErrors.checkNotReserved("queue", spec.name());
     }
     queues.countDeclared();
     boolean created = false;
@@ -127,12 +130,13 @@ final class ClusterTopology {
     throw deletedMeanwhile("queue", spec.name());
   }
 
-  long deleteQueue(String n, boolean ifUnused, boolean ifEmpty, Object connection) {
+  @Override
+  public long deleteQueue(String n, boolean ifUnused, boolean ifEmpty, Object connection) {
     Queue q = queues.get(n);
     if (q == null) {
       return 0;
     }
-    QueueRegistry.checkExclusive(q, connection);
+    ExclusiveAccess.check(q, connection);
     if (q instanceof RemoteQueue r && (ifUnused || ifEmpty)) {
       throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,
           "%s is on node '%s': if-unused and if-empty are checked there, delete it through that node",
@@ -147,6 +151,23 @@ final class ClusterTopology {
     }
     replication.replicate(Records.queueDeleted(vhost, n));
     return count;
+  }
+
+  @Override
+  public void autoDelete(Queue q) {
+    if (queues.get(q.name()) == q && q.consumerCount() == 0) {
+      deleteLater(List.of(q));
+    }
+  }
+
+  @Override
+  public void expired(Queue q) {
+    deleteLater(List.of(q));
+  }
+
+  @Override
+  public void connectionClosed(Object connection) {
+    deleteLater(queues.ownedBy(connection));
   }
 
   /** Deletes these queues of this node in the background (auto-delete, x-expires, exclusive owner gone, restart). */
@@ -203,42 +224,55 @@ final class ClusterTopology {
 
   // ---------------------------------------------------------------- bindings
 
-  void queueBinding(boolean add, String queue, String exchange, String key, FieldTable args, Object connection) {
+  /** Always through the log: never done at once on an event loop ({@code wait} false answers false). */
+  @Override
+  public boolean queueBinding(boolean add, boolean wait, String queue, String exchange, String key, FieldTable args,
+      Object connection) {
+    if (!wait) {
+      return false;
+    }
     if (exchange.isEmpty()) {
-      throw VirtualHost.defaultExchangeRefused();
+      throw TopologyErrors.defaultExchangeRefused();
     }
     Queue q = queues.get(queue);
     Exchange x = exchanges.named(exchange);
     if ((q == null || x == null) && !add) {
-      return; // RabbitMQ: unbinding from a missing exchange or queue succeeds
+      return true; // RabbitMQ: unbinding from a missing exchange or queue succeeds
     }
     if (x == null) {
-      throw VirtualHost.notFound(vhost, "exchange", exchange);
+      throw TopologyErrors.notFound(vhost, "exchange", exchange);
     }
     if (q == null) {
-      throw VirtualHost.notFound(vhost, "queue", queue);
+      throw TopologyErrors.notFound(vhost, "queue", queue);
     }
-    QueueRegistry.checkExclusive(q, connection);
+    ExclusiveAccess.check(q, connection);
     replication.replicate(Records.binding(add ? Records.PUT : Records.DEL, vhost, exchange, "queue", queue, key, args));
+    return true;
   }
 
-  void exchangeBinding(boolean add, String destination, String source, String key, FieldTable args) {
+  @Override
+  public boolean exchangeBinding(boolean add, boolean wait, String destination, String source, String key,
+      FieldTable args) {
+    if (!wait) {
+      return false;
+    }
     if (destination.isEmpty() || source.isEmpty()) {
-      throw VirtualHost.defaultExchangeRefused();
+      throw TopologyErrors.defaultExchangeRefused();
     }
     Exchange d = exchanges.named(destination);
     Exchange s = exchanges.named(source);
     if ((s == null || d == null) && !add) {
-      return;
+      return true;
     }
     if (s == null) {
-      throw VirtualHost.notFound(vhost, "exchange", source);
+      throw TopologyErrors.notFound(vhost, "exchange", source);
     }
     if (d == null) {
-      throw VirtualHost.notFound(vhost, "exchange", destination);
+      throw TopologyErrors.notFound(vhost, "exchange", destination);
     }
     replication.replicate(
         Records.binding(add ? Records.PUT : Records.DEL, vhost, source, "exchange", destination, key, args));
+    return true;
   }
 
   // ---------------------------------------------------------------- the metadata log's apply
@@ -268,7 +302,7 @@ final class ClusterTopology {
         String key = Records.str(r, "key");
         FieldTable args = r.getTable("arguments") == null ? FieldTable.EMPTY : r.getTable("arguments");
         if (Records.str(r, "destKind").equals("queue")) {
-          bindings.queueBinding(put, true, dest, source, key, args, QueueRegistry.REPLICATED);
+          bindings.queueBinding(put, true, dest, source, key, args, ExclusiveAccess.REPLICATED);
         } else {
           bindings.exchangeBinding(put, true, dest, source, key, args);
         }
@@ -301,6 +335,6 @@ final class ClusterTopology {
 
   private AmqpException deletedMeanwhile(String kind, String n) {
     return AmqpException.channelError(ReplyCode.NOT_FOUND,
-        "%s was deleted while being declared; declare it again", VirtualHost.resource(vhost, kind, n));
+        "%s was deleted while being declared; declare it again", TopologyErrors.resource(vhost, kind, n));
   }
 }

@@ -100,7 +100,7 @@ final class ExchangeRegistry {
   Exchange getOrDie(String n) {
     Exchange x = get(n);
     if (x == null) {
-      throw VirtualHost.notFound(vhost, "exchange", n);
+      throw TopologyErrors.notFound(vhost, "exchange", n);
     }
     return x;
   }
@@ -124,13 +124,13 @@ final class ExchangeRegistry {
   Exchange declare(ExchangeSpec spec) {
     ExchangeFactory.checkType(spec.type());
     if (spec.name().isEmpty()) {
-      throw VirtualHost.defaultExchangeRefused();
+      throw TopologyErrors.defaultExchangeRefused();
     }
     lock.lock();
     try {
       Exchange x = exchanges.get(spec.name());
       if (x == null) {
-        VirtualHost.checkNotReserved("exchange", spec.name());
+        TopologyErrors.checkNotReserved("exchange", spec.name());
         String dir = ExchangeFactory.needsDirectory(spec) ? DirNames.fresh(spec.name()) : "";
         x = factory.create(spec, dir);
         exchanges.put(spec.name(), x);
@@ -150,7 +150,7 @@ final class ExchangeRegistry {
   /** exchange.declare with passive=true. */
   Exchange declarePassive(String n) {
     if (n.isEmpty()) {
-      throw VirtualHost.defaultExchangeRefused();
+      throw TopologyErrors.defaultExchangeRefused();
     }
     return getOrDie(n);
   }
@@ -158,11 +158,11 @@ final class ExchangeRegistry {
   /** exchange.delete; deleting a missing exchange is not an error (RabbitMQ 3.x). */
   void delete(String n, boolean ifUnused) {
     if (n.isEmpty()) {
-      throw VirtualHost.defaultExchangeRefused();
+      throw TopologyErrors.defaultExchangeRefused();
     }
     if (n.startsWith("amq.")) {
       throw AmqpException.channelError(
-          ReplyCode.ACCESS_REFUSED, "deletion of system %s not allowed", VirtualHost.resource(vhost, "exchange", n));
+          ReplyCode.ACCESS_REFUSED, "deletion of system %s not allowed", TopologyErrors.resource(vhost, "exchange", n));
     }
     lock.lock();
     try {

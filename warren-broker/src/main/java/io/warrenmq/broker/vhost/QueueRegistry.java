@@ -1,6 +1,5 @@
 package io.warrenmq.broker.vhost;
 
-import io.netty.buffer.ByteBufAllocator;
 import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.broker.definitions.DefinitionStore;
@@ -15,7 +14,6 @@ import io.warrenmq.broker.queue.QueueArguments;
 import io.warrenmq.broker.queue.QueueLink;
 import io.warrenmq.broker.queue.QueueSpec;
 import io.warrenmq.broker.queue.RemoteQueue;
-import io.warrenmq.broker.queue.ReplyQueue;
 import io.warrenmq.broker.stats.MessageCounts;
 import io.warrenmq.broker.stats.VhostStats;
 import java.nio.file.Path;
@@ -55,7 +53,6 @@ final class QueueRegistry {
   private final BindingIndex index;
   private final ExchangeRegistry exchanges;
   private final QueueFactory factory;
-  private final ByteBufAllocator alloc;
   private final Executor blocking;
   private final Map<String, Queue> queues = new ConcurrentHashMap<>();
   /**
@@ -64,14 +61,8 @@ final class QueueRegistry {
    * per queue.
    */
   private final ConcurrentSkipListMap<String, Queue> sorted = new ConcurrentSkipListMap<>(NameOrder.INSTANCE);
-  private final Map<String, ReplyQueue> replyQueues = new ConcurrentHashMap<>();
   private final Supplier<Limits> limits;
   private final VhostStats stats;
-  /**
-   * Passed as the connection by the metadata log's apply, which checks no exclusive ownership (the
-   * node that asked did, against the connection that asked).
-   */
-  static final Object REPLICATED = new Object();
   /** In a cluster every queue has a definitions record with its home node (see ExchangeRegistry). */
   private volatile boolean clustered;
   /** How the cluster reaches the queues of other nodes; null until this node is in a cluster. */
@@ -91,7 +82,6 @@ final class QueueRegistry {
       BindingIndex index,
       ExchangeRegistry exchanges,
       QueueFactory factory,
-      ByteBufAllocator alloc,
       Executor blocking,
       Supplier<Limits> limits,
       VhostStats stats) {
@@ -102,7 +92,6 @@ final class QueueRegistry {
     this.index = index;
     this.exchanges = exchanges;
     this.factory = factory;
-    this.alloc = alloc;
     this.blocking = blocking;
     this.limits = limits;
   }
@@ -113,22 +102,13 @@ final class QueueRegistry {
     return queues.get(n);
   }
 
-  /** What the default exchange routes to: a queue by name, or a direct reply-to consumer. */
-  @Nullable Queue forDefaultExchange(String n) {
-    Queue q = queues.get(n);
-    if (q == null && ReplyQueue.isReplyName(n)) {
-      return replyQueues.get(n);
-    }
-    return q;
-  }
-
   /** The queue, checked for existence (404) and exclusive ownership (405). */
   Queue getOrDie(String n, Object connection) {
     Queue q = queues.get(n);
     if (q == null) {
-      throw VirtualHost.notFound(vhost, "queue", n);
+      throw TopologyErrors.notFound(vhost, "queue", n);
     }
-    checkExclusive(q, connection);
+    ExclusiveAccess.check(q, connection);
     return q;
   }
 
@@ -158,57 +138,6 @@ final class QueueRegistry {
     return out;
   }
 
-  // ---------------------------------------------------------------- direct reply-to
-
-  /** A new direct reply-to pseudo-queue for one channel's reply consumer. */
-  ReplyQueue createReplyQueue() {
-    ReplyQueue q = new ReplyQueue(vhost, alloc);
-    replyQueues.put(q.name(), q);
-    return q;
-  }
-
-  /** The reply consumer went away: its name routes nowhere from now on. */
-  void removeReplyQueue(ReplyQueue q) {
-    replyQueues.remove(q.name(), q);
-  }
-
-  /** Whether a direct reply-to name has a live consumer (passive declare of such a name). */
-  boolean replyQueueExists(String n) {
-    return replyQueues.containsKey(n);
-  }
-
-  // ---------------------------------------------------------------- exclusive access
-
-  /** 405 if {@code q} is exclusive to another connection. */
-  static void checkExclusive(Queue q, Object connection) {
-    if (connection == REPLICATED) {
-      return;
-    }
-    Object owner = q.exclusiveOwner();
-    if (owner != null && owner != connection) {
-      throw locked(q);
-    }
-  }
-
-  /**
-   * A redeclaration must also match the exclusivity (RabbitMQ's check_exclusive_access, strict):
-   * the owner must be this connection if exclusive was asked for, else there must be none.
-   */
-  private static void checkExclusiveStrict(Queue q, QueueSpec declared, Object connection) {
-    if (q.exclusiveOwner() != (declared.exclusive() ? connection : null)) {
-      throw locked(q);
-    }
-  }
-
-  private static AmqpException locked(Queue q) {
-    return AmqpException.channelError(
-        ReplyCode.RESOURCE_LOCKED,
-        "cannot obtain exclusive access to locked %s. It could be originally declared on another"
-            + " connection or the exclusive property value does not match that of the original"
-            + " declaration.",
-        q.spec().resource());
-  }
-
   // ---------------------------------------------------------------- declare
 
   /**
@@ -223,7 +152,7 @@ final class QueueRegistry {
     }
     if (!serverNamed) {
       // RabbitMQ checks the prefix before looking the queue up: an existing amq.gen- queue too
-      VirtualHost.checkNotReserved("queue", spec.name());
+      TopologyErrors.checkNotReserved("queue", spec.name());
     }
     // rabbit_channel declare: queue_declared after the name and permission checks, queue_created if new
     stats.queueDeclared();
@@ -233,16 +162,7 @@ final class QueueRegistry {
       if (again != null) {
         return again;
       }
-      QueueArguments.validate(spec);
-      LimitChecks.vhostQueues(limits.get(), queues.size(), vhost, spec.name());
-      String dir = DirNames.fresh(spec.name());
-      Queue q = open(spec, spec.exclusive() ? connection : null, dir);
-      if (spec.durable()) {
-        definitions.write(Records.queue(spec, dir));
-      }
-      log.debug("declared {}", spec.resource());
-      stats.queueCreated();
-      return new QueueDeclareResult(q, 0, 0, true);
+      return new QueueDeclareResult(create(spec, connection, null, null), 0, 0, true);
     } finally {
       lock.unlock();
     }
@@ -261,7 +181,7 @@ final class QueueRegistry {
     if (existing == null) {
       return null;
     }
-    checkExclusiveStrict(existing, spec, connection);
+    ExclusiveAccess.checkStrict(existing, spec, connection);
     QueueArguments.assertEquivalent(existing.spec(), spec);
     if (existing instanceof ClassicQueue c) {
       c.touch();
@@ -291,6 +211,33 @@ final class QueueRegistry {
       c.touch(); // RabbitMQ's stat restarts the x-expires timer, passive or not
     }
     return new QueueDeclareResult(q, q.messageCount(), q.consumerCount(), false);
+  }
+
+  /**
+   * Under lock: a new queue, checked, registered and recorded. On a single node ({@code home}
+   * null) its store is opened here and it is recorded if durable; in a cluster every queue is
+   * recorded with its home node, and it is opened here only if that is {@code self}, else it is a
+   * {@link RemoteQueue}. An exclusive queue is owned by {@code owner}.
+   */
+  private Queue create(QueueSpec spec, @Nullable Object owner, @Nullable String home, @Nullable String self) {
+    QueueArguments.validate(spec);
+    LimitChecks.vhostQueues(limits.get(), queues.size(), vhost, spec.name());
+    Queue q;
+    String dir = "";
+    if (home == null || home.equals(self)) {
+      dir = DirNames.fresh(spec.name());
+      q = open(spec, spec.exclusive() ? owner : null, dir);
+    } else {
+      q = new RemoteQueue(spec, home, this::link);
+      queues.put(spec.name(), q);
+      sorted.put(spec.name(), q);
+    }
+    if (home != null || spec.durable()) {
+      definitions.write(Records.queue(spec, dir, home));
+    }
+    log.debug("declared {}{}", spec.resource(), home == null ? "" : " on node " + home);
+    stats.queueCreated();
+    return q;
   }
 
   /** Under lock: opens the queue's store and registers it. */
@@ -350,20 +297,7 @@ final class QueueRegistry {
         QueueArguments.assertEquivalent(existing.spec(), spec);
         return false;
       }
-      QueueArguments.validate(spec);
-      LimitChecks.vhostQueues(limits.get(), queues.size(), vhost, spec.name());
-      String dir = "";
-      if (home.equals(self)) {
-        dir = DirNames.fresh(spec.name());
-        open(spec, spec.exclusive() ? owner : null, dir);
-      } else {
-        RemoteQueue q = new RemoteQueue(spec, home, this::link);
-        queues.put(spec.name(), q);
-        sorted.put(spec.name(), q);
-      }
-      definitions.write(Records.queue(spec, dir, home));
-      log.debug("declared {} on node {}", spec.resource(), home);
-      stats.queueCreated();
+      create(spec, owner, home, self);
       return true;
     } finally {
       lock.unlock();
@@ -404,7 +338,7 @@ final class QueueRegistry {
       if (q == null) {
         return 0;
       }
-      checkExclusive(q, connection);
+      ExclusiveAccess.check(q, connection);
       if (ifUnused && q.consumerCount() > 0) {
         throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "%s in use", q.spec().resource());
       }

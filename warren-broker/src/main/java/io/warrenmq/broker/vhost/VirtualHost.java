@@ -2,7 +2,6 @@ package io.warrenmq.broker.vhost;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.warrenmq.amqp.AmqpException;
-import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.broker.definitions.DefinitionStore;
 import io.warrenmq.broker.exchange.Binding;
@@ -16,7 +15,6 @@ import io.warrenmq.broker.policy.Policies;
 import io.warrenmq.broker.queue.DeadLetter;
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.QueueHost;
-import io.warrenmq.broker.queue.QueueLink;
 import io.warrenmq.broker.queue.QueueSpec;
 import io.warrenmq.broker.queue.ReplyQueue;
 import io.warrenmq.broker.stats.MessageCounts;
@@ -60,10 +58,12 @@ public final class VirtualHost implements QueueHost {
   /** The vhost-limits parameter's values (max-connections, max-queues), read at open and declare. */
   private volatile Limits limits = Limits.NONE;
   private final VhostStats stats = new VhostStats();
-  /** A cluster node's way of changing the topology, through the metadata log; null on a single node. */
-  private volatile @Nullable ClusterTopology cluster;
-  /** Queues of this node restored at start that do not outlive a restart in a cluster (transient, exclusive). */
-  private final List<Queue> goneAtRestart = new java.util.ArrayList<>();
+  /** How the topology is changed: here at once, or through a cluster's metadata log. */
+  private volatile TopologyChanges changes;
+  private final VhostClustering clustering;
+  private final ByteBufAllocator alloc;
+  /** The direct reply-to pseudo-queues of the channels consuming from amq.rabbitmq.reply-to, by name. */
+  private final java.util.Map<String, ReplyQueue> replyQueues = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param durableDir where durable queues keep their segment files
@@ -83,6 +83,7 @@ public final class VirtualHost implements QueueHost {
       ScheduledExecutorService timers,
       Policies policies) {
     this.name = name;
+    this.alloc = alloc;
     this.durableDir = durableDir;
     this.blocking = blocking;
     this.timers = timers;
@@ -92,9 +93,11 @@ public final class VirtualHost implements QueueHost {
         name, durableDir, transientDir, storeOptions, alloc, blocking, timers, policies, this::routeDue);
     this.exchanges = new ExchangeRegistry(name, lock, definitions, index, exchangeFactory, this::queueForDefaultExchange);
     QueueFactory queueFactory = new QueueFactory(name, durableDir, transientDir, storeOptions, alloc, policies, this);
-    this.queues = new QueueRegistry(name, lock, definitions, index, exchanges, queueFactory, alloc, blocking,
+    this.queues = new QueueRegistry(name, lock, definitions, index, exchanges, queueFactory, blocking,
         this::limits, stats);
     this.bindings = new Bindings(name, lock, definitions, index, exchanges, queues);
+    this.changes = new LocalTopology(exchanges, queues, bindings);
+    this.clustering = new VhostClustering(name, exchanges, queues, bindings, blocking, c -> changes = c);
     this.router = new Router(exchanges);
     this.firehose = new Firehose(name, exchanges, router, alloc);
   }
@@ -165,22 +168,25 @@ public final class VirtualHost implements QueueHost {
 
   /** What the default exchange routes to: a queue by name, or a direct reply-to consumer. */
   private @Nullable Queue queueForDefaultExchange(String n) {
-    return queues.forDefaultExchange(n);
+    Queue q = queues.get(n);
+    return q == null && ReplyQueue.isReplyName(n) ? replyQueues.get(n) : q;
   }
 
   /** A new direct reply-to pseudo-queue for one channel's reply consumer. */
   public ReplyQueue createReplyQueue() {
-    return queues.createReplyQueue();
+    ReplyQueue q = new ReplyQueue(name, alloc);
+    replyQueues.put(q.name(), q);
+    return q;
   }
 
   /** The reply consumer went away: its name routes nowhere from now on. */
   public void removeReplyQueue(ReplyQueue q) {
-    queues.removeReplyQueue(q);
+    replyQueues.remove(q.name(), q);
   }
 
   /** Whether a direct reply-to name has a live consumer (passive declare of such a name). */
   public boolean replyQueueExists(String n) {
-    return queues.replyQueueExists(n);
+    return replyQueues.containsKey(n);
   }
 
   /** The queue, checked for existence (404) and exclusive ownership (405). */
@@ -222,8 +228,7 @@ public final class VirtualHost implements QueueHost {
 
   /** exchange.declare with passive=false: creates or checks equivalence. */
   public Exchange declareExchange(ExchangeSpec spec) {
-    ClusterTopology c = cluster;
-    return c != null ? c.declareExchange(spec) : exchanges.declare(spec);
+    return changes.declareExchange(spec);
   }
 
   /**
@@ -241,12 +246,7 @@ public final class VirtualHost implements QueueHost {
 
   /** exchange.delete; deleting a missing exchange is not an error (RabbitMQ 3.x). */
   public void deleteExchange(String n, boolean ifUnused) {
-    ClusterTopology c = cluster;
-    if (c != null) {
-      c.deleteExchange(n, ifUnused);
-      return;
-    }
-    exchanges.delete(n, ifUnused);
+    changes.deleteExchange(n, ifUnused);
   }
 
   // ---------------------------------------------------------------- queues
@@ -269,8 +269,7 @@ public final class VirtualHost implements QueueHost {
    * this declaration (and so may carry the reserved amq. prefix).
    */
   public QueueDeclareResult declareQueue(QueueSpec requested, boolean serverNamed, Object connection) {
-    ClusterTopology c = cluster;
-    return c != null ? c.declareQueue(requested, serverNamed, connection) : queues.declare(requested, serverNamed, connection);
+    return changes.declareQueue(requested, serverNamed, connection);
   }
 
   /** queue.declare with passive=true: 404 if missing, 405 if exclusive to another connection. */
@@ -285,20 +284,12 @@ public final class VirtualHost implements QueueHost {
 
   /** queue.delete; deleting a missing queue answers 0 (RabbitMQ). Returns the ready count. */
   public long deleteQueue(String n, boolean ifUnused, boolean ifEmpty, Object connection) {
-    ClusterTopology c = cluster;
-    return c != null ? c.deleteQueue(n, ifUnused, ifEmpty, connection) : queues.delete(n, ifUnused, ifEmpty, connection);
+    return changes.deleteQueue(n, ifUnused, ifEmpty, connection);
   }
 
   /** Deletes {@code q} if it is still registered (auto-delete after its last consumer left). */
   public void autoDelete(Queue q) {
-    ClusterTopology c = cluster;
-    if (c != null) {
-      if (queue(q.name()) == q && q.consumerCount() == 0) {
-        c.deleteLater(List.of(q));
-      }
-      return;
-    }
-    queues.autoDelete(q);
+    changes.autoDelete(q);
   }
 
   public long purgeQueue(String n, Object connection) {
@@ -315,12 +306,7 @@ public final class VirtualHost implements QueueHost {
 
   /** A connection closed: its exclusive queues go (AMQP 0-9-1 queue.declare exclusive). */
   public void connectionClosed(Object connection) {
-    ClusterTopology c = cluster;
-    if (c != null) {
-      c.deleteLater(queues.ownedBy(connection));
-      return;
-    }
-    queues.connectionClosed(connection);
+    changes.connectionClosed(connection);
   }
 
   /** Policies changed: every queue and exchange takes its new effective settings. */
@@ -338,12 +324,7 @@ public final class VirtualHost implements QueueHost {
 
   @Override
   public void expired(Queue queue) {
-    ClusterTopology c = cluster;
-    if (c != null) {
-      c.deleteLater(List.of(queue));
-      return;
-    }
-    queues.expired(queue);
+    changes.expired(queue);
   }
 
   @Override
@@ -359,12 +340,7 @@ public final class VirtualHost implements QueueHost {
   // ---------------------------------------------------------------- bindings
 
   public void bindQueue(String queue, String exchange, String key, FieldTable args, Object connection) {
-    ClusterTopology c = cluster;
-    if (c != null) {
-      c.queueBinding(true, queue, exchange, key, args, connection);
-      return;
-    }
-    bindings.queueBinding(true, true, queue, exchange, key, args, connection);
+    changes.queueBinding(true, true, queue, exchange, key, args, connection);
   }
 
   /**
@@ -373,39 +349,24 @@ public final class VirtualHost implements QueueHost {
    * disk work); then call {@link #bindQueue} from a blocking thread.
    */
   public boolean tryBindQueue(String queue, String exchange, String key, FieldTable args, Object connection) {
-    return cluster == null && bindings.queueBinding(true, false, queue, exchange, key, args, connection);
+    return changes.queueBinding(true, false, queue, exchange, key, args, connection);
   }
 
   public void unbindQueue(String queue, String exchange, String key, FieldTable args, Object connection) {
-    ClusterTopology c = cluster;
-    if (c != null) {
-      c.queueBinding(false, queue, exchange, key, args, connection);
-      return;
-    }
-    bindings.queueBinding(false, true, queue, exchange, key, args, connection);
+    changes.queueBinding(false, true, queue, exchange, key, args, connection);
   }
 
   public void bindExchange(String destination, String source, String key, FieldTable args) {
-    ClusterTopology c = cluster;
-    if (c != null) {
-      c.exchangeBinding(true, destination, source, key, args);
-      return;
-    }
-    bindings.exchangeBinding(true, true, destination, source, key, args);
+    changes.exchangeBinding(true, true, destination, source, key, args);
   }
 
   /** exchange.bind without waiting for the vhost's lock: as {@link #tryBindQueue}. */
   public boolean tryBindExchange(String destination, String source, String key, FieldTable args) {
-    return cluster == null && bindings.exchangeBinding(true, false, destination, source, key, args);
+    return changes.exchangeBinding(true, false, destination, source, key, args);
   }
 
   public void unbindExchange(String destination, String source, String key, FieldTable args) {
-    ClusterTopology c = cluster;
-    if (c != null) {
-      c.exchangeBinding(false, destination, source, key, args);
-      return;
-    }
-    bindings.exchangeBinding(false, true, destination, source, key, args);
+    changes.exchangeBinding(false, true, destination, source, key, args);
   }
 
   // ---------------------------------------------------------------- routing
@@ -450,72 +411,9 @@ public final class VirtualHost implements QueueHost {
     return bindings.restore(source, destKind, dest, key, args);
   }
 
-  /**
-   * Recreates a queue of the cluster from the definitions. Its messages are on {@code node} if that
-   * is not {@code self}: the queue is then a {@link RemoteQueue}. A transient or exclusive queue of
-   * this node did not outlive the restart: it is a placeholder until the cluster deletes it
-   * ({@link #replicateWith}). Returns the queue, or null for such a placeholder.
-   */
-  public @Nullable Queue restoreClusterQueue(QueueSpec spec, String dirName, String node, String self) {
-    if (!node.equals(self)) {
-      queues.restoreRemote(spec, node);
-      return null;
-    }
-    if (spec.exclusive() || !spec.durable()) {
-      synchronized (goneAtRestart) {
-        goneAtRestart.add(queues.restoreRemote(spec, node));
-      }
-      return null;
-    }
-    return queues.restore(spec, dirName);
-  }
-
-  // ---------------------------------------------------------------- the cluster
-
-  /**
-   * This node is in a cluster: from now on every topology change of this vhost goes through
-   * {@code r} and every one gets a definitions record (transient ones too); the queues of this
-   * node that did not outlive the restart are deleted in the background.
-   *
-   * @param self this node's name, the home of the queues declared here
-   * @param link how the queues of other nodes are reached (null: they are not)
-   */
-  public void replicateWith(TopologyReplication r, String self, @Nullable QueueLink link) {
-    exchanges.setClustered();
-    queues.setClustered(link);
-    bindings.setClustered();
-    ClusterTopology c = new ClusterTopology(name, self, r, exchanges, queues, bindings, blocking);
-    cluster = c;
-    synchronized (goneAtRestart) {
-      c.deleteLater(List.copyOf(goneAtRestart));
-      goneAtRestart.clear();
-    }
-  }
-
-  /**
-   * A member left the cluster for good: the queues whose home it was are deleted through the log
-   * (their messages went with it). Returns how many; 0 on a single node.
-   */
-  public int forgetNode(String node) {
-    ClusterTopology c = cluster;
-    return c == null ? 0 : c.deleteQueuesOf(node);
-  }
-
-  /** Whether this vhost's topology changes go through a cluster's metadata log. */
-  public boolean replicated() {
-    return cluster != null;
-  }
-
-  /**
-   * Applies a topology change the metadata log committed (an exchange, queue or binding record);
-   * throws what a failed check throws, the same on every node.
-   */
-  public void applyReplicated(FieldTable change) {
-    ClusterTopology c = cluster;
-    if (c == null) {
-      throw new IllegalStateException("vhost '" + name + "' is not replicated");
-    }
-    c.apply(change);
+  /** What this vhost does as part of a cluster (its topology through the metadata log). */
+  public VhostClustering clustering() {
+    return clustering;
   }
 
   /** The directories of the live queues' stores. */
@@ -550,29 +448,8 @@ public final class VirtualHost implements QueueHost {
     }
   }
 
-  // ---------------------------------------------------------------- names and texts shared by the parts
-
   /** 403 for any operation on the default exchange but publishing to it. */
   public static AmqpException defaultExchangeRefused() {
-    return AmqpException.channelError(
-        ReplyCode.ACCESS_REFUSED, "operation not permitted on the default exchange");
-  }
-
-  /** 403 for a declared name with the reserved amq. prefix. */
-  static void checkNotReserved(String kind, String n) {
-    if (n.startsWith("amq.")) {
-      throw AmqpException.channelError(
-          ReplyCode.ACCESS_REFUSED, "%s name '%s' contains reserved prefix 'amq.*'", kind, n);
-    }
-  }
-
-  /** RabbitMQ's name of a resource in reply texts: "queue 'q' in vhost '/'". */
-  static String resource(String vhost, String kind, String n) {
-    return kind + " '" + n + "' in vhost '" + vhost + "'";
-  }
-
-  /** 404 for a missing exchange or queue. */
-  static AmqpException notFound(String vhost, String kind, String n) {
-    return AmqpException.channelError(ReplyCode.NOT_FOUND, "no %s", resource(vhost, kind, n));
+    return TopologyErrors.defaultExchangeRefused();
   }
 }

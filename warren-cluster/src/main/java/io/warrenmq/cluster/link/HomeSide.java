@@ -68,6 +68,7 @@ final class HomeSide extends ChannelInboundHandlerAdapter {
         case LinkFrames.SETTLE -> settle(in);
         case LinkFrames.CANCEL -> cancel(in.readLong());
         case LinkFrames.GET -> get(ctx, in);
+        case LinkFrames.QUERY -> query(ctx, in);
         case LinkFrames.HEARTBEAT -> { }
         default -> {
           log.warn("link from {}: unknown frame type {}, closing", peer, type);
@@ -183,6 +184,30 @@ final class HomeSide extends ChannelInboundHandlerAdapter {
     }
     ch.writeAndFlush(LinkFrames.got(ch.alloc(), request, d.position(), d.redelivered(), d.deliveryCount(),
         q.messageCount(), d.record()));
+  }
+
+  /** A queue's counts, or queue.purge (off the link's thread: it may touch the disk). */
+  private void query(ChannelHandlerContext ctx, ByteBuf in) {
+    long request = in.readLong();
+    byte op = in.readByte();
+    String vhost = FieldCodec.readShortStr(in);
+    String queue = FieldCodec.readShortStr(in);
+    Channel ch = ctx.channel();
+    Queue q = localQueue(vhost, queue);
+    if (q == null) {
+      ch.writeAndFlush(LinkFrames.answer(ch.alloc(), request, false, 0, 0,
+          "no queue '" + queue + "' in vhost '" + vhost + "' on this node"));
+    } else if (op == LinkFrames.STATUS) {
+      ch.writeAndFlush(LinkFrames.answer(ch.alloc(), request, true, q.messageCount(), q.consumerCount(), ""));
+    } else {
+      broker.blockingExecutor().execute(() -> {
+        try {
+          ch.writeAndFlush(LinkFrames.answer(ch.alloc(), request, true, q.purge(), 0, ""));
+        } catch (RuntimeException e) {
+          ch.writeAndFlush(LinkFrames.answer(ch.alloc(), request, false, 0, 0, String.valueOf(e.getMessage())));
+        }
+      });
+    }
   }
 
   private void settle(ByteBuf in) {

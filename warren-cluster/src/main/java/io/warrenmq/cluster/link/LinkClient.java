@@ -57,6 +57,7 @@ final class LinkClient {
   private final Map<Long, CompletableFuture<Void>> publishes = new ConcurrentHashMap<>();
   private final Map<Long, Subscription> subscriptions = new ConcurrentHashMap<>();
   private final Map<Long, CompletableFuture<QueueLink.@Nullable Got>> gets = new ConcurrentHashMap<>();
+  private final Map<Long, CompletableFuture<long[]>> queries = new ConcurrentHashMap<>();
   // guarded by this
   private @Nullable Channel channel;
   private boolean connecting;
@@ -184,6 +185,18 @@ final class LinkClient {
     };
   }
 
+  /** A QUERY ({@link LinkFrames#STATUS} or {@link LinkFrames#PURGE}): its two numbers. */
+  CompletableFuture<long[]> query(byte op, QueueSpec q) {
+    long request = ids.incrementAndGet();
+    CompletableFuture<long[]> f = new CompletableFuture<>();
+    queries.put(request, f);
+    send(LinkFrames.query(io.netty.buffer.ByteBufAllocator.DEFAULT, request, op, q), e -> {
+      queries.remove(request);
+      f.completeExceptionally(e);
+    });
+    return f;
+  }
+
   /** The connection broke: nothing sent on it will be answered. */
   private void broke(Channel ch, String why) {
     synchronized (this) {
@@ -198,6 +211,12 @@ final class LinkClient {
     }
     for (Subscription s : subscriptions.values()) {
       s.end("the link to node '" + node + "' was lost");
+    }
+    for (Long request : queries.keySet()) {
+      CompletableFuture<long[]> f = queries.remove(request);
+      if (f != null) {
+        f.completeExceptionally(e);
+      }
     }
     for (Long request : gets.keySet()) {
       CompletableFuture<QueueLink.@Nullable Got> f = gets.remove(request);
@@ -297,6 +316,21 @@ final class LinkClient {
             if (f != null) {
               f.complete(position < 0 ? null
                   : new QueueLink.Got(position, redelivered, count, messages, in.retainedSlice()));
+            }
+          }
+          case LinkFrames.ANSWER -> {
+            long request = in.readLong();
+            boolean ok = in.readBoolean();
+            long first = in.readLong();
+            long second = in.readLong();
+            String text = FieldCodec.readShortStr(in);
+            CompletableFuture<long[]> f = queries.remove(request);
+            if (f != null) {
+              if (ok) {
+                f.complete(new long[] {first, second});
+              } else {
+                f.completeExceptionally(new IOException("node '" + node + "': " + text));
+              }
             }
           }
           default -> { } // HEARTBEAT

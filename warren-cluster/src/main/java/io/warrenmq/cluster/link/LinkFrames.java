@@ -27,6 +27,8 @@ import io.warrenmq.broker.queue.QueueSpec;
  * ENDED     id, reason                                     home to client: the consumer is over
  * GET       request, getter id, vhost, queue, no-ack
  * GOT       request, position, redelivered, delivery count, message count, record (empty: none)
+ * QUERY     request, op (status, purge), vhost, queue
+ * ANSWER    request, ok, two numbers (messages and consumers, or purged and 0), text
  * HEARTBEAT                                                both ways, when idle
  * </pre>
  */
@@ -42,6 +44,10 @@ final class LinkFrames {
   static final byte HEARTBEAT = 9;
   static final byte GET = 10;
   static final byte GOT = 11;
+  static final byte QUERY = 12;
+  static final byte ANSWER = 13;
+  static final byte STATUS = 0;
+  static final byte PURGE = 1;
   static final int MAX_FRAME = 256 * 1024 * 1024;
 
   private LinkFrames() {}
@@ -134,6 +140,20 @@ final class LinkFrames {
     CompositeByteBuf c = a.compositeBuffer(2);
     c.addComponents(true, head, record);
     return c;
+  }
+
+  static ByteBuf query(ByteBufAllocator a, long request, byte op, QueueSpec q) {
+    ByteBuf b = a.buffer(64).writeByte(QUERY).writeLong(request).writeByte(op);
+    FieldCodec.writeShortStr(b, q.vhost());
+    FieldCodec.writeShortStr(b, q.name());
+    return b;
+  }
+
+  static ByteBuf answer(ByteBufAllocator a, long request, boolean ok, long first, long second, String text) {
+    ByteBuf b = a.buffer(32 + text.length()).writeByte(ANSWER).writeLong(request).writeBoolean(ok)
+        .writeLong(first).writeLong(second);
+    FieldCodec.writeShortStrTruncated(b, text);
+    return b;
   }
 
   static ByteBuf heartbeat(ByteBufAllocator a) {

@@ -97,6 +97,16 @@ public final class NodeLinks implements QueueLink, AutoCloseable {
   }
 
   @Override
+  public CompletableFuture<long[]> status(String node, QueueSpec queue) {
+    return client(node).query(LinkFrames.STATUS, queue);
+  }
+
+  @Override
+  public CompletableFuture<Long> purge(String node, QueueSpec queue) {
+    return client(node).query(LinkFrames.PURGE, queue).thenApply(a -> a[0]);
+  }
+
+  @Override
   public void close() {
     clients.values().forEach(LinkClient::close);
     server.close().syncUninterruptibly();

@@ -203,6 +203,32 @@ class ClusterTopologyIT {
     }
   }
 
+  /** queue.declare's counts and queue.purge through another node are the home node's. */
+  @Test
+  void countsAndPurgeThroughAnotherNodeAreTheHomeNodes() throws Exception {
+    try (Connection c = connect(2); Channel ch = c.createChannel()) {
+      ch.queueDeclare("counted.on.n2", true, false, false, null);
+      ch.confirmSelect();
+      for (int i = 0; i < 5; i++) {
+        ch.basicPublish("", "counted.on.n2", MessageProperties.PERSISTENT_TEXT_PLAIN, "x".getBytes(StandardCharsets.UTF_8));
+      }
+      ch.waitForConfirmsOrDie(5000);
+      Channel consumer = c.createChannel();
+      consumer.basicQos(1);
+      consumer.basicConsume("counted.on.n2", false, (t, m) -> { }, t -> { });
+      try (Connection c1 = connect(1); Channel x = c1.createChannel()) {
+        AMQP.Queue.DeclareOk ok = x.queueDeclarePassive("counted.on.n2");
+        assertThat(ok.getMessageCount()).as("ready on node 2 (one is out to its consumer)").isEqualTo(4);
+        assertThat(ok.getConsumerCount()).isEqualTo(1);
+        AMQP.Queue.DeclareOk again = x.queueDeclare("counted.on.n2", true, false, false, null);
+        assertThat(again.getMessageCount()).as("an active redeclaration too").isEqualTo(4);
+        assertThat(x.queuePurge("counted.on.n2").getMessageCount()).isEqualTo(4);
+        assertThat(x.messageCount("counted.on.n2")).isZero();
+      }
+      ch.queueDelete("counted.on.n2");
+    }
+  }
+
   /**
    * What a consumer through another node had not acked goes back to the queue, redelivered, when
    * its channel closes; when the home node goes down, the consumer is cancelled (basic.cancel).

@@ -1,7 +1,6 @@
 package io.warrenmq.server.amqp.channel;
 
 import io.netty.buffer.ByteBuf;
-import io.warrenmq.amqp.AmqpConstants;
 import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.amqp.frame.Frames;
@@ -208,33 +207,21 @@ final class Consuming {
     channel.check(Access.READ, "queue", queueName);
     Queue q = session.vhost().queueOrDie(queueName, session.owner());
     if (q instanceof RemoteQueue remote) {
-      getRemote(remote, m.noAck());
+      getRemote(m, remote);
       return;
     }
     replyGet(q.get(m.noAck()), q.messageCount());
   }
 
   /** basic.get of a queue on another node: the channel waits for the home node's answer. */
-  private void getRemote(RemoteQueue q, boolean noAck) {
-    channel.suspend();
-    var executor = channel.sink().executor();
-    q.getRemote(noAck).whenComplete((got, e) -> executor.execute(() -> {
-      if (e != null) {
-        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-        AmqpException a = cause instanceof AmqpException x ? x
-            : AmqpException.channelError(ReplyCode.INTERNAL_ERROR, "%s", cause.getMessage());
-        channel.failSuspended(a.classId() == 0 ? a.withMethod(AmqpConstants.CLASS_BASIC, BasicGet.METHOD_ID) : a);
-        return;
-      }
-      if (!channel.isOpen()) {
-        if (got != null) {
-          returnGot(got.delivery());
-        }
-      } else {
-        replyGet(got == null ? null : got.delivery(), got == null ? 0 : got.messageCount());
-      }
-      channel.resume(null);
-    }));
+  private void getRemote(BasicGet m, RemoteQueue q) {
+    TopologyRunner.await(channel, m, q.getRemote(m.noAck()),
+        got -> replyGet(got == null ? null : got.delivery(), got == null ? 0 : got.messageCount()),
+        got -> {
+          if (got != null) {
+            returnGot(got.delivery());
+          }
+        });
   }
 
   /** A got delivery the closed channel cannot take: back to its queue. */

@@ -22,6 +22,7 @@ import io.warrenmq.amqp.method.QueueUnbind;
 import io.warrenmq.amqp.method.QueueUnbindOk;
 import io.warrenmq.broker.exchange.ExchangeSpec;
 import io.warrenmq.broker.queue.QueueSpec;
+import io.warrenmq.broker.queue.RemoteQueue;
 import io.warrenmq.broker.queue.ReplyQueue;
 import io.warrenmq.broker.vhost.AccessChecks;
 import io.warrenmq.broker.vhost.QueueDeclareResult;
@@ -146,6 +147,10 @@ final class TopologyMethods {
       checks().checkAny("queue", name);
       QueueDeclareResult r = vhost().declareQueuePassive(name, session.owner());
       lastDeclaredQueue = name;
+      if (r.queue() instanceof RemoteQueue remote && !m.nowait()) {
+        runner.runAsync(m, remote.statusRemote(), counts -> channel.reply(new QueueDeclareOk(name, counts[0], (int) counts[1])));
+        return;
+      }
       channel.reply(m.nowait() ? null : new QueueDeclareOk(name, r.messageCount(), r.consumerCount()));
       return;
     }
@@ -155,11 +160,31 @@ final class TopologyMethods {
     Object owner = session.owner();
     runner.runBlocking(m, () -> {
       QueueDeclareResult r = vhost().declareQueue(spec, queueName.isEmpty(), owner);
+      long[] counts = {r.messageCount(), r.consumerCount()};
+      if (r.queue() instanceof RemoteQueue remote && !m.nowait()) {
+        counts = remoteCounts(remote);
+      }
+      long[] answer = counts;
       return () -> {
         lastDeclaredQueue = name;
-        channel.reply(m.nowait() ? null : new QueueDeclareOk(name, r.messageCount(), r.consumerCount()));
+        channel.reply(m.nowait() ? null : new QueueDeclareOk(name, answer[0], (int) answer[1]));
       };
     });
+  }
+
+  /**
+   * The counts of a queue on another node for queue.declare-ok (on a blocking thread): the home
+   * node's, or 0 and 0 if it does not answer in time (the declaration itself is done).
+   */
+  private static long[] remoteCounts(RemoteQueue q) {
+    try {
+      return q.statusRemote().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new long[] {0, 0};
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return new long[] {0, 0};
+    }
   }
 
   void queueBind(QueueBind m) {

@@ -59,6 +59,37 @@ final class TopologyRunner {
     });
   }
 
+  /** {@link #await} for this runner's channel. */
+  <T> void runAsync(Method method, java.util.concurrent.CompletableFuture<T> answer, java.util.function.Consumer<T> then) {
+    await(channel, method, answer, then, v -> { });
+  }
+
+  /**
+   * Waits for {@code answer} (from another node) with {@code channel} suspended, then runs {@code
+   * then} with it on the event loop, or {@code ifClosed} if the channel closed meanwhile; a
+   * failure closes the channel with its error.
+   */
+  static <T> void await(AmqpChannel channel, Method method, java.util.concurrent.CompletableFuture<T> answer,
+      java.util.function.Consumer<T> then, java.util.function.Consumer<T> ifClosed) {
+    channel.suspend();
+    var executor = channel.sink().executor();
+    answer.whenComplete((value, e) -> executor.execute(() -> {
+      if (e != null) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        AmqpException a = cause instanceof AmqpException x ? x
+            : AmqpException.channelError(io.warrenmq.amqp.ReplyCode.INTERNAL_ERROR, "%s", cause.getMessage());
+        channel.failSuspended(a.classId() == 0 ? a.withMethod(method.classId(), method.methodId()) : a);
+        return;
+      }
+      if (channel.isOpen()) {
+        then.accept(value);
+      } else {
+        ifClosed.accept(value);
+      }
+      channel.resume(null);
+    }));
+  }
+
   /**
    * Tries {@code quick} here on the event loop (an in-memory change); if it cannot be done without
    * disk work or waiting for a lock, runs {@code slow} as {@link #runBlocking} does. Either way
