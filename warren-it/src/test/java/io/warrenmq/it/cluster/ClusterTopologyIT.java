@@ -180,8 +180,8 @@ class ClusterTopologyIT {
     try (Connection c = connect(3); Channel ch = c.createChannel()) {
       ch.basicQos(5);
       ch.basicConsume("homed.on.n2", false, (tag, m) -> {
+        ch.basicAck(m.getEnvelope().getDeliveryTag(), false); // before the test sees it and closes the channel
         got.add(new String(m.getBody(), StandardCharsets.UTF_8));
-        ch.basicAck(m.getEnvelope().getDeliveryTag(), false);
       }, tag -> { });
       List<String> all = new ArrayList<>();
       while (all.size() < 50) {
@@ -215,7 +215,9 @@ class ClusterTopologyIT {
       ch.waitForConfirmsOrDie(5000);
       Channel consumer = c.createChannel();
       consumer.basicQos(1);
-      consumer.basicConsume("counted.on.n2", false, (t, m) -> { }, t -> { });
+      java.util.concurrent.CountDownLatch delivered = new java.util.concurrent.CountDownLatch(1);
+      consumer.basicConsume("counted.on.n2", false, (t, m) -> delivered.countDown(), t -> { });
+      assertThat(delivered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       try (Connection c1 = connect(1); Channel x = c1.createChannel()) {
         AMQP.Queue.DeclareOk ok = x.queueDeclarePassive("counted.on.n2");
         assertThat(ok.getMessageCount()).as("ready on node 2 (one is out to its consumer)").isEqualTo(4);
