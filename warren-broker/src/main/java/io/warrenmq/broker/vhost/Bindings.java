@@ -77,14 +77,8 @@ final class Bindings {
     try {
       Queue q = queues.get(queue);
       Exchange x = exchanges.named(exchange);
-      if ((q == null || x == null) && !add) {
+      if (!TopologyErrors.bindingEnds(add, vhost, x, exchange, q, "queue", queue)) {
         return true; // RabbitMQ: unbinding from a missing exchange or queue succeeds
-      }
-      if (x == null) {
-        throw TopologyErrors.notFound(vhost, "exchange", exchange);
-      }
-      if (q == null) {
-        throw TopologyErrors.notFound(vhost, "queue", queue);
       }
       Binding b = new Binding(x, new Destination.ToQueue(q), key, args);
       if (add || x.bindings().contains(b)) {
@@ -116,14 +110,8 @@ final class Bindings {
     try {
       Exchange d = exchanges.named(destination);
       Exchange s = exchanges.named(source);
-      if ((s == null || d == null) && !add) {
+      if (!TopologyErrors.bindingEnds(add, vhost, s, source, d, "exchange", destination)) {
         return true; // RabbitMQ: unbinding a missing exchange succeeds
-      }
-      if (s == null) {
-        throw TopologyErrors.notFound(vhost, "exchange", source);
-      }
-      if (d == null) {
-        throw TopologyErrors.notFound(vhost, "exchange", destination);
       }
       Binding b = new Binding(s, new Destination.ToExchange(d), key, args);
       boolean durable = s.spec().durable() && d.spec().durable() || clustered;

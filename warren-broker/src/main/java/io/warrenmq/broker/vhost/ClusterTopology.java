@@ -236,14 +236,8 @@ final class ClusterTopology implements TopologyChanges {
     }
     Queue q = queues.get(queue);
     Exchange x = exchanges.named(exchange);
-    if ((q == null || x == null) && !add) {
+    if (!TopologyErrors.bindingEnds(add, vhost, x, exchange, q, "queue", queue)) {
       return true; // RabbitMQ: unbinding from a missing exchange or queue succeeds
-    }
-    if (x == null) {
-      throw TopologyErrors.notFound(vhost, "exchange", exchange);
-    }
-    if (q == null) {
-      throw TopologyErrors.notFound(vhost, "queue", queue);
     }
     ExclusiveAccess.check(q, connection);
     replication.replicate(Records.binding(add ? Records.PUT : Records.DEL, vhost, exchange, "queue", queue, key, args));
@@ -261,14 +255,8 @@ final class ClusterTopology implements TopologyChanges {
     }
     Exchange d = exchanges.named(destination);
     Exchange s = exchanges.named(source);
-    if ((s == null || d == null) && !add) {
+    if (!TopologyErrors.bindingEnds(add, vhost, s, source, d, "exchange", destination)) {
       return true;
-    }
-    if (s == null) {
-      throw TopologyErrors.notFound(vhost, "exchange", source);
-    }
-    if (d == null) {
-      throw TopologyErrors.notFound(vhost, "exchange", destination);
     }
     replication.replicate(
         Records.binding(add ? Records.PUT : Records.DEL, vhost, source, "exchange", destination, key, args));
