@@ -1,6 +1,5 @@
 package io.warrenmq.broker.queue;
 
-import io.netty.buffer.ByteBuf;
 import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.broker.consumer.Consumer;
@@ -8,7 +7,6 @@ import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.message.Message;
 import io.warrenmq.store.sync.RemoteSyncable;
 import io.warrenmq.store.sync.Syncable;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,7 +50,7 @@ public final class RemoteQueue implements Queue {
   private final QueueSpec spec;
   private final String node;
   private final Supplier<@Nullable QueueLink> link;
-  private final Map<Consumer, Remote> consumers = new LinkedHashMap<>();
+  private final Map<Consumer, RemoteConsumer> consumers = new LinkedHashMap<>();
   private QueueLink.@Nullable Getter getter;
   private volatile boolean deleted;
 
@@ -166,7 +164,7 @@ public final class RemoteQueue implements Queue {
     if (l == null || deleted) {
       throw elsewhere("consuming");
     }
-    Remote r = new Remote(consumer);
+    RemoteConsumer r = new RemoteConsumer(this, consumer);
     synchronized (this) {
       consumers.put(consumer, r);
       int prefetch = consumer.noAck() || consumer.prefetch() == 0 ? DEFAULT_LINK_PREFETCH : consumer.prefetch();
@@ -177,7 +175,7 @@ public final class RemoteQueue implements Queue {
   @Override
   public boolean removeConsumer(Consumer consumer) {
     synchronized (this) {
-      Remote r = consumers.get(consumer);
+      RemoteConsumer r = consumers.get(consumer);
       if (r == null) {
         return false;
       }
@@ -195,7 +193,7 @@ public final class RemoteQueue implements Queue {
   @Override
   public synchronized List<Consumer> consumers() {
     List<Consumer> out = new ArrayList<>();
-    for (Remote r : consumers.values()) {
+    for (RemoteConsumer r : consumers.values()) {
       if (!r.cancelled) {
         out.add(r.consumer);
       }
@@ -206,7 +204,7 @@ public final class RemoteQueue implements Queue {
   /** The channel of a consumer became ready: hand it what waits for it. */
   @Override
   public synchronized void dispatch() {
-    for (Remote r : List.copyOf(consumers.values())) {
+    for (RemoteConsumer r : List.copyOf(consumers.values())) {
       r.drain();
     }
   }
@@ -238,7 +236,7 @@ public final class RemoteQueue implements Queue {
       }
       return;
     }
-    Remote r = consumers.get(consumer);
+    RemoteConsumer r = consumers.get(consumer);
     if (r == null) {
       return; // the link broke meanwhile: the home node put them back
     }
@@ -251,90 +249,9 @@ public final class RemoteQueue implements Queue {
     r.drain();
   }
 
-  /** One consumer of this node on the home node: deliveries waiting for channel credit, and those out. */
-  private final class Remote implements QueueLink.Sink {
-    final Consumer consumer;
-    QueueLink.@Nullable Subscription subscription;
-    final ArrayDeque<Delivery> waiting = new ArrayDeque<>();
-    int outstanding;
-    boolean cancelled;
-    boolean ended;
-
-    Remote(Consumer consumer) {
-      this.consumer = consumer;
-    }
-
-    @Override
-    public void deliver(long position, boolean redelivered, int deliveryCount, ByteBuf record) {
-      synchronized (RemoteQueue.this) {
-        if (ended || cancelled) {
-          record.release();
-          if (cancelled && subscription != null) {
-            subscription.settle(QueueLink.Settlement.REQUEUE, new long[] {position}, 1);
-          }
-          return;
-        }
-        waiting.add(new Delivery(consumer, RemoteQueue.this, position, redelivered, deliveryCount,
-            consumer.noAck(), record));
-        drain();
-      }
-    }
-
-    /** Under the lock: hands waiting deliveries to the channel while its credit allows. */
-    void drain() {
-      while (!waiting.isEmpty() && !cancelled && consumer.tryTakeCredit()) {
-        Delivery d = waiting.poll();
-        if (consumer.noAck()) {
-          if (subscription != null) {
-            subscription.settle(QueueLink.Settlement.ACK, new long[] {d.position()}, 1);
-          }
-        } else {
-          outstanding++;
-        }
-        consumer.target().deliver(consumer, d);
-      }
-    }
-
-    /** Under the lock: deliveries that never reached the channel go back to the home queue. */
-    void returnWaiting() {
-      if (waiting.isEmpty()) {
-        return;
-      }
-      long[] positions = new long[waiting.size()];
-      int n = 0;
-      for (Delivery d; (d = waiting.poll()) != null; ) {
-        positions[n++] = d.position();
-        d.release();
-      }
-      if (subscription != null && !ended) {
-        subscription.settle(QueueLink.Settlement.REQUEUE, positions, n);
-      }
-    }
-
-    /** Under the lock: a cancelled consumer with nothing out is forgotten. */
-    void forgetIfSettled() {
-      if (cancelled && outstanding <= 0) {
-        consumers.remove(consumer);
-      }
-    }
-
-    @Override
-    public void ended(String reason) {
-      synchronized (RemoteQueue.this) {
-        if (ended) {
-          return;
-        }
-        ended = true;
-        for (Delivery d; (d = waiting.poll()) != null; ) {
-          d.release();
-        }
-        consumers.remove(consumer);
-        if (!cancelled) {
-          consumer.deactivate();
-          consumer.target().cancelledByBroker(consumer);
-        }
-      }
-    }
+  /** Under the lock: forgets a consumer that ended or was cancelled with nothing out. */
+  synchronized void forget(Consumer consumer) {
+    consumers.remove(consumer);
   }
 
   // ---------------------------------------------------------------- the rest
@@ -401,11 +318,11 @@ public final class RemoteQueue implements Queue {
   }
 
   private void endAll(String reason) {
-    List<Remote> all;
+    List<RemoteConsumer> all;
     synchronized (this) {
       all = List.copyOf(consumers.values());
     }
-    for (Remote r : all) {
+    for (RemoteConsumer r : all) {
       if (r.subscription != null) {
         r.subscription.cancel();
       }
