@@ -69,7 +69,7 @@ public final class NodeLinks implements QueueLink, AutoCloseable {
             }
           })
           .bind(listen).syncUninterruptibly().channel();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Netty rethrows the bind's checked exception unchecked
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw new IOException("cannot listen for the cluster link on " + listen + ": " + e.getMessage(), e);
     }

@@ -58,24 +58,29 @@ public final class BrokerProcess implements AutoCloseable {
 
   /**
    * {@code n} ports p whose p + 1 is free too (a cluster node's Raft port and its link port),
-   * none of them among {@code avoid}.
+   * none of them among {@code avoid}. They are taken below Linux's ephemeral range (32768 and
+   * up), so that no outgoing connection of a test running alongside gets one meanwhile.
    */
   public static List<Integer> freePortPairs(int n, List<Integer> avoid) throws IOException {
     List<ServerSocket> held = new ArrayList<>();
     List<Integer> out = new ArrayList<>();
+    java.util.Random random = new java.util.Random();
     try {
-      while (out.size() < n) {
-        ServerSocket a = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-        held.add(a);
-        int p = a.getLocalPort();
-        if (p >= 65535 || avoid.contains(p) || avoid.contains(p + 1)) {
+      for (int tries = 0; out.size() < n; tries++) {
+        if (tries > 10_000) {
+          throw new IOException("no free port pair found between 20000 and 32000");
+        }
+        int p = 20_000 + 2 * random.nextInt(6_000);
+        if (out.contains(p) || avoid.contains(p) || avoid.contains(p + 1)) {
           continue;
         }
         try {
+          ServerSocket a = new ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress());
+          held.add(a);
           held.add(new ServerSocket(p + 1, 1, java.net.InetAddress.getLoopbackAddress()));
           out.add(p);
         } catch (IOException taken) {
-          // p + 1 is in use: try another
+          // p or p + 1 is in use: try another
         }
       }
       return out;
