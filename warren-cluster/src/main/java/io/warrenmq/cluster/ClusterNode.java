@@ -13,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -296,33 +295,7 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
    * @throws IllegalArgumentException for an unknown flag or a member that lacks it
    */
   public void enableFeatureFlag(String name) {
-    List<String> names = name.equals("all") ? flags.supported() : List.of(name);
-    if (!name.equals("all") && !FeatureFlags.known(name)) {
-      throw new IllegalArgumentException("unknown feature flag '" + name + "'");
-    }
-    List<FieldTable> changes = new ArrayList<>();
-    for (String n : names) {
-      if (flags.enabled(n)) {
-        continue;
-      }
-      List<String> lacking = new ArrayList<>();
-      for (PeerAddress p : currentPeers()) {
-        List<String> f = members.features(p);
-        String who = members.name(p) == null ? p.hostPort() : members.name(p);
-        if (f == null) {
-          throw new IllegalArgumentException("node " + who + " has not announced its feature flags (is it running?)");
-        }
-        if (!f.contains(n)) {
-          lacking.add(who);
-        }
-      }
-      if (!lacking.isEmpty()) {
-        Collections.sort(lacking);
-        throw new IllegalArgumentException("feature flag '" + n + "' is not supported by "
-            + (lacking.size() == 1 ? "node " : "nodes ") + String.join(", ", lacking) + ": upgrade them first");
-      }
-      changes.add(FeatureFlags.enable(n));
-    }
+    List<FieldTable> changes = flags.enabling(name, currentPeers(), members);
     if (!changes.isEmpty()) {
       replicate(changes);
     }

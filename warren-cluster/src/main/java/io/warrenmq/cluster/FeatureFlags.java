@@ -2,7 +2,9 @@ package io.warrenmq.cluster;
 
 import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.broker.definitions.Records;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -97,5 +99,42 @@ final class FeatureFlags {
         }
       }
     }
+  }
+
+  /**
+   * The records that enable {@code name} ({@code all}: every flag this version supports) in the
+   * cluster of {@code peers}: none for flags already enabled.
+   *
+   * @throws IllegalArgumentException for an unknown flag, a member that has not announced its
+   *     flags, or members that lack the flag (all of them named, sorted)
+   */
+  List<FieldTable> enabling(String name, List<PeerAddress> peers, Members members) {
+    if (!name.equals("all") && !known(name)) {
+      throw new IllegalArgumentException("unknown feature flag '" + name + "'");
+    }
+    List<FieldTable> changes = new ArrayList<>();
+    for (String n : name.equals("all") ? supported() : List.of(name)) {
+      if (enabled(n)) {
+        continue;
+      }
+      List<String> lacking = new ArrayList<>();
+      for (PeerAddress p : peers) {
+        List<String> f = members.features(p);
+        String who = members.name(p) == null ? p.hostPort() : members.name(p);
+        if (f == null) {
+          throw new IllegalArgumentException("node " + who + " has not announced its feature flags (is it running?)");
+        }
+        if (!f.contains(n)) {
+          lacking.add(who);
+        }
+      }
+      if (!lacking.isEmpty()) {
+        Collections.sort(lacking);
+        throw new IllegalArgumentException("feature flag '" + n + "' is not supported by "
+            + (lacking.size() == 1 ? "node " : "nodes ") + String.join(", ", lacking) + ": upgrade them first");
+      }
+      changes.add(enable(n));
+    }
+    return changes;
   }
 }
