@@ -156,7 +156,9 @@ class ConnectionCloseIT {
     void unackedMessagesGoBackToTheQueueWhenTheConnectionCloses() throws Exception {
       try (Connection admin = broker.factory().newConnection(); Channel ach = admin.createChannel()) {
         ach.queueDeclare("close-requeue", false, false, false, null);
+        ach.confirmSelect(); // the message is in the queue before another connection gets it
         ach.basicPublish("", "close-requeue", null, "m".getBytes(StandardCharsets.UTF_8));
+        ach.waitForConfirmsOrDie(5000);
         try (Connection c = broker.factory().newConnection()) {
           Channel ch = c.createChannel();
           GetResponse first = ch.basicGet("close-requeue", false);
