@@ -59,6 +59,7 @@ public final class Broker implements AutoCloseable {
   private final ByteBufAllocator alloc;
   private final Users users;
   private final Map<String, VirtualHost> vhosts = new ConcurrentHashMap<>();
+  private volatile io.warrenmq.broker.queue.@org.jspecify.annotations.Nullable QuorumQueues quorumQueues;
   private final ConnectionRegistry connections = new ConnectionRegistry();
   private final BrokerStats stats = new BrokerStats();
   private final Pids pids;
@@ -157,9 +158,19 @@ public final class Broker implements AutoCloseable {
   private VirtualHost newVhost(String name) {
     Path base = options.dataDir();
     String id = DirNames.of(name);
-    return new VirtualHost(name, base.resolve("vhosts").resolve(id).resolve("queues"),
+    VirtualHost vh = new VirtualHost(name, base.resolve("vhosts").resolve(id).resolve("queues"),
         base.resolve("transient").resolve(id), definitions(),
         new StoreOptions(options.segmentCapacity(), true), alloc, blocking, timers, policies);
+    io.warrenmq.broker.queue.QuorumQueues q = quorumQueues;
+    if (q != null) {
+      vh.clustering().useQuorumQueues(q);
+    }
+    return vh;
+  }
+
+  /** A cluster node's quorum queues: set before {@link #start()}, so that the restored ones open as such. */
+  public void setQuorumQueues(io.warrenmq.broker.queue.QuorumQueues q) {
+    quorumQueues = q;
   }
 
   public BrokerOptions options() {

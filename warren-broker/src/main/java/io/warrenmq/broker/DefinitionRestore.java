@@ -76,7 +76,7 @@ final class DefinitionRestore {
       QueueSpec spec = Records.queueSpec(q);
       String node = str(q, "node");
       Queue queue = node.isEmpty() ? vh.restoreQueue(spec, str(q, "dir"))
-          : vh.clustering().restoreQueue(spec, str(q, "dir"), node, self);
+          : vh.clustering().restoreQueue(spec, q, node, self);
       if (queue != null) {
         logRecovery(queue);
       }

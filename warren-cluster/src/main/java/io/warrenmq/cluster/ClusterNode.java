@@ -9,6 +9,9 @@ import io.warrenmq.broker.view.ClusterView;
 import io.warrenmq.broker.vhost.VirtualHost;
 import io.warrenmq.broker.queue.QueueLink;
 import io.warrenmq.cluster.link.NodeLinks;
+import io.warrenmq.cluster.quorum.QuorumGroups;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
 import java.net.InetSocketAddress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +72,8 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
   private final StatusReader statusReader;
   private @Nullable NodeLinks links;
 
-  private ClusterNode(Broker broker, ClusterSettings s, Consumer<String> fatal) throws IOException {
+  private ClusterNode(Broker broker, ClusterSettings s, Consumer<String> fatal, @Nullable QuorumGroups quorum)
+      throws IOException {
     this.broker = broker;
     this.settings = s;
     this.fatal = fatal;
@@ -88,7 +92,7 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
     this.server = RaftServer.newBuilder()
         .setServerId(s.self().id())
         .setGroup(group)
-        .setStateMachine(machine)
+        .setStateMachineRegistry(g -> g.equals(id) || quorum == null ? machine : quorum.machineFor(g))
         .setProperties(serverProperties(s))
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
@@ -117,10 +121,22 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
    *     enabled a feature flag its version lacks): the server should stop
    */
   public static ClusterNode start(Broker broker, ClusterSettings s, Consumer<String> fatal) throws IOException {
-    ClusterNode n = new ClusterNode(broker, s, fatal);
+    return start(broker, s, fatal, null);
+  }
+
+  /**
+   * As {@link #start(Broker, ClusterSettings, Consumer)}, with {@code quorum} the node's quorum
+   * queues (given to the broker before it started), whose groups this node's server then hosts.
+   */
+  public static ClusterNode start(Broker broker, ClusterSettings s, Consumer<String> fatal,
+      @Nullable QuorumGroups quorum) throws IOException {
+    ClusterNode n = new ClusterNode(broker, s, fatal, quorum);
     n.links = new NodeLinks(broker, s.clusterName(), s.nodeName(), linkAddress(s.self()), n::linkAddressOf);
     broker.metadataChanges().replicateWith(n); // before the log's entries are applied: they may be topology
     n.server.start();
+    if (quorum != null) {
+      quorum.start(n.server, n.quorumNodes(), () -> n.links);
+    }
     broker.setClusterView(n);
     n.announcer.start();
     log.info("cluster node '{}' at {}: metadata group {} over {}", s.nodeName(), s.self(), n.group.getGroupId(),
@@ -144,6 +160,8 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
     RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
     // the definitions log is the state; Ratis keeps its whole log (no snapshot to install yet)
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, false);
+    // quorum queues' bodies are state-machine data: the log cache keeps only the headers
+    RaftServerConfigKeys.Log.StateMachineData.setCachingEnabled(p, true);
     return p;
   }
 
@@ -334,6 +352,39 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
     }
     log.info("forgot node '{}' and its {} queues", m.name(), queues);
     return true;
+  }
+
+  /** The members as the quorum queues need them: names, addresses, Raft peers. */
+  private QuorumGroups.Nodes quorumNodes() {
+    return new QuorumGroups.Nodes() {
+      @Override
+      public @Nullable String addressOf(String node) {
+        return members.addressOf(node);
+      }
+
+      @Override
+      public @Nullable String nameOf(RaftPeerId id) {
+        return members.nameOf(id, settings.self().port());
+      }
+
+      @Override
+      public List<String> online() {
+        List<String> out = new ArrayList<>();
+        out.add(settings.nodeName());
+        for (ClusterStatus.Member m : status().members()) {
+          if (m.online() && !m.self() && m.name() != null && !m.name().isEmpty()) {
+            out.add(m.name());
+          }
+        }
+        return out;
+      }
+
+      @Override
+      public RaftPeer peer(String address, int priority) {
+        RaftPeer p = PeerAddress.parse(address, settings.self().port()).peer();
+        return RaftPeer.newBuilder(p).setPriority(priority).build();
+      }
+    };
   }
 
   /** A node's link listens on its Raft port + 1 (RabbitMQ's inter-node traffic shares 25672; Raft holds that here). */

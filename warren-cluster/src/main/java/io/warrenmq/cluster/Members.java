@@ -69,6 +69,16 @@ final class Members {
     return names.get(peer.hostPort());
   }
 
+  /** The name of the node whose Raft peer id is {@code id}, or null before it announced itself. */
+  synchronized @Nullable String nameOf(org.apache.ratis.protocol.RaftPeerId id, int defaultPort) {
+    for (Map.Entry<String, String> e : names.entrySet()) {
+      if (PeerAddress.parse(e.getKey(), defaultPort).id().equals(id)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
   /** The Raft address ({@code host:port}) of the node that announced itself as {@code name}, or null. */
   synchronized @Nullable String addressOf(String name) {
     for (Map.Entry<String, String> e : names.entrySet()) {

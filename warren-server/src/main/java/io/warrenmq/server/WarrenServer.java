@@ -67,6 +67,12 @@ public final class WarrenServer implements AutoCloseable {
         config.defaultPass(), config.defaultVhost(), config.loopbackUsers(), config.nodeName());
     Broker broker = new Broker(options, ByteBufAllocator.DEFAULT);
     broker.users().useBackends(authBackends(config.auth(), broker));
+    io.warrenmq.cluster.quorum.QuorumGroups quorum = null;
+    if (config.cluster() != null) {
+      // before the restore: the quorum queues of the definitions open as such
+      quorum = new io.warrenmq.cluster.quorum.QuorumGroups(config.cluster().nodeName(), ByteBufAllocator.DEFAULT);
+      broker.setQuorumQueues(quorum);
+    }
     try {
       broker.start();
     } catch (IOException | RuntimeException e) {
@@ -78,7 +84,7 @@ public final class WarrenServer implements AutoCloseable {
     if (config.cluster() != null) {
       try {
         // before load_definitions: on a cluster node the import goes through the metadata log
-        cluster = ClusterNode.start(broker, config.cluster(), WarrenServer::stopForCluster);
+        cluster = ClusterNode.start(broker, config.cluster(), WarrenServer::stopForCluster, quorum);
       } catch (IOException | RuntimeException e) {
         closeAfterFailedStart(e, null, null, broker);
         throw e;

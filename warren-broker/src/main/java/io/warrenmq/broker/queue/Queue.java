@@ -29,6 +29,14 @@ public interface Queue extends MessageSource, Consumer.Dispatchable {
     return null;
   }
 
+  /**
+   * The remote queue that serves this one's consumers, basic.get and counts now (a quorum queue
+   * whose leader is another node), or null if this node serves them.
+   */
+  default @Nullable RemoteQueue servedBy() {
+    return null;
+  }
+
   /** The connection that owns an exclusive queue, else null. */
   @Nullable Object exclusiveOwner();
 

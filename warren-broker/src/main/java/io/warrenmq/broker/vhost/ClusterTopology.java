@@ -9,6 +9,7 @@ import io.warrenmq.broker.exchange.ExchangeSpec;
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.QueueArguments;
 import io.warrenmq.broker.queue.QueueSpec;
+import io.warrenmq.broker.queue.QuorumQueues;
 import io.warrenmq.broker.queue.RemoteQueue;
 import java.util.List;
 import java.util.Map;
@@ -116,12 +117,19 @@ final class ClusterTopology implements TopologyChanges {
         return created ? new QueueDeclareResult(r.queue(), r.messageCount(), r.consumerCount(), true) : r;
       }
       QueueArguments.validate(spec);
+      FieldTable record = Records.queue(spec, "", self);
+      if (queues.quorum(spec)) {
+        QuorumQueues.check(spec, serverNamed);
+        for (Map.Entry<String, Object> e : queues.placeQuorum(spec).entrySet()) {
+          record = record.with(e.getKey(), e.getValue());
+        }
+      }
       String token = spec.exclusive() ? UUID.randomUUID().toString() : "";
       if (spec.exclusive()) {
         pendingOwners.put(token, connection);
       }
       try {
-        replication.replicate(Records.queue(spec, "", self).with("owner", token));
+        replication.replicate(record.with("owner", token));
       } finally {
         pendingOwners.remove(token);
       }
@@ -214,7 +222,7 @@ final class ClusterTopology implements TopologyChanges {
   int deleteQueuesOf(String node) {
     int n = 0;
     for (Queue q : queues.all()) {
-      if (node.equals(q.homeNode())) {
+      if (node.equals(q.homeNode()) && !QuorumQueues.requested(q.spec())) { // a quorum queue has other members
         replication.replicate(Records.queueDeleted(vhost, q.name()));
         n++;
       }
@@ -311,7 +319,7 @@ final class ClusterTopology implements TopologyChanges {
         ownerGone = true;
       }
     }
-    if (queues.applyDeclare(spec, home, self, owner) && ownerGone) {
+    if (queues.applyDeclare(spec, home, self, owner, r) && ownerGone) {
       Queue q = queues.get(spec.name());
       if (q != null) {
         deleteLater(List.of(q));

@@ -13,6 +13,8 @@ import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.QueueArguments;
 import io.warrenmq.broker.queue.QueueLink;
 import io.warrenmq.broker.queue.QueueSpec;
+import io.warrenmq.broker.queue.QuorumQueues;
+import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.broker.queue.RemoteQueue;
 import io.warrenmq.broker.stats.MessageCounts;
 import io.warrenmq.broker.stats.VhostStats;
@@ -67,6 +69,7 @@ final class QueueRegistry {
   private volatile boolean clustered;
   /** How the cluster reaches the queues of other nodes; null until this node is in a cluster. */
   private volatile @Nullable QueueLink link;
+  private volatile @Nullable QuorumQueues quorum;
 
   /**
    * @param lock the vhost's lock, guarding every topology mutation
@@ -162,7 +165,7 @@ final class QueueRegistry {
       if (again != null) {
         return again;
       }
-      return new QueueDeclareResult(create(spec, connection, null, null), 0, 0, true);
+      return new QueueDeclareResult(create(spec, connection, null, null, null), 0, 0, true);
     } finally {
       lock.unlock();
     }
@@ -219,11 +222,23 @@ final class QueueRegistry {
    * recorded with its home node, and it is opened here only if that is {@code self}, else it is a
    * {@link RemoteQueue}. An exclusive queue is owned by {@code owner}.
    */
-  private Queue create(QueueSpec spec, @Nullable Object owner, @Nullable String home, @Nullable String self) {
+  private Queue create(QueueSpec spec, @Nullable Object owner, @Nullable String home, @Nullable String self,
+      @Nullable FieldTable record) {
     QueueArguments.validate(spec);
     LimitChecks.vhostQueues(limits.get(), queues.size(), vhost, spec.name());
     Queue q;
     String dir = "";
+    QuorumQueues qq = quorum;
+    if (qq != null && record != null && QuorumQueues.requested(spec)) {
+      q = qq.open(spec, record);
+      queues.put(spec.name(), q);
+      sorted.put(spec.name(), q);
+      definitions.write(Records.queue(spec, dir, home).with("members", record.get("members"))
+          .with("group", record.get("group")));
+      log.debug("declared quorum {}", spec.resource());
+      stats.queueCreated();
+      return q;
+    }
     if (home == null || home.equals(self)) {
       dir = DirNames.fresh(spec.name());
       q = open(spec, spec.exclusive() ? owner : null, dir);
@@ -253,6 +268,42 @@ final class QueueRegistry {
     lock.lock();
     try {
       return open(spec, null, dirName.isEmpty() ? DirNames.of(spec.name()) : dirName);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** This node's quorum queues (in a cluster). */
+  void setQuorum(QuorumQueues q) {
+    quorum = q;
+  }
+
+  /** Whether {@code spec} is a quorum queue here (a cluster node, x-queue-type quorum). */
+  boolean quorum(QueueSpec spec) {
+    return quorum != null && QuorumQueues.requested(spec);
+  }
+
+  /** The members and group of a new quorum queue declared on this node. */
+  java.util.Map<String, Object> placeQuorum(QueueSpec spec) {
+    QuorumQueues q = quorum;
+    if (q == null) {
+      throw new IllegalStateException("not a cluster node");
+    }
+    return q.place(spec);
+  }
+
+  /** Reopens a quorum queue from its definition record. */
+  Queue restoreQuorum(QueueSpec spec, FieldTable record) {
+    QuorumQueues qq = quorum;
+    if (qq == null) {
+      throw new IllegalStateException("quorum " + spec.resource() + " on a node that is not in a cluster");
+    }
+    lock.lock();
+    try {
+      Queue q = qq.open(spec, record);
+      queues.put(spec.name(), q);
+      sorted.put(spec.name(), q);
+      return q;
     } finally {
       lock.unlock();
     }
@@ -289,7 +340,7 @@ final class QueueRegistry {
    * {@code home} is {@code self}, owned by {@code owner} if exclusive, and is a {@link RemoteQueue}
    * elsewhere. Returns whether it was created.
    */
-  boolean applyDeclare(QueueSpec spec, String home, String self, @Nullable Object owner) {
+  boolean applyDeclare(QueueSpec spec, String home, String self, @Nullable Object owner, FieldTable record) {
     lock.lock();
     try {
       Queue existing = queues.get(spec.name());
@@ -297,7 +348,7 @@ final class QueueRegistry {
         QueueArguments.assertEquivalent(existing.spec(), spec);
         return false;
       }
-      create(spec, owner, home, self);
+      create(spec, owner, home, self, record);
       return true;
     } finally {
       lock.unlock();

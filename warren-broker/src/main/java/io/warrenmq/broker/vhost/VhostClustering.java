@@ -4,6 +4,7 @@ import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.QueueLink;
 import io.warrenmq.broker.queue.QueueSpec;
+import io.warrenmq.broker.queue.QuorumQueues;
 import io.warrenmq.broker.queue.RemoteQueue;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,11 @@ public final class VhostClustering {
    * this node did not outlive the restart: it is a placeholder until the cluster deletes it
    * ({@link #replicateWith}). Returns the queue, or null for such a placeholder.
    */
-  public @Nullable Queue restoreQueue(QueueSpec spec, String dirName, String node, String self) {
+  public @Nullable Queue restoreQueue(QueueSpec spec, FieldTable record, String node, String self) {
+    String dirName = record.getString("dir") == null ? "" : record.getString("dir");
+    if (queues.quorum(spec)) {
+      return queues.restoreQuorum(spec, record);
+    }
     if (!node.equals(self)) {
       queues.restoreRemote(spec, node);
       return null;
@@ -78,6 +83,11 @@ public final class VhostClustering {
       c.deleteLater(List.copyOf(goneAtRestart));
       goneAtRestart.clear();
     }
+  }
+
+  /** This node is in a cluster: queues declared {@code x-queue-type: quorum} are {@code q}'s. */
+  public void useQuorumQueues(QuorumQueues q) {
+    queues.setQuorum(q);
   }
 
   /** Whether this vhost's topology changes go through a cluster's metadata log. */

@@ -92,7 +92,7 @@ final class HomeSide extends ChannelInboundHandlerAdapter {
   private @Nullable Queue localQueue(String vhost, String name) {
     VirtualHost vh = broker.vhost(vhost);
     Queue q = vh == null ? null : vh.queue(name);
-    return q instanceof RemoteQueue ? null : q;
+    return q == null || q.homeNode() != null ? null : q; // another node's classic queue, a quorum queue led elsewhere
   }
 
   private void publish(ChannelHandlerContext ctx, ByteBuf in) {

@@ -174,6 +174,10 @@ final class ClusterCommands implements CommandGroup {
     if (q == null) {
       throw CtlError.error("queue '" + name + "' in vhost '" + a.vhost + "' not found");
     }
+    var quorum = io.warrenmq.cluster.quorum.QuorumGroups.of(q);
+    if (quorum != null && quorum.homeNode() != null && quorum.leader() == null) {
+      throw CtlError.error("queue '" + name + "' in vhost '" + a.vhost + "' has no leader known to this node");
+    }
     out.append(q.homeNode() != null ? q.homeNode() : nodeName()).append('\n');
   }
 

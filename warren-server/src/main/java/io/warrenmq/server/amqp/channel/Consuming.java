@@ -206,7 +206,8 @@ final class Consuming {
     String queueName = channel.topology().expandQueue(m.queue());
     channel.check(Access.READ, "queue", queueName);
     Queue q = session.vhost().queueOrDie(queueName, session.owner());
-    if (q instanceof RemoteQueue remote) {
+    RemoteQueue remote = q instanceof RemoteQueue r ? r : q.servedBy();
+    if (remote != null) {
       getRemote(m, remote);
       return;
     }

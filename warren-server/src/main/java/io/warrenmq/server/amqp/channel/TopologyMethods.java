@@ -147,7 +147,8 @@ final class TopologyMethods {
       checks().checkAny("queue", name);
       QueueDeclareResult r = vhost().declareQueuePassive(name, session.owner());
       lastDeclaredQueue = name;
-      if (r.queue() instanceof RemoteQueue remote && !m.nowait()) {
+      RemoteQueue remote = r.queue() instanceof RemoteQueue rq ? rq : r.queue().servedBy();
+      if (remote != null && !m.nowait()) {
         runner.runAsync(m, remote.statusRemote(), counts -> channel.reply(new QueueDeclareOk(name, counts[0], (int) counts[1])));
         return;
       }
@@ -161,7 +162,8 @@ final class TopologyMethods {
     runner.runBlocking(m, () -> {
       QueueDeclareResult r = vhost().declareQueue(spec, queueName.isEmpty(), owner);
       long[] counts = {r.messageCount(), r.consumerCount()};
-      if (r.queue() instanceof RemoteQueue remote && !m.nowait()) {
+      RemoteQueue remote = r.queue() instanceof RemoteQueue rq ? rq : r.queue().servedBy();
+      if (remote != null && !m.nowait()) {
         counts = remoteCounts(remote);
       }
       long[] answer = counts;

@@ -1,0 +1,85 @@
+package io.warrenmq.broker.queue;
+
+import io.warrenmq.amqp.AmqpException;
+import io.warrenmq.amqp.ReplyCode;
+import io.warrenmq.amqp.types.FieldTable;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How a cluster node places and opens quorum queues ({@code x-queue-type: quorum}); the cluster
+ * module implements it with one Raft group per queue. On a single node there is none, and such a
+ * declaration makes a classic queue, as before.
+ */
+public interface QuorumQueues {
+  /**
+   * What the definition record of a new quorum queue declared on this node carries besides its
+   * spec: its members and its Raft group.
+   */
+  Map<String, Object> place(QueueSpec spec);
+
+  /** The quorum queue of a definition record on this node, member of its group or not. */
+  Queue open(QueueSpec spec, FieldTable record);
+
+  /** Whether the declaration asks for a quorum queue. */
+  static boolean requested(QueueSpec spec) {
+    Object t = spec.arguments().get("x-queue-type");
+    return t != null && "quorum".equals(t.toString());
+  }
+
+  /** Arguments of other queue types, refused for a quorum queue (RabbitMQ 4.3). */
+  Set<String> OTHER_TYPES_ARGUMENTS = Set.of("x-max-priority", "x-queue-mode", "x-queue-version",
+      "x-queue-master-locator", "x-max-age", "x-stream-max-segment-size-bytes", "x-stream-filter-size-bytes",
+      "x-initial-cluster-size");
+
+  /**
+   * RabbitMQ 4.3's declare rules for quorum queues: 406 for exclusive, auto-delete, non-durable or
+   * server-named ones and for another type's arguments.
+   */
+  static void check(QueueSpec spec, boolean serverNamed) {
+    String q = spec.resource();
+    if (serverNamed || spec.name().isEmpty()) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,
+          "Cannot declare a server-named queue for type rabbit_quorum_queue");
+    }
+    if (spec.exclusive()) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "invalid property 'exclusive-owner' for %s", q);
+    }
+    if (spec.autoDelete()) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "invalid property 'auto-delete' for %s", q);
+    }
+    if (!spec.durable()) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "invalid property 'non-durable' for %s", q);
+    }
+    for (String k : spec.arguments().asMap().keySet()) {
+      if (OTHER_TYPES_ARGUMENTS.contains(k)) {
+        throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,
+            "invalid arg '%s' for %s of queue type rabbit_quorum_queue", k, q);
+      }
+    }
+    Object size = spec.arguments().get("x-quorum-initial-group-size");
+    if (size != null) {
+      Long v = FieldTable.integral(size);
+      long n = v == null ? -1 : v;
+      if (n <= 0) {
+        throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,
+            "invalid arg 'x-quorum-initial-group-size' for %s: {%s,%s}", q, n == 0 ? "value_zero" : "value_negative",
+            size);
+      }
+    }
+  }
+
+  /** RabbitMQ's x-quorum-initial-group-size, default 3. */
+  static int initialGroupSize(QueueSpec spec) {
+    Object size = spec.arguments().get("x-quorum-initial-group-size");
+    Long n = FieldTable.integral(size);
+    return n == null ? 3 : (int) Math.min(Integer.MAX_VALUE, n);
+  }
+
+  /** RabbitMQ's x-delivery-limit, default 20 (RabbitMQ 4); negative for none. */
+  static int deliveryLimit(QueueSpec spec) {
+    Object l = spec.arguments().get("x-delivery-limit");
+    Long n = FieldTable.integral(l);
+    return n == null ? 20 : (int) Math.max(-1, Math.min(Integer.MAX_VALUE, n));
+  }
+}

@@ -1,0 +1,265 @@
+package io.warrenmq.cluster.quorum;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What this node says to one quorum queue's Raft group: publishes, settlements, returns and
+ * purges, sent one entry at a time. What arrives while an entry is in flight waits and goes, all of
+ * it, in the next one: publishes to a queue are batched into one entry while the previous one is
+ * in flight, and their order is kept.
+ *
+ * <p>A publish completes when its entry is committed (header and bodies fsynced on a majority) and
+ * applied on the leader; exceptionally when the group did not take it in time (no majority), and
+ * the publisher is nacked. Settlements that are lost that way are not retried: the messages stay in
+ * the queue and are delivered again (at least once).
+ *
+ * <p>Threading: thread-safe; the Ratis client's callbacks send the next entry.
+ */
+final class CommandPipe {
+  private static final Logger log = LoggerFactory.getLogger(CommandPipe.class);
+
+  /** How often an entry is sent again while the group does not exist yet (100 ms apart). */
+  private static final int GROUP_WAIT_ATTEMPTS = 100;
+
+  private final String name;
+  private final Supplier<RaftClient> clients;
+  private RaftClient client;
+  private boolean inFlight;
+  private boolean closed;
+
+  private ByteBuffer data = ByteBuffer.allocate(4096);
+  private int enqueued;
+  private List<CompletableFuture<Void>> publishes = new ArrayList<>();
+  private long[] settles = new long[64];
+  private int settleCount;
+  private long deliveredThrough = -1;
+  private long[] failedReturns = new long[16];
+  private int failedCount;
+  private long[] plainReturns = new long[16];
+  private int plainCount;
+  private final List<Purge> purges = new ArrayList<>();
+
+  private record Purge(long below, long[] keep, CompletableFuture<Long> done) {}
+
+  CommandPipe(String name, Supplier<RaftClient> clients) {
+    this.name = name;
+    this.clients = clients;
+  }
+
+  /** Publishes a stored record (borrowed: copied here); completes once committed and applied. */
+  synchronized CompletableFuture<Void> publish(ByteBuf record) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    if (closed) {
+      f.completeExceptionally(new IllegalStateException("the queue is closed"));
+      return f;
+    }
+    int len = record.readableBytes();
+    ensure(4 + len);
+    data.putInt(len);
+    record.getBytes(record.readerIndex(), data.array(), data.position(), len);
+    data.position(data.position() + len);
+    enqueued++;
+    publishes.add(f);
+    sendIfIdle();
+    return f;
+  }
+
+  private void ensure(int more) {
+    if (data.remaining() < more) {
+      ByteBuffer b = ByteBuffer.allocate(Math.max(data.capacity() * 2, data.position() + more));
+      data.flip();
+      b.put(data);
+      data = b;
+    }
+  }
+
+  /** Acked, rejected or dropped messages; {@code through} the highest number delivered so far. */
+  synchronized void settle(long[] seqs, int n, long through) {
+    if (settleCount + n > settles.length) {
+      settles = Arrays.copyOf(settles, Math.max(settles.length * 2, settleCount + n));
+    }
+    System.arraycopy(seqs, 0, settles, settleCount, n);
+    settleCount += n;
+    deliveredThrough = Math.max(deliveredThrough, through);
+    sendIfIdle();
+  }
+
+  /** Messages back to the queue; {@code failed} if the delivery failed (counts toward the limit). */
+  synchronized void returned(long[] seqs, int n, boolean failed) {
+    if (failed) {
+      if (failedCount + n > failedReturns.length) {
+        failedReturns = Arrays.copyOf(failedReturns, Math.max(failedReturns.length * 2, failedCount + n));
+      }
+      System.arraycopy(seqs, 0, failedReturns, failedCount, n);
+      failedCount += n;
+    } else {
+      if (plainCount + n > plainReturns.length) {
+        plainReturns = Arrays.copyOf(plainReturns, Math.max(plainReturns.length * 2, plainCount + n));
+      }
+      System.arraycopy(seqs, 0, plainReturns, plainCount, n);
+      plainCount += n;
+    }
+    sendIfIdle();
+  }
+
+  /** Settles every message numbered below {@code below} but {@code keep}; completes with how many. */
+  synchronized CompletableFuture<Long> purge(long below, long[] keep) {
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    purges.add(new Purge(below, keep, f));
+    sendIfIdle();
+    return f;
+  }
+
+  private boolean pending() {
+    return enqueued > 0 || settleCount > 0 || failedCount > 0 || plainCount > 0 || !purges.isEmpty();
+  }
+
+  private void sendIfIdle() {
+    if (inFlight || closed || !pending()) {
+      return;
+    }
+    QuorumCommands.Header h = new QuorumCommands.Header();
+    ByteString body = ByteString.EMPTY;
+    List<CompletableFuture<Void>> sentPublishes = publishes;
+    if (enqueued > 0) {
+      h.enqueue(enqueued);
+      data.flip();
+      body = UnsafeByteOperations.unsafeWrap(data);
+      data = ByteBuffer.allocate(Math.max(4096, data.capacity() / 2));
+      enqueued = 0;
+      publishes = new ArrayList<>();
+    }
+    if (settleCount > 0) {
+      h.settle(deliveredThrough, settles, settleCount);
+      settleCount = 0;
+    }
+    if (failedCount > 0) {
+      h.returned(true, failedReturns, failedCount);
+      failedCount = 0;
+    }
+    if (plainCount > 0) {
+      h.returned(false, plainReturns, plainCount);
+      plainCount = 0;
+    }
+    List<Purge> sentPurges = List.copyOf(purges);
+    for (Purge p : sentPurges) {
+      h.purge(p.below(), p.keep());
+    }
+    purges.clear();
+    inFlight = true;
+    send(Message.valueOf(h.request(body)), 0, sentPublishes, sentPurges);
+  }
+
+  /** Under the lock: sends one entry ({@code attempt} how many times it found no group). */
+  private void send(Message m, int attempt, List<CompletableFuture<Void>> sentPublishes, List<Purge> sentPurges) {
+    if (client == null) {
+      client = clients.get();
+    }
+    RaftClient c = client;
+    CompletableFuture<RaftClientReply> reply;
+    try {
+      reply = c.async().send(m);
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    reply.whenComplete((r, e) -> {
+      Throwable failure = e != null ? e : r.isSuccess() ? null : r.getException();
+      if (failure != null && attempt < GROUP_WAIT_ATTEMPTS && groupMissing(failure)) {
+        // a new queue: its members are still adding its group
+        synchronized (this) {
+          if (client == c) {
+            client = null;
+            closeQuietly(c);
+          }
+        }
+        CompletableFuture.delayedExecutor(100, java.util.concurrent.TimeUnit.MILLISECONDS).execute(() -> {
+          synchronized (this) {
+            send(m, attempt + 1, sentPublishes, sentPurges);
+          }
+        });
+        return;
+      }
+      done(c, r, failure, sentPublishes, sentPurges);
+    });
+  }
+
+  private static boolean groupMissing(Throwable t) {
+    for (Throwable x = t; x != null; x = x.getCause()) {
+      if (x instanceof org.apache.ratis.protocol.exceptions.GroupMismatchException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void done(RaftClient c, RaftClientReply r, Throwable failure, List<CompletableFuture<Void>> sent,
+      List<Purge> sentPurges) {
+    if (failure == null) {
+      ByteBuffer answer = r.getMessage().getContent().asReadOnlyByteBuffer();
+      boolean accepted = answer.remaining() < 1 || answer.get() != 0;
+      long purged = answer.remaining() >= 8 ? answer.getLong() : 0;
+      for (CompletableFuture<Void> f : sent) {
+        if (accepted) {
+          f.complete(null);
+        } else {
+          f.completeExceptionally(new IllegalStateException("refused by the queue"));
+        }
+      }
+      for (Purge p : sentPurges) {
+        p.done().complete(purged);
+        purged = 0;
+      }
+    } else {
+      log.debug("{}: an entry failed: {}", name, failure.toString());
+      sent.forEach(f -> f.completeExceptionally(failure));
+      sentPurges.forEach(p -> p.done().completeExceptionally(failure));
+    }
+    synchronized (this) {
+      inFlight = false;
+      if (failure != null && client == c) {
+        client = null; // a failed call closes the ordered client's window: a new client for the next
+        closeQuietly(c);
+      }
+      sendIfIdle();
+    }
+  }
+
+  private static void closeQuietly(RaftClient c) {
+    try {
+      c.close();
+    } catch (java.io.IOException | RuntimeException e) {
+      log.debug("closing a Raft client", e);
+    }
+  }
+
+  /** No more entries; what waits is failed. */
+  void close() {
+    List<CompletableFuture<Void>> left;
+    RaftClient c;
+    synchronized (this) {
+      closed = true;
+      left = publishes;
+      publishes = new ArrayList<>();
+      enqueued = 0;
+      c = client;
+      client = null;
+    }
+    left.forEach(f -> f.completeExceptionally(new IllegalStateException("the queue is closed")));
+    if (c != null) {
+      closeQuietly(c);
+    }
+  }
+}

@@ -1,0 +1,265 @@
+package io.warrenmq.cluster.quorum;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.warrenmq.amqp.AmqpException;
+import io.warrenmq.amqp.ReplyCode;
+import io.warrenmq.amqp.types.FieldTable;
+import io.warrenmq.broker.queue.Queue;
+import io.warrenmq.broker.queue.QueueLink;
+import io.warrenmq.broker.queue.QueueSpec;
+import io.warrenmq.broker.queue.QuorumQueues;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.statemachine.StateMachine;
+import org.apache.ratis.util.TimeDuration;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's quorum queues: one Raft group per queue, hosted by the node's one Ratis server beside
+ * the metadata group. A queue's definition names its members (the declaring node first, whose peer
+ * gets the highest priority, so that it leads: RabbitMQ's {@code client-local} locator) and its
+ * group id; every member adds the group to its server when it applies the definition, and removes
+ * it, with its data, when the queue is deleted.
+ *
+ * <p>Threading: thread-safe. Groups are added and removed on background threads (they wait for
+ * the server).
+ */
+public final class QuorumGroups implements QuorumQueues {
+  private static final Logger log = LoggerFactory.getLogger(QuorumGroups.class);
+  /** The size of the segment files of a member's bodies. */
+  static final long SEGMENT_BYTES = 64L << 20;
+
+  /** How this node knows the cluster's members (set once the cluster node is up). */
+  public interface Nodes {
+    /** The Raft address {@code host:port} of the node named so, or null if unknown. */
+    @Nullable String addressOf(String node);
+
+    /** The name of the node whose Raft peer id is {@code id}, or null. */
+    @Nullable String nameOf(RaftPeerId id);
+
+    /** The online members, this one first. */
+    List<String> online();
+
+    /** Makes a Raft peer of a Raft address. */
+    RaftPeer peer(String address, int priority);
+  }
+
+  private final String self;
+  private final ByteBufAllocator alloc;
+  private final Map<RaftGroupId, QueueStateMachine> machines = new ConcurrentHashMap<>();
+  private final Map<RaftGroupId, QuorumQueue> queues = new ConcurrentHashMap<>();
+  private final AtomicLong calls = new AtomicLong();
+  private final ClientId clientId = ClientId.randomId();
+  private volatile @Nullable RaftServer server;
+  private volatile @Nullable Nodes nodes;
+  private volatile Supplier<@Nullable QueueLink> link = () -> null;
+
+  public QuorumGroups(String self, ByteBufAllocator alloc) {
+    this.self = self;
+    this.alloc = alloc;
+  }
+
+  String selfName() {
+    return self;
+  }
+
+  /** The Ratis registry's part: the state machine of queue group {@code id}. */
+  public StateMachine machineFor(RaftGroupId id) {
+    return machines.computeIfAbsent(id, g -> new QueueStateMachine(SEGMENT_BYTES));
+  }
+
+  /**
+   * The cluster node is up: its server hosts the groups, {@code nodes} names the members,
+   * {@code link} reaches the leaders. The groups of the queues opened so far are added.
+   */
+  public void start(RaftServer s, Nodes n, Supplier<@Nullable QueueLink> l) {
+    this.nodes = n;
+    this.link = l;
+    this.server = s;
+    for (QuorumQueue q : queues.values()) {
+      join(q);
+    }
+  }
+
+  @Nullable QueueLink link() {
+    return link.get();
+  }
+
+  @Nullable String nodeOf(RaftPeerId id) {
+    Nodes n = nodes;
+    return n == null ? null : n.nameOf(id);
+  }
+
+  // ---------------------------------------------------------------- declare and open
+
+  @Override
+  public Map<String, Object> place(QueueSpec spec) {
+    Nodes n = nodes;
+    if (n == null) {
+      throw AmqpException.channelError(ReplyCode.INTERNAL_ERROR, "the cluster is starting: declare %s again soon",
+          spec.resource());
+    }
+    int size = QuorumQueues.initialGroupSize(spec);
+    List<String> members = new ArrayList<>();
+    members.add(self);
+    for (String m : n.online()) {
+      if (members.size() >= size) {
+        break;
+      }
+      if (!members.contains(m)) {
+        members.add(m);
+      }
+    }
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("members", List.copyOf(members));
+    r.put("group", UUID.randomUUID().toString());
+    return r;
+  }
+
+  @Override
+  public Queue open(QueueSpec spec, FieldTable record) {
+    List<@Nullable Object> m = record.getArray("members");
+    String g = record.getString("group");
+    if (m == null || g == null) {
+      throw new IllegalArgumentException("the definition of quorum " + spec.resource() + " lacks members or group");
+    }
+    List<String> members = m.stream().map(String::valueOf).toList();
+    RaftGroupId id = RaftGroupId.valueOf(UUID.fromString(g));
+    QueueStateMachine machine = members.contains(self) ? (QueueStateMachine) machineFor(id) : null;
+    QuorumQueue q = new QuorumQueue(spec, groupOf(id, members), members, this, alloc,
+        QuorumQueues.deliveryLimit(spec), machine);
+    queues.put(id, q);
+    if (server != null) {
+      join(q);
+    }
+    return q;
+  }
+
+  /** The group with its peers as far as their addresses are known (all of them once the cluster is up). */
+  private RaftGroup groupOf(RaftGroupId id, List<String> members) {
+    Nodes n = nodes;
+    List<RaftPeer> peers = new ArrayList<>();
+    if (n != null) {
+      for (int i = 0; i < members.size(); i++) {
+        String a = n.addressOf(members.get(i));
+        if (a != null) {
+          peers.add(n.peer(a, i == 0 ? 1 : 0));
+        }
+      }
+    }
+    return RaftGroup.valueOf(id, peers);
+  }
+
+  /** Adds the queue's group to this node's server if this node is a member and it is not there yet. */
+  private void join(QuorumQueue q) {
+    RaftServer s = server;
+    if (s == null || !q.members().contains(self)) {
+      return;
+    }
+    Thread.ofVirtual().name("warren-qq-join").start(() -> {
+      RaftGroup g = groupOf(q.group().getGroupId(), q.members());
+      for (int attempt = 0; attempt < 60 && !q.isDeleted(); attempt++) {
+        try {
+          for (RaftGroupId have : s.getGroupIds()) {
+            if (have.equals(g.getGroupId())) {
+              return;
+            }
+          }
+          if (g.getPeers().size() < q.members().size()) {
+            Thread.sleep(500); // a member not announced yet
+            g = groupOf(q.group().getGroupId(), q.members());
+            continue;
+          }
+          RaftClientReply r = s.groupManagement(
+              GroupManagementRequest.newAdd(clientId, s.getId(), calls.incrementAndGet(), g));
+          if (r.isSuccess()) {
+            log.debug("{}: joined its group {}", q.spec().resource(), g.getGroupId());
+            return;
+          }
+          log.debug("{}: adding group {}: {}", q.spec().resource(), g.getGroupId(), r.getException());
+        } catch (IOException e) {
+          if (String.valueOf(e.getMessage()).contains("already exists")) {
+            return;
+          }
+          log.debug("{}: adding group {}: {}", q.spec().resource(), g.getGroupId(), e.toString());
+        } catch (InterruptedException e) {
+          return;
+        }
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+  }
+
+  /** The queue was deleted: this node leaves its group and deletes its data. */
+  void removed(QuorumQueue q) {
+    RaftGroupId id = q.group().getGroupId();
+    queues.remove(id);
+    RaftServer s = server;
+    if (s == null || !q.members().contains(self)) {
+      machines.remove(id);
+      return;
+    }
+    Thread.ofVirtual().name("warren-qq-leave").start(() -> {
+      try {
+        s.groupManagement(GroupManagementRequest.newRemove(clientId, s.getId(), calls.incrementAndGet(), id, true,
+            false));
+      } catch (IOException e) {
+        log.warn("{}: could not remove its group {}: {}", q.spec().resource(), id, e.toString());
+      } finally {
+        machines.remove(id);
+      }
+    });
+  }
+
+  /** A Ratis client of the queue's group, for this node's commands to it. */
+  RaftClient newClient(RaftGroup known) {
+    RaftGroup g = groupOf(known.getGroupId(), queues.containsKey(known.getGroupId())
+        ? queues.get(known.getGroupId()).members() : List.of());
+    RaftProperties p = new RaftProperties();
+    RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+    return RaftClient.newBuilder()
+        .setProperties(p)
+        .setRaftGroup(g)
+        .setClientId(ClientId.randomId())
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(40,
+            TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
+        .build();
+  }
+
+  /** For {@code warrenctl} and the management API: the quorum queue of this name, if it is one. */
+  public static @Nullable QuorumQueue of(Queue q) {
+    return q instanceof QuorumQueue qq ? qq : null;
+  }
+
+  /** Used by tests and tools: the queue objects this node knows by group. */
+  Function<RaftGroupId, @Nullable QuorumQueue> byGroup() {
+    return queues::get;
+  }
+}

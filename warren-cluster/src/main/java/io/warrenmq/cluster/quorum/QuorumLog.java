@@ -1,0 +1,324 @@
+package io.warrenmq.cluster.quorum;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A quorum queue member's message bodies: the state-machine data of its Raft log entries, one
+ * record per entry that carries publishes, in log order, in segment files of its own (the Raft
+ * log itself keeps only the small headers). A record is {@code [int length][long index][int
+ * count][int crc32c][payload]}, the payload {@code count} times {@code [int length][stored message
+ * record]}. Segments are named by the index of their first record; a torn or corrupt tail (a crash
+ * mid-write) is cut at open. Records written but not yet committed may be cut again ({@link
+ * #truncate}): Raft replaced them.
+ *
+ * <p>Threading: {@link #append}, {@link #truncate} and {@link #force} come from Ratis' log worker
+ * of the group, the reads from the leader's delivery and from Ratis' appenders; every method is
+ * synchronized (the critical sections are one positional read or write, never an fsync of more
+ * than the open segment).
+ */
+final class QuorumLog implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(QuorumLog.class);
+  static final int HEADER = 4 + 8 + 4 + 4;
+  private static final String SUFFIX = ".qlog";
+
+  private final Path dir;
+  private final long segmentMax;
+  /** First record index of each segment -> its channel. */
+  private final TreeMap<Long, Segment> segments = new TreeMap<>();
+  private long lastIndex = -1;
+  /** The segments written to since the last force. */
+  private final List<Segment> unforced = new ArrayList<>();
+
+  private static final class Segment {
+    final long first;
+    final Path path;
+    final FileChannel ch;
+    long size;
+    long lastIndex = -1;
+
+    Segment(long first, Path path, FileChannel ch, long size) {
+      this.first = first;
+      this.path = path;
+      this.ch = ch;
+      this.size = size;
+    }
+  }
+
+  /** One record read back: the entry's index, its message count and its payload (a heap copy). */
+  record Entry(long index, int count, ByteBuffer payload, long segment, long offset, long next) {}
+
+  private QuorumLog(Path dir, long segmentMax) {
+    this.dir = dir;
+    this.segmentMax = segmentMax;
+  }
+
+  static QuorumLog open(Path dir, long segmentMax) throws IOException {
+    Files.createDirectories(dir);
+    QuorumLog q = new QuorumLog(dir, segmentMax);
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).sorted().toList();
+    }
+    for (Path p : files) {
+      String n = p.getFileName().toString();
+      long first = Long.parseLong(n.substring(0, n.length() - SUFFIX.length()));
+      FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      Segment seg = new Segment(first, p, ch, ch.size());
+      q.segments.put(first, seg);
+      q.scan(seg);
+    }
+    return q;
+  }
+
+  /** Cuts a segment after its last whole record whose CRC matches; notes its last index. */
+  private void scan(Segment seg) throws IOException {
+    long pos = 0;
+    ByteBuffer head = ByteBuffer.allocate(HEADER);
+    while (pos + HEADER <= seg.size) {
+      head.clear();
+      readFully(seg.ch, head, pos);
+      head.flip();
+      int len = head.getInt();
+      long index = head.getLong();
+      head.getInt();
+      int crc = head.getInt();
+      if (len < HEADER - 4 || pos + 4 + len > seg.size) {
+        break;
+      }
+      ByteBuffer payload = ByteBuffer.allocate(len - (HEADER - 4));
+      readFully(seg.ch, payload, pos + HEADER);
+      payload.flip();
+      if (crc(payload) != crc) {
+        break;
+      }
+      seg.lastIndex = index;
+      lastIndex = index;
+      pos += 4 + len;
+    }
+    if (pos < seg.size) {
+      log.warn("{}: cutting {} bytes of a torn or corrupt tail at {}", seg.path, seg.size - pos, pos);
+      seg.ch.truncate(pos);
+      seg.size = pos;
+    }
+  }
+
+  private static int crc(ByteBuffer b) {
+    CRC32C c = new CRC32C();
+    c.update(b.duplicate());
+    return (int) c.getValue();
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+    while (b.hasRemaining()) {
+      int n = ch.read(b, pos);
+      if (n < 0) {
+        throw new IOException("unexpected end of file");
+      }
+      pos += n;
+    }
+  }
+
+  /**
+   * Appends the record of entry {@code index}. Whatever was written at {@code index} or after it
+   * is cut first: Raft appends an index again only once it replaced what was there.
+   */
+  synchronized void append(long index, int count, ByteBuffer payload) throws IOException {
+    if (index <= lastIndex) {
+      truncate(index);
+    }
+    Segment seg = segments.isEmpty() ? null : segments.lastEntry().getValue();
+    int len = HEADER - 4 + payload.remaining();
+    if (seg == null || (seg.size > 0 && seg.size + 4 + len > segmentMax)) {
+      Path p = dir.resolve(String.format("%020d%s", index, SUFFIX));
+      FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING);
+      seg = new Segment(index, p, ch, 0);
+      segments.put(index, seg);
+    }
+    ByteBuffer head = ByteBuffer.allocate(HEADER);
+    head.putInt(len).putLong(index).putInt(count).putInt(crc(payload)).flip();
+    long pos = seg.size;
+    pos = writeFully(seg.ch, head, pos);
+    writeFully(seg.ch, payload.duplicate(), pos);
+    seg.size += 4 + len;
+    seg.lastIndex = index;
+    lastIndex = index;
+    if (!unforced.contains(seg)) {
+      unforced.add(seg);
+    }
+  }
+
+  private static long writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+    while (b.hasRemaining()) {
+      pos += ch.write(b, pos);
+    }
+    return pos;
+  }
+
+  /** Forces what was appended since the last call (fdatasync). */
+  void force() throws IOException {
+    List<Segment> todo;
+    synchronized (this) {
+      todo = List.copyOf(unforced);
+      unforced.clear();
+    }
+    for (Segment s : todo) {
+      if (s.ch.isOpen()) {
+        s.ch.force(false);
+      }
+    }
+  }
+
+  /** Cuts every record of index {@code index} or above. */
+  synchronized void truncate(long index) throws IOException {
+    while (!segments.isEmpty() && segments.lastKey() >= index) {
+      Segment s = segments.pollLastEntry().getValue();
+      s.ch.close();
+      unforced.remove(s);
+      Files.deleteIfExists(s.path);
+    }
+    lastIndex = -1;
+    if (segments.isEmpty()) {
+      return;
+    }
+    Segment s = segments.lastEntry().getValue();
+    long pos = 0;
+    long last = -1;
+    for (Entry e; pos < s.size && (e = readAt(s, pos, false)) != null; pos = e.next()) {
+      if (e.index() >= index) {
+        break;
+      }
+      last = e.index();
+    }
+    if (pos < s.size) {
+      s.ch.truncate(pos);
+      s.size = pos;
+    }
+    s.lastIndex = last;
+    lastIndex = last >= 0 ? last : previousLast(s.first);
+  }
+
+  private long previousLast(long first) {
+    Map.Entry<Long, Segment> e = segments.lowerEntry(first);
+    return e == null ? -1 : e.getValue().lastIndex;
+  }
+
+  synchronized long lastIndex() {
+    return lastIndex;
+  }
+
+  /** The record of entry {@code index}, or null if there is none (it carried no publishes). */
+  synchronized @Nullable Entry read(long index) throws IOException {
+    Map.Entry<Long, Segment> e = segments.floorEntry(index);
+    if (e == null) {
+      return null;
+    }
+    Segment s = e.getValue();
+    long pos = 0;
+    while (pos < s.size) {
+      Entry r = readAt(s, pos, false);
+      if (r == null || r.index() > index) {
+        return null;
+      }
+      if (r.index() == index) {
+        return readAt(s, pos, true);
+      }
+      pos = r.next();
+    }
+    return null;
+  }
+
+  /**
+   * The first record at or after ({@code segment}, {@code offset}), with its payload, or null at
+   * the end. {@code segment} -1 starts at the first segment.
+   */
+  synchronized @Nullable Entry next(long segment, long offset) throws IOException {
+    Map.Entry<Long, Segment> e = segment < 0 ? segments.firstEntry() : segments.ceilingEntry(segment);
+    while (e != null) {
+      Segment s = e.getValue();
+      long pos = e.getKey() == segment ? offset : 0;
+      if (pos < s.size) {
+        return readAt(s, pos, true);
+      }
+      e = segments.higherEntry(e.getKey());
+    }
+    return null;
+  }
+
+  /** The record at {@code (segment, offset)} with its payload, or null if that segment is gone. */
+  synchronized @Nullable Entry at(long segment, long offset) throws IOException {
+    Segment s = segments.get(segment);
+    return s == null || offset >= s.size ? null : readAt(s, offset, true);
+  }
+
+  private @Nullable Entry readAt(Segment s, long pos, boolean withPayload) throws IOException {
+    if (pos + HEADER > s.size) {
+      return null;
+    }
+    ByteBuffer head = ByteBuffer.allocate(HEADER);
+    readFully(s.ch, head, pos);
+    head.flip();
+    int len = head.getInt();
+    long index = head.getLong();
+    int count = head.getInt();
+    head.getInt();
+    ByteBuffer payload = ByteBuffer.allocate(withPayload ? len - (HEADER - 4) : 0);
+    if (withPayload) {
+      readFully(s.ch, payload, pos + HEADER);
+      payload.flip();
+    }
+    return new Entry(index, count, payload, s.first, pos, pos + 4 + len);
+  }
+
+  /** The first index of each segment, oldest first. */
+  synchronized List<Long> segmentStarts() {
+    return List.copyOf(segments.keySet());
+  }
+
+  /** Deletes the segment that starts at {@code first} (all its messages are settled). */
+  synchronized void deleteSegment(long first) throws IOException {
+    Segment s = segments.get(first);
+    if (s == null || s == segments.lastEntry().getValue()) {
+      return; // the open segment stays
+    }
+    segments.remove(first);
+    unforced.remove(s);
+    s.ch.close();
+    Files.deleteIfExists(s.path);
+  }
+
+  /** Bytes on disk. */
+  synchronized long diskBytes() {
+    long n = 0;
+    for (Segment s : segments.values()) {
+      n += s.size;
+    }
+    return n;
+  }
+
+  @Override
+  public synchronized void close() {
+    for (Segment s : segments.values()) {
+      try {
+        s.ch.close();
+      } catch (IOException e) {
+        log.debug("closing {}", s.path, e);
+      }
+    }
+    segments.clear();
+  }
+}

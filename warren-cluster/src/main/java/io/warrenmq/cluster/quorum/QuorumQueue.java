@@ -1,0 +1,423 @@
+package io.warrenmq.cluster.quorum;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.warrenmq.amqp.AmqpException;
+import io.warrenmq.amqp.ReplyCode;
+import io.warrenmq.broker.consumer.Consumer;
+import io.warrenmq.broker.consumer.Delivery;
+import io.warrenmq.broker.message.Message;
+import io.warrenmq.broker.message.MessageCodec;
+import io.warrenmq.broker.queue.EnqueueResult;
+import io.warrenmq.broker.queue.Queue;
+import io.warrenmq.broker.queue.QueueSpec;
+import io.warrenmq.broker.queue.RemoteQueue;
+import io.warrenmq.cluster.quorum.QuorumCommands.Command;
+import io.warrenmq.store.sync.RemoteSyncable;
+import io.warrenmq.store.sync.Syncable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A quorum queue as one node sees it, member or not. Publishes go into the queue's Raft group
+ * from any node ({@link CommandPipe}) and are confirmed once committed. The leader hands out the
+ * messages ({@link Deliveries}); on the other nodes consumers, basic.get and purge go to the leader
+ * over the inter-node link, as to a classic queue's home ({@link RemoteQueue}). When the leader
+ * changes, the consumers attached to the old one are cancelled (basic.cancel) and what was out to
+ * them is handed out again by the new one, marked redelivered.
+ *
+ * <p>Threading: thread-safe; this object's monitor is the queue lock under which consumers' credit
+ * is taken and the state is applied.
+ */
+public final class QuorumQueue implements Queue, QueueStateMachine.Replica {
+  private static final Logger log = LoggerFactory.getLogger(QuorumQueue.class);
+  private static final Syncable NOTHING = () -> {};
+  private static final ThreadLocal<Committed> LAST = new ThreadLocal<>();
+  private static final int WAIT_SECONDS = 15;
+
+  private final QueueSpec spec;
+  private final RaftGroup group;
+  private final List<String> members;
+  private final QuorumGroups groups;
+  private final ByteBufAllocator alloc;
+  private final QuorumState state;
+  private final CommandPipe pipe;
+  private final Deliveries deliveries;
+  private final @Nullable QueueStateMachine machine;
+  private volatile @Nullable String leader;
+  private volatile @Nullable RemoteQueue remote;
+  private final Map<Consumer, RemoteQueue> remoteConsumers = new HashMap<>();
+  private volatile boolean deleted;
+
+  private record Committed(CompletableFuture<Void> durable) implements RemoteSyncable {}
+
+  QuorumQueue(QueueSpec spec, RaftGroup group, List<String> members, QuorumGroups groups, ByteBufAllocator alloc,
+      int deliveryLimit, @Nullable QueueStateMachine machine) {
+    this.spec = spec;
+    this.group = group;
+    this.members = List.copyOf(members);
+    this.groups = groups;
+    this.alloc = alloc;
+    this.state = new QuorumState(deliveryLimit);
+    this.pipe = new CommandPipe(spec.resource(), () -> groups.newClient(group));
+    this.deliveries = new Deliveries(this, state, alloc, pipe);
+    this.machine = machine;
+    if (machine != null) {
+      machine.bind(this);
+    }
+  }
+
+  @Override
+  public QueueSpec spec() {
+    return spec;
+  }
+
+  RaftGroup group() {
+    return group;
+  }
+
+  public List<String> members() {
+    return members;
+  }
+
+  /** The node that leads the queue's group as this node last heard, or null if unknown. */
+  public @Nullable String leader() {
+    return leader;
+  }
+
+  /** Where consumers, basic.get and counts go while this node does not lead: the leader's node. */
+  @Override
+  public @Nullable String homeNode() {
+    synchronized (this) {
+      if (deliveries.active()) {
+        return null;
+      }
+    }
+    String l = leader;
+    return l == null ? "(no leader)" : l;
+  }
+
+  @Override
+  public @Nullable RemoteQueue servedBy() {
+    synchronized (this) {
+      if (deliveries.active()) {
+        return null;
+      }
+    }
+    return remote; // null while no leader is known: served here, with what this member knows
+  }
+
+  private AmqpException noLeader() {
+    return AmqpException.channelError(ReplyCode.NOT_FOUND,
+        "%s has no leader reachable from this node (no majority of its members %s?)", spec.resource(), members);
+  }
+
+  @Override
+  public @Nullable Object exclusiveOwner() {
+    return null;
+  }
+
+  // ---------------------------------------------------------------- publishing
+
+  /** Into the group; STORED_DURABLE: the confirm waits for the commit ({@link #syncTarget()}). */
+  @Override
+  public EnqueueResult enqueue(Message message) {
+    if (deleted) {
+      return EnqueueResult.REJECTED;
+    }
+    ByteBuf record = MessageCodec.encode(alloc, message, 0);
+    try {
+      LAST.set(new Committed(pipe.publish(record)));
+    } finally {
+      record.release();
+    }
+    return EnqueueResult.STORED_DURABLE;
+  }
+
+  @Override
+  public Syncable syncTarget() {
+    Committed c = LAST.get();
+    LAST.remove();
+    return c == null ? NOTHING : c;
+  }
+
+  // ---------------------------------------------------------------- the log's entries
+
+  @Override
+  public org.apache.ratis.protocol.Message apply(long index, List<Command> commands, long segment) {
+    long purged;
+    synchronized (this) {
+      QuorumState.Applied a = state.apply(index, commands, segment);
+      purged = a.purged();
+      dropSettledSegments();
+      dispatchLocked();
+    }
+    ByteBuffer b = ByteBuffer.allocate(9).put((byte) 1).putLong(purged);
+    b.flip();
+    return org.apache.ratis.protocol.Message.valueOf(
+        org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(b));
+  }
+
+  private void dropSettledSegments() {
+    QuorumLog bodies = machine == null ? null : machine.bodies();
+    if (bodies == null) {
+      return;
+    }
+    for (long s; (s = state.deletableSegment()) >= 0; ) {
+      try {
+        bodies.deleteSegment(s);
+      } catch (IOException e) {
+        log.warn("{}: could not delete a settled segment", spec.resource(), e);
+      }
+      state.segmentDeleted(s);
+    }
+  }
+
+  @Override
+  public void leaderChanged(boolean self, @Nullable RaftPeerId leaderId) {
+    List<Consumer> gone = List.of();
+    synchronized (this) {
+      QuorumLog bodies = machine == null ? null : machine.bodies();
+      if (self && bodies != null) {
+        if (!deliveries.active()) {
+          deliveries.activate(bodies);
+          log.info("{}: this node leads it now", spec.resource());
+        }
+        leader = groups.selfName();
+        remote = null;
+        dispatchLocked();
+        return;
+      }
+      if (deliveries.active()) {
+        gone = deliveries.deactivate();
+      }
+    }
+    for (Consumer c : gone) {
+      c.deactivate();
+      c.target().cancelledByBroker(c);
+    }
+    if (leaderId != null) {
+      String node = groups.nodeOf(leaderId);
+      leader = node;
+      remote = node == null ? null : new RemoteQueue(spec, node, groups::link);
+    }
+  }
+
+  // ---------------------------------------------------------------- consuming
+
+  @Override
+  public synchronized @Nullable Delivery get(boolean noAck) {
+    if (!deliveries.active()) {
+      throw noLeader();
+    }
+    try {
+      return deliveries.get(noAck);
+    } catch (IOException e) {
+      throw AmqpException.channelError(ReplyCode.INTERNAL_ERROR, "%s: %s", spec.resource(), e.getMessage());
+    }
+  }
+
+  @Override
+  public void addConsumer(Consumer consumer) {
+    RemoteQueue r;
+    synchronized (this) {
+      if (deleted) {
+        throw AmqpException.channelError(ReplyCode.NOT_FOUND, "no %s", spec.resource());
+      }
+      if (deliveries.active()) {
+        List<Consumer> now = deliveries.consumers();
+        if (now.stream().anyMatch(Consumer::exclusive) || (consumer.exclusive() && !now.isEmpty())) {
+          throw AmqpException.channelError(ReplyCode.ACCESS_REFUSED, "%s in exclusive use", spec.resource());
+        }
+        deliveries.add(consumer);
+        dispatchLocked();
+        return;
+      }
+      r = remote;
+      if (r == null) {
+        throw noLeader();
+      }
+      remoteConsumers.put(consumer, r);
+    }
+    r.addConsumer(consumer);
+  }
+
+  @Override
+  public boolean removeConsumer(Consumer consumer) {
+    RemoteQueue r;
+    synchronized (this) {
+      r = remoteConsumers.remove(consumer);
+      if (r == null) {
+        consumer.deactivate();
+        deliveries.remove(consumer);
+        return false;
+      }
+    }
+    r.removeConsumer(consumer);
+    return false;
+  }
+
+  @Override
+  public synchronized List<Consumer> consumers() {
+    List<Consumer> all = new ArrayList<>(deliveries.consumers());
+    all.addAll(remoteConsumers.keySet());
+    return all;
+  }
+
+  @Override
+  public void dispatch() {
+    List<RemoteQueue> viaLink;
+    synchronized (this) {
+      dispatchLocked();
+      viaLink = remoteConsumers.values().stream().distinct().toList();
+    }
+    viaLink.forEach(RemoteQueue::dispatch); // deliveries from the leader waiting for this channel's credit
+  }
+
+  private void dispatchLocked() {
+    try {
+      deliveries.dispatch();
+    } catch (IOException e) {
+      log.error("{}: reading its messages failed", spec.resource(), e);
+    }
+  }
+
+  @Override
+  public void ack(@Nullable Consumer consumer, long position) {
+    ack(consumer, new long[] {position}, 1);
+  }
+
+  @Override
+  public synchronized void ack(@Nullable Consumer consumer, long[] positions, int count) {
+    settle(consumer, positions, count);
+    pipe.settle(positions, count, deliveries.deliveredThrough());
+    dispatchLocked();
+  }
+
+  @Override
+  public synchronized void reject(@Nullable Consumer consumer, long[] positions, int count) {
+    ack(consumer, positions, count); // dropped: dead-lettering is not done yet for quorum queues
+  }
+
+  @Override
+  public synchronized void requeue(@Nullable Consumer consumer, long[] positions, int count) {
+    for (int i = 0; i < count; i++) {
+      Deliveries.Out o = deliveries.settled(positions[i]);
+      if (o != null) {
+        deliveries.putBack(o, true);
+      }
+    }
+    if (consumer != null) {
+      consumer.settled(count);
+    }
+    pipe.returned(positions, count, true);
+    dispatchLocked();
+  }
+
+  private void settle(@Nullable Consumer consumer, long[] positions, int count) {
+    for (int i = 0; i < count; i++) {
+      deliveries.settled(positions[i]);
+    }
+    if (consumer != null) {
+      consumer.settled(count);
+    }
+  }
+
+  // ---------------------------------------------------------------- counts, purge, delete
+
+  @Override
+  public synchronized long messageCount() {
+    return Math.max(0, state.messages() - deliveries.unacked());
+  }
+
+  @Override
+  public synchronized long unackedCount() {
+    return deliveries.unacked();
+  }
+
+  @Override
+  public synchronized int consumerCount() {
+    return deliveries.consumers().size() + remoteConsumers.size();
+  }
+
+  @Override
+  public long purge() {
+    CompletableFuture<Long> f;
+    synchronized (this) {
+      if (!deliveries.active()) {
+        RemoteQueue r = remote;
+        if (r == null) {
+          throw noLeader();
+        }
+        f = null;
+      } else {
+        f = pipe.purge(state.nextSeq(), deliveries.outSeqs());
+      }
+    }
+    if (f == null) {
+      RemoteQueue r = remote;
+      if (r == null) {
+        throw noLeader();
+      }
+      return r.purge();
+    }
+    try {
+      return f.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw noLeader();
+    } catch (ExecutionException | TimeoutException e) {
+      throw noLeader();
+    }
+  }
+
+  @Override
+  public void delete() {
+    deleted = true;
+    close();
+    groups.removed(this);
+  }
+
+  @Override
+  public boolean isDeleted() {
+    return deleted;
+  }
+
+  @Override
+  public void close() {
+    pipe.close();
+    List<Consumer> gone;
+    List<Map.Entry<Consumer, RemoteQueue>> remotes;
+    synchronized (this) {
+      gone = deliveries.deactivate();
+      remotes = List.copyOf(remoteConsumers.entrySet());
+      remoteConsumers.clear();
+    }
+    for (Consumer c : gone) {
+      c.deactivate();
+      c.target().cancelledByBroker(c);
+    }
+    for (Map.Entry<Consumer, RemoteQueue> e : remotes) {
+      e.getValue().removeConsumer(e.getKey());
+      e.getKey().target().cancelledByBroker(e.getKey());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "QuorumQueue[" + spec.resource() + " " + group.getGroupId() + "]";
+  }
+}

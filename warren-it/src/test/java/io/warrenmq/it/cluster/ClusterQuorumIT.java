@@ -1,0 +1,310 @@
+package io.warrenmq.it.cluster;
+
+import static io.warrenmq.it.support.Eventually.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.MessageProperties;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.warrenmq.it.support.ClusterProcesses;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Quorum queues: one Raft group per queue over three real broker processes. Publishes through any
+ * node are confirmed once committed on a majority, consumers on any node get the leader's
+ * deliveries, and a confirmed message survives the kill -9 of its leader.
+ */
+class ClusterQuorumIT {
+  @TempDir static Path dir;
+  static ClusterProcesses cluster;
+
+  @BeforeAll
+  static void form() throws Exception {
+    cluster = new ClusterProcesses(dir, 3, List.of("--cluster-metadata-timeout", "5000")).start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  /** A test that failed with a node down leaves the others a whole cluster. */
+  @AfterEach
+  void revive() throws Exception {
+    for (int i = 1; i <= 3; i++) {
+      if (!cluster.node(i).isAlive()) {
+        cluster.node(i).start();
+        cluster.awaitOnline(i, 3);
+      }
+    }
+  }
+
+  private static Connection connect(int node) throws Exception {
+    return cluster.factory(node).newConnection();
+  }
+
+  private static Map<String, Object> quorum() {
+    Map<String, Object> a = new HashMap<>();
+    a.put("x-queue-type", "quorum");
+    return a;
+  }
+
+  private static String body(GetResponse r) {
+    return new String(r.getBody(), StandardCharsets.UTF_8);
+  }
+
+  private static AMQP.Channel.Close declareError(int node, String name, boolean durable, boolean exclusive,
+      boolean autoDelete, Map<String, Object> args) throws Exception {
+    try (Connection c = connect(node)) {
+      Channel ch = c.createChannel();
+      try {
+        ch.queueDeclare(name, durable, exclusive, autoDelete, args);
+      } catch (IOException e) {
+        return (AMQP.Channel.Close) ((ShutdownSignalException) e.getCause()).getReason();
+      }
+    }
+    throw new AssertionError("declared");
+  }
+
+  private static void publish(int node, String queue, int from, int to) throws Exception {
+    try (Connection c = connect(node); Channel ch = c.createChannel()) {
+      ch.confirmSelect();
+      for (int i = from; i < to; i++) {
+        ch.basicPublish("", queue, MessageProperties.PERSISTENT_TEXT_PLAIN, ("m-" + i).getBytes(StandardCharsets.UTF_8));
+      }
+      ch.waitForConfirmsOrDie(20_000);
+    }
+  }
+
+  private static long count(int node, String queue) {
+    try (Connection c = connect(node); Channel ch = c.createChannel()) {
+      return ch.messageCount(queue);
+    } catch (Exception e) {
+      System.err.println("count through node " + node + ": " + e);
+      return -1;
+    }
+  }
+
+  private static int leaderIndex(String queue) {
+    for (int i = 1; i <= 3; i++) {
+      if (!cluster.node(i).isAlive()) {
+        continue;
+      }
+      String out;
+      try {
+        out = cluster.ctl(i, "queue_leader", queue).out().trim();
+      } catch (IOException e) {
+        continue;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return -1;
+      }
+      for (int n = 1; n <= 3; n++) {
+        if (out.equals("n" + n)) {
+          return n;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** RabbitMQ 4.3's declare rules: 406 for what a quorum queue cannot be. */
+  @Test
+  void aQuorumQueueRefusesWhatItCannotBe() throws Exception {
+    assertThat(declareError(1, "qq.excl", true, true, false, quorum()).getReplyText())
+        .contains("invalid property 'exclusive-owner'");
+    assertThat(declareError(1, "qq.ad", true, false, true, quorum()).getReplyText())
+        .contains("invalid property 'auto-delete'");
+    assertThat(declareError(1, "qq.transient", false, false, false, quorum()).getReplyText())
+        .contains("invalid property 'non-durable'");
+    Map<String, Object> prio = quorum();
+    prio.put("x-max-priority", 5);
+    AMQP.Channel.Close e = declareError(1, "qq.prio", true, false, false, prio);
+    assertThat(e.getReplyCode()).isEqualTo(406);
+    assertThat(e.getReplyText()).contains("invalid arg 'x-max-priority'").contains("rabbit_quorum_queue");
+    Map<String, Object> zero = quorum();
+    zero.put("x-quorum-initial-group-size", 0);
+    assertThat(declareError(1, "qq.zero", true, false, false, zero).getReplyText()).contains("value_zero");
+  }
+
+  /**
+   * Declared through one node, published to through a second with confirms, consumed through the
+   * third: in order, all of them, and the acks empty the queue on every member.
+   */
+  @Test
+  void publishAndConsumeThroughAnyNode() throws Exception {
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      ch.queueDeclare("qq.any", true, false, false, quorum());
+    }
+    publish(2, "qq.any", 0, 200);
+    eventually(Duration.ofSeconds(10), "every member counts 200", () ->
+        count(1, "qq.any") == 200 && count(2, "qq.any") == 200 && count(3, "qq.any") == 200);
+    assertThat(List.of(count(1, "qq.any"), count(2, "qq.any"), count(3, "qq.any"))).containsOnly(200L);
+    BlockingQueue<String> got = new LinkedBlockingQueue<>();
+    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+      ch.basicQos(20);
+      ch.basicConsume("qq.any", false, (tag, m) -> {
+        ch.basicAck(m.getEnvelope().getDeliveryTag(), false);
+        got.add(new String(m.getBody(), StandardCharsets.UTF_8));
+      }, tag -> { });
+      List<String> all = new ArrayList<>();
+      while (all.size() < 200) {
+        String m = got.poll(10, TimeUnit.SECONDS);
+        assertThat(m).as("delivery %d through node 3", all.size()).isNotNull();
+        all.add(m);
+      }
+      for (int i = 0; i < 200; i++) {
+        assertThat(all.get(i)).isEqualTo("m-" + i);
+      }
+    }
+    eventually(Duration.ofSeconds(10), "the acks reached every member", () ->
+        count(1, "qq.any") == 0 && count(2, "qq.any") == 0 && count(3, "qq.any") == 0);
+    try (Connection c = connect(2); Channel ch = c.createChannel()) {
+      ch.queueDelete("qq.any");
+    }
+  }
+
+  /** basic.get and a requeue through a node that does not lead: redelivered, with its count. */
+  @Test
+  void getAndRequeueThroughAFollower() throws Exception {
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      ch.queueDeclare("qq.get", true, false, false, quorum());
+    }
+    publish(1, "qq.get", 0, 3);
+    int follower = leaderIndex("qq.get") == 2 ? 3 : 2;
+    try (Connection c = connect(follower); Channel ch = c.createChannel()) {
+      GetResponse r = ch.basicGet("qq.get", false);
+      assertThat(body(r)).isEqualTo("m-0");
+      assertThat(r.getEnvelope().isRedeliver()).isFalse();
+      ch.basicReject(r.getEnvelope().getDeliveryTag(), true);
+      GetResponse again = ch.basicGet("qq.get", false);
+      assertThat(body(again)).isEqualTo("m-0");
+      assertThat(again.getEnvelope().isRedeliver()).isTrue();
+      assertThat(again.getProps().getHeaders()).containsEntry("x-delivery-count", 1L);
+      ch.basicAck(again.getEnvelope().getDeliveryTag(), false);
+    }
+    eventually(Duration.ofSeconds(10), "two left", () -> count(1, "qq.get") == 2);
+    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+      assertThat(ch.queuePurge("qq.get").getMessageCount()).isEqualTo(2);
+      ch.queueDelete("qq.get");
+    }
+  }
+
+  /**
+   * kill -9 of the leader: every confirmed message is still there, a new leader is elected, and
+   * publishing and consuming go on through the surviving nodes; the killed node catches up.
+   */
+  @Test
+  void confirmedMessagesSurviveTheLeadersKill() throws Exception {
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      ch.queueDeclare("qq.failover", true, false, false, quorum());
+    }
+    publish(1, "qq.failover", 0, 100);
+    eventually(Duration.ofSeconds(10), "a leader", () -> leaderIndex("qq.failover") > 0);
+    int leader = leaderIndex("qq.failover");
+    int other = leader == 1 ? 2 : 1;
+    cluster.node(leader).kill();
+    eventually(Duration.ofSeconds(30), "a new leader on a surviving node", () -> {
+      int l = leaderIndex("qq.failover");
+      return l > 0 && l != leader;
+    });
+    publish(other, "qq.failover", 100, 150);
+    eventually(Duration.ofSeconds(10), "150 on the survivors", () -> count(other, "qq.failover") == 150);
+    try (Connection c = connect(other); Channel ch = c.createChannel()) {
+      for (int i = 0; i < 150; i++) {
+        GetResponse r = ch.basicGet("qq.failover", true);
+        assertThat(r).as("message %d", i).isNotNull();
+        assertThat(body(r)).isEqualTo("m-" + i);
+      }
+    }
+    cluster.node(leader).start();
+    cluster.awaitOnline(leader, 3);
+    eventually(Duration.ofSeconds(30), "the restarted node caught up", () -> count(leader, "qq.failover") == 0);
+    try (Connection c = connect(other); Channel ch = c.createChannel()) {
+      ch.queueDelete("qq.failover");
+    }
+  }
+
+  /**
+   * Every node killed with -9 and started again: the confirmed messages are all there, in order,
+   * and a consumer through a node that does not lead, cancelled when its leader went, consumes
+   * again and gets the rest.
+   */
+  @Test
+  void aWholeClusterKilledComesBackWithEveryConfirmedMessage() throws Exception {
+    try (Connection c = connect(2); Channel ch = c.createChannel()) {
+      ch.queueDeclare("qq.restart", true, false, false, quorum());
+    }
+    publish(3, "qq.restart", 0, 300);
+    for (int i = 1; i <= 3; i++) {
+      cluster.node(i).kill();
+    }
+    for (int i = 1; i <= 3; i++) {
+      cluster.node(i).start();
+    }
+    for (int i = 1; i <= 3; i++) {
+      cluster.awaitOnline(i, 3);
+    }
+    eventually(Duration.ofSeconds(30), "300 on every member", () ->
+        count(1, "qq.restart") == 300 && count(2, "qq.restart") == 300 && count(3, "qq.restart") == 300);
+    eventually(Duration.ofSeconds(30), "a leader", () -> leaderIndex("qq.restart") > 0);
+    int leader = leaderIndex("qq.restart");
+    int follower = leader == 1 ? 2 : 1;
+    BlockingQueue<String> got = new LinkedBlockingQueue<>();
+    BlockingQueue<String> cancelled = new LinkedBlockingQueue<>();
+    try (Connection c = connect(follower); Channel ch = c.createChannel()) {
+      ch.basicQos(10);
+      ch.basicConsume("qq.restart", false, (tag, m) -> {
+        got.add(new String(m.getBody(), StandardCharsets.UTF_8));
+        if (got.size() <= 100) {
+          ch.basicAck(m.getEnvelope().getDeliveryTag(), false);
+        }
+      }, cancelled::add);
+      eventually(Duration.ofSeconds(20), "100 delivered and acked", () -> got.size() >= 110);
+      for (int i = 0; i < 100; i++) {
+        assertThat(got.poll()).isEqualTo("m-" + i);
+      }
+      eventually(Duration.ofSeconds(20), "the 100 acks committed: 190 ready, 10 out", () ->
+          count(follower, "qq.restart") == 190);
+      cluster.node(leader).kill();
+      assertThat(cancelled.poll(30, TimeUnit.SECONDS)).as("basic.cancel when the leader went").isNotNull();
+    }
+    try {
+      got.clear();
+      eventually(Duration.ofSeconds(30), "a new leader", () -> {
+        int l = leaderIndex("qq.restart");
+        return l > 0 && l != leader;
+      });
+      List<String> rest = new ArrayList<>();
+      try (Connection c = connect(follower); Channel ch = c.createChannel()) {
+        for (GetResponse r; (r = ch.basicGet("qq.restart", true)) != null; ) {
+          rest.add(body(r));
+        }
+      }
+      assertThat(rest).as("the unacked ones again, then the rest").hasSize(200).startsWith("m-100").endsWith("m-299");
+    } finally {
+      cluster.node(leader).start();
+      cluster.awaitOnline(leader, 3);
+    }
+  }
+}
