@@ -34,6 +34,14 @@ public interface DeliveryTarget {
    */
   void cancelledByBroker(Consumer consumer);
 
+  /**
+   * Whether this target is another node's consumer, reached over the inter-node link (a queue that
+   * moves ends such consumers, and their node attaches them again, rather than moving them itself).
+   */
+  default boolean viaLink() {
+    return false;
+  }
+
   /** The channel behind this target, for listings (list_consumers' channel_pid); null if none. */
   default @Nullable ChannelView channel() {
     return null;

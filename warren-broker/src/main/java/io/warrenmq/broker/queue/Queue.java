@@ -37,6 +37,16 @@ public interface Queue extends MessageSource, Consumer.Dispatchable {
     return null;
   }
 
+  /** RabbitMQ's queue type name: {@code classic} or {@code quorum}. */
+  default String type() {
+    return "classic";
+  }
+
+  /** A replicated queue's members (node names, in placement order); null for a classic queue. */
+  default @Nullable List<String> members() {
+    return null;
+  }
+
   /** The connection that owns an exclusive queue, else null. */
   @Nullable Object exclusiveOwner();
 

@@ -83,6 +83,7 @@ final class RemoteConsumer implements QueueLink.Sink {
 
   @Override
   public void ended(String reason) {
+    boolean moveOn = false;
     synchronized (queue) {
       if (ended) {
         return;
@@ -93,9 +94,18 @@ final class RemoteConsumer implements QueueLink.Sink {
       }
       queue.forget(consumer);
       if (!cancelled) {
-        consumer.deactivate();
-        consumer.target().cancelledByBroker(consumer);
+        if (queue.rehome != null) {
+          consumer.settled(outstanding); // void here: their settlements go where the queue is now
+          outstanding = 0;
+          moveOn = true;
+        } else {
+          consumer.deactivate();
+          consumer.target().cancelledByBroker(consumer);
+        }
       }
+    }
+    if (moveOn) {
+      queue.rehome.consumerEnded(consumer);
     }
   }
 }

@@ -53,11 +53,29 @@ public final class RemoteQueue implements Queue {
   private final Map<Consumer, RemoteConsumer> consumers = new LinkedHashMap<>();
   private QueueLink.@Nullable Getter getter;
   private volatile boolean deleted;
+  final @Nullable Rehome rehome;
+
+  /**
+   * For a queue whose messages move between nodes (a quorum queue's leader): what becomes of the
+   * consumers the node ends, and of settlements that come after.
+   */
+  public interface Rehome {
+    /** The node ended {@code consumer} (not cancelled by its client): attach it where the queue is now. */
+    void consumerEnded(Consumer consumer);
+
+    /** Settlements of deliveries whose consumer ended here: they count where the queue is now. */
+    void settleLost(QueueLink.Settlement op, long[] positions, int count);
+  }
 
   public RemoteQueue(QueueSpec spec, String node, Supplier<@Nullable QueueLink> link) {
+    this(spec, node, link, null);
+  }
+
+  public RemoteQueue(QueueSpec spec, String node, Supplier<@Nullable QueueLink> link, @Nullable Rehome rehome) {
     this.spec = spec;
     this.node = node;
     this.link = link;
+    this.rehome = rehome;
   }
 
   public RemoteQueue(QueueSpec spec, String node) {
@@ -238,6 +256,9 @@ public final class RemoteQueue implements Queue {
     }
     RemoteConsumer r = consumers.get(consumer);
     if (r == null) {
+      if (rehome != null) {
+        rehome.settleLost(op, positions, count); // the queue moved meanwhile
+      }
       return; // the link broke meanwhile: the home node put them back
     }
     consumer.settled(count);

@@ -324,7 +324,12 @@ final class HomeSide extends ChannelInboundHandlerAdapter {
 
     @Override
     public void cancelledByBroker(Consumer c) {
-      channel.writeAndFlush(LinkFrames.ended(channel.alloc(), id, "queue '" + queue.name() + "' deleted"));
+      channel.writeAndFlush(LinkFrames.ended(channel.alloc(), id, "queue '" + queue.name() + "' deleted or moved"));
+    }
+
+    @Override
+    public boolean viaLink() {
+      return true;
     }
   }
 }

@@ -46,6 +46,9 @@ final class CommandPipe {
   private long[] settles = new long[64];
   private int settleCount;
   private long deliveredThrough = -1;
+  private boolean markPending;
+  /** Whether the entry in flight carries the delivery mark (it is sent again if that entry fails). */
+  private boolean markInFlight;
   private long[] failedReturns = new long[16];
   private int failedCount;
   private long[] plainReturns = new long[16];
@@ -93,7 +96,16 @@ final class CommandPipe {
     }
     System.arraycopy(seqs, 0, settles, settleCount, n);
     settleCount += n;
+    if (through > deliveredThrough) {
+      deliveredThrough = through;
+    }
+    sendIfIdle();
+  }
+
+  /** The leader delivered every message up to {@code through}: it goes into the log with the next entry. */
+  synchronized void mark(long through) {
     deliveredThrough = Math.max(deliveredThrough, through);
+    markPending = true; // also when it was sent before: that entry may have failed
     sendIfIdle();
   }
 
@@ -124,7 +136,7 @@ final class CommandPipe {
   }
 
   private boolean pending() {
-    return enqueued > 0 || settleCount > 0 || failedCount > 0 || plainCount > 0 || !purges.isEmpty();
+    return enqueued > 0 || settleCount > 0 || markPending || failedCount > 0 || plainCount > 0 || !purges.isEmpty();
   }
 
   private void sendIfIdle() {
@@ -142,9 +154,11 @@ final class CommandPipe {
       enqueued = 0;
       publishes = new ArrayList<>();
     }
-    if (settleCount > 0) {
+    boolean sentMark = settleCount > 0 || markPending;
+    if (sentMark) {
       h.settle(deliveredThrough, settles, settleCount);
       settleCount = 0;
+      markPending = false;
     }
     if (failedCount > 0) {
       h.returned(true, failedReturns, failedCount);
@@ -160,6 +174,7 @@ final class CommandPipe {
     }
     purges.clear();
     inFlight = true;
+    markInFlight = sentMark;
     send(Message.valueOf(h.request(body)), 0, sentPublishes, sentPurges);
   }
 
@@ -229,6 +244,9 @@ final class CommandPipe {
     }
     synchronized (this) {
       inFlight = false;
+      if (failure != null && markInFlight) {
+        markPending = true; // the leader waits for its mark: it is never lost
+      }
       if (failure != null && client == c) {
         client = null; // a failed call closes the ordered client's window: a new client for the next
         closeQuietly(c);

@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Threading: guarded by the queue's lock (the {@link QuorumQueue}'s monitor).
  */
 final class Deliveries {
+
   private final MessageSource source;
   private final QuorumState state;
   private final ByteBufAllocator alloc;
@@ -63,6 +64,7 @@ final class Deliveries {
   void activate(QuorumLog log) {
     bodies = log;
     redeliveredThrough = state.deliveredThrough();
+    deliveredThrough = Math.max(deliveredThrough, state.deliveredThrough());
     current = null;
     returned.clear();
     out.clear();
@@ -184,6 +186,9 @@ final class Deliveries {
         continue;
       }
       deliveredThrough = Math.max(deliveredThrough, seq);
+      if (deliveredThrough > state.deliveredThrough()) {
+        pipe.mark(deliveredThrough); // with the next entry: a new leader flags what this one delivered
+      }
       ByteBuf record = alloc.buffer(len);
       record.writeBytes(p.duplicate().position(at).limit(at + len));
       return taken(new Out(seq, current.segment(), current.offset(), ord, to, 0), record, seq <= redeliveredThrough);

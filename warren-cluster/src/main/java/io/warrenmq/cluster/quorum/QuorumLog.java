@@ -40,6 +40,10 @@ final class QuorumLog implements AutoCloseable {
   /** First record index of each segment -> its channel. */
   private final TreeMap<Long, Segment> segments = new TreeMap<>();
   private long lastIndex = -1;
+  /** Where {@link #read} found its last record: the next one starts at {@code readNext}. */
+  private long readSegment = -1;
+  private long readIndex = -1;
+  private long readNext;
   /** The segments written to since the last force. */
   private final List<Segment> unforced = new ArrayList<>();
 
@@ -185,6 +189,7 @@ final class QuorumLog implements AutoCloseable {
 
   /** Cuts every record of index {@code index} or above. */
   synchronized void truncate(long index) throws IOException {
+    readSegment = -1;
     while (!segments.isEmpty() && segments.lastKey() >= index) {
       Segment s = segments.pollLastEntry().getValue();
       s.ch.close();
@@ -229,13 +234,20 @@ final class QuorumLog implements AutoCloseable {
     }
     Segment s = e.getValue();
     long pos = 0;
+    if (readSegment == s.first && readIndex < index && readNext <= s.size) {
+      pos = readNext; // a lagging follower is sent the entries in order: go on from the last one read
+    }
     while (pos < s.size) {
       Entry r = readAt(s, pos, false);
       if (r == null || r.index() > index) {
         return null;
       }
       if (r.index() == index) {
-        return readAt(s, pos, true);
+        Entry found = readAt(s, pos, true);
+        readSegment = s.first;
+        readIndex = index;
+        readNext = found.next();
+        return found;
       }
       pos = r.next();
     }

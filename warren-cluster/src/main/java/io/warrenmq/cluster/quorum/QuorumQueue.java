@@ -36,13 +36,14 @@ import org.slf4j.LoggerFactory;
  * from any node ({@link CommandPipe}) and are confirmed once committed. The leader hands out the
  * messages ({@link Deliveries}); on the other nodes consumers, basic.get and purge go to the leader
  * over the inter-node link, as to a classic queue's home ({@link RemoteQueue}). When the leader
- * changes, the consumers attached to the old one are cancelled (basic.cancel) and what was out to
- * them is handed out again by the new one, marked redelivered.
+ * changes, every consumer is attached again to the new one, on its own (they wait while no leader
+ * is known); what was out to them is handed out again by the new leader, marked redelivered, and
+ * their acknowledgements of it still count.
  *
  * <p>Threading: thread-safe; this object's monitor is the queue lock under which consumers' credit
  * is taken and the state is applied.
  */
-public final class QuorumQueue implements Queue, QueueStateMachine.Replica {
+public final class QuorumQueue implements Queue, QueueStateMachine.Replica, RemoteQueue.Rehome {
   private static final Logger log = LoggerFactory.getLogger(QuorumQueue.class);
   private static final Syncable NOTHING = () -> {};
   private static final ThreadLocal<Committed> LAST = new ThreadLocal<>();
@@ -60,6 +61,8 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica {
   private volatile @Nullable String leader;
   private volatile @Nullable RemoteQueue remote;
   private final Map<Consumer, RemoteQueue> remoteConsumers = new HashMap<>();
+  /** Consumers waiting for a leader to be attached to. */
+  private final List<Consumer> parked = new ArrayList<>();
   private volatile boolean deleted;
 
   private record Committed(CompletableFuture<Void> durable) implements RemoteSyncable {}
@@ -89,8 +92,14 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica {
     return group;
   }
 
+  @Override
   public List<String> members() {
     return members;
+  }
+
+  @Override
+  public String type() {
+    return "quorum";
   }
 
   /** The node that leads the queue's group as this node last heard, or null if unknown. */
@@ -188,7 +197,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica {
 
   @Override
   public void leaderChanged(boolean self, @Nullable RaftPeerId leaderId) {
-    List<Consumer> gone = List.of();
+    List<Consumer> linked = new ArrayList<>();
     synchronized (this) {
       QuorumLog bodies = machine == null ? null : machine.bodies();
       if (self && bodies != null) {
@@ -198,21 +207,86 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica {
         }
         leader = groups.selfName();
         remote = null;
-        dispatchLocked();
-        return;
-      }
-      if (deliveries.active()) {
-        gone = deliveries.deactivate();
+      } else {
+        if (deliveries.active()) {
+          for (Consumer c : deliveries.deactivate()) {
+            if (c.target().viaLink()) {
+              linked.add(c); // another node's: it attaches it again itself
+            } else {
+              parked.add(c);
+            }
+          }
+        }
+        if (leaderId != null) {
+          String node = groups.nodeOf(leaderId);
+          leader = node;
+          remote = node == null ? null : new RemoteQueue(spec, node, groups::link, this);
+        } else {
+          leader = null;
+          remote = null;
+        }
       }
     }
-    for (Consumer c : gone) {
+    for (Consumer c : linked) {
       c.deactivate();
       c.target().cancelledByBroker(c);
     }
-    if (leaderId != null) {
-      String node = groups.nodeOf(leaderId);
-      leader = node;
-      remote = node == null ? null : new RemoteQueue(spec, node, groups::link);
+    attachParked();
+  }
+
+  /** Attaches the consumers waiting for a leader, if one is known now. */
+  private void attachParked() {
+    List<Consumer> todo;
+    RemoteQueue r;
+    synchronized (this) {
+      if (parked.isEmpty()) {
+        return;
+      }
+      if (deliveries.active()) {
+        parked.forEach(deliveries::add);
+        parked.clear();
+        dispatchLocked();
+        return;
+      }
+      r = remote;
+      if (r == null) {
+        return;
+      }
+      todo = List.copyOf(parked);
+      parked.clear();
+      todo.forEach(c -> remoteConsumers.put(c, r));
+    }
+    for (Consumer c : todo) {
+      try {
+        r.addConsumer(c);
+      } catch (AmqpException e) {
+        synchronized (this) {
+          remoteConsumers.remove(c);
+          parked.add(c); // the link is not up yet: at the next leader change or end
+        }
+      }
+    }
+  }
+
+  @Override
+  public void consumerEnded(Consumer consumer) {
+    synchronized (this) {
+      remoteConsumers.remove(consumer);
+      if (deleted) {
+        consumer.deactivate();
+        consumer.target().cancelledByBroker(consumer);
+        return;
+      }
+      parked.add(consumer);
+    }
+    attachParked();
+  }
+
+  @Override
+  public void settleLost(io.warrenmq.broker.queue.QueueLink.Settlement op, long[] positions, int count) {
+    switch (op) {
+      case ACK, REJECT -> pipe.settle(positions, count, -1);
+      case REQUEUE -> pipe.returned(positions, count, true);
     }
   }
 
@@ -248,11 +322,19 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica {
       }
       r = remote;
       if (r == null) {
-        throw noLeader();
+        parked.add(consumer); // RabbitMQ: consumers of a queue without a leader get nothing until it has one
+        return;
       }
       remoteConsumers.put(consumer, r);
     }
-    r.addConsumer(consumer);
+    try {
+      r.addConsumer(consumer);
+    } catch (AmqpException e) {
+      synchronized (this) {
+        remoteConsumers.remove(consumer);
+      }
+      throw e;
+    }
   }
 
   @Override
@@ -263,6 +345,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica {
       if (r == null) {
         consumer.deactivate();
         deliveries.remove(consumer);
+        parked.remove(consumer);
         return false;
       }
     }
@@ -274,6 +357,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica {
   public synchronized List<Consumer> consumers() {
     List<Consumer> all = new ArrayList<>(deliveries.consumers());
     all.addAll(remoteConsumers.keySet());
+    all.addAll(parked);
     return all;
   }
 
@@ -350,7 +434,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica {
 
   @Override
   public synchronized int consumerCount() {
-    return deliveries.consumers().size() + remoteConsumers.size();
+    return deliveries.consumers().size() + remoteConsumers.size() + parked.size();
   }
 
   @Override
@@ -402,7 +486,9 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica {
     List<Consumer> gone;
     List<Map.Entry<Consumer, RemoteQueue>> remotes;
     synchronized (this) {
-      gone = deliveries.deactivate();
+      gone = new ArrayList<>(deliveries.deactivate());
+      gone.addAll(parked);
+      parked.clear();
       remotes = List.copyOf(remoteConsumers.entrySet());
       remoteConsumers.clear();
     }

@@ -13,8 +13,9 @@ import java.util.TreeMap;
  * or not). Only returned messages carry more: their failed-delivery count.
  *
  * <p>Which message is out to which consumer is not replicated: the leader alone knows, and a new
- * leader hands out again every message not settled, marked redelivered if it may have been
- * delivered before ({@link #deliveredThrough}).
+ * leader hands out again every message not settled, marked redelivered if the log says it was
+ * delivered before ({@link #deliveredThrough}, which every entry of the leader carries: what it
+ * delivered in the last round trip before it failed is handed out again without the flag).
  *
  * <p>Threading: guarded by the queue's lock (applied on Ratis' apply thread, read by the leader's
  * deliveries and the counts).

@@ -63,9 +63,20 @@ final class QueueJson {
     m.put("auto_delete", q.spec().autoDelete());
     m.put("exclusive", q.spec().exclusive());
     m.put("arguments", AmqpJson.table(q.spec().arguments()));
-    m.put("node", q.homeNode() != null ? q.homeNode() : broker.pids().node());
-    m.put("type", "classic");
-    m.put("state", "running");
+    String node = q.homeNode() != null ? q.homeNode() : broker.pids().node();
+    m.put("node", node);
+    m.put("type", q.type());
+    List<String> members = q.members();
+    if (members != null) {
+      // rabbit_quorum_queue format/2: leader, members and the members online, running while a majority is
+      List<String> online = online(members);
+      m.put("leader", node);
+      m.put("members", members);
+      m.put("online", online);
+      m.put("state", online.size() * 2 > members.size() ? "running" : online.isEmpty() ? "down" : "minority");
+    } else {
+      m.put("state", "running");
+    }
     EffectiveArguments policies = broker.policies().resolve(q.spec().vhost(), Policy.Kind.QUEUE, q.name(),
         q.spec().arguments());
     if (!o.stats()) {
@@ -94,6 +105,22 @@ final class QueueJson {
     }
     o.messageStats().queue(q, m, o.mode() != Mode.BASIC);
     return m;
+  }
+
+  /** Which of {@code members} are running, as this node sees the cluster. */
+  private List<String> online(List<String> members) {
+    var view = broker.clusterView();
+    if (view == null) {
+      return members;
+    }
+    List<String> running = new java.util.ArrayList<>();
+    for (var mem : view.members()) {
+      if (mem.running() && members.contains(mem.name())) {
+        running.add(mem.name());
+      }
+    }
+    running.sort(java.util.Comparator.comparingInt(members::indexOf));
+    return running;
   }
 
   private static void counts(Queue q, Map<String, Object> m) {
