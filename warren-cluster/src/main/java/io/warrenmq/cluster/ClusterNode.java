@@ -154,7 +154,12 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
     RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
     // the entries are small definitions records: small buffers (the defaults allocate 8 MB direct)
     RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf("512KB"));
-    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf("256KB"));
+    // quorum queues' entries carry batches of publishes: up to a few MB per append request
+    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf("2MB"));
+    // one entry may carry a message of the largest size AMQP allows here
+    GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf("192MB"));
+    RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf("512MB"));
+    RaftServerConfigKeys.Log.setQueueByteLimit(p, SizeInBytes.valueOf("512MB"));
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
     RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("1MB"));
     RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);

@@ -47,15 +47,16 @@ public final class QueueFlow {
     return behind || !w.remove(wake);
   }
 
-  void fellBehind() {
+  /** The publishers are to pause (under the owner's lock). */
+  public void fellBehind() {
     if (waiters == null) {
       waiters = new ConcurrentLinkedQueue<>();
     }
     behind = true;
   }
 
-  /** The publishers go on. */
-  void caughtUp() {
+  /** The publishers go on (under the owner's lock). */
+  public void caughtUp() {
     if (!behind) {
       return;
     }

@@ -1,6 +1,7 @@
 package io.warrenmq.cluster.quorum;
 
 import io.netty.buffer.ByteBuf;
+import io.warrenmq.broker.queue.QueueFlow;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +35,12 @@ final class CommandPipe {
   /** How often an entry is sent again while the group does not exist yet (100 ms apart). */
   private static final int GROUP_WAIT_ATTEMPTS = 100;
 
+  /** Bytes of publishes waiting for the entry in flight from which publishers pause, and at which they go on. */
+  static final int PAUSE_BYTES = 4 << 20;
+  static final int RESUME_BYTES = 1 << 20;
+
   private final String name;
+  private final QueueFlow flow;
   private final Supplier<RaftClient> clients;
   private RaftClient client;
   private boolean inFlight;
@@ -57,9 +63,10 @@ final class CommandPipe {
 
   private record Purge(long below, long[] keep, CompletableFuture<Long> done) {}
 
-  CommandPipe(String name, Supplier<RaftClient> clients) {
+  CommandPipe(String name, Supplier<RaftClient> clients, QueueFlow flow) {
     this.name = name;
     this.clients = clients;
+    this.flow = flow;
   }
 
   /** Publishes a stored record (borrowed: copied here); completes once committed and applied. */
@@ -77,6 +84,9 @@ final class CommandPipe {
     enqueued++;
     publishes.add(f);
     sendIfIdle();
+    if (data.position() >= PAUSE_BYTES) {
+      flow.fellBehind(); // the group takes less than is published: publishers stop reading their sockets
+    }
     return f;
   }
 
@@ -244,6 +254,9 @@ final class CommandPipe {
     }
     synchronized (this) {
       inFlight = false;
+      if (data.position() <= RESUME_BYTES) {
+        flow.caughtUp();
+      }
       if (failure != null && markInFlight) {
         markPending = true; // the leader waits for its mark: it is never lost
       }
@@ -269,6 +282,7 @@ final class CommandPipe {
     RaftClient c;
     synchronized (this) {
       closed = true;
+      flow.caughtUp();
       left = publishes;
       publishes = new ArrayList<>();
       enqueued = 0;

@@ -270,4 +270,16 @@ final class Deliveries {
   long deliveredThrough() {
     return deliveredThrough;
   }
+
+  /** What quorum_status shows of the leader's side. */
+  void describe(java.util.Map<String, Object> m) {
+    m.put("delivering", bodies != null);
+    m.put("consumers here", consumers.size());
+    m.put("out", out.size());
+    m.put("returned", returned.size());
+    m.put("delivered through", deliveredThrough);
+    QuorumLog.Entry c = current;
+    m.put("cursor", c == null ? "-" : "entry " + c.index() + " (segment " + c.segment() + " at " + c.offset()
+        + "), message " + ordinal + " of " + c.count() + ", first seq " + currentFirstSeq);
+  }
 }

@@ -17,7 +17,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -244,6 +243,7 @@ public final class QuorumGroups implements QuorumQueues {
         ? queues.get(known.getGroupId()).members() : List.of());
     RaftProperties p = new RaftProperties();
     RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+    org.apache.ratis.grpc.GrpcConfigKeys.setMessageSizeMax(p, org.apache.ratis.util.SizeInBytes.valueOf("192MB"));
     return RaftClient.newBuilder()
         .setProperties(p)
         .setRaftGroup(g)
@@ -258,8 +258,23 @@ public final class QuorumGroups implements QuorumQueues {
     return q instanceof QuorumQueue qq ? qq : null;
   }
 
-  /** Used by tests and tools: the queue objects this node knows by group. */
-  Function<RaftGroupId, @Nullable QuorumQueue> byGroup() {
-    return queues::get;
+  /** The Raft side of quorum_status: this member's role, term and indexes in the group. */
+  void describe(RaftGroupId id, Map<String, Object> m) {
+    RaftServer s = server;
+    if (s == null) {
+      return;
+    }
+    try {
+      var d = s.getDivision(id);
+      var info = d.getInfo();
+      m.put("raft role", info.getCurrentRole());
+      m.put("raft term", info.getCurrentTerm());
+      m.put("raft commit index", d.getRaftLog().getLastCommittedIndex());
+      m.put("raft last log index", d.getRaftLog().getLastEntryTermIndex() == null ? -1
+          : d.getRaftLog().getLastEntryTermIndex().getIndex());
+      m.put("raft last applied", info.getLastAppliedIndex());
+    } catch (IOException e) {
+      m.put("raft", "not on this node (" + e.getMessage() + ")");
+    }
   }
 }

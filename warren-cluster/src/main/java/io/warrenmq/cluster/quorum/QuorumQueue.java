@@ -10,6 +10,7 @@ import io.warrenmq.broker.message.Message;
 import io.warrenmq.broker.message.MessageCodec;
 import io.warrenmq.broker.queue.EnqueueResult;
 import io.warrenmq.broker.queue.Queue;
+import io.warrenmq.broker.queue.QueueFlow;
 import io.warrenmq.broker.queue.QueueSpec;
 import io.warrenmq.broker.queue.RemoteQueue;
 import io.warrenmq.cluster.quorum.QuorumCommands.Command;
@@ -64,6 +65,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
   /** Consumers waiting for a leader to be attached to. */
   private final List<Consumer> parked = new ArrayList<>();
   private volatile boolean deleted;
+  private final QueueFlow flow = new QueueFlow();
 
   private record Committed(CompletableFuture<Void> durable) implements RemoteSyncable {}
 
@@ -75,7 +77,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     this.groups = groups;
     this.alloc = alloc;
     this.state = new QuorumState(deliveryLimit);
-    this.pipe = new CommandPipe(spec.resource(), () -> groups.newClient(group));
+    this.pipe = new CommandPipe(spec.resource(), () -> groups.newClient(group), flow);
     this.deliveries = new Deliveries(this, state, alloc, pipe);
     this.machine = machine;
     if (machine != null) {
@@ -154,6 +156,11 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
       record.release();
     }
     return EnqueueResult.STORED_DURABLE;
+  }
+
+  @Override
+  public QueueFlow flow() {
+    return flow;
   }
 
   @Override
@@ -500,6 +507,28 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
       e.getValue().removeConsumer(e.getKey());
       e.getKey().target().cancelledByBroker(e.getKey());
     }
+  }
+
+  /** {@code warrenctl quorum_status}: this node's view of the queue, as name and value pairs. */
+  public java.util.Map<String, Object> status() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("members", String.join(", ", members));
+    m.put("member here", machine != null);
+    m.put("group", group.getGroupId().getUuid().toString());
+    groups.describe(group.getGroupId(), m);
+    m.put("leader", String.valueOf(leader));
+    synchronized (this) {
+      state.describe(m);
+      deliveries.describe(m);
+      m.put("consumers via the leader", remoteConsumers.size());
+      m.put("consumers waiting for a leader", parked.size());
+      QuorumLog bodies = machine == null ? null : machine.bodies();
+      if (bodies != null) {
+        m.put("bodies: last entry", bodies.lastIndex());
+        m.put("bodies: bytes", bodies.diskBytes());
+      }
+    }
+    return m;
   }
 
   @Override

@@ -153,6 +153,17 @@ final class QuorumState {
     return failures.getOrDefault(seq, 0);
   }
 
+  /** What quorum_status shows of the state. */
+  void describe(java.util.Map<String, Object> m) {
+    m.put("last applied", lastApplied);
+    m.put("next seq", nextSeq);
+    m.put("settled below", settled.floor());
+    m.put("messages", messages());
+    m.put("delivery mark", deliveredThrough);
+    m.put("returned with failures", failures.size());
+    m.put("segments", segmentSeqs.toString());
+  }
+
   /** Messages not settled (ready and out to consumers). */
   long messages() {
     return nextSeq - settled.base() - settled.settledAboveBase();

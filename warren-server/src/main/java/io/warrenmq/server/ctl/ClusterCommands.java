@@ -57,6 +57,10 @@ final class ClusterCommands implements CommandGroup {
         a.atMost(1, "queue_leader [-p <vhost>] <queue>");
         queueLeader(a, out);
       }
+      case "quorum_status" -> {
+        a.atMost(1, "quorum_status [-p <vhost>] <queue>");
+        quorumStatus(a, out);
+      }
       default -> {
         return false;
       }
@@ -166,7 +170,20 @@ final class ClusterCommands implements CommandGroup {
     return cluster == null ? 1 : cluster.status().onlineCount();
   }
 
-  /** A classic queue lives on its home node, the one it was declared on (quorum queues, with their own leaders, are to come). */
+  /** rabbitmq-queues quorum_status, as this node sees the queue (its own member and the leader's side). */
+  private void quorumStatus(CtlArgs a, StringBuilder out) {
+    String name = a.arg(0, "quorum_status [-p <vhost>] <queue>");
+    VirtualHost vh = broker.vhost(a.vhost);
+    var q = vh == null ? null : vh.queue(name);
+    var quorum = q == null ? null : io.warrenmq.cluster.quorum.QuorumGroups.of(q);
+    if (quorum == null) {
+      throw CtlError.error("queue '" + name + "' in vhost '" + a.vhost + "' is not a quorum queue");
+    }
+    a.info(out, "Status of quorum queue " + name + " on node " + nodeName() + " ...");
+    quorum.status().forEach((k, v) -> out.append(k).append('\t').append(v).append('\n'));
+  }
+
+  /** A classic queue's leader is its home node, a quorum queue's the leader of its group. */
   private void queueLeader(CtlArgs a, StringBuilder out) {
     String name = a.arg(0, "queue_leader [-p <vhost>] <queue>");
     VirtualHost vh = broker.vhost(a.vhost);
