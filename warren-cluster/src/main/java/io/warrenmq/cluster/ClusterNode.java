@@ -153,13 +153,10 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
     RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
     // the entries are small definitions records: small buffers (the defaults allocate 8 MB direct)
-    RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf("512KB"));
-    // quorum queues' entries carry batches of publishes: up to a few MB per append request
-    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf("2MB"));
-    // one entry may carry a message of the largest size AMQP allows here
-    GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf("192MB"));
-    RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf("512MB"));
-    RaftServerConfigKeys.Log.setQueueByteLimit(p, SizeInBytes.valueOf("512MB"));
+    RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(QuorumGroups.ENTRY_BYTES + (64 << 10)));
+    // quorum queues' entries carry batches of publishes, up to QuorumGroups.ENTRY_BYTES (Ratis sends
+    // no entry larger than this limit, and each group's log writer holds a direct buffer as large)
+    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(QuorumGroups.ENTRY_BYTES));
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
     RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("1MB"));
     RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);

@@ -37,6 +37,8 @@ final class CommandPipe {
 
   /** Bytes of publishes waiting for the entry in flight from which publishers pause, and at which they go on. */
   static final int PAUSE_BYTES = 4 << 20;
+  /** The bodies one entry carries at most (the entry's header and Ratis' framing take the rest). */
+  static final int MAX_BODIES = QuorumGroups.ENTRY_BYTES - (16 << 10);
   static final int RESUME_BYTES = 1 << 20;
 
   private final String name;
@@ -77,6 +79,12 @@ final class CommandPipe {
       return f;
     }
     int len = record.readableBytes();
+    if (4 + len > MAX_BODIES) {
+      f.completeExceptionally(new IllegalArgumentException("a message of " + len
+          + " bytes is larger than a quorum queue takes (" + MAX_BODIES + " bytes with its headers)"));
+      log.warn("{}: refused a message of {} bytes (quorum queues take at most {})", name, len, MAX_BODIES);
+      return f;
+    }
     ensure(4 + len);
     data.putInt(len);
     record.getBytes(record.readerIndex(), data.array(), data.position(), len);
@@ -155,14 +163,28 @@ final class CommandPipe {
     }
     QuorumCommands.Header h = new QuorumCommands.Header();
     ByteString body = ByteString.EMPTY;
-    List<CompletableFuture<Void>> sentPublishes = publishes;
+    List<CompletableFuture<Void>> sentPublishes = List.of();
     if (enqueued > 0) {
-      h.enqueue(enqueued);
-      data.flip();
-      body = UnsafeByteOperations.unsafeWrap(data);
-      data = ByteBuffer.allocate(Math.max(4096, data.capacity() / 2));
-      enqueued = 0;
-      publishes = new ArrayList<>();
+      // as many whole messages as one entry takes; the rest goes in the next one
+      int n = 0;
+      int end = 0;
+      while (n < enqueued) {
+        int next = end + 4 + data.getInt(end);
+        if (next > MAX_BODIES) {
+          break;
+        }
+        end = next;
+        n++;
+      }
+      h.enqueue(n);
+      byte[] sent = java.util.Arrays.copyOf(data.array(), end);
+      body = UnsafeByteOperations.unsafeWrap(sent);
+      ByteBuffer rest = ByteBuffer.allocate(Math.max(4096, data.position() - end));
+      rest.put(data.array(), end, data.position() - end);
+      data = rest;
+      sentPublishes = new ArrayList<>(publishes.subList(0, n));
+      publishes = new ArrayList<>(publishes.subList(n, publishes.size()));
+      enqueued -= n;
     }
     boolean sentMark = settleCount > 0 || markPending;
     if (sentMark) {

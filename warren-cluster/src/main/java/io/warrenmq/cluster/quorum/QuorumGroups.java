@@ -48,6 +48,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class QuorumGroups implements QuorumQueues {
   private static final Logger log = LoggerFactory.getLogger(QuorumGroups.class);
+  /**
+   * The largest entry of a queue's log, its bodies included: Ratis sends no larger one to the
+   * followers, and each group's log writer holds a direct buffer of this size. A larger message
+   * is refused (its publisher nacked).
+   */
+  public static final int ENTRY_BYTES = 1 << 20;
   /** The size of the segment files of a member's bodies. */
   static final long SEGMENT_BYTES = 64L << 20;
 
@@ -243,7 +249,6 @@ public final class QuorumGroups implements QuorumQueues {
         ? queues.get(known.getGroupId()).members() : List.of());
     RaftProperties p = new RaftProperties();
     RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
-    org.apache.ratis.grpc.GrpcConfigKeys.setMessageSizeMax(p, org.apache.ratis.util.SizeInBytes.valueOf("192MB"));
     return RaftClient.newBuilder()
         .setProperties(p)
         .setRaftGroup(g)
