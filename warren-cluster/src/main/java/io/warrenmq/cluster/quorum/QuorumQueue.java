@@ -327,6 +327,10 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
         dispatchLocked();
         return;
       }
+      if (consumer.target().viaLink()) {
+        // another node took this one for the leader: it attaches its consumer where the leader is
+        throw AmqpException.channelError(ReplyCode.NOT_FOUND, "%s is not led by this node", spec.resource());
+      }
       r = remote;
       if (r == null) {
         parked.add(consumer); // RabbitMQ: consumers of a queue without a leader get nothing until it has one

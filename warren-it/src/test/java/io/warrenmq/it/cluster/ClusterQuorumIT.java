@@ -128,6 +128,20 @@ class ClusterQuorumIT {
     return -1;
   }
 
+  /** Every node's quorum_status of {@code queue}, for failure messages. */
+  private static String status(String queue) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 1; i <= 3; i++) {
+      try {
+        var r = cluster.ctl(i, "quorum_status", queue);
+        sb.append("node ").append(i).append(":\n").append(r.out()).append(r.err()).append('\n');
+      } catch (IOException | InterruptedException e) {
+        sb.append("node ").append(i).append(": ").append(e).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
   /** RabbitMQ 4.3's declare rules: 406 for what a quorum queue cannot be. */
   @Test
   void aQuorumQueueRefusesWhatItCannotBe() throws Exception {
@@ -265,8 +279,13 @@ class ClusterQuorumIT {
     for (int i = 1; i <= 3; i++) {
       cluster.awaitOnline(i, 3);
     }
-    eventually(Duration.ofSeconds(30), "300 on every member", () ->
-        count(1, "qq.restart") == 300 && count(2, "qq.restart") == 300 && count(3, "qq.restart") == 300);
+    try {
+      eventually(Duration.ofSeconds(30), "300 on every member", () ->
+          count(1, "qq.restart") == 300 && count(2, "qq.restart") == 300 && count(3, "qq.restart") == 300);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; counts " + List.of(count(1, "qq.restart"), count(2, "qq.restart"),
+          count(3, "qq.restart")) + "\n" + status("qq.restart"), e);
+    }
     eventually(Duration.ofSeconds(30), "a leader", () -> leaderIndex("qq.restart") > 0);
     int leader = leaderIndex("qq.restart");
     int follower = leader == 1 ? 2 : 1;
@@ -309,5 +328,54 @@ class ClusterQuorumIT {
       assertThat(rest.get(199)).startsWith("m-299");
     }
     eventually(Duration.ofSeconds(20), "all acked", () -> count(follower, "qq.restart") == 0);
+  }
+
+  /**
+   * Without a majority of its members a quorum queue takes no publish: the publisher is nacked
+   * (not confirmed in silence), and the messages confirmed before are all there once the members
+   * are back.
+   */
+  @Test
+  void withoutAMajorityAPublishIsNacked() throws Exception {
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      ch.queueDeclare("qq.minority", true, false, false, quorum());
+    }
+    publish(1, "qq.minority", 0, 10);
+    cluster.node(2).kill();
+    cluster.node(3).kill();
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      ch.confirmSelect();
+      ch.basicPublish("", "qq.minority", MessageProperties.PERSISTENT_TEXT_PLAIN, "lonely".getBytes(StandardCharsets.UTF_8));
+      assertThat(ch.waitForConfirms(60_000)).as("nacked without a majority").isFalse();
+    }
+    cluster.node(2).start();
+    cluster.node(3).start();
+    cluster.awaitOnline(1, 3);
+    eventually(Duration.ofSeconds(30), "the confirmed ten", () -> count(2, "qq.minority") >= 10);
+    eventually(Duration.ofSeconds(30), "a leader", () -> leaderIndex("qq.minority") > 0);
+    try (Connection c = connect(2); Channel ch = c.createChannel()) {
+      for (int i = 0; i < 10; i++) {
+        GetResponse r = ch.basicGet("qq.minority", true);
+        assertThat(r).isNotNull();
+        assertThat(body(r)).isEqualTo("m-" + i);
+      }
+      ch.queueDelete("qq.minority");
+    }
+  }
+
+  /** A message larger than a quorum queue's entry is nacked; the queue goes on. */
+  @Test
+  void aMessageTooLargeIsNacked() throws Exception {
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      ch.queueDeclare("qq.large", true, false, false, quorum());
+      ch.confirmSelect();
+      ch.basicPublish("", "qq.large", MessageProperties.PERSISTENT_BASIC, new byte[2 << 20]);
+      assertThat(ch.waitForConfirms(20_000)).as("nacked").isFalse();
+      ch.basicPublish("", "qq.large", MessageProperties.PERSISTENT_BASIC, new byte[512 << 10]);
+      assertThat(ch.waitForConfirms(20_000)).as("half a megabyte is taken").isTrue();
+      GetResponse r = ch.basicGet("qq.large", true);
+      assertThat(r.getBody()).hasSize(512 << 10);
+      ch.queueDelete("qq.large");
+    }
   }
 }
