@@ -111,11 +111,16 @@ run_c() {
 }
 
 run_backlog() {
-  local before full r
+  local before r peak
   before=$(rssanon)
+  ( while true; do rssanon; sleep 1; done ) > "$BASE/rssanon.samples" 2>/dev/null &
+  local sampler=$!
   r=$(LABEL="$KIND-3n" EXTRA="--quorum-queue" BROKER_PID="${PIDS[0]}" "$SHARED/perftest.sh" "$(uri 0)" backlog | tail -1)
-  full=$(echo "$r" | grep -oE 'rssanon_full_kb=[0-9]+')
-  echo "$r rssanon_kb_per_node_before=$before rssanon_kb_per_node_after=$(rssanon)"
+  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null
+  peak=$(python3 -c "
+rows = [[int(x) for x in l.strip().split('/')] for l in open('$BASE/rssanon.samples') if l.strip()]
+print('/'.join(str(max(r[i] for r in rows)) for i in range(len(rows[0]))) if rows else 'NA')")
+  echo "$r rssanon_kb_per_node_before=$before rssanon_kb_per_node_peak=$peak rssanon_kb_per_node_after=$(rssanon)"
 }
 
 run_failover() {

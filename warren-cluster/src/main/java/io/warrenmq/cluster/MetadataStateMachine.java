@@ -35,6 +35,8 @@ final class MetadataStateMachine extends BaseStateMachine {
   static final String STATUS = "status";
 
   static final String FLAGS = "flags";
+  /** The status reply's first line: the leader's commit index. */
+  static final String COMMIT = "#commit=";
 
   private final Broker broker;
   private final String origin;
@@ -134,6 +136,8 @@ final class MetadataStateMachine extends BaseStateMachine {
       RaftServer server = getServer().join();
       RoleInfoProto role = server.getDivision(getGroupId()).getInfo().getRoleInfoProto();
       StringBuilder sb = new StringBuilder();
+      // what a follower must have applied to be caught up (older nodes ignore this line)
+      sb.append(COMMIT).append(server.getDivision(getGroupId()).getRaftLog().getLastCommittedIndex()).append('\n');
       if (role.hasLeaderInfo()) {
         for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
           sb.append(f.getId().getAddress()).append('=').append(f.getLastRpcElapsedTimeMs()).append('\n');

@@ -58,11 +58,16 @@ final class StatusReader {
     }
     RaftPeerId leader = info.getLeaderId();
     Map<String, Long> lastSeen = new HashMap<>();
+    boolean caughtUp = true;
     if (info.isLeader()) {
       info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList()
           .forEach(f -> lastSeen.put(f.getId().getAddress(), f.getLastRpcElapsedTimeMs()));
     } else if (leader != null) {
       lastSeen.putAll(askLeader(leader));
+      Long commit = lastSeen.remove(MetadataStateMachine.COMMIT);
+      caughtUp = commit == null || info.getLastAppliedIndex() >= commit;
+    } else {
+      caughtUp = false;
     }
     List<Member> out = new ArrayList<>();
     for (PeerAddress p : currentPeers()) {
@@ -76,7 +81,7 @@ final class StatusReader {
     }
     out.sort(Comparator.comparing(Member::name)); // rabbitmqctl lists nodes sorted
     String leaderName = out.stream().filter(Member::leader).map(Member::name).findFirst().orElse(null);
-    return new ClusterStatus(settings.clusterName(), settings.nodeName(), leaderName, out);
+    return new ClusterStatus(settings.clusterName(), settings.nodeName(), leaderName, out, caughtUp);
   }
 
   /** The members in this node's view of the configuration (the configured peers until it has one). */
@@ -107,7 +112,8 @@ final class StatusReader {
         for (String line : r.getMessage().getContent().toString(StandardCharsets.UTF_8).split("\n")) {
           int eq = line.lastIndexOf('=');
           if (eq > 0) {
-            out.put(line.substring(0, eq), Long.parseLong(line.substring(eq + 1)));
+            out.put(line.substring(0, eq + (line.startsWith(MetadataStateMachine.COMMIT) ? 1 : 0)),
+                Long.parseLong(line.substring(eq + 1)));
           }
         }
       }

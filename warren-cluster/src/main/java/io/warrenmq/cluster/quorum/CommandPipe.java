@@ -43,6 +43,7 @@ final class CommandPipe {
 
   private final String name;
   private final QueueFlow flow;
+  private final Local local;
   private final Supplier<RaftClient> clients;
   private RaftClient client;
   private boolean inFlight;
@@ -65,10 +66,16 @@ final class CommandPipe {
 
   private record Purge(long below, long[] keep, CompletableFuture<Long> done) {}
 
-  CommandPipe(String name, Supplier<RaftClient> clients, QueueFlow flow) {
+  /** How an entry goes to this node's own member when it leads the group (in process), or null if it does not. */
+  interface Local {
+    @org.jspecify.annotations.Nullable CompletableFuture<RaftClientReply> submitIfLeader(Message m);
+  }
+
+  CommandPipe(String name, Supplier<RaftClient> clients, QueueFlow flow, Local local) {
     this.name = name;
     this.clients = clients;
     this.flow = flow;
+    this.local = local;
   }
 
   /** Publishes a stored record (borrowed: copied here); completes once committed and applied. */
@@ -212,6 +219,19 @@ final class CommandPipe {
 
   /** Under the lock: sends one entry ({@code attempt} how many times it found no group). */
   private void send(Message m, int attempt, List<CompletableFuture<Void>> sentPublishes, List<Purge> sentPurges) {
+    CompletableFuture<RaftClientReply> here = attempt == 0 ? local.submitIfLeader(m) : null;
+    if (here != null) {
+      here.whenComplete((r, e) -> {
+        if (e == null && r.isSuccess()) {
+          done(null, r, null, sentPublishes, sentPurges);
+        } else {
+          synchronized (this) {
+            send(m, attempt + 1, sentPublishes, sentPurges); // it no longer leads: through a client
+          }
+        }
+      });
+      return;
+    }
     if (client == null) {
       client = clients.get();
     }
@@ -252,7 +272,8 @@ final class CommandPipe {
     return false;
   }
 
-  private void done(RaftClient c, RaftClientReply r, Throwable failure, List<CompletableFuture<Void>> sent,
+  private void done(@org.jspecify.annotations.Nullable RaftClient c, RaftClientReply r, Throwable failure,
+      List<CompletableFuture<Void>> sent,
       List<Purge> sentPurges) {
     if (failure == null) {
       ByteBuffer answer = r.getMessage().getContent().asReadOnlyByteBuffer();
@@ -282,7 +303,7 @@ final class CommandPipe {
       if (failure != null && markInFlight) {
         markPending = true; // the leader waits for its mark: it is never lost
       }
-      if (failure != null && client == c) {
+      if (failure != null && c != null && client == c) {
         client = null; // a failed call closes the ordered client's window: a new client for the next
         closeQuietly(c);
       }

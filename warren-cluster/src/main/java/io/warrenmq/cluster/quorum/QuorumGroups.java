@@ -243,6 +243,44 @@ public final class QuorumGroups implements QuorumQueues {
     });
   }
 
+  /**
+   * Submits {@code m} to this node's own member of group {@code id}, in process (no gRPC): for a
+   * node that leads the group. Fails, or answers NotLeader, if it does not.
+   */
+  java.util.concurrent.CompletableFuture<RaftClientReply> submitLocal(RaftGroupId id,
+      org.apache.ratis.protocol.Message m) {
+    RaftServer s = server;
+    if (s == null) {
+      return java.util.concurrent.CompletableFuture.failedFuture(new IOException("not started"));
+    }
+    org.apache.ratis.protocol.RaftClientRequest r = org.apache.ratis.protocol.RaftClientRequest.newBuilder()
+        .setClientId(clientId).setServerId(s.getId()).setGroupId(id).setCallId(calls.incrementAndGet())
+        .setMessage(m).setType(org.apache.ratis.protocol.RaftClientRequest.writeRequestType()).build();
+    try {
+      return s.submitClientRequestAsync(r);
+    } catch (IOException e) {
+      return java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Makes {@code node}'s member the leader of {@code known}'s group (blocks up to 10 s). */
+  void transferLeadership(RaftGroup known, String node) {
+    Nodes n = nodes;
+    String address = n == null ? null : n.addressOf(node);
+    if (address == null) {
+      throw new IllegalArgumentException("node " + node + " is not known to this node");
+    }
+    RaftPeerId target = n.peer(address, 0).getId();
+    try (RaftClient c = newClient(known)) {
+      RaftClientReply r = c.admin().transferLeadership(target, 10_000);
+      if (!r.isSuccess()) {
+        throw new IllegalArgumentException("the transfer to " + node + " failed: " + r.getException());
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the transfer to " + node + " failed: " + e.getMessage(), e);
+    }
+  }
+
   /** A Ratis client of the queue's group, for this node's commands to it. */
   RaftClient newClient(RaftGroup known) {
     RaftGroup g = groupOf(known.getGroupId(), queues.containsKey(known.getGroupId())

@@ -65,6 +65,8 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
   /** Consumers waiting for a leader to be attached to. */
   private final List<Consumer> parked = new ArrayList<>();
   private volatile boolean deleted;
+  /** Whether this node leads the group, as its last leader change said (read without the lock). */
+  private volatile boolean leading;
   private final QueueFlow flow = new QueueFlow();
 
   private record Committed(CompletableFuture<Void> durable) implements RemoteSyncable {}
@@ -77,7 +79,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     this.groups = groups;
     this.alloc = alloc;
     this.state = new QuorumState(deliveryLimit);
-    this.pipe = new CommandPipe(spec.resource(), () -> groups.newClient(group), flow);
+    this.pipe = new CommandPipe(spec.resource(), () -> groups.newClient(group), flow, this::submitIfLeader);
     this.deliveries = new Deliveries(this, state, alloc, pipe);
     this.machine = machine;
     if (machine != null) {
@@ -158,6 +160,13 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     return EnqueueResult.STORED_DURABLE;
   }
 
+  /** An entry of this node's, submitted in process if this node leads the group; null if it does not. */
+  private @Nullable CompletableFuture<org.apache.ratis.protocol.RaftClientReply> submitIfLeader(
+      org.apache.ratis.protocol.Message m) {
+    // no lock: the pipe calls this under its own, and the queue's lock is taken before the pipe's
+    return leading ? groups.submitLocal(group.getGroupId(), m) : null;
+  }
+
   @Override
   public QueueFlow flow() {
     return flow;
@@ -212,9 +221,11 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
           deliveries.activate(bodies);
           log.info("{}: this node leads it now", spec.resource());
         }
+        leading = true;
         leader = groups.selfName();
         remote = null;
       } else {
+        leading = false;
         if (deliveries.active()) {
           for (Consumer c : deliveries.deactivate()) {
             if (c.target().viaLink()) {
@@ -511,6 +522,19 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
       e.getValue().removeConsumer(e.getKey());
       e.getKey().target().cancelledByBroker(e.getKey());
     }
+  }
+
+  /**
+   * {@code transfer_leadership}: asks the group to make {@code node}'s member its leader; blocks
+   * up to 10 s.
+   *
+   * @throws IllegalArgumentException if {@code node} is not a member or the transfer failed
+   */
+  public void transferLeadership(String node) {
+    if (!members.contains(node)) {
+      throw new IllegalArgumentException("node " + node + " is not a member of " + spec.resource() + ": " + members);
+    }
+    groups.transferLeadership(group, node);
   }
 
   /** {@code warrenctl quorum_status}: this node's view of the queue, as name and value pairs. */

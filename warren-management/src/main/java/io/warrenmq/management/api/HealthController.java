@@ -24,8 +24,9 @@ import java.util.concurrent.ExecutionException;
  * to it and gets it, as the user). A failed check answers 503 with status "failed" and the reason.
  * The alarm checks read the alarms the server reports ({@link ServerInfo#alarms()}): 503 with
  * rabbit_alarm's list while one is in effect. The certificate-expiration check reads the TLS
- * listeners' files ({@link CertificateExpiration}). WarrenMQ is a single node: the quorum and mirror checks answer as
- * RabbitMQ does for a single-node cluster.
+ * listeners' files ({@link CertificateExpiration}). The quorum check names the quorum queues
+ * that would lose their majority if this node stopped; on a single node it and the mirror check
+ * answer as RabbitMQ does for a single-node cluster.
  */
 final class HealthController {
   private static final String ALIVENESS_QUEUE = "aliveness-test";
@@ -52,7 +53,7 @@ final class HealthController {
     api.get("/api/health/checks/certificate-expiration/{within}/{unit}", Access.MANAGEMENT,
         new CertificateExpiration(ctx)::check);
     api.get("/api/health/checks/node-is-mirror-sync-critical", Access.MANAGEMENT, c -> singleNode());
-    api.get("/api/health/checks/node-is-quorum-critical", Access.MANAGEMENT, c -> singleNode());
+    api.get("/api/health/checks/node-is-quorum-critical", Access.MANAGEMENT, c -> quorumCritical());
   }
 
   private static Response ok() {
@@ -64,6 +65,31 @@ final class HealthController {
     m.put("status", "ok");
     m.put("reason", "single node cluster");
     return Response.ok(m);
+  }
+
+  /** rabbit_mgmt_wm_health_check_node_is_quorum_critical: 503 naming the queues that would lose their majority. */
+  private Response quorumCritical() {
+    if (ctx.broker().clusterView() == null) {
+      return singleNode();
+    }
+    List<io.warrenmq.broker.queue.Queue> critical = io.warrenmq.broker.view.QuorumCritical.queues(ctx.broker());
+    if (critical.isEmpty()) {
+      return ok();
+    }
+    List<Map<String, Object>> queues = new ArrayList<>();
+    for (var q : critical) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("name", q.name());
+      e.put("readable_name", q.spec().resource());
+      e.put("node", ctx.node());
+      e.put("virtual_host", q.spec().vhost());
+      queues.add(e);
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("status", "failed");
+    m.put("reason", "There are quorum queues that would lose their quorum if the target node is shut down");
+    m.put("queues", queues);
+    return failed(m);
   }
 
   private static Response failed(Map<String, Object> m) {

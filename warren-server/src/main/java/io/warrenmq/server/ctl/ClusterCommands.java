@@ -57,6 +57,24 @@ final class ClusterCommands implements CommandGroup {
         a.atMost(1, "queue_leader [-p <vhost>] <queue>");
         queueLeader(a, out);
       }
+      case "check_if_node_is_quorum_critical" -> {
+        a.atMost(0, "check_if_node_is_quorum_critical");
+        var critical = io.warrenmq.broker.view.QuorumCritical.queues(broker);
+        if (!critical.isEmpty()) {
+          StringBuilder names = new StringBuilder();
+          critical.forEach(q -> names.append('\n').append(q.spec().resource()));
+          throw CtlError.error("Node " + nodeName() + " cannot be safely stopped: these quorum queues would lose "
+              + "their majority:" + names);
+        }
+        a.info(out, "Node " + nodeName() + " reported no quorum queues that would lose their majority if it stopped");
+      }
+      case "transfer_leadership" -> {
+        a.atMost(2, "transfer_leadership [-p <vhost>] <queue> <node>");
+        String name = a.arg(0, "transfer_leadership [-p <vhost>] <queue> <node>");
+        String node = a.arg(1, "transfer_leadership [-p <vhost>] <queue> <node>");
+        quorumQueue(a, name).transferLeadership(node);
+        a.info(out, "Leadership of quorum queue " + name + " transferred to node " + node);
+      }
       case "quorum_status" -> {
         a.atMost(1, "quorum_status [-p <vhost>] <queue>");
         quorumStatus(a, out);
@@ -104,9 +122,10 @@ final class ClusterCommands implements CommandGroup {
     a.info(out, "Will wait for " + count + " nodes to join the cluster of " + nodeName() + ". Timeout: " + timeout
         + " seconds.");
     long deadline = System.nanoTime() + timeout * 1_000_000_000L;
-    while (online() < count) {
+    while (online() < count || !caughtUp()) {
       if (System.nanoTime() >= deadline) {
-        throw CtlError.error("timed out waiting for " + count + " nodes to be online: " + online() + " are");
+        throw CtlError.error("timed out waiting for " + count + " nodes to be online: " + online() + " are"
+            + (caughtUp() ? "" : ", and this node has not caught up with the metadata log"));
       }
       try {
         Thread.sleep(200);
@@ -165,6 +184,11 @@ final class ClusterCommands implements CommandGroup {
             () -> cluster != null ? cluster.featureFlags() : ClusterNode.allFlagsEnabled());
   }
 
+  /** Whether this node has applied the metadata log as far as its leader had committed it (true for a single node). */
+  private boolean caughtUp() {
+    return cluster == null || cluster.status().caughtUp();
+  }
+
   /** The members this node sees online, itself included (one for a single node). */
   private long online() {
     return cluster == null ? 1 : cluster.status().onlineCount();
@@ -173,14 +197,19 @@ final class ClusterCommands implements CommandGroup {
   /** rabbitmq-queues quorum_status, as this node sees the queue (its own member and the leader's side). */
   private void quorumStatus(CtlArgs a, StringBuilder out) {
     String name = a.arg(0, "quorum_status [-p <vhost>] <queue>");
+    var quorum = quorumQueue(a, name);
+    a.info(out, "Status of quorum queue " + name + " on node " + nodeName() + " ...");
+    quorum.status().forEach((k, v) -> out.append(k).append('\t').append(v).append('\n'));
+  }
+
+  private io.warrenmq.cluster.quorum.QuorumQueue quorumQueue(CtlArgs a, String name) {
     VirtualHost vh = broker.vhost(a.vhost);
     var q = vh == null ? null : vh.queue(name);
     var quorum = q == null ? null : io.warrenmq.cluster.quorum.QuorumGroups.of(q);
     if (quorum == null) {
       throw CtlError.error("queue '" + name + "' in vhost '" + a.vhost + "' is not a quorum queue");
     }
-    a.info(out, "Status of quorum queue " + name + " on node " + nodeName() + " ...");
-    quorum.status().forEach((k, v) -> out.append(k).append('\t').append(v).append('\n'));
+    return quorum;
   }
 
   /** A classic queue's leader is its home node, a quorum queue's the leader of its group. */
