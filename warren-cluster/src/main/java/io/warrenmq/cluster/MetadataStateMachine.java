@@ -11,8 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
-import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
-import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.statemachine.TransactionContext;
@@ -134,14 +132,12 @@ final class MetadataStateMachine extends BaseStateMachine {
     }
     try {
       RaftServer server = getServer().join();
-      RoleInfoProto role = server.getDivision(getGroupId()).getInfo().getRoleInfoProto();
+      var info = server.getDivision(getGroupId()).getInfo();
       StringBuilder sb = new StringBuilder();
       // what a follower must have applied to be caught up (older nodes ignore this line)
       sb.append(COMMIT).append(server.getDivision(getGroupId()).getRaftLog().getLastCommittedIndex()).append('\n');
-      if (role.hasLeaderInfo()) {
-        for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
-          sb.append(f.getId().getAddress()).append('=').append(f.getLastRpcElapsedTimeMs()).append('\n');
-        }
+      if (info.getRoleInfoProto().hasLeaderInfo()) {
+        StatusReader.followersSeen(info).forEach((address, ms) -> sb.append(address).append('=').append(ms).append('\n'));
       }
       return CompletableFuture.completedFuture(Message.valueOf(sb.toString()));
     } catch (IOException e) {

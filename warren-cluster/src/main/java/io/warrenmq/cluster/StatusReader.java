@@ -60,8 +60,7 @@ final class StatusReader {
     Map<String, Long> lastSeen = new HashMap<>();
     boolean caughtUp = true;
     if (info.isLeader()) {
-      info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList()
-          .forEach(f -> lastSeen.put(f.getId().getAddress(), f.getLastRpcElapsedTimeMs()));
+      lastSeen.putAll(followersSeen(info));
     } else if (leader != null) {
       lastSeen.putAll(askLeader(leader));
       Long commit = lastSeen.remove(MetadataStateMachine.COMMIT);
@@ -82,6 +81,25 @@ final class StatusReader {
     out.sort(Comparator.comparing(Member::name)); // rabbitmqctl lists nodes sorted
     String leaderName = out.stream().filter(Member::leader).map(Member::name).findFirst().orElse(null);
     return new ClusterStatus(settings.clusterName(), settings.nodeName(), leaderName, out, caughtUp);
+  }
+
+  /**
+   * A leader's followers: address to milliseconds since each last answered. Ratis starts a new
+   * leader's clock of every follower at the election, so a follower that has not answered once in
+   * this term (no match index yet) is given {@link Long#MAX_VALUE}: a node killed just before the
+   * election is not online for the first seconds of the new term.
+   */
+  static Map<String, Long> followersSeen(DivisionInfo info) {
+    Map<String, Long> out = new HashMap<>();
+    List<org.apache.ratis.proto.RaftProtos.ServerRpcProto> followers =
+        info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
+    long[] match = info.getFollowerMatchIndices();
+    for (int i = 0; i < followers.size(); i++) {
+      var f = followers.get(i);
+      boolean answered = match.length != followers.size() || match[i] >= 0;
+      out.put(f.getId().getAddress(), answered ? f.getLastRpcElapsedTimeMs() : Long.MAX_VALUE);
+    }
+    return out;
   }
 
   /** The members in this node's view of the configuration (the configured peers until it has one). */

@@ -48,6 +48,9 @@ final class QueueStateMachine extends BaseStateMachine {
 
   private final long segmentMax;
   private volatile @Nullable Replica replica;
+  /** The last leader change heard ({@code heardSelf} null if none yet), for a replica bound after it. */
+  private @Nullable Boolean heardSelf;
+  private @Nullable RaftPeerId heardLeader;
   private @Nullable QuorumLog bodies;
   /** Bodies written and not yet applied, for the appenders (the log cache holds headers only). */
   private final Map<Long, ByteString> recent = new ConcurrentSkipListMap<>();
@@ -56,8 +59,36 @@ final class QueueStateMachine extends BaseStateMachine {
     this.segmentMax = segmentMax;
   }
 
+  /** Binds the queue; a leader change heard before it is passed on. */
   void bind(Replica r) {
-    replica = r;
+    Boolean self;
+    RaftPeerId l;
+    synchronized (this) {
+      replica = r;
+      notifyAll();
+      self = heardSelf;
+      l = heardLeader;
+    }
+    if (self != null) {
+      r.leaderChanged(self, l);
+    }
+  }
+
+  /**
+   * The replica, once bound. Ratis loads a node's groups from disk when its server starts and
+   * applies their committed entries right away, before the metadata has opened the queue: the
+   * apply thread waits here for it, an entry applied to no queue would be lost to it.
+   */
+  private synchronized Replica awaitReplica() throws InterruptedException {
+    long warnAt = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (replica == null) {
+      wait(1000);
+      if (replica == null && System.nanoTime() > warnAt) {
+        log.warn("{}: no queue has opened this group yet; its entries wait", getGroupId());
+        warnAt = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+      }
+    }
+    return replica;
   }
 
   @Override
@@ -132,11 +163,18 @@ final class QueueStateMachine extends BaseStateMachine {
       return CompletableFuture.completedFuture(cached);
     }
     try {
-      QuorumLog.Entry e = requireBodies().read(entry.getIndex());
-      if (e == null) {
-        return CompletableFuture.failedFuture(new IOException("no bodies for entry " + entry.getIndex() + " here"));
+      QuorumLog log = requireBodies();
+      QuorumLog.Entry e = log.read(entry.getIndex());
+      if (e != null) {
+        return CompletableFuture.completedFuture(ByteString.copyFrom(e.payload()));
       }
-      return CompletableFuture.completedFuture(ByteString.copyFrom(e.payload()));
+      if (log.deletedBelow(entry.getIndex())) {
+        // a follower far behind: every message of the entry is settled and its segment deleted here;
+        // it gets empty bodies (the settlements follow in later entries, so none is ever delivered)
+        int count = QuorumCommands.enqueued(QuorumCommands.decode(entry.getStateMachineLogEntry().getLogData()));
+        return CompletableFuture.completedFuture(ByteString.copyFrom(new byte[4 * count]));
+      }
+      return CompletableFuture.failedFuture(new IOException("no bodies for entry " + entry.getIndex() + " here"));
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -146,15 +184,20 @@ final class QueueStateMachine extends BaseStateMachine {
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto e = trx.getLogEntry();
     long index = e.getIndex();
+    Replica r;
+    try {
+      r = awaitReplica();
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt(); // the group is closing: the entry is applied at its next start
+      return CompletableFuture.failedFuture(ex);
+    }
     try {
       List<Command> commands = QuorumCommands.decode(e.getStateMachineLogEntry().getLogData());
       long segment = -1;
       if (QuorumCommands.enqueued(commands) > 0) {
         segment = segmentOf(index);
       }
-      Replica r = replica;
-      Message reply = r == null ? Message.EMPTY : r.apply(index, commands, segment);
-      return CompletableFuture.completedFuture(reply);
+      return CompletableFuture.completedFuture(r.apply(index, commands, segment));
     } catch (RuntimeException ex) {
       log.error("{}: could not apply entry {}", getGroupId(), index, ex);
       return CompletableFuture.failedFuture(ex);
@@ -179,17 +222,23 @@ final class QueueStateMachine extends BaseStateMachine {
 
   @Override
   public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId leader) {
-    Replica r = replica;
-    if (r != null) {
-      r.leaderChanged(member.getPeerId().equals(leader), leader);
-    }
+    leaderChanged(member.getPeerId().equals(leader), leader);
   }
 
   @Override
   public void notifyNotLeader(java.util.Collection<TransactionContext> pending) {
-    Replica r = replica;
+    leaderChanged(false, null);
+  }
+
+  private void leaderChanged(boolean self, @Nullable RaftPeerId leader) {
+    Replica r;
+    synchronized (this) {
+      heardSelf = self;
+      heardLeader = leader;
+      r = replica;
+    }
     if (r != null) {
-      r.leaderChanged(false, null);
+      r.leaderChanged(self, leader);
     }
   }
 

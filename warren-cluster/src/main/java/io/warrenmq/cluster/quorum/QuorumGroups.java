@@ -263,7 +263,12 @@ public final class QuorumGroups implements QuorumQueues {
     }
   }
 
-  /** Makes {@code node}'s member the leader of {@code known}'s group (blocks up to 10 s). */
+  /**
+   * Makes {@code node}'s member the leader of {@code known}'s group (blocks up to 10 s). Ratis
+   * hands leadership only to the member of the highest priority, and a leader yields to one of
+   * higher priority once it has caught up: the target's priority is raised above the others'
+   * first (a configuration change through the log), so it also stays the leader after a restart.
+   */
   void transferLeadership(RaftGroup known, String node) {
     Nodes n = nodes;
     String address = n == null ? null : n.addressOf(node);
@@ -272,7 +277,14 @@ public final class QuorumGroups implements QuorumQueues {
     }
     RaftPeerId target = n.peer(address, 0).getId();
     try (RaftClient c = newClient(known)) {
-      RaftClientReply r = c.admin().transferLeadership(target, 10_000);
+      List<RaftPeer> peers = new ArrayList<>();
+      for (RaftPeer p : c.getGroupManagementApi(target).info(known.getGroupId()).getGroup().getPeers()) {
+        peers.add(RaftPeer.newBuilder(p).setPriority(p.getId().equals(target) ? 2 : 0).build());
+      }
+      RaftClientReply r = c.admin().setConfiguration(peers);
+      if (r.isSuccess()) {
+        r = c.admin().transferLeadership(target, 10_000);
+      }
       if (!r.isSuccess()) {
         throw new IllegalArgumentException("the transfer to " + node + " failed: " + r.getException());
       }

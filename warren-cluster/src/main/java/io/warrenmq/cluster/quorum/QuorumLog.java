@@ -313,6 +313,15 @@ final class QuorumLog implements AutoCloseable {
     Files.deleteIfExists(s.path);
   }
 
+  /**
+   * Whether the bodies of entry {@code index} were here and deleted (settled): segments go only
+   * from the front, and the open one stays, so an entry with bodies before the first segment had
+   * them in a deleted one.
+   */
+  synchronized boolean deletedBelow(long index) {
+    return !segments.isEmpty() && index < segments.firstKey();
+  }
+
   /** Bytes on disk. */
   synchronized long diskBytes() {
     long n = 0;
