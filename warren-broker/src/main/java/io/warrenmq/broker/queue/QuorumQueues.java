@@ -3,6 +3,7 @@ package io.warrenmq.broker.queue;
 import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.amqp.types.FieldTable;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -33,6 +34,13 @@ public interface QuorumQueues {
       "x-initial-cluster-size");
 
   /**
+   * Quorum-queue arguments RabbitMQ takes that WarrenMQ's quorum queues do not implement yet: refused
+   * with 406 rather than taken and ignored (docs/clustering.md lists them).
+   */
+  Set<String> NOT_YET_ARGUMENTS = Set.of("x-message-ttl", "x-expires", "x-dead-letter-exchange",
+      "x-dead-letter-routing-key", "x-dead-letter-strategy", "x-max-length-bytes");
+
+  /**
    * RabbitMQ 4.3's declare rules for quorum queues: 406 for exclusive, auto-delete, non-durable or
    * server-named ones and for another type's arguments.
    */
@@ -57,6 +65,22 @@ public interface QuorumQueues {
             "invalid arg '%s' for %s of queue type rabbit_quorum_queue", k, q);
       }
     }
+    for (String k : spec.arguments().asMap().keySet()) {
+      if (NOT_YET_ARGUMENTS.contains(k)) {
+        throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,
+            "invalid arg '%s' for %s: WarrenMQ's quorum queues do not support it yet", k, q);
+      }
+    }
+    Object overflow = spec.arguments().get("x-overflow");
+    if (overflow != null && !List.of("drop-head", "reject-publish").contains(overflow.toString())) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,
+          "invalid arg 'x-overflow' for %s: %s (a quorum queue takes drop-head or reject-publish)", q, overflow);
+    }
+    Object max = spec.arguments().get("x-max-length");
+    if (max != null && (FieldTable.integral(max) == null || FieldTable.integral(max) < 0)) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,
+          "invalid arg 'x-max-length' for %s: %s (a non-negative integer)", q, max);
+    }
     Object size = spec.arguments().get("x-quorum-initial-group-size");
     if (size != null) {
       Long v = FieldTable.integral(size);
@@ -74,6 +98,12 @@ public interface QuorumQueues {
     Object size = spec.arguments().get("x-quorum-initial-group-size");
     Long n = FieldTable.integral(size);
     return n == null ? 3 : (int) Math.min(Integer.MAX_VALUE, n);
+  }
+
+  /** x-max-length: the most messages the queue holds (ready and out), or -1 for no limit. */
+  static long maxLength(QueueSpec spec) {
+    Long n = FieldTable.integral(spec.arguments().get("x-max-length"));
+    return n == null || n < 0 ? -1 : n;
   }
 
   /** RabbitMQ's x-delivery-limit, default 20 (RabbitMQ 4); negative for none. */

@@ -279,11 +279,14 @@ final class CommandPipe {
       ByteBuffer answer = r.getMessage().getContent().asReadOnlyByteBuffer();
       boolean accepted = answer.remaining() < 1 || answer.get() != 0;
       long purged = answer.remaining() >= 8 ? answer.getLong() : 0;
-      for (CompletableFuture<Void> f : sent) {
-        if (accepted) {
-          f.complete(null);
+      // the publishes over the queue's length limit (reject-publish) are the entry's last ones
+      int refused = answer.remaining() >= 4 ? answer.getInt() : 0;
+      for (int i = 0; i < sent.size(); i++) {
+        if (accepted && i < sent.size() - refused) {
+          sent.get(i).complete(null);
         } else {
-          f.completeExceptionally(new IllegalStateException("refused by the queue"));
+          sent.get(i).completeExceptionally(new IllegalStateException(accepted
+              ? name + " is full (x-max-length, x-overflow reject-publish)" : "refused by the queue"));
         }
       }
       for (Purge p : sentPurges) {

@@ -30,6 +30,7 @@ final class Deliveries {
   private final QuorumState state;
   private final ByteBufAllocator alloc;
   private final CommandPipe pipe;
+  private final boolean singleActive;
   private final List<Consumer> consumers = new ArrayList<>();
   private int next;
   private @Nullable QuorumLog bodies;
@@ -49,7 +50,8 @@ final class Deliveries {
   /** A message taken: its delivery and whether it was delivered before. */
   record Taken(Out where, ByteBuf record, boolean redelivered, int failures) {}
 
-  Deliveries(MessageSource source, QuorumState state, ByteBufAllocator alloc, CommandPipe pipe) {
+  Deliveries(MessageSource source, QuorumState state, ByteBufAllocator alloc, CommandPipe pipe, boolean singleActive) {
+    this.singleActive = singleActive;
     this.source = source;
     this.state = state;
     this.alloc = alloc;
@@ -107,8 +109,10 @@ final class Deliveries {
       return;
     }
     int idle = 0;
-    while (idle < consumers.size()) {
-      Consumer c = consumers.get(next % consumers.size());
+    // x-single-active-consumer: the first attached takes everything, the others wait their turn
+    int eligible = singleActive ? 1 : consumers.size();
+    while (idle < eligible) {
+      Consumer c = consumers.get(singleActive ? 0 : next % consumers.size());
       next = (next + 1) % Math.max(1, consumers.size());
       if (!c.tryTakeCredit()) {
         idle++;

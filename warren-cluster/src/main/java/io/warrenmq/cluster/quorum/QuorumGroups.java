@@ -78,6 +78,8 @@ public final class QuorumGroups implements QuorumQueues {
   private final Map<RaftGroupId, QuorumQueue> queues = new ConcurrentHashMap<>();
   private final AtomicLong calls = new AtomicLong();
   private final ClientId clientId = ClientId.randomId();
+  private final java.util.concurrent.Executor submitter =
+      java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("warren-qq-submit").factory());
   private volatile @Nullable RaftServer server;
   private volatile @Nullable Nodes nodes;
   private volatile Supplier<@Nullable QueueLink> link = () -> null;
@@ -241,6 +243,17 @@ public final class QuorumGroups implements QuorumQueues {
         machines.remove(id);
       }
     });
+  }
+
+  /**
+   * {@link #submitLocal} on a thread of its own: the caller may hold a lock that Ratis' threads
+   * wait for while they hold the group's (a leader change notified to the queue), and the
+   * submission takes the group's lock. Each pipe has one entry in flight, so the order holds.
+   */
+  java.util.concurrent.CompletableFuture<RaftClientReply> submitLocalAsync(RaftGroupId id,
+      org.apache.ratis.protocol.Message m) {
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> submitLocal(id, m), submitter)
+        .thenCompose(f -> f);
   }
 
   /**

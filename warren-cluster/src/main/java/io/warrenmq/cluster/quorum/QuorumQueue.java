@@ -78,9 +78,11 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     this.members = List.copyOf(members);
     this.groups = groups;
     this.alloc = alloc;
-    this.state = new QuorumState(deliveryLimit);
+    this.state = new QuorumState(deliveryLimit, io.warrenmq.broker.queue.QuorumQueues.maxLength(spec),
+        "reject-publish".equals(String.valueOf(spec.arguments().get("x-overflow"))));
     this.pipe = new CommandPipe(spec.resource(), () -> groups.newClient(group), flow, this::submitIfLeader);
-    this.deliveries = new Deliveries(this, state, alloc, pipe);
+    this.deliveries = new Deliveries(this, state, alloc, pipe,
+        Boolean.TRUE.equals(spec.arguments().get("x-single-active-consumer")));
     this.machine = machine;
     if (machine != null) {
       machine.bind(this);
@@ -163,8 +165,10 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
   /** An entry of this node's, submitted in process if this node leads the group; null if it does not. */
   private @Nullable CompletableFuture<org.apache.ratis.protocol.RaftClientReply> submitIfLeader(
       org.apache.ratis.protocol.Message m) {
-    // no lock: the pipe calls this under its own, and the queue's lock is taken before the pipe's
-    return leading ? groups.submitLocal(group.getGroupId(), m) : null;
+    // never into the server under a lock of ours: the pipe calls this under its own (and under the
+    // queue's, from the apply thread), and Ratis notifies leader changes to the queue under its
+    // division's lock, which the submission takes
+    return leading ? groups.submitLocalAsync(group.getGroupId(), m) : null;
   }
 
   @Override
@@ -183,14 +187,13 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
 
   @Override
   public org.apache.ratis.protocol.Message apply(long index, List<Command> commands, long segment) {
-    long purged;
+    QuorumState.Applied a;
     synchronized (this) {
-      QuorumState.Applied a = state.apply(index, commands, segment);
-      purged = a.purged();
+      a = state.apply(index, commands, segment);
       dropSettledSegments();
       dispatchLocked();
     }
-    ByteBuffer b = ByteBuffer.allocate(9).put((byte) 1).putLong(purged);
+    ByteBuffer b = ByteBuffer.allocate(13).put((byte) 1).putLong(a.purged()).putInt(a.refused());
     b.flip();
     return org.apache.ratis.protocol.Message.valueOf(
         org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(b));

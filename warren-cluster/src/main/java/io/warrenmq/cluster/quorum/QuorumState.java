@@ -32,13 +32,25 @@ final class QuorumState {
   private final TreeMap<Long, Long> segmentSeqs = new TreeMap<>();
   private long lastApplied = -1;
   private final int deliveryLimit;
+  private final long maxLength;
+  private final boolean rejectPublish;
 
-  /** What applying an entry did that the node must act on. */
-  record Applied(long firstSeq, int enqueued, long purged, int dropped) {}
+  /** What applying an entry did that the node must act on ({@code refused}: publishes over the length limit). */
+  record Applied(long firstSeq, int enqueued, long purged, int dropped, int refused) {}
 
-  /** @param deliveryLimit failed deliveries after which a message is dropped; negative for none */
-  QuorumState(int deliveryLimit) {
+  /**
+   * @param deliveryLimit failed deliveries after which a message is dropped; negative for none
+   * @param maxLength x-max-length, negative for none
+   * @param rejectPublish x-overflow reject-publish (else drop-head)
+   */
+  QuorumState(int deliveryLimit, long maxLength, boolean rejectPublish) {
     this.deliveryLimit = deliveryLimit;
+    this.maxLength = maxLength;
+    this.rejectPublish = rejectPublish;
+  }
+
+  QuorumState(int deliveryLimit) {
+    this(deliveryLimit, -1, false);
   }
 
   /**
@@ -50,14 +62,31 @@ final class QuorumState {
     int enqueued = 0;
     long purged = 0;
     int dropped = 0;
+    int refused = 0;
     for (Command c : commands) {
       switch (c.kind()) {
         case QuorumCommands.ENQUEUE -> {
           if (segment >= 0 && !segmentSeqs.containsKey(segment)) {
             segmentSeqs.put(segment, nextSeq);
           }
+          long first = nextSeq;
           nextSeq += c.count();
           enqueued += c.count();
+          if (maxLength >= 0 && rejectPublish) {
+            // the entry's first messages up to the limit are taken, the rest refused (numbered, settled at once)
+            long room = Math.max(0, maxLength - (messages() - c.count()));
+            for (long s = first + Math.min(room, c.count()); s < nextSeq; s++) {
+              settle(s);
+              refused++;
+            }
+          } else if (maxLength >= 0) {
+            for (long s = settled.floor(); messages() > maxLength && s < nextSeq; s++) {
+              if (!settled.isSettled(s)) {
+                settle(s); // drop-head: the oldest go
+                dropped++;
+              }
+            }
+          }
         }
         case QuorumCommands.SETTLE -> {
           deliveredThrough = Math.max(deliveredThrough, c.mark());
@@ -82,7 +111,7 @@ final class QuorumState {
       }
     }
     lastApplied = index;
-    return new Applied(firstSeq, enqueued, purged, dropped);
+    return new Applied(firstSeq, enqueued, purged, dropped, refused);
   }
 
   private void settle(long s) {

@@ -174,7 +174,62 @@ class ClusterQuorumIT {
     Map<String, Object> zero = quorum();
     zero.put("x-quorum-initial-group-size", 0);
     assertThat(declareError(1, "qq.zero", true, false, false, zero).getReplyText()).contains("value_zero");
+    Map<String, Object> ttl = quorum();
+    ttl.put("x-message-ttl", 1000);
+    AMQP.Channel.Close notYet = declareError(2, "qq.ttl", true, false, false, ttl);
+    assertThat(notYet.getReplyCode()).isEqualTo(406);
+    assertThat(notYet.getReplyText()).contains("invalid arg 'x-message-ttl'").contains("not support it yet");
+    Map<String, Object> dlx = quorum();
+    dlx.put("x-overflow", "reject-publish-dlx");
+    assertThat(declareError(1, "qq.dlx", true, false, false, dlx).getReplyText()).contains("invalid arg 'x-overflow'");
   }
+
+  /**
+   * x-max-length: with drop-head the oldest go, on every member alike; with reject-publish what is
+   * over the limit is nacked and the queue keeps the first ones.
+   */
+  @Test
+  void aLengthLimitDropsTheHeadOrRejectsThePublish() throws Exception {
+    Map<String, Object> drop = quorum();
+    drop.put("x-max-length", 3);
+    Map<String, Object> reject = quorum();
+    reject.put("x-max-length", 3);
+    reject.put("x-overflow", "reject-publish");
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      ch.queueDeclare("qq.drop", true, false, false, drop);
+      ch.queueDeclare("qq.reject", true, false, false, reject);
+    }
+    publish(2, "qq.drop", 0, 5);
+    eventually(Duration.ofSeconds(20), "3 on every member", () ->
+        count(1, "qq.drop") == 3 && count(2, "qq.drop") == 3 && count(3, "qq.drop") == 3);
+    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+      for (int i = 2; i < 5; i++) {
+        assertThat(body(ch.basicGet("qq.drop", true))).isEqualTo("m-" + i);
+      }
+      assertThat(ch.basicGet("qq.drop", true)).isNull();
+    }
+    try (Connection c = connect(2); Channel ch = c.createChannel()) {
+      ch.confirmSelect();
+      java.util.concurrent.ConcurrentSkipListSet<Long> acked = new java.util.concurrent.ConcurrentSkipListSet<>();
+      java.util.concurrent.ConcurrentSkipListSet<Long> nacked = new java.util.concurrent.ConcurrentSkipListSet<>();
+      // one confirm outstanding at a time: a confirm, multiple or not, is for the last publish
+      ch.addConfirmListener((tag, multiple) -> acked.add(tag), (tag, multiple) -> nacked.add(tag));
+      for (int i = 0; i < 5; i++) {
+        ch.basicPublish("", "qq.reject", MessageProperties.PERSISTENT_TEXT_PLAIN,
+            ("m-" + i).getBytes(StandardCharsets.UTF_8));
+        ch.waitForConfirms(20_000); // one at a time: the limit is met in publish order
+      }
+      assertThat(acked).containsExactly(1L, 2L, 3L);
+      assertThat(nacked).containsExactly(4L, 5L);
+    }
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(body(ch.basicGet("qq.reject", true))).isEqualTo("m-" + i);
+      }
+      assertThat(ch.basicGet("qq.reject", true)).isNull();
+    }
+  }
+
 
   /**
    * Declared through one node, published to through a second with confirms, consumed through the
@@ -391,6 +446,38 @@ class ClusterQuorumIT {
         assertThat(body(r)).isEqualTo("m-" + i);
       }
       assertThat(ch.basicGet("qq.behind", true)).isNull();
+    }
+  }
+
+  /** x-single-active-consumer: the first consumer gets every message; when it goes, the next takes over. */
+  @Test
+  void aSingleActiveConsumerTakesAllUntilItGoes() throws Exception {
+    Map<String, Object> sac = quorum();
+    sac.put("x-single-active-consumer", true);
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      ch.queueDeclare("qq.sac", true, false, false, sac);
+    }
+    BlockingQueue<String> first = new LinkedBlockingQueue<>();
+    BlockingQueue<String> second = new LinkedBlockingQueue<>();
+    try (Connection c1 = connect(2); Connection c2 = connect(3)) {
+      Channel a = c1.createChannel();
+      String tagA = a.basicConsume("qq.sac", true, (t, m) -> first.add(new String(m.getBody(), StandardCharsets.UTF_8)),
+          t -> { });
+      publish(1, "qq.sac", 0, 1);
+      assertThat(first.poll(20, TimeUnit.SECONDS)).as("the first consumer is attached").isEqualTo("m-0");
+      Channel b = c2.createChannel();
+      b.basicConsume("qq.sac", true, (t, m) -> second.add(new String(m.getBody(), StandardCharsets.UTF_8)), t -> { });
+      publish(1, "qq.sac", 1, 11);
+      for (int i = 1; i < 11; i++) {
+        assertThat(first.poll(20, TimeUnit.SECONDS)).isEqualTo("m-" + i);
+      }
+      assertThat(second).as("the waiting consumer").isEmpty();
+      a.basicCancel(tagA);
+      publish(1, "qq.sac", 11, 14);
+      for (int i = 11; i < 14; i++) {
+        assertThat(second.poll(20, TimeUnit.SECONDS)).isEqualTo("m-" + i);
+      }
+      assertThat(first).isEmpty();
     }
   }
 

@@ -122,10 +122,12 @@ final class ClusterCommands implements CommandGroup {
     a.info(out, "Will wait for " + count + " nodes to join the cluster of " + nodeName() + ". Timeout: " + timeout
         + " seconds.");
     long deadline = System.nanoTime() + timeout * 1_000_000_000L;
-    while (online() < count || !caughtUp()) {
+    while (online() < count || !caughtUp() || !leaderless().isEmpty()) {
       if (System.nanoTime() >= deadline) {
+        List<String> waiting = leaderless();
         throw CtlError.error("timed out waiting for " + count + " nodes to be online: " + online() + " are"
-            + (caughtUp() ? "" : ", and this node has not caught up with the metadata log"));
+            + (caughtUp() ? "" : ", and this node has not caught up with the metadata log")
+            + (waiting.isEmpty() ? "" : ", and this node knows no leader of quorum queues " + waiting));
       }
       try {
         Thread.sleep(200);
@@ -187,6 +189,37 @@ final class ClusterCommands implements CommandGroup {
   /** Whether this node has applied the metadata log as far as its leader had committed it (true for a single node). */
   private boolean caughtUp() {
     return cluster == null || cluster.status().caughtUp();
+  }
+
+  /**
+   * The quorum queues this node is a member of that have a majority of their members online but
+   * whose leader this node has not heard of yet (just after a partition heals): until it has, the
+   * node answers their basic.get and consumers with 404, so it is not yet serving them.
+   */
+  private List<String> leaderless() {
+    if (cluster == null) {
+      return List.of();
+    }
+    java.util.Set<String> up = new java.util.HashSet<>();
+    for (Member m : cluster.status().members()) {
+      if (m.online()) {
+        up.add(m.name());
+      }
+    }
+    List<String> out = new java.util.ArrayList<>();
+    for (VirtualHost vh : broker.vhosts()) {
+      for (var q : vh.queues()) {
+        var quorum = io.warrenmq.cluster.quorum.QuorumGroups.of(q);
+        if (quorum == null || !quorum.members().contains(nodeName()) || quorum.leader() != null) {
+          continue;
+        }
+        long online = quorum.members().stream().filter(up::contains).count();
+        if (online * 2 > quorum.members().size()) {
+          out.add(q.spec().resource());
+        }
+      }
+    }
+    return out;
   }
 
   /** The members this node sees online, itself included (one for a single node). */
