@@ -32,7 +32,9 @@ final class QueueFactory {
   private final String vhost;
   private final Path durableDir;
   private final Path transientDir;
-  private final StoreOptions storeOptions;
+  /** One of each for every queue of the vhost. */
+  private final StoreOptions durableOptions;
+  private final StoreOptions transientOptions;
   private final ByteBufAllocator alloc;
   private final Policies policies;
   private final QueueHost host;
@@ -53,7 +55,8 @@ final class QueueFactory {
     this.vhost = vhost;
     this.durableDir = durableDir;
     this.transientDir = transientDir;
-    this.storeOptions = storeOptions;
+    this.durableOptions = storeOptions.withDurable(true);
+    this.transientOptions = storeOptions.withDurable(false);
     this.alloc = alloc;
     this.policies = policies;
     this.host = host;
@@ -77,7 +80,7 @@ final class QueueFactory {
   Queue open(QueueSpec spec, @Nullable Object owner, String dirName) {
     Path dir = spec.durable() ? durableDir.resolve(dirName) : transientDir.resolve(dirName);
     try {
-      return ClassicQueue.open(spec, dir, new StoreOptions(storeOptions.segmentCapacity(), spec.durable()), alloc,
+      return ClassicQueue.open(spec, dir, spec.durable() ? durableOptions : transientOptions, alloc,
           owner, host, settingsOf(spec));
     } catch (IOException e) {
       throw new UncheckedIOException("could not open the store of " + spec.resource(), e);
