@@ -50,9 +50,9 @@ public final class ClassicQueue extends LazyParts implements Queue {
   boolean deleted;
   boolean failed;
 
-  private ClassicQueue(QueueSpec spec, PreparedStore[] idleStore, ByteBufAllocator alloc, @Nullable Object owner,
-      QueueHost host, QueueSettings settings) {
-    super(idleStore);
+  private ClassicQueue(QueueSpec spec, StoreSite site, String dirName, PreparedStore[] opened, ByteBufAllocator alloc,
+      @Nullable Object owner, QueueHost host, QueueSettings settings) {
+    super(site, dirName, opened);
     this.spec = spec;
     this.alloc = alloc;
     this.owner = owner;
@@ -61,15 +61,16 @@ public final class ClassicQueue extends LazyParts implements Queue {
   }
 
   /**
-   * Opens the queue's store directory (recovering it if durable). A store that holds messages, or
+   * Opens the queue's store directory {@code dirName} under {@code site} (recovering it if
+   * durable). A store that holds messages, or
    * a queue with x-expires (its timer runs from now), gets its parts at once, rebuilding what
    * depends on the records (expiry deadlines, deduplication ids); any other queue stays idle until
    * first used. Blocks on disk: call it off the event loop.
    */
-  public static ClassicQueue open(QueueSpec spec, java.nio.file.Path dir, io.warrenmq.store.queue.StoreOptions options,
-      ByteBufAllocator alloc, @Nullable Object owner, QueueHost host, QueueSettings settings) throws IOException {
-    PreparedStore[] prepared = QueueStore.prepare(dir, options, settings.maxPriority());
-    ClassicQueue q = new ClassicQueue(spec, prepared, alloc, owner, host, settings);
+  public static ClassicQueue open(QueueSpec spec, StoreSite site, String dirName, ByteBufAllocator alloc,
+      @Nullable Object owner, QueueHost host, QueueSettings settings) throws IOException {
+    PreparedStore[] prepared = QueueStore.prepare(site.parent().resolve(dirName), site.options(), settings.maxPriority());
+    ClassicQueue q = new ClassicQueue(spec, site, dirName, prepared, alloc, owner, host, settings);
     if (!QueueStore.empty(prepared) || settings.expires() > 0) {
       q.parts().lifecycle.recover();
     }

@@ -7,24 +7,38 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A classic queue's lock and its {@link QueueParts}, built on first use: until then the queue
- * holds the store directory it opened ({@link PreparedStore}, one per priority level) and answers
- * what is asked of its store at boot (directory, recovery report, clean stop) from that.
+ * A classic queue's lock and its {@link QueueParts}, built on first use. Until then the queue holds
+ * the store directory it opened and answers what is asked of its store at boot (directory,
+ * recovery report, clean stop) from that. Most idle queues opened a directory in which recovery
+ * found nothing: they keep its name, its {@link StoreSite} (shared) and the clean-shutdown marker
+ * taken at open, a few bytes; any other (a priority queue's levels) keeps its {@link
+ * PreparedStore}s.
  *
  * <p>Threading: the parts are built under {@link #lock} and published through a volatile field,
- * so {@link #parts()} costs a volatile read once they exist; the opened directory is read and
- * dropped under the lock.
+ * so {@link #parts()} costs a volatile read once they exist; the idle fields are read and dropped
+ * under the lock.
  */
 abstract sealed class LazyParts permits ClassicQueue {
   /** Guards the queue's state and that of its parts (see {@link ClassicQueue}). */
   final ReentrantLock lock = new ReentrantLock();
   /** Built under the lock on first use; null while the queue is idle. */
   volatile @Nullable QueueParts parts;
-  /** The opened store directory while the queue is idle; null once {@link #parts} are built. */
-  private PreparedStore @Nullable [] idleStore;
 
-  LazyParts(PreparedStore[] idleStore) {
-    this.idleStore = idleStore;
+  // while idle, under the lock: the store directory as opened (idleLevels), or for one in which
+  // recovery found nothing, where it is (idleSite, idleDir) and its marker
+  private PreparedStore @Nullable [] idleLevels;
+  private @Nullable StoreSite idleSite;
+  private @Nullable String idleDir;
+  private long idleMarker;
+
+  LazyParts(StoreSite site, String dirName, PreparedStore[] opened) {
+    if (opened.length == 1 && opened[0].nothingRecovered()) {
+      idleSite = site;
+      idleDir = dirName;
+      idleMarker = opened[0].marker();
+    } else {
+      idleLevels = opened;
+    }
   }
 
   abstract QueueParts newParts(QueueStore store);
@@ -49,7 +63,9 @@ abstract sealed class LazyParts permits ClassicQueue {
     if (p == null) {
       p = newParts(QueueStore.build(idle()));
       parts = p;
-      idleStore = null;
+      idleLevels = null;
+      idleSite = null;
+      idleDir = null;
     }
     return p;
   }
@@ -86,12 +102,17 @@ abstract sealed class LazyParts permits ClassicQueue {
     }
   }
 
-  /** Under the lock, while {@link #parts} is null: the opened store directory. */
+  /** Under the lock, while {@link #parts} is null: the store directory as opened. */
   private PreparedStore[] idle() {
-    PreparedStore[] prepared = idleStore;
-    if (prepared == null) {
+    PreparedStore[] levels = idleLevels;
+    if (levels != null) {
+      return levels;
+    }
+    StoreSite site = idleSite;
+    String dir = idleDir;
+    if (site == null || dir == null) {
       throw new IllegalStateException("a queue without parts or store");
     }
-    return prepared;
+    return new PreparedStore[] {PreparedStore.ofNothing(site.parent().resolve(dir), site.options(), idleMarker)};
   }
 }

@@ -21,6 +21,20 @@ public record PreparedStore(Path dir, StoreOptions options, StoreRecovery.Result
   /** A recovery that found nothing: shared by the stores that hold nothing, as most do. */
   static final StoreRecovery.Result NOTHING = new StoreRecovery.Result(java.util.List.of(), 0, 0, 0, RecoveryReport.EMPTY);
 
+  /**
+   * A store directory opened earlier in which recovery found nothing at all (see {@link
+   * #nothingRecovered()}): an owner that kept only the directory, the options and the marker
+   * gets its prepared store back.
+   */
+  public static PreparedStore ofNothing(Path dir, StoreOptions options, long marker) {
+    return new PreparedStore(dir, options, NOTHING, marker);
+  }
+
+  /** Whether recovery found nothing at all: no segment, nothing deleted, nothing to report. */
+  public boolean nothingRecovered() {
+    return recovered == NOTHING;
+  }
+
   /** Whether the directory holds no segment: the store starts with nothing in it. */
   public boolean empty() {
     return recovered.segments().isEmpty();
