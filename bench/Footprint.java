@@ -19,9 +19,13 @@ import java.util.concurrent.Future;
  *   Footprint bind URI N THREADS MODE    bind fp.q.i to exchange fp.x with key k.i
  *   Footprint cleanup URI N              delete what the other modes made
  * </pre>
+ * Env: DURABLE=1 declares durable queues.
  * Prints one line: what was done, how many, how long and the rate.
  */
 public final class Footprint {
+  /** DURABLE=1: the queues of "queues" are durable (default: not). */
+  static final boolean DURABLE = "1".equals(System.getenv("DURABLE"));
+
   public static void main(String[] args) throws Exception {
     ConnectionFactory f = new ConnectionFactory();
     f.setUri(args[1]);
@@ -74,9 +78,9 @@ public final class Footprint {
             String q = "fp.q." + i;
             if (what.equals("queues")) {
               if (nowait) {
-                ch.queueDeclareNoWait(q, false, false, false, null);
+                ch.queueDeclareNoWait(q, DURABLE, false, false, null);
               } else {
-                ch.queueDeclare(q, false, false, false, null);
+                ch.queueDeclare(q, DURABLE, false, false, null);
               }
             } else if (nowait) {
               ch.queueBindNoWait(q, "fp.x", "k." + i, null);

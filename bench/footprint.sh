@@ -6,7 +6,8 @@
 #     private RabbitMQ node when rabbitmq-server is installed.
 #
 #   bench/footprint.sh [delayed] [topology]         (default: both)
-# Env: DELAYED_N (1000000), QUEUES_N (100000), THREADS (8), BROKERS ("warren rabbitmq").
+# Env: DELAYED_N (1000000), QUEUES_N (100000), THREADS (8), BROKERS ("warren rabbitmq"),
+#      DURABLE (0; 1: the topology's queues are durable).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)

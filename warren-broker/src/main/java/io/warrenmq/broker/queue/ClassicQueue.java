@@ -6,10 +6,10 @@ import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.message.Message;
 import io.warrenmq.broker.stats.MessageCounts;
+import io.warrenmq.store.queue.PreparedStore;
 import io.warrenmq.store.sync.Syncable;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * {@link Dispatcher} hands messages to consumers, {@link QueueSettlement} takes acks, requeues,
  * retries and rejects, {@link Disposal} removes messages by expiry, overflow, delivery limit or
  * rejection, and {@link QueueLifecycle} handles the queue as a whole (recovery at open, x-expires,
- * purge, delete, close).
+ * purge, delete, close). Those parts and the store are built at first use ({@link QueueParts}): a
+ * queue declared and never used holds its spec, settings, lock and opened store directory only.
  *
  * <p>Threading: all state, that of those parts included, is guarded by {@link #lock}; publishers
  * (any event loop), consumers' channels (acks), the vhost and the timer thread call in concurrently
@@ -34,28 +35,13 @@ import org.slf4j.LoggerFactory;
  * {@code DeliveryTarget}s under the lock (they only enqueue); dead letters collected under the lock
  * are published after it is released, so queue locks never nest.
  */
-public final class ClassicQueue implements Queue {
+public final class ClassicQueue extends LazyParts implements Queue {
   private static final Logger log = LoggerFactory.getLogger(ClassicQueue.class);
 
   private final QueueSpec spec;
-  private final QueueStore store;
   private final ByteBufAllocator alloc;
   private final @Nullable Object owner;
   private final QueueHost host;
-  /** Guards the queue's state and that of its parts (see the class comment). */
-  final ReentrantLock lock = new ReentrantLock();
-  private final ConsumerSet consumers;
-  private final QueueTimers timers;
-  private final Expiry expiry;
-  private final Retries retries;
-  private final Deduplication dedup;
-  private final Disposal disposal;
-  private final Dispatcher dispatcher;
-  private final QueueIntake intake;
-  private final QueueConsumers consumerSide;
-  private final QueueSettlement settlement;
-  private final QueueLifecycle lifecycle;
-  private final QueueFlow flow = new QueueFlow();
   private volatile QueueSettings settings;
   /** Allocated under the lock on first use, so that 100,000 idle queues carry no counters. */
   private volatile @Nullable MessageCounts counts;
@@ -64,37 +50,36 @@ public final class ClassicQueue implements Queue {
   boolean deleted;
   boolean failed;
 
-  ClassicQueue(QueueSpec spec, QueueStore store, ByteBufAllocator alloc, @Nullable Object owner,
-      QueueHost host, QueueSettings settings) {
+  private ClassicQueue(QueueSpec spec, StoreSite site, String dirName, PreparedStore[] opened, ByteBufAllocator alloc,
+      @Nullable Object owner, QueueHost host, QueueSettings settings) {
+    super(site, dirName, opened);
     this.spec = spec;
-    this.store = store;
     this.alloc = alloc;
     this.owner = owner;
     this.host = host;
     this.settings = settings;
-    this.consumers = new ConsumerSet(settings.singleActiveConsumer());
-    this.timers = new QueueTimers(this, host.timers());
-    this.expiry = new Expiry(store, store.directory());
-    this.retries = new Retries(store, store.directory());
-    this.dedup = new Deduplication();
-    this.disposal = new Disposal(store, alloc, expiry, dedup, this::settings, this::fail);
-    this.dispatcher = new Dispatcher(this, store, alloc, consumers, expiry, disposal, this::settings, flow);
-    this.intake = new QueueIntake(this, store, alloc, consumers, timers, expiry, dedup, disposal, dispatcher);
-    this.consumerSide = new QueueConsumers(this, store, consumers, timers, disposal, dispatcher, flow);
-    this.settlement = new QueueSettlement(this, store, timers, expiry, retries, disposal);
-    this.lifecycle = new QueueLifecycle(this, store, host, consumers, timers, expiry, retries, dedup, flow);
   }
 
   /**
-   * Opens the queue's store (recovering it if durable) and rebuilds what depends on the records:
-   * expiry deadlines and deduplication ids. Blocks on disk: call it off the event loop.
+   * Opens the queue's store directory {@code dirName} under {@code site} (recovering it if
+   * durable). A store that holds messages, or
+   * a queue with x-expires (its timer runs from now), gets its parts at once, rebuilding what
+   * depends on the records (expiry deadlines, deduplication ids); any other queue stays idle until
+   * first used. Blocks on disk: call it off the event loop.
    */
-  public static ClassicQueue open(QueueSpec spec, java.nio.file.Path dir, io.warrenmq.store.queue.StoreOptions options,
-      ByteBufAllocator alloc, @Nullable Object owner, QueueHost host, QueueSettings settings) throws IOException {
-    QueueStore store = QueueStore.open(dir, options, settings.maxPriority());
-    ClassicQueue q = new ClassicQueue(spec, store, alloc, owner, host, settings);
-    q.lifecycle.recover();
+  public static ClassicQueue open(QueueSpec spec, StoreSite site, String dirName, ByteBufAllocator alloc,
+      @Nullable Object owner, QueueHost host, QueueSettings settings) throws IOException {
+    PreparedStore[] prepared = QueueStore.prepare(site.parent().resolve(dirName), site.options(), settings.maxPriority());
+    ClassicQueue q = new ClassicQueue(spec, site, dirName, prepared, alloc, owner, host, settings);
+    if (!QueueStore.empty(prepared) || settings.expires() > 0) {
+      q.parts().lifecycle.recover();
+    }
     return q;
+  }
+
+  @Override
+  QueueParts newParts(QueueStore store) {
+    return new QueueParts(this, store, alloc, host);
   }
 
   @Override
@@ -113,33 +98,19 @@ public final class ClassicQueue implements Queue {
 
   @Override
   public Syncable syncTarget() {
-    return store;
-  }
-
-  /** The store's directory (for the vhost's orphan check). */
-  public java.nio.file.Path directory() {
-    return store.directory();
-  }
-
-  public io.warrenmq.store.recovery.RecoveryReport recoveryReport() {
-    return store.recoveryReport();
-  }
-
-  /** Whether the store found its clean-shutdown marker at open (else its messages count as delivered). */
-  public boolean recoveredClean() {
-    return store.recoveredClean();
+    return parts().store;
   }
 
   // ---------------------------------------------------------------- publishing
 
   @Override
   public EnqueueResult enqueue(Message message) {
-    return intake.enqueue(message, false);
+    return parts().intake.enqueue(message, false);
   }
 
   @Override
   public EnqueueResult publish(Message message) {
-    return intake.enqueue(message, true);
+    return parts().intake.enqueue(message, true);
   }
 
   @Override
@@ -159,38 +130,44 @@ public final class ClassicQueue implements Queue {
 
   /** Bytes of data in the queue's segment files (any thread). */
   public long diskBytes() {
-    return store.diskBytes();
+    QueueParts p = parts;
+    return p == null ? 0 : p.store.diskBytes();
   }
 
   // ---------------------------------------------------------------- consuming
 
   @Override
   public @Nullable Delivery get(boolean noAck) {
-    return consumerSide.get(noAck);
+    return parts().consumerSide.get(noAck);
   }
 
   @Override
   public void addConsumer(Consumer consumer) {
-    consumerSide.add(consumer);
+    parts().consumerSide.add(consumer);
   }
 
   @Override
   public boolean removeConsumer(Consumer consumer) {
-    return consumerSide.remove(consumer);
+    QueueParts p = parts;
+    return p != null && p.consumerSide.remove(consumer);
   }
 
   @Override
   public List<Consumer> consumers() {
-    return consumerSide.snapshot();
+    QueueParts p = parts;
+    return p == null ? List.of() : p.consumerSide.snapshot();
   }
 
   /** Whether {@code c} is the active consumer (always true unless single-active-consumer). */
   public boolean isActive(Consumer c) {
-    return consumerSide.isActive(c);
+    return parts().consumerSide.isActive(c);
   }
 
   @Override
   public void dispatch() {
+    if (parts == null) {
+      return; // nothing to hand out
+    }
     lock.lock();
     try {
       dispatchLocked(System.currentTimeMillis());
@@ -206,30 +183,30 @@ public final class ClassicQueue implements Queue {
 
   @Override
   public void ack(@Nullable Consumer consumer, long[] positions, int count) {
-    settlement.ack(consumer, positions, count);
+    parts().settlement.ack(consumer, positions, count);
   }
 
   @Override
   public void requeue(@Nullable Consumer consumer, long[] positions, int count) {
-    settlement.requeue(consumer, positions, count);
+    parts().settlement.requeue(consumer, positions, count);
   }
 
   /** nack/reject with requeue: back now, or after the queue's retry back-off. */
   @Override
   public void retry(@Nullable Consumer consumer, long[] positions, int count) {
-    settlement.retry(consumer, positions, count);
+    parts().settlement.retry(consumer, positions, count);
   }
 
   /** nack/reject without requeue: dead-lettered (reason rejected) or dropped. */
   @Override
   public void reject(@Nullable Consumer consumer, long[] positions, int count) {
-    settlement.reject(consumer, positions, count);
+    parts().settlement.reject(consumer, positions, count);
   }
 
   /** Under the lock: hands ready messages to consumers unless the queue is gone. */
   void dispatchLocked(long now) {
     if (!deleted) {
-      dispatcher.dispatch(now);
+      parts().dispatcher.dispatch(now);
     }
   }
 
@@ -237,15 +214,16 @@ public final class ClassicQueue implements Queue {
 
   /** Under the lock: dead-letters what is due at the head and in the index; schedules the next. */
   void expireDue(long now) {
-    disposal.expireDue(now, spec.resource());
-    timers.scheduleExpiry(expiry.nextDeadline());
+    QueueParts p = parts();
+    p.disposal.expireDue(now, spec.resource());
+    p.timers.scheduleExpiry(p.expiry.nextDeadline());
   }
 
   /** Timer: expired messages anywhere in the queue, then the next deadline. */
   void onExpiryTimer() {
     lock.lock();
     try {
-      timers.expiryFired();
+      parts().timers.expiryFired();
       if (deleted) {
         return;
       }
@@ -259,17 +237,19 @@ public final class ClassicQueue implements Queue {
 
   /** Timer: see {@link QueueSettlement#onRetryTimer()}. */
   void onRetryTimer() {
-    settlement.onRetryTimer();
+    parts().settlement.onRetryTimer();
   }
 
   /** Timer: see {@link QueueLifecycle#onUnusedTimer()}. */
   void onUnusedTimer() {
-    lifecycle.onUnusedTimer();
+    parts().lifecycle.onUnusedTimer();
   }
 
   /** A redeclare counts as use for x-expires (RabbitMQ). */
   public void touch() {
-    lifecycle.touch();
+    if (parts != null || settings.expires() > 0) {
+      parts().lifecycle.touch();
+    }
   }
 
   /** Policies changed: new settings apply from now on (limits trim at once). */
@@ -277,11 +257,16 @@ public final class ClassicQueue implements Queue {
     lock.lock();
     try {
       settings = s;
-      if (s.limited()) {
-        disposal.dropHeadOverLimit(s);
+      QueueParts p = parts;
+      if (p == null && s.expires() <= 0) {
+        return; // idle: nothing to trim, no timer to start
       }
-      if (consumers.isEmpty()) {
-        timers.touch(s.expires());
+      p = partsLocked();
+      if (s.limited()) {
+        p.disposal.dropHeadOverLimit(s);
+      }
+      if (p.consumers.isEmpty()) {
+        p.timers.touch(s.expires());
       }
     } finally {
       unlockAndFlush();
@@ -292,22 +277,26 @@ public final class ClassicQueue implements Queue {
 
   @Override
   public long messageCount() {
-    return store.readyCount();
+    QueueParts p = parts;
+    return p == null ? 0 : p.store.readyCount();
   }
 
   @Override
   public long unackedCount() {
-    return store.unackedCount() - retries.size();
+    QueueParts p = parts;
+    return p == null ? 0 : p.store.unackedCount() - p.retries.size();
   }
 
   /** Messages waiting for their retry back-off. */
   public long delayedCount() {
-    return retries.size();
+    QueueParts p = parts;
+    return p == null ? 0 : p.retries.size();
   }
 
   @Override
   public int consumerCount() {
-    return consumerSide.count();
+    QueueParts p = parts;
+    return p == null ? 0 : p.consumerSide.count();
   }
 
   /**
@@ -323,27 +312,31 @@ public final class ClassicQueue implements Queue {
    * nothing of the queue changes (no delivery counted, no redelivered flag, no reordering).
    */
   public List<Peeked> peekMessages(int n) {
-    return consumerSide.peek(n, alloc);
+    QueueParts p = parts;
+    return p == null ? new java.util.ArrayList<>() : p.consumerSide.peek(n, alloc);
   }
 
   /** Body bytes of the ready messages (RabbitMQ's message_bytes_ready). */
   public long readyBytes() {
-    return store.readyWeight();
+    QueueParts p = parts;
+    return p == null ? 0 : p.store.readyWeight();
   }
 
   @Override
   public long purge() {
-    return lifecycle.purge();
+    QueueParts p = parts;
+    return p == null ? 0 : p.lifecycle.purge();
   }
 
   @Override
   public void delete() {
-    lifecycle.delete();
+    parts().lifecycle.delete();
   }
 
   @Override
   public QueueFlow flow() {
-    return flow;
+    QueueParts p = parts;
+    return p == null ? QueueFlow.NEVER : p.flow; // an idle queue has no consumers to fall behind
   }
 
   @Override
@@ -363,14 +356,15 @@ public final class ClassicQueue implements Queue {
    */
   @Override
   public void close() {
-    lifecycle.close();
+    parts().lifecycle.close();
   }
 
   // ---------------------------------------------------------------- internals
 
   /** Releases the lock, then publishes the dead letters collected under it. */
   void unlockAndFlush() {
-    List<DeadLetter> letters = disposal.takeDeadLetters();
+    QueueParts p = parts;
+    List<DeadLetter> letters = p == null ? List.of() : p.disposal.takeDeadLetters();
     String dlx = letters.isEmpty() ? null : settings.deadLetterExchange();
     lock.unlock();
     if (letters.isEmpty()) {
@@ -391,6 +385,6 @@ public final class ClassicQueue implements Queue {
 
   /** For tests and tools. */
   QueueStore store() {
-    return store;
+    return parts().store;
   }
 }

@@ -3,6 +3,7 @@ package io.warrenmq.broker.queue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.warrenmq.store.queue.MessageStore;
+import io.warrenmq.store.queue.PreparedStore;
 import io.warrenmq.store.queue.StoreOptions;
 import io.warrenmq.store.recovery.RecoveryReport;
 import io.warrenmq.store.segment.SegmentPosition;
@@ -33,24 +34,57 @@ final class QueueStore implements Syncable {
 
   /** Opens (recovering if durable) the store of a queue with {@code maxPriority} levels above 0. */
   static QueueStore open(Path dir, StoreOptions options, int maxPriority) throws IOException {
+    return build(prepare(dir, options, maxPriority));
+  }
+
+  /**
+   * The disk work of {@link #open}, one {@link PreparedStore} per level (the directory of a
+   * priority queue holds one directory per level); {@link #build} makes the store from them.
+   */
+  static PreparedStore[] prepare(Path dir, StoreOptions options, int maxPriority) throws IOException {
     if (maxPriority <= 0) {
-      return new QueueStore(dir, new MessageStore[] {MessageStore.open(dir, options)});
+      return new PreparedStore[] {MessageStore.prepare(dir, options)};
     }
     Files.createDirectories(dir);
-    MessageStore[] levels = new MessageStore[maxPriority + 1];
+    PreparedStore[] levels = new PreparedStore[maxPriority + 1];
     try {
       for (int i = 0; i <= maxPriority; i++) {
-        levels[i] = MessageStore.open(dir.resolve(String.format("p%03d", i)), options);
+        levels[i] = MessageStore.prepare(dir.resolve(String.format("p%03d", i)), options);
       }
     } catch (IOException | RuntimeException e) {
-      for (MessageStore s : levels) {
+      for (PreparedStore s : levels) {
         if (s != null) {
-          s.close();
+          s.build().close();
         }
       }
       throw e;
     }
-    return new QueueStore(dir, levels);
+    return levels;
+  }
+
+  /** The store over what {@link #prepare} opened; allocates only (any thread). */
+  static QueueStore build(PreparedStore[] prepared) {
+    MessageStore[] levels = new MessageStore[prepared.length];
+    for (int i = 0; i < prepared.length; i++) {
+      levels[i] = prepared[i].build();
+    }
+    return new QueueStore(directoryOf(prepared), levels);
+  }
+
+  /** The queue's directory: that of its one level, or the parent of a priority queue's levels. */
+  static Path directoryOf(PreparedStore[] prepared) {
+    Path d = prepared[0].dir();
+    return prepared.length == 1 ? d : d.getParent();
+  }
+
+  /** Whether no level holds a segment: the queue starts empty. */
+  static boolean empty(PreparedStore[] prepared) {
+    for (PreparedStore s : prepared) {
+      if (!s.empty()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   Path directory() {
@@ -201,8 +235,25 @@ final class QueueStore implements Syncable {
 
   /** The recovery reports of every level, summed. */
   RecoveryReport recoveryReport() {
-    if (levels.length == 1) {
-      return levels[0].recoveryReport();
+    RecoveryReport[] r = new RecoveryReport[levels.length];
+    for (int i = 0; i < levels.length; i++) {
+      r[i] = levels[i].recoveryReport();
+    }
+    return sum(r);
+  }
+
+  /** As {@link #recoveryReport()}, for a store not built yet. */
+  static RecoveryReport recoveryReport(PreparedStore[] prepared) {
+    RecoveryReport[] r = new RecoveryReport[prepared.length];
+    for (int i = 0; i < prepared.length; i++) {
+      r[i] = prepared[i].recoveryReport();
+    }
+    return sum(r);
+  }
+
+  private static RecoveryReport sum(RecoveryReport[] reports) {
+    if (reports.length == 1) {
+      return reports[0];
     }
     int seg = 0;
     int torn = 0;
@@ -210,8 +261,7 @@ final class QueueStore implements Syncable {
     long rec = 0;
     long drop = 0;
     long bytes = 0;
-    for (MessageStore s : levels) {
-      RecoveryReport r = s.recoveryReport();
+    for (RecoveryReport r : reports) {
       seg += r.segmentsRecovered();
       rec += r.recordsRecovered();
       drop += r.transientDropped();
@@ -227,6 +277,16 @@ final class QueueStore implements Syncable {
     for (MessageStore s : levels) {
       s.force();
     }
+  }
+
+  /** As {@link #recoveredClean()}, for a store not built yet. */
+  static boolean recoveredClean(PreparedStore[] prepared) {
+    for (PreparedStore s : prepared) {
+      if (!s.recoveredClean()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether every level found its clean-shutdown marker (see MessageStore.recoveredClean). */

@@ -9,6 +9,7 @@ import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.QueueHost;
 import io.warrenmq.broker.queue.QueueSettings;
 import io.warrenmq.broker.queue.QueueSpec;
+import io.warrenmq.broker.queue.StoreSite;
 import io.warrenmq.store.queue.StoreOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,9 +31,9 @@ final class QueueFactory {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final String vhost;
-  private final Path durableDir;
-  private final Path transientDir;
-  private final StoreOptions storeOptions;
+  /** Where the vhost's durable and transient queues keep their stores (shared by all of them). */
+  private final StoreSite durableSite;
+  private final StoreSite transientSite;
   private final ByteBufAllocator alloc;
   private final Policies policies;
   private final QueueHost host;
@@ -51,9 +52,8 @@ final class QueueFactory {
       Policies policies,
       QueueHost host) {
     this.vhost = vhost;
-    this.durableDir = durableDir;
-    this.transientDir = transientDir;
-    this.storeOptions = storeOptions;
+    this.durableSite = new StoreSite(durableDir, storeOptions.withDurable(true));
+    this.transientSite = new StoreSite(transientDir, storeOptions.withDurable(false));
     this.alloc = alloc;
     this.policies = policies;
     this.host = host;
@@ -75,10 +75,9 @@ final class QueueFactory {
    * on disk); {@code owner} is the connection of an exclusive queue.
    */
   Queue open(QueueSpec spec, @Nullable Object owner, String dirName) {
-    Path dir = spec.durable() ? durableDir.resolve(dirName) : transientDir.resolve(dirName);
     try {
-      return ClassicQueue.open(spec, dir, new StoreOptions(storeOptions.segmentCapacity(), spec.durable()), alloc,
-          owner, host, settingsOf(spec));
+      return ClassicQueue.open(spec, spec.durable() ? durableSite : transientSite, dirName, alloc, owner, host,
+          settingsOf(spec));
     } catch (IOException e) {
       throw new UncheckedIOException("could not open the store of " + spec.resource(), e);
     }

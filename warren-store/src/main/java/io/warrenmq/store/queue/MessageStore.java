@@ -60,7 +60,7 @@ public final class MessageStore implements Syncable, AutoCloseable {
   private final DeliveredBoundary boundary;
   private final StoreRecords records;
 
-  /** The store over what {@link StoreDirectory#open} found: its recovered segments and marker. */
+  /** The store over what {@link StoreDirectory#prepare} found: its recovered segments and marker. */
   MessageStore(Path dir, StoreOptions options, StoreRecovery.Result recovered, long marker) {
     this.dir = dir;
     this.options = options;
@@ -79,7 +79,15 @@ public final class MessageStore implements Syncable, AutoCloseable {
    * @throws IOException on an I/O error, or naming a segment file whose format is unknown
    */
   public static MessageStore open(Path dir, StoreOptions options) throws IOException {
-    return StoreDirectory.open(dir, options);
+    return StoreDirectory.prepare(dir, options).build();
+  }
+
+  /**
+   * The disk work of {@link #open} (it blocks the same way), without building the store: see
+   * {@link PreparedStore}, whose {@code build()} gives the store {@code open} would have.
+   */
+  public static PreparedStore prepare(Path dir, StoreOptions options) throws IOException {
+    return StoreDirectory.prepare(dir, options);
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.warrenmq.store.queue;
 
 import io.warrenmq.store.recovery.CleanShutdown;
-import io.warrenmq.store.recovery.RecoveryReport;
 import io.warrenmq.store.recovery.StoreRecovery;
 import io.warrenmq.store.sync.BlockingGuard;
 import io.warrenmq.store.sync.DirectorySync;
@@ -9,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -26,19 +24,19 @@ final class StoreDirectory {
 
   private StoreDirectory() {}
 
-  /** See {@link MessageStore#open}. */
-  static MessageStore open(Path dir, StoreOptions options) throws IOException {
+  /** See {@link MessageStore#prepare}. */
+  static PreparedStore prepare(Path dir, StoreOptions options) throws IOException {
     BlockingGuard.checkNotOnEventLoop();
     if (options.durable()) {
       DirectorySync.createDirectories(dir);
       // gone (durably) before recovery changes a byte: a crash from here on is an unclean stop
       long marker = CleanShutdown.take(dir);
-      return new MessageStore(dir, options, StoreRecovery.recover(dir), marker);
+      StoreRecovery.Result r = StoreRecovery.recover(dir);
+      return new PreparedStore(dir, options, r.equals(PreparedStore.NOTHING) ? PreparedStore.NOTHING : r, marker);
     }
     Files.createDirectories(dir);
     deleteContents(dir);
-    return new MessageStore(
-        dir, options, new StoreRecovery.Result(List.of(), 0, 0, 0, RecoveryReport.EMPTY), 0);
+    return new PreparedStore(dir, options, PreparedStore.NOTHING, 0);
   }
 
   /** Removes {@code dir} with every file in it, if it exists (the store is closed). */
