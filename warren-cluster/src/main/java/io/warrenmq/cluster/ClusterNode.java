@@ -68,6 +68,7 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
   private final RaftClient statusClient;
   private final AtomicLong seq = new AtomicLong();
   private final Thread announcer;
+  private final CatchUpNudge nudge;
   private final Membership membership;
   private final StatusReader statusReader;
   private @Nullable NodeLinks links;
@@ -112,6 +113,16 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
     this.statusReader = new StatusReader(server, group.getGroupId(), s, members, statusClient);
     this.membership = new Membership(statusClient, client, id, s.self(), s.peers());
     this.announcer = Thread.ofVirtual().name("warren-cluster-announce").unstarted(this::announce);
+    this.nudge = new CatchUpNudge(this::status, this::lastApplied, () -> replicate(
+        List.of(Members.announcement(settings.self(), settings.nodeName(), flags.supported()))));
+  }
+
+  private long lastApplied() {
+    try {
+      return server.getDivision(group.getGroupId()).getInfo().getLastAppliedIndex();
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   /**
@@ -139,6 +150,7 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
     }
     broker.setClusterView(n);
     n.announcer.start();
+    n.nudge.start();
     log.info("cluster node '{}' at {}: metadata group {} over {}", s.nodeName(), s.self(), n.group.getGroupId(),
         s.peers());
     return n;
@@ -421,6 +433,7 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
   @Override
   public void close() throws IOException {
     announcer.interrupt();
+    nudge.stop();
     if (links != null) {
       links.close();
     }

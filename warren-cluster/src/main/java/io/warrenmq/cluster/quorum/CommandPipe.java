@@ -276,11 +276,10 @@ final class CommandPipe {
       List<CompletableFuture<Void>> sent,
       List<Purge> sentPurges) {
     if (failure == null) {
-      ByteBuffer answer = r.getMessage().getContent().asReadOnlyByteBuffer();
-      boolean accepted = answer.remaining() < 1 || answer.get() != 0;
-      long purged = answer.remaining() >= 8 ? answer.getLong() : 0;
-      // the publishes over the queue's length limit (reject-publish) are the entry's last ones
-      int refused = answer.remaining() >= 4 ? answer.getInt() : 0;
+      QuorumCommands.Reply answer = QuorumCommands.Reply.decode(r.getMessage().getContent());
+      boolean accepted = answer.accepted();
+      long purged = answer.purged();
+      int refused = answer.refused(); // the entry's last publishes
       for (int i = 0; i < sent.size(); i++) {
         if (accepted && i < sent.size() - refused) {
           sent.get(i).complete(null);

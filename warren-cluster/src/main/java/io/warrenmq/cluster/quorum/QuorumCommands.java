@@ -146,4 +146,26 @@ final class QuorumCommands {
     }
     return n;
   }
+
+  /**
+   * What applying an entry answers the node that sent it: {@code [byte accepted][long purged][int
+   * refused]}, refused the entry's last publishes over the queue's length limit (reject-publish).
+   */
+  record Reply(boolean accepted, long purged, int refused) {
+    ByteString encode() {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(13).put((byte) (accepted ? 1 : 0)).putLong(purged)
+          .putInt(refused);
+      b.flip();
+      return ByteString.copyFrom(b);
+    }
+
+    /** Reads a reply; what an older member leaves out counts as nothing refused or purged. */
+    static Reply decode(ByteString content) {
+      java.nio.ByteBuffer b = content.asReadOnlyByteBuffer();
+      boolean accepted = b.remaining() < 1 || b.get() != 0;
+      long purged = b.remaining() >= 8 ? b.getLong() : 0;
+      int refused = b.remaining() >= 4 ? b.getInt() : 0;
+      return new Reply(accepted, purged, refused);
+    }
+  }
 }

@@ -17,11 +17,8 @@ import io.warrenmq.cluster.quorum.QuorumCommands.Command;
 import io.warrenmq.store.sync.RemoteSyncable;
 import io.warrenmq.store.sync.Syncable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -61,9 +58,8 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
   private final @Nullable QueueStateMachine machine;
   private volatile @Nullable String leader;
   private volatile @Nullable RemoteQueue remote;
-  private final Map<Consumer, RemoteQueue> remoteConsumers = new HashMap<>();
-  /** Consumers waiting for a leader to be attached to. */
-  private final List<Consumer> parked = new ArrayList<>();
+  /** This node's consumers while it does not lead: attached through the leader's node or waiting for one. */
+  private final FollowerConsumers followers = new FollowerConsumers(this);
   private volatile boolean deleted;
   /** Whether this node leads the group, as its last leader change said (read without the lock). */
   private volatile boolean leading;
@@ -193,10 +189,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
       dropSettledSegments();
       dispatchLocked();
     }
-    ByteBuffer b = ByteBuffer.allocate(13).put((byte) 1).putLong(a.purged()).putInt(a.refused());
-    b.flip();
-    return org.apache.ratis.protocol.Message.valueOf(
-        org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(b));
+    return org.apache.ratis.protocol.Message.valueOf(new QuorumCommands.Reply(true, a.purged(), a.refused()).encode());
   }
 
   private void dropSettledSegments() {
@@ -234,7 +227,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
             if (c.target().viaLink()) {
               linked.add(c); // another node's: it attaches it again itself
             } else {
-              parked.add(c);
+              followers.park(c);
             }
           }
         }
@@ -260,12 +253,11 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     List<Consumer> todo;
     RemoteQueue r;
     synchronized (this) {
-      if (parked.isEmpty()) {
+      if (!followers.anyParked()) {
         return;
       }
       if (deliveries.active()) {
-        parked.forEach(deliveries::add);
-        parked.clear();
+        followers.takeParked().forEach(deliveries::add);
         dispatchLocked();
         return;
       }
@@ -273,32 +265,21 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
       if (r == null) {
         return;
       }
-      todo = List.copyOf(parked);
-      parked.clear();
-      todo.forEach(c -> remoteConsumers.put(c, r));
+      todo = followers.takeParkedFor(r);
     }
-    for (Consumer c : todo) {
-      try {
-        r.addConsumer(c);
-      } catch (AmqpException e) {
-        synchronized (this) {
-          remoteConsumers.remove(c);
-          parked.add(c); // the link is not up yet: at the next leader change or end
-        }
-      }
-    }
+    followers.attach(todo, r, true);
   }
 
   @Override
   public void consumerEnded(Consumer consumer) {
     synchronized (this) {
-      remoteConsumers.remove(consumer);
       if (deleted) {
+        followers.remove(consumer);
         consumer.deactivate();
         consumer.target().cancelledByBroker(consumer);
         return;
       }
-      parked.add(consumer);
+      followers.ended(consumer);
     }
     attachParked();
   }
@@ -347,30 +328,23 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
       }
       r = remote;
       if (r == null) {
-        parked.add(consumer); // RabbitMQ: consumers of a queue without a leader get nothing until it has one
+        followers.park(consumer);
         return;
       }
-      remoteConsumers.put(consumer, r);
+      followers.via(consumer, r);
     }
-    try {
-      r.addConsumer(consumer);
-    } catch (AmqpException e) {
-      synchronized (this) {
-        remoteConsumers.remove(consumer);
-      }
-      throw e;
-    }
+    followers.attach(List.of(consumer), r, false);
   }
 
   @Override
   public boolean removeConsumer(Consumer consumer) {
     RemoteQueue r;
     synchronized (this) {
-      r = remoteConsumers.remove(consumer);
+      r = followers.remove(consumer);
       if (r == null) {
         consumer.deactivate();
         deliveries.remove(consumer);
-        parked.remove(consumer);
+        dispatchLocked(); // a single active consumer's successor takes over
         return false;
       }
     }
@@ -381,8 +355,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
   @Override
   public synchronized List<Consumer> consumers() {
     List<Consumer> all = new ArrayList<>(deliveries.consumers());
-    all.addAll(remoteConsumers.keySet());
-    all.addAll(parked);
+    followers.addAllTo(all);
     return all;
   }
 
@@ -391,7 +364,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     List<RemoteQueue> viaLink;
     synchronized (this) {
       dispatchLocked();
-      viaLink = remoteConsumers.values().stream().distinct().toList();
+      viaLink = followers.links();
     }
     viaLink.forEach(RemoteQueue::dispatch); // deliveries from the leader waiting for this channel's credit
   }
@@ -459,7 +432,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
 
   @Override
   public synchronized int consumerCount() {
-    return deliveries.consumers().size() + remoteConsumers.size() + parked.size();
+    return deliveries.consumers().size() + followers.size();
   }
 
   @Override
@@ -509,22 +482,14 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
   public void close() {
     pipe.close();
     List<Consumer> gone;
-    List<Map.Entry<Consumer, RemoteQueue>> remotes;
     synchronized (this) {
-      gone = new ArrayList<>(deliveries.deactivate());
-      gone.addAll(parked);
-      parked.clear();
-      remotes = List.copyOf(remoteConsumers.entrySet());
-      remoteConsumers.clear();
+      gone = deliveries.deactivate();
     }
     for (Consumer c : gone) {
       c.deactivate();
       c.target().cancelledByBroker(c);
     }
-    for (Map.Entry<Consumer, RemoteQueue> e : remotes) {
-      e.getValue().removeConsumer(e.getKey());
-      e.getKey().target().cancelledByBroker(e.getKey());
-    }
+    followers.cancelAll();
   }
 
   /**
@@ -551,8 +516,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     synchronized (this) {
       state.describe(m);
       deliveries.describe(m);
-      m.put("consumers via the leader", remoteConsumers.size());
-      m.put("consumers waiting for a leader", parked.size());
+      followers.describe(m);
       QuorumLog bodies = machine == null ? null : machine.bodies();
       if (bodies != null) {
         m.put("bodies: last entry", bodies.lastIndex());
