@@ -306,6 +306,38 @@ public final class QuorumGroups implements QuorumQueues {
     }
   }
 
+  /**
+   * The leader of {@code known}'s group as its members say (for a node that is not a member, which
+   * hears of no leader change): asks each member in turn, once; null if none answers with one.
+   */
+  @Nullable RaftPeerId findLeader(RaftGroup known, List<String> members) {
+    RaftGroup g = groupOf(known.getGroupId(), members);
+    if (g.getPeers().isEmpty()) {
+      return null; // the cluster is starting: the members' addresses are not known yet
+    }
+    RaftProperties p = new RaftProperties();
+    RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(2, TimeUnit.SECONDS));
+    try (RaftClient c = RaftClient.newBuilder().setProperties(p).setRaftGroup(g).setClientId(ClientId.randomId())
+        .setRetryPolicy(RetryPolicies.noRetry()).build()) {
+      for (RaftPeer peer : g.getPeers()) {
+        try {
+          var role = c.getGroupManagementApi(peer.getId()).info(known.getGroupId()).getRoleInfoProto();
+          if (role.getRole() == org.apache.ratis.proto.RaftProtos.RaftPeerRole.LEADER) {
+            return peer.getId();
+          }
+          if (role.hasFollowerInfo() && !role.getFollowerInfo().getLeaderInfo().getId().getId().isEmpty()) {
+            return RaftPeerId.valueOf(role.getFollowerInfo().getLeaderInfo().getId().getId());
+          }
+        } catch (IOException | RuntimeException e) {
+          log.debug("{}: asking {} for its leader: {}", known.getGroupId(), peer.getId(), e.toString());
+        }
+      }
+    } catch (IOException e) {
+      log.debug("closing a Raft client", e);
+    }
+    return null;
+  }
+
   /** A Ratis client of the queue's group, for this node's commands to it. */
   RaftClient newClient(RaftGroup known) {
     RaftGroup g = groupOf(known.getGroupId(), queues.containsKey(known.getGroupId())

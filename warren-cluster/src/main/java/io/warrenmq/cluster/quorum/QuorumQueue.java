@@ -61,6 +61,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
   /** This node's consumers while it does not lead: attached through the leader's node or waiting for one. */
   private final FollowerConsumers followers = new FollowerConsumers(this);
   private volatile boolean deleted;
+  private volatile boolean closed;
   /** Whether this node leads the group, as its last leader change said (read without the lock). */
   private volatile boolean leading;
   private final QueueFlow flow = new QueueFlow();
@@ -82,6 +83,33 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     this.machine = machine;
     if (machine != null) {
       machine.bind(this);
+    } else {
+      Thread.ofVirtual().name("warren-qq-leader-lookup").start(this::followLeaderFromOutside);
+    }
+  }
+
+  /**
+   * On a node that is not a member (the queue was declared while this node was down, or its group
+   * is smaller than the cluster) no leader change is heard: the members are asked who leads, every
+   * second while none is known and every 5 s after, until the queue is closed.
+   */
+  private void followLeaderFromOutside() {
+    while (!deleted && !closed) {
+      String node = null;
+      try {
+        RaftPeerId found = groups.findLeader(group, members);
+        node = found == null ? null : groups.nodeOf(found);
+        if (node != null && !node.equals(leader)) {
+          leaderChanged(false, found);
+        }
+      } catch (RuntimeException e) {
+        log.debug("{}: looking for its leader: {}", spec.resource(), e.toString()); // again in a second
+      }
+      try {
+        Thread.sleep(node == null ? 1000 : 5000);
+      } catch (InterruptedException e) {
+        return;
+      }
     }
   }
 
@@ -480,6 +508,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
 
   @Override
   public void close() {
+    closed = true;
     pipe.close();
     List<Consumer> gone;
     synchronized (this) {

@@ -192,9 +192,10 @@ final class ClusterCommands implements CommandGroup {
   }
 
   /**
-   * The quorum queues this node is a member of that have a majority of their members online but
-   * whose leader this node has not heard of yet (just after a partition heals): until it has, the
-   * node answers their basic.get and consumers with 404, so it is not yet serving them.
+   * The quorum queues that have a majority of their members online but whose leader this node has
+   * not heard of yet (just after a partition heals, or, on a node that is not a member, until it
+   * has asked the members): until it has, the node answers their basic.get with 404 and its
+   * consumers wait, so it is not yet serving them.
    */
   private List<String> leaderless() {
     if (cluster == null) {
@@ -210,7 +211,7 @@ final class ClusterCommands implements CommandGroup {
     for (VirtualHost vh : broker.vhosts()) {
       for (var q : vh.queues()) {
         var quorum = io.warrenmq.cluster.quorum.QuorumGroups.of(q);
-        if (quorum == null || !quorum.members().contains(nodeName()) || quorum.leader() != null) {
+        if (quorum == null || quorum.leader() != null) {
           continue;
         }
         long online = quorum.members().stream().filter(up::contains).count();
