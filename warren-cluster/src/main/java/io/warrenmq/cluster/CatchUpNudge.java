@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 final class CatchUpNudge {
   private static final Logger log = LoggerFactory.getLogger(CatchUpNudge.class);
-  static final long PERIOD_MS = 5_000;
+  static final long PERIOD_MS = 2_000;
 
   private final Supplier<ClusterStatus> status;
   private final LongSupplier lastApplied;
