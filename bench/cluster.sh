@@ -33,25 +33,30 @@ warren_start() {
   (cd "$ROOT" && bin/warren --version >/dev/null 2>&1)  # builds once if needed
   for i in 0 1 2; do
     "$ROOT/bin/warren" --node-name "n$((i+1))" --bind 127.0.0.1 --port "${W_AMQP[$i]}" \
-      --cluster-port "${W_RAFT[$i]}" --cluster-peers "$peers" --data-dir "$BASE/n$((i+1))" \
+      --cluster-port "${W_RAFT[$i]}" --cluster-peers "$peers" --management-port 0 --prometheus-port 0 --data-dir "$BASE/n$((i+1))" \
       > "$BASE/n$((i+1)).log" 2>&1 &
     PIDS[$i]=$!
   done
   for i in 0 1 2; do
-    "$ROOT/bin/warrenctl" --data-dir "$BASE/n$((i+1))" await_online_nodes 3 --timeout 120 >/dev/null \
-      || { log "WarrenMQ node $((i+1)) did not see 3 nodes ($BASE/n$((i+1)).log)"; return 1; }
+    warren_await "$i" || { log "WarrenMQ node $((i+1)) did not see 3 nodes ($BASE/n$((i+1)).log)"; return 1; }
   done
   KIND=warren
+}
+warren_await() {  # $1 index: its control socket, then 3 nodes online (120 s in all)
+  local d="$BASE/n$(( $1 + 1 ))" k
+  for k in $(seq 1 120); do [ -S "$d/warren.sock" ] && break; sleep 1; done
+  "$ROOT/bin/warrenctl" --data-dir "$d" await_online_nodes 3 --timeout 120 >/dev/null
 }
 warren_leader() { "$ROOT/bin/warrenctl" --data-dir "$BASE/n$(( $2 + 1 ))" queue_leader "$1" 2>/dev/null | tail -1; }
 warren_stop() { local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done; PIDS=(); }
 warren_restart_node() {  # $1 index
   local peers="127.0.0.1:${W_RAFT[0]},127.0.0.1:${W_RAFT[1]},127.0.0.1:${W_RAFT[2]}" i=$1
   "$ROOT/bin/warren" --node-name "n$((i+1))" --bind 127.0.0.1 --port "${W_AMQP[$i]}" \
-    --cluster-port "${W_RAFT[$i]}" --cluster-peers "$peers" --data-dir "$BASE/n$((i+1))" \
+    --cluster-port "${W_RAFT[$i]}" --cluster-peers "$peers" --management-port 0 --prometheus-port 0 --data-dir "$BASE/n$((i+1))" \
     >> "$BASE/n$((i+1)).log" 2>&1 &
   PIDS[$i]=$!
-  "$ROOT/bin/warrenctl" --data-dir "$BASE/n$((i+1))" await_online_nodes 3 --timeout 120 >/dev/null
+  rm -f "$BASE/n$((i+1))/warren.sock" 2>/dev/null
+  warren_await "$i"
 }
 
 # ---------------------------------------------------------------- RabbitMQ
@@ -125,7 +130,7 @@ print('/'.join(str(max(r[i] for r in rows)) for i in range(len(rows[0]))) if row
 
 run_failover() {
   local k times=() q=bench-failover
-  python3 - "$(port 0)" "$(port 1)" "$(port 2)" "$q" declare <<'PY' || return 1
+  /usr/bin/python3 - "$(port 0)" "$(port 1)" "$(port 2)" "$q" declare <<'PY' || return 1
 import sys, pika
 p = pika.BlockingConnection(pika.ConnectionParameters('127.0.0.1', int(sys.argv[1])))
 p.channel().queue_declare(sys.argv[4], durable=True, arguments={'x-queue-type': 'quorum'})
@@ -137,7 +142,7 @@ PY
     for li in 0 1 2; do leader=$("${KIND}_leader" "$q" "$li"); [ -n "$leader" ] && break; done
     [ -z "$leader" ] && { log "no leader for $q"; continue; }
     li=$(( ${leader#n} - 1 )); pub=$(( (li + 1) % 3 ))
-    python3 "$HERE/failover_publisher.py" "$(port $pub)" "$q" > "$BASE/failover-$k.out" 2>&1 &
+    /usr/bin/python3 "$HERE/failover_publisher.py" "$(port $pub)" "$q" > "$BASE/failover-$k.out" 2>&1 &
     local ppid=$!
     sleep 3
     date +%s.%N > "$BASE/failover-$k.kill"
