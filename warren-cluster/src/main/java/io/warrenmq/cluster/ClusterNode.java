@@ -26,9 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientConfigKeys;
-import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -36,9 +33,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -94,18 +89,18 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
         .setServerId(s.self().id())
         .setGroup(group)
         .setStateMachineRegistry(g -> g.equals(id) || quorum == null ? machine : quorum.machineFor(g))
-        .setProperties(serverProperties(s))
+        .setProperties(RaftTuning.server(s))
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
     this.client = RaftClient.newBuilder()
-        .setProperties(clientProperties())
+        .setProperties(RaftTuning.client(3))
         .setRaftGroup(group)
         .setClientId(ClientId.randomId())
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
             (int) Math.max(1, s.metadataTimeout().toMillis() / 250), TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
         .build();
     this.statusClient = RaftClient.newBuilder()
-        .setProperties(clientProperties())
+        .setProperties(RaftTuning.client(3))
         .setRaftGroup(group)
         .setClientId(ClientId.randomId())
         .setRetryPolicy(RetryPolicies.noRetry())
@@ -154,35 +149,6 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
     log.info("cluster node '{}' at {}: metadata group {} over {}", s.nodeName(), s.self(), n.group.getGroupId(),
         s.peers());
     return n;
-  }
-
-  private static RaftProperties serverProperties(ClusterSettings s) {
-    RaftProperties p = new RaftProperties();
-    RaftServerConfigKeys.setStorageDir(p, List.of(s.raftDir().toFile()));
-    GrpcConfigKeys.Server.setHost(p, s.self().host());
-    GrpcConfigKeys.Server.setPort(p, s.self().port());
-    // three JVMs on two cores pause now and then: elections after 1-2 s of silence, not 150-300 ms
-    RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
-    RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
-    // the entries are small definitions records: small buffers (the defaults allocate 8 MB direct)
-    RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(QuorumGroups.ENTRY_BYTES + (64 << 10)));
-    // quorum queues' entries carry batches of publishes, up to QuorumGroups.ENTRY_BYTES (Ratis sends
-    // no entry larger than this limit, and each group's log writer holds a direct buffer as large)
-    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(QuorumGroups.ENTRY_BYTES));
-    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
-    RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("1MB"));
-    RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
-    // the definitions log is the state; Ratis keeps its whole log (no snapshot to install yet)
-    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, false);
-    // quorum queues' bodies are state-machine data: the log cache keeps only the headers
-    RaftServerConfigKeys.Log.StateMachineData.setCachingEnabled(p, true);
-    return p;
-  }
-
-  private static RaftProperties clientProperties() {
-    RaftProperties p = new RaftProperties();
-    RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
-    return p;
   }
 
   /**

@@ -249,6 +249,31 @@ final class Deliveries {
     return true;
   }
 
+  /** Acknowledged (or rejected) deliveries: no longer out, settled in the log. */
+  void ack(@Nullable Consumer consumer, long[] positions, int count) {
+    for (int i = 0; i < count; i++) {
+      settled(positions[i]);
+    }
+    if (consumer != null) {
+      consumer.settled(count);
+    }
+    pipe.settle(positions, count, deliveredThrough);
+  }
+
+  /** Deliveries given back: handed out again first, each counting a failed delivery, and so in the log. */
+  void requeue(@Nullable Consumer consumer, long[] positions, int count) {
+    for (int i = 0; i < count; i++) {
+      Out o = settled(positions[i]);
+      if (o != null) {
+        putBack(o, true);
+      }
+    }
+    if (consumer != null) {
+      consumer.settled(count);
+    }
+    pipe.returned(positions, count, true);
+  }
+
   /** Settled by its consumer (or a get): no longer out. Returns whether it was out here. */
   @Nullable Out settled(long seq) {
     return out.remove(seq);

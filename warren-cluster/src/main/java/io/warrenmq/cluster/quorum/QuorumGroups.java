@@ -19,8 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientConfigKeys;
-import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -315,9 +313,7 @@ public final class QuorumGroups implements QuorumQueues {
     if (g.getPeers().isEmpty()) {
       return null; // the cluster is starting: the members' addresses are not known yet
     }
-    RaftProperties p = new RaftProperties();
-    RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(2, TimeUnit.SECONDS));
-    try (RaftClient c = RaftClient.newBuilder().setProperties(p).setRaftGroup(g).setClientId(ClientId.randomId())
+    try (RaftClient c = RaftClient.newBuilder().setProperties(io.warrenmq.cluster.RaftTuning.client(2)).setRaftGroup(g).setClientId(ClientId.randomId())
         .setRetryPolicy(RetryPolicies.noRetry()).build()) {
       for (RaftPeer peer : g.getPeers()) {
         try {
@@ -342,10 +338,8 @@ public final class QuorumGroups implements QuorumQueues {
   RaftClient newClient(RaftGroup known) {
     RaftGroup g = groupOf(known.getGroupId(), queues.containsKey(known.getGroupId())
         ? queues.get(known.getGroupId()).members() : List.of());
-    RaftProperties p = new RaftProperties();
-    RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
     return RaftClient.newBuilder()
-        .setProperties(p)
+        .setProperties(io.warrenmq.cluster.RaftTuning.client(3))
         .setRaftGroup(g)
         .setClientId(ClientId.randomId())
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(40,

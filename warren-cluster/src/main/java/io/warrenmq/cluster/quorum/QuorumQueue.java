@@ -84,32 +84,8 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     if (machine != null) {
       machine.bind(this);
     } else {
-      Thread.ofVirtual().name("warren-qq-leader-lookup").start(this::followLeaderFromOutside);
-    }
-  }
-
-  /**
-   * On a node that is not a member (the queue was declared while this node was down, or its group
-   * is smaller than the cluster) no leader change is heard: the members are asked who leads, every
-   * second while none is known and every 5 s after, until the queue is closed.
-   */
-  private void followLeaderFromOutside() {
-    while (!deleted && !closed) {
-      String node = null;
-      try {
-        RaftPeerId found = groups.findLeader(group, members);
-        node = found == null ? null : groups.nodeOf(found);
-        if (node != null && !node.equals(leader)) {
-          leaderChanged(false, found);
-        }
-      } catch (RuntimeException e) {
-        log.debug("{}: looking for its leader: {}", spec.resource(), e.toString()); // again in a second
-      }
-      try {
-        Thread.sleep(node == null ? 1000 : 5000);
-      } catch (InterruptedException e) {
-        return;
-      }
+      LeaderLookup.start(spec.resource(), group, members, groups, () -> !deleted && !closed, () -> leader,
+          found -> leaderChanged(false, found));
     }
   }
 
@@ -412,8 +388,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
 
   @Override
   public synchronized void ack(@Nullable Consumer consumer, long[] positions, int count) {
-    settle(consumer, positions, count);
-    pipe.settle(positions, count, deliveries.deliveredThrough());
+    deliveries.ack(consumer, positions, count);
     dispatchLocked();
   }
 
@@ -424,26 +399,8 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
 
   @Override
   public synchronized void requeue(@Nullable Consumer consumer, long[] positions, int count) {
-    for (int i = 0; i < count; i++) {
-      Deliveries.Out o = deliveries.settled(positions[i]);
-      if (o != null) {
-        deliveries.putBack(o, true);
-      }
-    }
-    if (consumer != null) {
-      consumer.settled(count);
-    }
-    pipe.returned(positions, count, true);
+    deliveries.requeue(consumer, positions, count);
     dispatchLocked();
-  }
-
-  private void settle(@Nullable Consumer consumer, long[] positions, int count) {
-    for (int i = 0; i < count; i++) {
-      deliveries.settled(positions[i]);
-    }
-    if (consumer != null) {
-      consumer.settled(count);
-    }
   }
 
   // ---------------------------------------------------------------- counts, purge, delete
