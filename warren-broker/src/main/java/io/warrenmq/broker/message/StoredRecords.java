@@ -10,13 +10,13 @@ import org.jspecify.annotations.Nullable;
 /** Cheap reads and rewrites of message records in the {@link MessageCodec} layout. */
 public final class StoredRecords {
   /** Offset of the expires-at field: after the version byte and the timestamp. */
-  private static final int EXPIRES_AT = 1 + 8;
+  public static final int EXPIRES_AT_OFFSET = 1 + 8;
 
   private StoredRecords() {}
 
   /** The record's expires-at (epoch ms, 0 = never), read in place (borrows the buffer). */
   public static long expiresAt(ByteBuf record) {
-    return record.getLong(record.readerIndex() + EXPIRES_AT);
+    return record.getLong(record.readerIndex() + EXPIRES_AT_OFFSET);
   }
 
   /** The value of header {@code name} as a string, or null; decodes the properties. */

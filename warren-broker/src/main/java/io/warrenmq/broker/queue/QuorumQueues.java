@@ -37,7 +37,7 @@ public interface QuorumQueues {
    * Quorum-queue arguments RabbitMQ takes that WarrenMQ's quorum queues do not implement yet: refused
    * with 406 rather than taken and ignored (docs/clustering.md lists them).
    */
-  Set<String> NOT_YET_ARGUMENTS = Set.of("x-message-ttl", "x-expires", "x-dead-letter-exchange",
+  Set<String> NOT_YET_ARGUMENTS = Set.of("x-expires", "x-dead-letter-exchange",
       "x-dead-letter-routing-key", "x-dead-letter-strategy", "x-max-length-bytes");
 
   /**
@@ -91,6 +91,16 @@ public interface QuorumQueues {
             size);
       }
     }
+  }
+
+  /**
+   * When {@code m}, published {@code now} to quorum queue {@code spec}, expires: by its x-message-ttl
+   * or its expiration property, whichever comes first (epoch ms, 0 = never). The node that takes the
+   * publish sets it in the record, so every member drops the same messages.
+   */
+  static long expiresAt(QueueSpec spec, io.warrenmq.broker.message.Message m, long now) {
+    Long n = FieldTable.integral(spec.arguments().get("x-message-ttl"));
+    return Expiry.deadline(now, n == null || n < 0 ? -1 : n, Expiry.perMessageDeadline(m, now));
   }
 
   /** RabbitMQ's x-quorum-initial-group-size, default 3. */

@@ -36,6 +36,7 @@ final class Deliveries {
   private @Nullable QuorumLog bodies;
   private long redeliveredThrough = -1;
   private long deliveredThrough = -1;
+  private long expired;
   private final ArrayDeque<Out> returned = new ArrayDeque<>();
   private final Map<Long, Out> out = new HashMap<>();
   // the cursor: the record being handed out and where in it
@@ -43,6 +44,11 @@ final class Deliveries {
   private long currentFirstSeq;
   private int ordinal;
   private int offsetInPayload;
+  /** The next message, read ahead by {@link #expireHead} and not handed out yet (no record kept). */
+  private @Nullable Ahead ahead;
+
+  /** The head as {@link #expireHead} left it: where it is, when it expires (0: never), its flag. */
+  private record Ahead(Out where, long expiresAt, boolean redelivered) {}
 
   /** A message out to a consumer (null: basic.get) or returned, and where its record is. */
   record Out(long seq, long segment, long offset, int ordinal, @Nullable Consumer consumer, int failures) {}
@@ -68,6 +74,7 @@ final class Deliveries {
     redeliveredThrough = state.deliveredThrough();
     deliveredThrough = Math.max(deliveredThrough, state.deliveredThrough());
     current = null;
+    ahead = null;
     returned.clear();
     out.clear();
   }
@@ -80,6 +87,7 @@ final class Deliveries {
     out.clear();
     returned.clear();
     current = null;
+    ahead = null;
     return gone;
   }
 
@@ -162,6 +170,16 @@ final class Deliveries {
     if (log == null) {
       return null;
     }
+    Ahead a = ahead;
+    if (a != null) {
+      ahead = null;
+      Out r = a.where();
+      QuorumLog.Entry e = state.isSettled(r.seq()) || out.containsKey(r.seq()) ? null : log.at(r.segment(), r.offset());
+      if (e != null && !expire(r.seq(), a.expiresAt())) {
+        return taken(new Out(r.seq(), r.segment(), r.offset(), r.ordinal(), to, r.failures()),
+            slice(e.payload(), r.ordinal()), a.redelivered());
+      }
+    }
     for (Out r; (r = returned.poll()) != null; ) {
       if (state.isSettled(r.seq())) {
         continue;
@@ -170,8 +188,12 @@ final class Deliveries {
       if (e == null) {
         continue;
       }
-      return taken(new Out(r.seq(), r.segment(), r.offset(), r.ordinal(), to, r.failures()),
-          slice(e.payload(), r.ordinal()), true);
+      ByteBuf record = slice(e.payload(), r.ordinal());
+      if (expire(r.seq(), StoredRecords.expiresAt(record))) {
+        record.release();
+        continue;
+      }
+      return taken(new Out(r.seq(), r.segment(), r.offset(), r.ordinal(), to, r.failures()), record, true);
     }
     while (true) {
       if (current == null || ordinal >= current.count()) {
@@ -193,9 +215,47 @@ final class Deliveries {
       if (deliveredThrough > state.deliveredThrough()) {
         pipe.mark(deliveredThrough); // with the next entry: a new leader flags what this one delivered
       }
+      if (expire(seq, p.getLong(at + StoredRecords.EXPIRES_AT_OFFSET))) {
+        continue;
+      }
       ByteBuf record = alloc.buffer(len);
       record.writeBytes(p.duplicate().position(at).limit(at + len));
       return taken(new Out(seq, current.segment(), current.offset(), ord, to, 0), record, seq <= redeliveredThrough);
+    }
+  }
+
+  /**
+   * Settles message {@code seq} if its deadline ({@code expiresAt}, epoch ms, 0 = never) has passed:
+   * x-message-ttl or its expiration ran out while it waited; it is dropped (no dead-lettering yet).
+   * The deadline was set by the node that took the publish, so every member drops the same ones.
+   */
+  private boolean expire(long seq, long expiresAt) {
+    if (expiresAt == 0 || expiresAt > System.currentTimeMillis()) {
+      return false;
+    }
+    pipe.settle(new long[] {seq}, 1, deliveredThrough);
+    expired++;
+    return true;
+  }
+
+  /**
+   * Drops the expired messages at the head of the queue, consumers or not (RabbitMQ's quorum queues
+   * expire messages at the head only); the first that has not expired is read ahead (its place
+   * only) and handed out first.
+   */
+  void expireHead() throws IOException {
+    if (bodies == null) {
+      return;
+    }
+    Ahead a = ahead;
+    if (a != null && !state.isSettled(a.where().seq())
+        && (a.expiresAt() == 0 || a.expiresAt() > System.currentTimeMillis())) {
+      return;
+    }
+    Taken t = take(null); // drops the expired ones on its way
+    if (t != null) {
+      ahead = new Ahead(t.where(), StoredRecords.expiresAt(t.record()), t.redelivered());
+      t.record().release();
     }
   }
 
@@ -306,6 +366,7 @@ final class Deliveries {
     m.put("consumers here", consumers.size());
     m.put("out", out.size());
     m.put("returned", returned.size());
+    m.put("expired here", expired);
     m.put("delivered through", deliveredThrough);
     QuorumLog.Entry c = current;
     m.put("cursor", c == null ? "-" : "entry " + c.index() + " (segment " + c.segment() + " at " + c.offset()

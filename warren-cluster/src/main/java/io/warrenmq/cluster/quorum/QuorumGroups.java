@@ -107,6 +107,25 @@ public final class QuorumGroups implements QuorumQueues {
     for (QuorumQueue q : queues.values()) {
       join(q);
     }
+    Thread.ofVirtual().name("warren-qq-expiry").start(this::expireLoop);
+  }
+
+  /** Every second, while the server runs: each queue this node leads drops its expired head messages. */
+  private void expireLoop() {
+    while (server != null) {
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        return;
+      }
+      for (QuorumQueue q : queues.values()) {
+        try {
+          q.expireTick();
+        } catch (RuntimeException e) {
+          log.warn("{}: expiring its messages failed", q, e);
+        }
+      }
+    }
   }
 
   @Nullable QueueLink link() {

@@ -12,6 +12,7 @@ import io.warrenmq.broker.queue.EnqueueResult;
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.QueueFlow;
 import io.warrenmq.broker.queue.QueueSpec;
+import io.warrenmq.broker.queue.QuorumQueues;
 import io.warrenmq.broker.queue.RemoteQueue;
 import io.warrenmq.cluster.quorum.QuorumCommands.Command;
 import io.warrenmq.store.sync.RemoteSyncable;
@@ -153,7 +154,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     if (deleted) {
       return EnqueueResult.REJECTED;
     }
-    ByteBuf record = MessageCodec.encode(alloc, message, 0);
+    ByteBuf record = MessageCodec.encode(alloc, message, QuorumQueues.expiresAt(spec, message, System.currentTimeMillis()));
     try {
       LAST.set(new Committed(pipe.publish(record)));
     } finally {
@@ -371,6 +372,19 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
       viaLink = followers.links();
     }
     viaLink.forEach(RemoteQueue::dispatch); // deliveries from the leader waiting for this channel's credit
+  }
+
+  /** The leader's clock tick: drops the expired messages at the head (TTL), then hands out what is ready. */
+  synchronized void expireTick() {
+    if (!leading || deleted || closed) {
+      return;
+    }
+    try {
+      deliveries.expireHead();
+    } catch (IOException e) {
+      log.error("{}: reading its messages failed", spec.resource(), e);
+    }
+    dispatchLocked();
   }
 
   private void dispatchLocked() {

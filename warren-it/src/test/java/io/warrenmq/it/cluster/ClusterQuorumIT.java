@@ -174,11 +174,16 @@ class ClusterQuorumIT {
     Map<String, Object> zero = quorum();
     zero.put("x-quorum-initial-group-size", 0);
     assertThat(declareError(1, "qq.zero", true, false, false, zero).getReplyText()).contains("value_zero");
-    Map<String, Object> ttl = quorum();
-    ttl.put("x-message-ttl", 1000);
-    AMQP.Channel.Close notYet = declareError(2, "qq.ttl", true, false, false, ttl);
+    Map<String, Object> expires = quorum();
+    expires.put("x-expires", 60_000);
+    AMQP.Channel.Close notYet = declareError(2, "qq.expires", true, false, false, expires);
     assertThat(notYet.getReplyCode()).isEqualTo(406);
-    assertThat(notYet.getReplyText()).contains("invalid arg 'x-message-ttl'").contains("not support it yet");
+    assertThat(notYet.getReplyText()).contains("invalid arg 'x-expires'").contains("not support it yet");
+    Map<String, Object> badTtl = quorum();
+    badTtl.put("x-message-ttl", -1);
+    AMQP.Channel.Close negative = declareError(3, "qq.badttl", true, false, false, badTtl);
+    assertThat(negative.getReplyCode()).isEqualTo(406);
+    assertThat(negative.getReplyText()).contains("invalid arg 'x-message-ttl'");
     Map<String, Object> dlx = quorum();
     dlx.put("x-overflow", "reject-publish-dlx");
     assertThat(declareError(1, "qq.dlx", true, false, false, dlx).getReplyText()).contains("invalid arg 'x-overflow'");
@@ -230,6 +235,44 @@ class ClusterQuorumIT {
     }
   }
 
+  /**
+   * x-message-ttl and per-message expiration: expired messages leave the head of the queue with no
+   * consumer around (every member's count drops), are never handed to a consumer that comes later,
+   * and the ones that have not expired stay, in order.
+   */
+  @Test
+  void expiredMessagesLeaveTheHeadOfTheQueue() throws Exception {
+    Map<String, Object> ttl = quorum();
+    ttl.put("x-message-ttl", 3000);
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      ch.queueDeclare("qq.ttl", true, false, false, ttl);
+      ch.queueDeclare("qq.expiration", true, false, false, quorum());
+    }
+    publish(2, "qq.ttl", 0, 4);
+    assertThat(count(3, "qq.ttl")).isEqualTo(4);
+    eventually(Duration.ofSeconds(20), "the TTL's messages gone on every member", () ->
+        count(1, "qq.ttl") == 0 && count(2, "qq.ttl") == 0 && count(3, "qq.ttl") == 0);
+    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+      ch.confirmSelect();
+      AMQP.BasicProperties shortLived = MessageProperties.PERSISTENT_TEXT_PLAIN.builder().expiration("300").build();
+      ch.basicPublish("", "qq.expiration", shortLived, "gone-1".getBytes(StandardCharsets.UTF_8));
+      ch.basicPublish("", "qq.expiration", MessageProperties.PERSISTENT_TEXT_PLAIN, "kept-1".getBytes(StandardCharsets.UTF_8));
+      ch.basicPublish("", "qq.expiration", shortLived, "gone-2".getBytes(StandardCharsets.UTF_8));
+      ch.basicPublish("", "qq.expiration", MessageProperties.PERSISTENT_TEXT_PLAIN, "kept-2".getBytes(StandardCharsets.UTF_8));
+      ch.waitForConfirmsOrDie(20_000);
+    }
+    Thread.sleep(600); // past the short-lived ones' expiration: the first is at the head, the other behind a kept one
+    try (Connection c = connect(2); Channel ch = c.createChannel()) {
+      BlockingQueue<String> got = new LinkedBlockingQueue<>();
+      ch.basicConsume("qq.expiration", true, (tag, d) -> got.add(new String(d.getBody(), StandardCharsets.UTF_8)),
+          tag -> {});
+      assertThat(got.poll(20, TimeUnit.SECONDS)).isEqualTo("kept-1");
+      assertThat(got.poll(20, TimeUnit.SECONDS)).isEqualTo("kept-2");
+      assertThat(got.poll(1, TimeUnit.SECONDS)).isNull();
+    }
+    eventually(Duration.ofSeconds(20), "nothing left on any member", () ->
+        count(1, "qq.expiration") == 0 && count(2, "qq.expiration") == 0 && count(3, "qq.expiration") == 0);
+  }
 
   /**
    * Declared through one node, published to through a second with confirms, consumed through the
