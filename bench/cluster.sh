@@ -9,7 +9,8 @@
 #               and full, then the drain
 #     failover  a confirming publisher on a node that does not lead; the leader is killed -9:
 #               time from the kill to the next confirmed publish (FAILOVERS times; median and max)
-# Env: BROKERS ("warren rabbitmq"), DUR (30), BACKLOG_N (1000000), FAILOVERS (5).
+# Env: BROKERS ("warren rabbitmq"), DUR (30), BACKLOG_N (1000000), FAILOVERS (5), WARMUP (0: seconds
+#      of the c load run first and not measured, for each broker).
 # Prints RESULT lines (as ../shared/bench/perftest.sh) and a summary.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -17,7 +18,7 @@ ROOT=$(cd "$HERE/.." && pwd)
 SHARED=$(cd "$ROOT/../shared/bench" 2>/dev/null && pwd) || { echo "needs ../shared/bench (perftest.sh)" >&2; exit 2; }
 WHAT=${*:-"c failover"}
 BROKERS=${BROKERS:-"warren rabbitmq"}
-DUR=${DUR:-30}; FAILOVERS=${FAILOVERS:-5}
+DUR=${DUR:-30}; FAILOVERS=${FAILOVERS:-5}; WARMUP=${WARMUP:-0}
 BASE=/tmp/warren-cbench
 JAVA_HOME=$("$ROOT/bin/java-home"); export JAVA_HOME
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || BROKERS=${BROKERS//rabbitmq/}
@@ -107,6 +108,10 @@ rssanon() { local p out=""; for p in "${PIDS[@]}"; do out+="$(awk '/^RssAnon:/ {
 
 run_c() {
   local t0 t1 r recv cpu
+  if [ "$WARMUP" -gt 0 ]; then  # the same load first, not measured: JIT compilers settle (three JVMs share two cores)
+    log "$KIND: c warm-up, ${WARMUP} s"
+    LABEL="$KIND-3n-warmup" EXTRA="--quorum-queue" "$SHARED/perftest.sh" "$(uri 0)" c "$WARMUP" >/dev/null 2>&1
+  fi
   t0=$(cpu_ticks)
   r=$(LABEL="$KIND-3n" EXTRA="--quorum-queue" "$SHARED/perftest.sh" "$(uri 0)" c "$DUR" | tail -1)
   t1=$(cpu_ticks)
