@@ -19,8 +19,11 @@ public interface QuorumQueues {
    */
   Map<String, Object> place(QueueSpec spec);
 
-  /** The quorum queue of a definition record on this node, member of its group or not. */
-  Queue open(QueueSpec spec, FieldTable record);
+  /**
+   * The quorum queue of a definition record on this node, member of its group or not; {@code host}
+   * (the vhost) takes its dead letters.
+   */
+  Queue open(QueueSpec spec, FieldTable record, QueueHost host);
 
   /** Whether the declaration asks for a quorum queue. */
   static boolean requested(QueueSpec spec) {
@@ -37,8 +40,7 @@ public interface QuorumQueues {
    * Quorum-queue arguments RabbitMQ takes that WarrenMQ's quorum queues do not implement yet: refused
    * with 406 rather than taken and ignored (docs/clustering.md lists them).
    */
-  Set<String> NOT_YET_ARGUMENTS = Set.of("x-expires", "x-dead-letter-exchange",
-      "x-dead-letter-routing-key", "x-dead-letter-strategy", "x-max-length-bytes");
+  Set<String> NOT_YET_ARGUMENTS = Set.of("x-expires", "x-max-length-bytes");
 
   /**
    * RabbitMQ 4.3's declare rules for quorum queues: 406 for exclusive, auto-delete, non-durable or
@@ -75,6 +77,18 @@ public interface QuorumQueues {
     if (overflow != null && !List.of("drop-head", "reject-publish").contains(overflow.toString())) {
       throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,
           "invalid arg 'x-overflow' for %s: %s (a quorum queue takes drop-head or reject-publish)", q, overflow);
+    }
+    Object strategy = spec.arguments().get("x-dead-letter-strategy");
+    if (strategy != null && !"at-most-once".equals(strategy.toString())) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED, "at-least-once".equals(strategy.toString())
+          ? "invalid arg 'x-dead-letter-strategy' for %s: at-least-once: WarrenMQ's quorum queues do not support it yet"
+          : "invalid arg 'x-dead-letter-strategy' for %s: %s (at-most-once or at-least-once)", q, strategy);
+    }
+    if (spec.arguments().get("x-dead-letter-exchange") != null && spec.arguments().get("x-max-length") != null
+        && !"reject-publish".equals(String.valueOf(overflow))) {
+      throw AmqpException.channelError(ReplyCode.PRECONDITION_FAILED,
+          "invalid arg 'x-dead-letter-exchange' for %s with x-max-length and x-overflow drop-head: WarrenMQ's quorum"
+              + " queues do not dead-letter the messages the length limit drops yet", q);
     }
     Object max = spec.arguments().get("x-max-length");
     if (max != null && (FieldTable.integral(max) == null || FieldTable.integral(max) < 0)) {

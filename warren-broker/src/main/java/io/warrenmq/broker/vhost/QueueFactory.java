@@ -58,6 +58,11 @@ final class QueueFactory {
     this.policies = policies;
     this.host = host;
   }
+  /** What the queues call back into (the vhost). */
+  QueueHost host() {
+    return host;
+  }
+
 
   /** RabbitMQ's server-named queues: "amq.gen-" and 22 characters of url-safe base64. */
   static String generateName() {

@@ -230,7 +230,7 @@ final class QueueRegistry {
     String dir = "";
     QuorumQueues qq = quorum;
     if (qq != null && record != null && QuorumQueues.requested(spec)) {
-      q = qq.open(spec, record);
+      q = qq.open(spec, record, factory.host());
       queues.put(spec.name(), q);
       sorted.put(spec.name(), q);
       definitions.write(Records.queue(spec, dir, home).with("members", record.get("members"))
@@ -300,7 +300,7 @@ final class QueueRegistry {
     }
     lock.lock();
     try {
-      Queue q = qq.open(spec, record);
+      Queue q = qq.open(spec, record, factory.host());
       queues.put(spec.name(), q);
       sorted.put(spec.name(), q);
       return q;

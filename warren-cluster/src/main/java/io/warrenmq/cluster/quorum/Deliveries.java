@@ -31,6 +31,8 @@ final class Deliveries {
   private final ByteBufAllocator alloc;
   private final CommandPipe pipe;
   private final boolean singleActive;
+  private final int deliveryLimit;
+  private final @Nullable QuorumDeadLetters deadLetters;
   private final List<Consumer> consumers = new ArrayList<>();
   private int next;
   private @Nullable QuorumLog bodies;
@@ -56,8 +58,15 @@ final class Deliveries {
   /** A message taken: its delivery and whether it was delivered before. */
   record Taken(Out where, ByteBuf record, boolean redelivered, int failures) {}
 
-  Deliveries(MessageSource source, QuorumState state, ByteBufAllocator alloc, CommandPipe pipe, boolean singleActive) {
+  /**
+   * @param deliveryLimit failed deliveries after which a message is dropped (dead-lettered if
+   *     {@code deadLetters}); negative for none
+   */
+  Deliveries(MessageSource source, QuorumState state, ByteBufAllocator alloc, CommandPipe pipe, boolean singleActive,
+      int deliveryLimit, @Nullable QuorumDeadLetters deadLetters) {
     this.singleActive = singleActive;
+    this.deliveryLimit = deliveryLimit;
+    this.deadLetters = deadLetters;
     this.source = source;
     this.state = state;
     this.alloc = alloc;
@@ -175,9 +184,12 @@ final class Deliveries {
       ahead = null;
       Out r = a.where();
       QuorumLog.Entry e = state.isSettled(r.seq()) || out.containsKey(r.seq()) ? null : log.at(r.segment(), r.offset());
-      if (e != null && !expire(r.seq(), a.expiresAt())) {
-        return taken(new Out(r.seq(), r.segment(), r.offset(), r.ordinal(), to, r.failures()),
-            slice(e.payload(), r.ordinal()), a.redelivered());
+      if (e != null) {
+        ByteBuf record = slice(e.payload(), r.ordinal());
+        if (!expire(r.seq(), a.expiresAt(), record)) {
+          return taken(new Out(r.seq(), r.segment(), r.offset(), r.ordinal(), to, r.failures()), record,
+              a.redelivered());
+        }
       }
     }
     for (Out r; (r = returned.poll()) != null; ) {
@@ -189,8 +201,7 @@ final class Deliveries {
         continue;
       }
       ByteBuf record = slice(e.payload(), r.ordinal());
-      if (expire(r.seq(), StoredRecords.expiresAt(record))) {
-        record.release();
+      if (expire(r.seq(), StoredRecords.expiresAt(record), record)) {
         continue;
       }
       return taken(new Out(r.seq(), r.segment(), r.offset(), r.ordinal(), to, r.failures()), record, true);
@@ -215,11 +226,12 @@ final class Deliveries {
       if (deliveredThrough > state.deliveredThrough()) {
         pipe.mark(deliveredThrough); // with the next entry: a new leader flags what this one delivered
       }
-      if (expire(seq, p.getLong(at + StoredRecords.EXPIRES_AT_OFFSET))) {
-        continue;
-      }
+      long expiresAt = p.getLong(at + StoredRecords.EXPIRES_AT_OFFSET);
       ByteBuf record = alloc.buffer(len);
       record.writeBytes(p.duplicate().position(at).limit(at + len));
+      if (expire(seq, expiresAt, record)) {
+        continue;
+      }
       return taken(new Out(seq, current.segment(), current.offset(), ord, to, 0), record, seq <= redeliveredThrough);
     }
   }
@@ -228,14 +240,32 @@ final class Deliveries {
    * Settles message {@code seq} if its deadline ({@code expiresAt}, epoch ms, 0 = never) has passed:
    * x-message-ttl or its expiration ran out while it waited; it is dropped (no dead-lettering yet).
    * The deadline was set by the node that took the publish, so every member drops the same ones.
+   * An expired {@code record} is taken over (dead-lettered or released), else left to the caller.
    */
-  private boolean expire(long seq, long expiresAt) {
+  private boolean expire(long seq, long expiresAt, ByteBuf record) {
     if (expiresAt == 0 || expiresAt > System.currentTimeMillis()) {
       return false;
     }
+    drop(record, "expired");
     pipe.settle(new long[] {seq}, 1, deliveredThrough);
     expired++;
     return true;
+  }
+
+  /** A message that leaves the queue unconsumed: to the dead-letter exchange if there is one. */
+  private void drop(ByteBuf record, String reason) {
+    if (deadLetters != null) {
+      deadLetters.add(record, reason);
+    } else {
+      record.release();
+    }
+  }
+
+  /** The record of a message that is out or returned, read again; null if its segment is gone. */
+  private @Nullable ByteBuf recordOf(Out o) throws IOException {
+    QuorumLog log = bodies;
+    QuorumLog.Entry e = log == null ? null : log.at(o.segment(), o.offset());
+    return e == null ? null : slice(e.payload(), o.ordinal());
   }
 
   /**
@@ -320,11 +350,36 @@ final class Deliveries {
     pipe.settle(positions, count, deliveredThrough);
   }
 
-  /** Deliveries given back: handed out again first, each counting a failed delivery, and so in the log. */
-  void requeue(@Nullable Consumer consumer, long[] positions, int count) {
+  /** Rejected without requeue: settled, dead-lettered if the queue has a dead-letter exchange. */
+  void reject(@Nullable Consumer consumer, long[] positions, int count) throws IOException {
+    if (deadLetters != null) {
+      for (int i = 0; i < count; i++) {
+        Out o = out.get(positions[i]);
+        ByteBuf record = o == null ? null : recordOf(o);
+        if (record != null) {
+          deadLetters.add(record, "rejected");
+        }
+      }
+    }
+    ack(consumer, positions, count);
+  }
+
+  /**
+   * Deliveries given back: handed out again first, each counting a failed delivery, and so in the
+   * log; one past the delivery limit is dropped instead (the log's return drops it on every member).
+   */
+  void requeue(@Nullable Consumer consumer, long[] positions, int count) throws IOException {
     for (int i = 0; i < count; i++) {
       Out o = settled(positions[i]);
-      if (o != null) {
+      if (o == null) {
+        continue;
+      }
+      if (deliveryLimit >= 0 && Math.max(state.failures(o.seq()), o.failures()) + 1 > deliveryLimit) {
+        ByteBuf record = recordOf(o);
+        if (record != null) {
+          drop(record, "delivery_limit");
+        }
+      } else {
         putBack(o, true);
       }
     }

@@ -164,7 +164,7 @@ public final class QuorumGroups implements QuorumQueues {
   }
 
   @Override
-  public Queue open(QueueSpec spec, FieldTable record) {
+  public Queue open(QueueSpec spec, FieldTable record, io.warrenmq.broker.queue.QueueHost host) {
     List<@Nullable Object> m = record.getArray("members");
     String g = record.getString("group");
     if (m == null || g == null) {
@@ -174,7 +174,7 @@ public final class QuorumGroups implements QuorumQueues {
     RaftGroupId id = RaftGroupId.valueOf(UUID.fromString(g));
     QueueStateMachine machine = members.contains(self) ? (QueueStateMachine) machineFor(id) : null;
     QuorumQueue q = new QuorumQueue(spec, groupOf(id, members), members, this, alloc,
-        QuorumQueues.deliveryLimit(spec), machine);
+        QuorumQueues.deliveryLimit(spec), machine, host);
     queues.put(id, q);
     if (server != null) {
       join(q);

@@ -70,7 +70,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
   private record Committed(CompletableFuture<Void> durable) implements RemoteSyncable {}
 
   QuorumQueue(QueueSpec spec, RaftGroup group, List<String> members, QuorumGroups groups, ByteBufAllocator alloc,
-      int deliveryLimit, @Nullable QueueStateMachine machine) {
+      int deliveryLimit, @Nullable QueueStateMachine machine, io.warrenmq.broker.queue.@Nullable QueueHost host) {
     this.spec = spec;
     this.group = group;
     this.members = List.copyOf(members);
@@ -80,7 +80,8 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
         "reject-publish".equals(String.valueOf(spec.arguments().get("x-overflow"))));
     this.pipe = new CommandPipe(spec.resource(), () -> groups.newClient(group), flow, this::submitIfLeader);
     this.deliveries = new Deliveries(this, state, alloc, pipe,
-        Boolean.TRUE.equals(spec.arguments().get("x-single-active-consumer")));
+        Boolean.TRUE.equals(spec.arguments().get("x-single-active-consumer")), deliveryLimit,
+        QuorumDeadLetters.of(this, host));
     this.machine = machine;
     if (machine != null) {
       machine.bind(this);
@@ -408,12 +409,21 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
 
   @Override
   public synchronized void reject(@Nullable Consumer consumer, long[] positions, int count) {
-    ack(consumer, positions, count); // dropped: dead-lettering is not done yet for quorum queues
+    try {
+      deliveries.reject(consumer, positions, count);
+    } catch (IOException e) {
+      log.error("{}: reading its messages failed", spec.resource(), e);
+    }
+    dispatchLocked();
   }
 
   @Override
   public synchronized void requeue(@Nullable Consumer consumer, long[] positions, int count) {
-    deliveries.requeue(consumer, positions, count);
+    try {
+      deliveries.requeue(consumer, positions, count);
+    } catch (IOException e) {
+      log.error("{}: reading its messages failed", spec.resource(), e);
+    }
     dispatchLocked();
   }
 

@@ -275,6 +275,68 @@ class ClusterQuorumIT {
   }
 
   /**
+   * x-dead-letter-exchange, at most once: expired, rejected and over-the-delivery-limit messages go
+   * to the dead-letter exchange with RabbitMQ's x-death reasons, and leave the source queue on
+   * every member.
+   */
+  @Test
+  void droppedMessagesAreDeadLettered() throws Exception {
+    Map<String, Object> dlx = quorum();
+    dlx.put("x-dead-letter-exchange", "");
+    dlx.put("x-dead-letter-routing-key", "qq.dead");
+    Map<String, Object> ttl = new HashMap<>(dlx);
+    ttl.put("x-message-ttl", 500);
+    Map<String, Object> limited = new HashMap<>(dlx);
+    limited.put("x-delivery-limit", 1);
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      ch.queueDeclare("qq.dead", true, false, false, quorum());
+      ch.queueDeclare("qq.dl-ttl", true, false, false, ttl);
+      ch.queueDeclare("qq.dl-reject", true, false, false, dlx);
+      ch.queueDeclare("qq.dl-limit", true, false, false, limited);
+    }
+    Map<String, Object> atLeastOnce = new HashMap<>(dlx);
+    atLeastOnce.put("x-dead-letter-strategy", "at-least-once");
+    assertThat(declareError(2, "qq.dl-alo", true, false, false, atLeastOnce).getReplyText())
+        .contains("x-dead-letter-strategy").contains("not support it yet");
+    publish(2, "qq.dl-ttl", 0, 1);
+    publish(2, "qq.dl-reject", 1, 2);
+    publish(2, "qq.dl-limit", 2, 3);
+    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+      GetResponse r = ch.basicGet("qq.dl-reject", false);
+      ch.basicReject(r.getEnvelope().getDeliveryTag(), false);
+      for (int i = 0; i < 2; i++) { // the second failed delivery is past x-delivery-limit 1
+        GetResponse l = ch.basicGet("qq.dl-limit", false);
+        assertThat(body(l)).isEqualTo("m-2");
+        ch.basicNack(l.getEnvelope().getDeliveryTag(), false, true);
+      }
+    }
+    Map<String, String> reasons = new HashMap<>();
+    try (Connection c = connect(2); Channel ch = c.createChannel()) {
+      eventually(Duration.ofSeconds(20), "three dead letters", () -> {
+        GetResponse d;
+        try {
+          d = ch.basicGet("qq.dead", true);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        if (d != null) {
+          @SuppressWarnings("unchecked")
+          List<Map<String, Object>> deaths = (List<Map<String, Object>>) d.getProps().getHeaders().get("x-death");
+          reasons.put(body(d), deaths.get(0).get("reason") + " from " + deaths.get(0).get("queue"));
+        }
+        return reasons.size() == 3;
+      });
+    }
+    assertThat(reasons).containsEntry("m-0", "expired from qq.dl-ttl")
+        .containsEntry("m-1", "rejected from qq.dl-reject")
+        .containsEntry("m-2", "delivery_limit from qq.dl-limit");
+    for (String q : List.of("qq.dl-ttl", "qq.dl-reject", "qq.dl-limit")) {
+      eventually(Duration.ofSeconds(20), q + " empty on every member", () ->
+          count(1, q) == 0 && count(2, q) == 0 && count(3, q) == 0);
+    }
+  }
+
+  /**
    * Declared through one node, published to through a second with confirms, consumed through the
    * third: in order, all of them, and the acks empty the queue on every member.
    */
