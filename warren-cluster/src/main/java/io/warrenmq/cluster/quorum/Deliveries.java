@@ -48,6 +48,7 @@ final class Deliveries {
   private int offsetInPayload;
   /** The next message, read ahead by {@link #expireHead} and not handed out yet (no record kept). */
   private @Nullable Ahead ahead;
+  private boolean peeking;
 
   /** The head as {@link #expireHead} left it: where it is, when it expires (0: never), its flag. */
   private record Ahead(Out where, long expiresAt, boolean redelivered) {}
@@ -187,6 +188,7 @@ final class Deliveries {
       if (e != null) {
         ByteBuf record = slice(e.payload(), r.ordinal());
         if (!expire(r.seq(), a.expiresAt(), record)) {
+          delivering(r.seq());
           return taken(new Out(r.seq(), r.segment(), r.offset(), r.ordinal(), to, r.failures()), record,
               a.redelivered());
         }
@@ -222,9 +224,8 @@ final class Deliveries {
       if (state.isSettled(seq) || out.containsKey(seq)) {
         continue;
       }
-      deliveredThrough = Math.max(deliveredThrough, seq);
-      if (deliveredThrough > state.deliveredThrough()) {
-        pipe.mark(deliveredThrough); // with the next entry: a new leader flags what this one delivered
+      if (!peeking) {
+        delivering(seq);
       }
       long expiresAt = p.getLong(at + StoredRecords.EXPIRES_AT_OFFSET);
       ByteBuf record = alloc.buffer(len);
@@ -282,10 +283,24 @@ final class Deliveries {
         && (a.expiresAt() == 0 || a.expiresAt() > System.currentTimeMillis())) {
       return;
     }
-    Taken t = take(null); // drops the expired ones on its way
+    peeking = true; // read ahead, not delivered: the delivery mark stays
+    Taken t;
+    try {
+      t = take(null); // drops the expired ones on its way
+    } finally {
+      peeking = false;
+    }
     if (t != null) {
       ahead = new Ahead(t.where(), StoredRecords.expiresAt(t.record()), t.redelivered());
       t.record().release();
+    }
+  }
+
+  /** Message {@code seq} goes out: the delivery mark moves past it. */
+  private void delivering(long seq) {
+    deliveredThrough = Math.max(deliveredThrough, seq);
+    if (deliveredThrough > state.deliveredThrough()) {
+      pipe.mark(deliveredThrough); // with the next entry: a new leader flags what this one delivered
     }
   }
 
