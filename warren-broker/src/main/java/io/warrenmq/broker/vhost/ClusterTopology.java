@@ -50,12 +50,15 @@ final class ClusterTopology implements TopologyChanges {
   private final QueueRegistry queues;
   private final Bindings bindings;
   private final Executor blocking;
+  /** The vhost's default_queue_type ("" when not set). */
+  private final java.util.function.Supplier<String> defaultQueueType;
   /** The connections that asked for exclusive queues whose declaration is being committed, by token. */
   private final Map<String, Object> pendingOwners = new ConcurrentHashMap<>();
 
   ClusterTopology(String vhost, String self, TopologyReplication replication, ExchangeRegistry exchanges,
-      QueueRegistry queues, Bindings bindings, Executor blocking) {
+      QueueRegistry queues, Bindings bindings, Executor blocking, java.util.function.Supplier<String> defaultQueueType) {
     this.vhost = vhost;
+    this.defaultQueueType = defaultQueueType;
     this.self = self;
     this.replication = replication;
     this.exchanges = exchanges;
@@ -109,6 +112,7 @@ final class ClusterTopology implements TopologyChanges {
     if (!serverNamed) {
       TopologyErrors.checkNotReserved("queue", spec.name());
     }
+    spec = withDefaultType(spec, serverNamed);
     queues.countDeclared();
     boolean created = false;
     for (int i = 0; i < ATTEMPTS; i++) {
@@ -136,6 +140,21 @@ final class ClusterTopology implements TopologyChanges {
       created = true;
     }
     throw deletedMeanwhile("queue", spec.name());
+  }
+
+  /**
+   * RabbitMQ's default queue type: a declaration without {@code x-queue-type} in a vhost whose
+   * {@code default_queue_type} is quorum gets {@code x-queue-type: quorum} when the queue can be one
+   * (durable, not exclusive, not auto-delete, named by the client), a redeclaration too, so that
+   * declarations with and without the argument agree. Any other queue stays classic, as in RabbitMQ.
+   */
+  private QueueSpec withDefaultType(QueueSpec spec, boolean serverNamed) {
+    if (!"quorum".equals(defaultQueueType.get()) || spec.arguments().get("x-queue-type") != null
+        || !spec.durable() || spec.exclusive() || spec.autoDelete() || serverNamed) {
+      return spec;
+    }
+    return new QueueSpec(spec.vhost(), spec.name(), spec.durable(), spec.exclusive(), spec.autoDelete(),
+        spec.arguments().with("x-queue-type", "quorum"));
   }
 
   @Override

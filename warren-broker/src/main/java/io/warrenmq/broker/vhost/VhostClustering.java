@@ -25,14 +25,17 @@ public final class VhostClustering {
   private final QueueRegistry queues;
   private final Bindings bindings;
   private final Executor blocking;
+  private final java.util.function.Supplier<String> defaultQueueType;
   private final Consumer<TopologyChanges> switchTo;
   private volatile @Nullable ClusterTopology cluster;
   /** Queues of this node restored at start that do not outlive a restart in a cluster (transient, exclusive). */
   private final List<Queue> goneAtRestart = new ArrayList<>();
 
+  /** @param defaultQueueType the vhost's default_queue_type ("" when not set), read at each declaration */
   VhostClustering(String vhost, ExchangeRegistry exchanges, QueueRegistry queues, Bindings bindings, Executor blocking,
-      Consumer<TopologyChanges> switchTo) {
+      java.util.function.Supplier<String> defaultQueueType, Consumer<TopologyChanges> switchTo) {
     this.vhost = vhost;
+    this.defaultQueueType = defaultQueueType;
     this.exchanges = exchanges;
     this.queues = queues;
     this.bindings = bindings;
@@ -76,7 +79,7 @@ public final class VhostClustering {
     exchanges.setClustered();
     queues.setClustered(link);
     bindings.setClustered();
-    ClusterTopology c = new ClusterTopology(vhost, self, r, exchanges, queues, bindings, blocking);
+    ClusterTopology c = new ClusterTopology(vhost, self, r, exchanges, queues, bindings, blocking, defaultQueueType);
     cluster = c;
     switchTo.accept(c);
     synchronized (goneAtRestart) {

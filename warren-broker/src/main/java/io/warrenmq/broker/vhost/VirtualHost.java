@@ -97,7 +97,8 @@ public final class VirtualHost implements QueueHost {
         this::limits, stats);
     this.bindings = new Bindings(name, lock, definitions, index, exchanges, queues);
     this.changes = new LocalTopology(exchanges, queues, bindings);
-    this.clustering = new VhostClustering(name, exchanges, queues, bindings, blocking, c -> changes = c);
+    this.clustering = new VhostClustering(name, exchanges, queues, bindings, blocking,
+        () -> metadata().defaultQueueType(), c -> changes = c);
     this.router = new Router(exchanges);
     this.firehose = new Firehose(name, exchanges, router, alloc);
   }

@@ -10,6 +10,7 @@ import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.warrenmq.it.support.ClusterProcesses;
+import io.warrenmq.it.support.ManagementHttp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -333,6 +334,44 @@ class ClusterQuorumIT {
     for (String q : List.of("qq.dl-ttl", "qq.dl-reject", "qq.dl-limit")) {
       eventually(Duration.ofSeconds(20), q + " empty on every member", () ->
           count(1, q) == 0 && count(2, q) == 0 && count(3, q) == 0);
+    }
+  }
+
+  /**
+   * A vhost whose default_queue_type is quorum makes quorum queues of declarations without
+   * x-queue-type; redeclaring with or without the argument agrees; transient, exclusive and
+   * server-named queues stay classic.
+   */
+  @Test
+  void aVhostsDefaultQueueTypeMakesQuorumQueues() throws Exception {
+    assertThat(cluster.ctl(1, "add_vhost", "dqt", "--default-queue-type", "quorum").code()).isZero();
+    assertThat(cluster.ctl(1, "set_permissions", "-p", "dqt", "guest", ".*", ".*", ".*").code()).isZero();
+    com.rabbitmq.client.ConnectionFactory f = cluster.factory(2);
+    f.setVirtualHost("dqt");
+    eventually(Duration.ofSeconds(20), "the vhost on node 2", () -> {
+      try (Connection c = f.newConnection()) {
+        return c.isOpen();
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    String serverNamed;
+    try (Connection c = f.newConnection(); Channel ch = c.createChannel()) {
+      ch.queueDeclare("dqt.q", true, false, false, null);
+      ch.queueDeclare("dqt.q", true, false, false, null);
+      ch.queueDeclare("dqt.q", true, false, false, quorum());
+      ch.queueDeclare("dqt.transient", false, false, false, null);
+      serverNamed = ch.queueDeclare().getQueue();
+      assertThat(cluster.management(3).get("/api/queues/dqt/dqt.q").json()).containsEntry("type", "quorum");
+      assertThat(cluster.management(3).get("/api/queues/dqt/dqt.transient").json()).containsEntry("type", "classic");
+      assertThat(cluster.management(2).get("/api/queues/dqt/" + ManagementHttp.enc(serverNamed)).json())
+          .containsEntry("type", "classic");
+    }
+    try (Connection c = f.newConnection(); Channel ch = c.createChannel()) {
+      ch.confirmSelect();
+      ch.basicPublish("", "dqt.q", MessageProperties.PERSISTENT_TEXT_PLAIN, "dq".getBytes(StandardCharsets.UTF_8));
+      ch.waitForConfirmsOrDie(20_000);
+      assertThat(body(ch.basicGet("dqt.q", true))).isEqualTo("dq");
     }
   }
 
