@@ -5,6 +5,7 @@ import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.broker.queue.Queue;
+import io.warrenmq.broker.queue.QueueHost;
 import io.warrenmq.broker.queue.QueueLink;
 import io.warrenmq.broker.queue.QueueSpec;
 import io.warrenmq.broker.queue.QuorumQueues;
@@ -110,9 +111,9 @@ public final class QuorumGroups implements QuorumQueues {
     Thread.ofVirtual().name("warren-qq-expiry").start(this::expireLoop);
   }
 
-  /** Every second, while the server runs: each queue this node leads drops its expired head messages. */
+  /** Every second, for the node's life: each queue this node leads drops its expired head messages. */
   private void expireLoop() {
-    while (server != null) {
+    while (true) {
       try {
         Thread.sleep(1000);
       } catch (InterruptedException e) {
@@ -164,7 +165,7 @@ public final class QuorumGroups implements QuorumQueues {
   }
 
   @Override
-  public Queue open(QueueSpec spec, FieldTable record, io.warrenmq.broker.queue.QueueHost host) {
+  public Queue open(QueueSpec spec, FieldTable record, QueueHost host) {
     List<@Nullable Object> m = record.getArray("members");
     String g = record.getString("group");
     if (m == null || g == null) {

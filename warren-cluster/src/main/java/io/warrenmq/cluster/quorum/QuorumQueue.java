@@ -11,6 +11,7 @@ import io.warrenmq.broker.message.MessageCodec;
 import io.warrenmq.broker.queue.EnqueueResult;
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.QueueFlow;
+import io.warrenmq.broker.queue.QueueHost;
 import io.warrenmq.broker.queue.QueueSpec;
 import io.warrenmq.broker.queue.QuorumQueues;
 import io.warrenmq.broker.queue.RemoteQueue;
@@ -70,7 +71,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
   private record Committed(CompletableFuture<Void> durable) implements RemoteSyncable {}
 
   QuorumQueue(QueueSpec spec, RaftGroup group, List<String> members, QuorumGroups groups, ByteBufAllocator alloc,
-      int deliveryLimit, @Nullable QueueStateMachine machine, io.warrenmq.broker.queue.@Nullable QueueHost host) {
+      int deliveryLimit, @Nullable QueueStateMachine machine, @Nullable QueueHost host) {
     this.spec = spec;
     this.group = group;
     this.members = List.copyOf(members);
@@ -380,17 +381,23 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     if (!leading || deleted || closed) {
       return;
     }
-    try {
-      deliveries.expireHead();
-    } catch (IOException e) {
-      log.error("{}: reading its messages failed", spec.resource(), e);
-    }
+    reading(deliveries::expireHead);
     dispatchLocked();
   }
 
   private void dispatchLocked() {
+    reading(deliveries::dispatch);
+  }
+
+  /** A step of the leader's that reads the member's bodies. */
+  private interface Reading {
+    void run() throws IOException;
+  }
+
+  /** Runs {@code step}; a failed read is logged, and the messages it was about stay in the queue. */
+  private void reading(Reading step) {
     try {
-      deliveries.dispatch();
+      step.run();
     } catch (IOException e) {
       log.error("{}: reading its messages failed", spec.resource(), e);
     }
@@ -409,21 +416,13 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
 
   @Override
   public synchronized void reject(@Nullable Consumer consumer, long[] positions, int count) {
-    try {
-      deliveries.reject(consumer, positions, count);
-    } catch (IOException e) {
-      log.error("{}: reading its messages failed", spec.resource(), e);
-    }
+    reading(() -> deliveries.reject(consumer, positions, count));
     dispatchLocked();
   }
 
   @Override
   public synchronized void requeue(@Nullable Consumer consumer, long[] positions, int count) {
-    try {
-      deliveries.requeue(consumer, positions, count);
-    } catch (IOException e) {
-      log.error("{}: reading its messages failed", spec.resource(), e);
-    }
+    reading(() -> deliveries.requeue(consumer, positions, count));
     dispatchLocked();
   }
 
@@ -446,20 +445,16 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
 
   @Override
   public long purge() {
-    CompletableFuture<Long> f;
+    CompletableFuture<Long> f = null;
+    RemoteQueue r = null;
     synchronized (this) {
-      if (!deliveries.active()) {
-        RemoteQueue r = remote;
-        if (r == null) {
-          throw noLeader();
-        }
-        f = null;
-      } else {
+      if (deliveries.active()) {
         f = pipe.purge(state.nextSeq(), deliveries.outSeqs());
+      } else {
+        r = remote;
       }
     }
     if (f == null) {
-      RemoteQueue r = remote;
       if (r == null) {
         throw noLeader();
       }
