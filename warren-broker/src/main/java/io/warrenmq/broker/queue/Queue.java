@@ -37,6 +37,16 @@ public interface Queue extends MessageSource, Consumer.Dispatchable {
     return null;
   }
 
+  /**
+   * For a queue that neither this node nor a known other node serves now (a quorum queue whose
+   * leader this node has not heard of yet): completes once one does, with its {@link #servedBy()}
+   * (null: this node serves it), or fails with the queue's 404 after a few seconds. Null when
+   * {@link #servedBy()} answers already.
+   */
+  default java.util.concurrent.@Nullable CompletableFuture<@Nullable RemoteQueue> awaitServer() {
+    return null;
+  }
+
   /** RabbitMQ's queue type name: {@code classic} or {@code quorum}. */
   default String type() {
     return "classic";

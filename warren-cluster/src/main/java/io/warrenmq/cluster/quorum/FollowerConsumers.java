@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The consumers of a quorum queue on a node that does not lead it: those attached to the leader
@@ -20,6 +22,8 @@ final class FollowerConsumers {
   private final Object lock;
   private final Map<Consumer, RemoteQueue> viaLeader = new HashMap<>();
   private final List<Consumer> parked = new ArrayList<>();
+  /** basic.get calls waiting for a leader: completed with its node's queue, or null when this node leads. */
+  private final List<CompletableFuture<@Nullable RemoteQueue>> getters = new ArrayList<>();
 
   FollowerConsumers(Object lock) {
     this.lock = lock;
@@ -28,6 +32,19 @@ final class FollowerConsumers {
   /** Under the lock: waits for a leader. */
   void park(Consumer c) {
     parked.add(c);
+  }
+
+  /** Under the lock: a basic.get waits for a leader ({@code f} given up on by then is dropped). */
+  void awaitLeader(CompletableFuture<@Nullable RemoteQueue> f) {
+    getters.removeIf(CompletableFuture::isDone);
+    getters.add(f);
+  }
+
+  /** Under the lock: the basic.get calls waiting for a leader, taken (to complete outside the lock). */
+  List<CompletableFuture<@Nullable RemoteQueue>> takeGetters() {
+    List<CompletableFuture<@Nullable RemoteQueue>> out = List.copyOf(getters);
+    getters.clear();
+    return out;
   }
 
   /** Under the lock: the parked ones, taken (this node leads now and serves them itself). */

@@ -48,6 +48,8 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
   private static final Syncable NOTHING = () -> {};
   private static final ThreadLocal<Committed> LAST = new ThreadLocal<>();
   private static final int WAIT_SECONDS = 15;
+  /** How long a basic.get waits for a leader this node has not heard of yet (one of the leader lookup's rounds and more). */
+  private static final int GET_WAIT_SECONDS = 5;
 
   private final QueueSpec spec;
   private final RaftGroup group;
@@ -136,6 +138,18 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
       }
     }
     return remote; // null while no leader is known: served here, with what this member knows
+  }
+
+  @Override
+  public @Nullable CompletableFuture<@Nullable RemoteQueue> awaitServer() {
+    CompletableFuture<@Nullable RemoteQueue> f = new CompletableFuture<>();
+    synchronized (this) {
+      if (deliveries.active() || remote != null || deleted) {
+        return null;
+      }
+      followers.awaitLeader(f);
+    }
+    return f.orTimeout(GET_WAIT_SECONDS, TimeUnit.SECONDS).exceptionallyCompose(e -> CompletableFuture.failedFuture(noLeader()));
   }
 
   private AmqpException noLeader() {
@@ -259,6 +273,13 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
   private void attachParked() {
     List<Consumer> todo;
     RemoteQueue r;
+    List<CompletableFuture<@Nullable RemoteQueue>> getters;
+    RemoteQueue server;
+    synchronized (this) {
+      server = deliveries.active() ? null : remote;
+      getters = deliveries.active() || server != null ? followers.takeGetters() : List.of();
+    }
+    getters.forEach(g -> g.complete(server)); // outside the lock: the channels go on on their own loops
     synchronized (this) {
       if (!followers.anyParked()) {
         return;

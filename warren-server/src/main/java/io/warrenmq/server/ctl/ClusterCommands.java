@@ -194,7 +194,7 @@ final class ClusterCommands implements CommandGroup {
   /**
    * The quorum queues that have a majority of their members online but whose leader this node has
    * not heard of yet (just after a partition heals, or, on a node that is not a member, until it
-   * has asked the members): until it has, the node answers their basic.get with 404 and its
+   * has asked the members): until it has, the node makes their basic.get wait (5 s, then 404) and its
    * consumers wait, so it is not yet serving them.
    */
   private List<String> leaderless() {

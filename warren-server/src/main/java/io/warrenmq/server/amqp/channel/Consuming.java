@@ -31,6 +31,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -208,15 +209,26 @@ final class Consuming {
     Queue q = session.vhost().queueOrDie(queueName, session.owner());
     RemoteQueue remote = q instanceof RemoteQueue r ? r : q.servedBy();
     if (remote != null) {
-      getRemote(m, remote);
+      getRemote(m, remote.getRemote(m.noAck()));
+      return;
+    }
+    var server = q.awaitServer();
+    if (server != null) { // a quorum queue whose leader this node has not heard of yet: as publishes, wait
+      getRemote(m, server.thenComposeAsync(r -> r != null ? r.getRemote(m.noAck()) : getHere(q, m.noAck()),
+          channel.sink().executor()));
       return;
     }
     replyGet(q.get(m.noAck()), q.messageCount());
   }
 
+  private static CompletableFuture<RemoteQueue.@Nullable Got> getHere(Queue q, boolean noAck) {
+    Delivery d = q.get(noAck);
+    return CompletableFuture.completedFuture(d == null ? null : new RemoteQueue.Got(d, q.messageCount()));
+  }
+
   /** basic.get of a queue on another node: the channel waits for the home node's answer. */
-  private void getRemote(BasicGet m, RemoteQueue q) {
-    TopologyRunner.await(channel, m, q.getRemote(m.noAck()),
+  private void getRemote(BasicGet m, CompletableFuture<RemoteQueue.@Nullable Got> answer) {
+    TopologyRunner.await(channel, m, answer,
         got -> replyGet(got == null ? null : got.delivery(), got == null ? 0 : got.messageCount()),
         got -> {
           if (got != null) {
