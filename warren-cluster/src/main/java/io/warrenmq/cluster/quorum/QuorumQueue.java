@@ -144,8 +144,11 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
   public @Nullable CompletableFuture<@Nullable RemoteQueue> awaitServer() {
     CompletableFuture<@Nullable RemoteQueue> f = new CompletableFuture<>();
     synchronized (this) {
-      if (deliveries.active() || remote != null || deleted) {
+      if (deliveries.active() || deleted) {
         return null;
+      }
+      if (remote != null) { // heard of since the caller asked servedBy()
+        return CompletableFuture.completedFuture(remote);
       }
       followers.awaitLeader(f);
     }
@@ -266,13 +269,12 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
       c.deactivate();
       c.target().cancelledByBroker(c);
     }
+    releaseGetters();
     attachParked();
   }
 
-  /** Attaches the consumers waiting for a leader, if one is known now. */
-  private void attachParked() {
-    List<Consumer> todo;
-    RemoteQueue r;
+  /** The basic.get calls waiting for a leader go on, if one is known now. */
+  private void releaseGetters() {
     List<CompletableFuture<@Nullable RemoteQueue>> getters;
     RemoteQueue server;
     synchronized (this) {
@@ -280,6 +282,12 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
       getters = deliveries.active() || server != null ? followers.takeGetters() : List.of();
     }
     getters.forEach(g -> g.complete(server)); // outside the lock: the channels go on on their own loops
+  }
+
+  /** Attaches the consumers waiting for a leader, if one is known now. */
+  private void attachParked() {
+    List<Consumer> todo;
+    RemoteQueue r;
     synchronized (this) {
       if (!followers.anyParked()) {
         return;
