@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * retries and rejects, {@link Disposal} removes messages by expiry, overflow, delivery limit or
  * rejection, and {@link QueueLifecycle} handles the queue as a whole (recovery at open, x-expires,
  * purge, delete, close). Those parts and the store are built at first use ({@link QueueParts}): a
- * queue declared and never used holds its spec, settings, lock and opened store directory only.
+ * queue declared and never used holds its spec, settings, lock and where its store directory is.
  *
  * <p>Threading: all state, that of those parts included, is guarded by {@link #lock}; publishers
  * (any event loop), consumers' channels (acks), the vhost and the timer thread call in concurrently
@@ -52,7 +52,7 @@ public final class ClassicQueue extends LazyParts implements Queue {
 
   private ClassicQueue(QueueSpec spec, StoreSite site, String dirName, PreparedStore[] opened, ByteBufAllocator alloc,
       @Nullable Object owner, QueueHost host, QueueSettings settings) {
-    super(site, dirName, opened);
+    super(spec.name(), site, dirName, opened);
     this.spec = spec;
     this.alloc = alloc;
     this.owner = owner;
@@ -75,6 +75,11 @@ public final class ClassicQueue extends LazyParts implements Queue {
       q.parts().lifecycle.recover();
     }
     return q;
+  }
+
+  @Override
+  String storeName() {
+    return spec.name();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.warrenmq.broker.queue;
 
 import io.warrenmq.store.queue.PreparedStore;
+import io.warrenmq.store.recovery.CleanShutdown;
 import io.warrenmq.store.recovery.RecoveryReport;
 import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantLock;
@@ -8,15 +9,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A classic queue's lock and its {@link QueueParts}, built on first use. Until then the queue holds
- * the store directory it opened and answers what is asked of its store at boot (directory,
+ * where its store directory is and answers what is asked of its store at boot (directory,
  * recovery report, clean stop) from that. Most idle queues opened a directory in which recovery
- * found nothing: they keep its name, its {@link StoreSite} (shared) and the clean-shutdown marker
- * taken at open, a few bytes; any other (a priority queue's levels) keeps its {@link
- * PreparedStore}s.
+ * found nothing: they keep its {@link StoreSite} (shared), its name as a number ({@link
+ * StoreDirName}) and the clean-shutdown marker taken at open, a few bytes; any other (a priority
+ * queue's levels) keeps its {@link PreparedStore}s until the parts are built.
  *
  * <p>Threading: the parts are built under {@link #lock} and published through a volatile field,
- * so {@link #parts()} costs a volatile read once they exist; the idle fields are read and dropped
- * under the lock.
+ * so {@link #parts()} costs a volatile read once they exist; {@link #idleLevels} is read and
+ * dropped under the lock; the final fields are read without it.
  */
 abstract sealed class LazyParts permits ClassicQueue {
   /** Guards the queue's state and that of its parts (see {@link ClassicQueue}). */
@@ -24,22 +25,31 @@ abstract sealed class LazyParts permits ClassicQueue {
   /** Built under the lock on first use; null while the queue is idle. */
   volatile @Nullable QueueParts parts;
 
-  // while idle, under the lock: the store directory as opened (idleLevels), or for one in which
-  // recovery found nothing, where it is (idleSite, idleDir) and its marker
+  /** Where the store directory is: {@code site}'s parent and the name of {@link #dirCode}. */
+  private final StoreSite site;
+  /** The store directory's name as {@link StoreDirName#encode} made it; see {@link #dirOther}. */
+  private final long dirCode;
+  /** The store directory's name when it is of no form {@link StoreDirName} encodes, else null. */
+  private final @Nullable String dirOther;
+  /** Whether recovery found nothing at open: the store is then {@link #site}, the name and {@link #marker}. */
+  private final boolean nothingRecovered;
+  /** The clean-shutdown marker taken at open (see {@link PreparedStore#marker()}). */
+  private final long marker;
+  /** Under the lock, while idle, when recovery found something (a priority queue's levels): the store as opened. */
   private PreparedStore @Nullable [] idleLevels;
-  private @Nullable StoreSite idleSite;
-  private @Nullable String idleDir;
-  private long idleMarker;
 
-  LazyParts(StoreSite site, String dirName, PreparedStore[] opened) {
-    if (opened.length == 1 && opened[0].nothingRecovered()) {
-      idleSite = site;
-      idleDir = dirName;
-      idleMarker = opened[0].marker();
-    } else {
-      idleLevels = opened;
-    }
+  LazyParts(String queueName, StoreSite site, String dirName, PreparedStore[] opened) {
+    this.site = site;
+    long code = StoreDirName.encode(queueName, dirName);
+    this.dirCode = code;
+    this.dirOther = code == StoreDirName.OTHER ? dirName : null;
+    this.nothingRecovered = opened.length == 1 && opened[0].nothingRecovered();
+    this.marker = nothingRecovered ? opened[0].marker() : 0;
+    this.idleLevels = nothingRecovered ? null : opened;
   }
+
+  /** The queue's name (its store directory's name is made from it). */
+  abstract String storeName();
 
   abstract QueueParts newParts(QueueStore store);
 
@@ -64,24 +74,21 @@ abstract sealed class LazyParts permits ClassicQueue {
       p = newParts(QueueStore.build(idle()));
       parts = p;
       idleLevels = null;
-      idleSite = null;
-      idleDir = null;
     }
     return p;
   }
 
-  /** The store's directory (for the vhost's orphan check). */
+  /** The store's directory (for the vhost's orphan check): fixed at open, read without the lock. */
   public final Path directory() {
-    lock.lock();
-    try {
-      QueueParts p = parts;
-      return p != null ? p.store.directory() : QueueStore.directoryOf(idle());
-    } finally {
-      lock.unlock();
-    }
+    String name = dirOther != null ? dirOther : StoreDirName.decode(storeName(), dirCode);
+    return site.parent().resolve(name);
   }
 
+  /** What recovery found and did at open. */
   public final RecoveryReport recoveryReport() {
+    if (nothingRecovered) {
+      return RecoveryReport.EMPTY; // read without the lock: fixed at open
+    }
     lock.lock();
     try {
       QueueParts p = parts;
@@ -93,6 +100,9 @@ abstract sealed class LazyParts permits ClassicQueue {
 
   /** Whether the store found its clean-shutdown marker at open (else its messages count as delivered). */
   public final boolean recoveredClean() {
+    if (nothingRecovered) {
+      return marker != CleanShutdown.ABSENT; // read without the lock: fixed at open
+    }
     lock.lock();
     try {
       QueueParts p = parts;
@@ -108,11 +118,9 @@ abstract sealed class LazyParts permits ClassicQueue {
     if (levels != null) {
       return levels;
     }
-    StoreSite site = idleSite;
-    String dir = idleDir;
-    if (site == null || dir == null) {
+    if (!nothingRecovered) {
       throw new IllegalStateException("a queue without parts or store");
     }
-    return new PreparedStore[] {PreparedStore.ofNothing(site.parent().resolve(dir), site.options(), idleMarker)};
+    return new PreparedStore[] {PreparedStore.ofNothing(directory(), site.options(), marker)};
   }
 }

@@ -1,27 +1,16 @@
 package io.warrenmq.broker.vhost;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.HexFormat;
+import io.warrenmq.broker.queue.StoreDirName;
 
 /**
- * Directory names for vhosts, queues and exchanges: the SHA-1 of the name in hex, as LavinMQ does.
- * Thread-safe.
+ * Directory names for vhosts, queues and exchanges: the SHA-1 of the name in hex, as LavinMQ does
+ * (the format is {@link StoreDirName}'s, which classic queues keep as a number). Thread-safe.
  */
 public final class DirNames {
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private DirNames() {}
 
   public static String of(String name) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-1");
-      return HexFormat.of().formatHex(sha.digest(name.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is required of every JDK", e);
-    }
+    return StoreDirName.of(name);
   }
 
   /**
@@ -30,6 +19,6 @@ public final class DirNames {
    * removal runs in the background.
    */
   static String fresh(String name) {
-    return of(name) + "-" + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE);
+    return StoreDirName.fresh(name);
   }
 }
