@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
  * {@link Dispatcher} hands messages to consumers, {@link QueueSettlement} takes acks, requeues,
  * retries and rejects, {@link Disposal} removes messages by expiry, overflow, delivery limit or
  * rejection, and {@link QueueLifecycle} handles the queue as a whole (recovery at open, x-expires,
- * purge, delete, close). Those parts and the store are built at first use ({@link QueueParts}): a
- * queue declared and never used holds its spec, settings, lock and where its store directory is.
+ * purge, delete, close). Those parts, the store and the lock are made at first use ({@link
+ * QueueParts}): a queue declared and never used holds its spec, settings and where its store
+ * directory is only.
  *
- * <p>Threading: all state, that of those parts included, is guarded by {@link #lock}; publishers
+ * <p>Threading: all state, that of those parts included, is guarded by {@link #lock()}; publishers
  * (any event loop), consumers' channels (acks), the vhost and the timer thread call in concurrently
  * and every critical section is short (an append or a read of one record, never an fsync; the
  * graceful close at shutdown excepted). Buffers: {@link #enqueue} borrows the message; {@link
@@ -173,7 +174,7 @@ public final class ClassicQueue extends LazyParts implements Queue {
     if (parts == null) {
       return; // nothing to hand out
     }
-    lock.lock();
+    lock().lock();
     try {
       dispatchLocked(System.currentTimeMillis());
     } finally {
@@ -226,7 +227,7 @@ public final class ClassicQueue extends LazyParts implements Queue {
 
   /** Timer: expired messages anywhere in the queue, then the next deadline. */
   void onExpiryTimer() {
-    lock.lock();
+    lock().lock();
     try {
       parts().timers.expiryFired();
       if (deleted) {
@@ -259,14 +260,18 @@ public final class ClassicQueue extends LazyParts implements Queue {
 
   /** Policies changed: new settings apply from now on (limits trim at once). */
   public void applySettings(QueueSettings s) {
-    lock.lock();
+    if (s.expires() <= 0) {
+      settings = s;
+      if (parts == null) {
+        // idle: nothing to trim, no timer to start, no lock to make. Parts built from now on
+        // (their publishing sees settings after this write, both fields being volatile)
+        return;
+      }
+    }
+    lock().lock();
     try {
       settings = s;
-      QueueParts p = parts;
-      if (p == null && s.expires() <= 0) {
-        return; // idle: nothing to trim, no timer to start
-      }
-      p = partsLocked();
+      QueueParts p = partsLocked();
       if (s.limited()) {
         p.disposal.dropHeadOverLimit(s);
       }
@@ -346,11 +351,14 @@ public final class ClassicQueue extends LazyParts implements Queue {
 
   @Override
   public boolean isDeleted() {
-    lock.lock();
+    if (parts == null) {
+      return false; // only its parts delete a queue, and they would exist by now
+    }
+    lock().lock();
     try {
       return deleted;
     } finally {
-      lock.unlock();
+      lock().unlock();
     }
   }
 
@@ -371,7 +379,7 @@ public final class ClassicQueue extends LazyParts implements Queue {
     QueueParts p = parts;
     List<DeadLetter> letters = p == null ? List.of() : p.disposal.takeDeadLetters();
     String dlx = letters.isEmpty() ? null : settings.deadLetterExchange();
-    lock.unlock();
+    lock().unlock();
     if (letters.isEmpty()) {
       return;
     }

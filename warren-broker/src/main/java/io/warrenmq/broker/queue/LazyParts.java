@@ -3,25 +3,37 @@ package io.warrenmq.broker.queue;
 import io.warrenmq.store.queue.PreparedStore;
 import io.warrenmq.store.recovery.CleanShutdown;
 import io.warrenmq.store.recovery.RecoveryReport;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A classic queue's lock and its {@link QueueParts}, built on first use. Until then the queue holds
+ * A classic queue's lock and its {@link QueueParts}, both made on first use. Until then the queue holds
  * where its store directory is and answers what is asked of its store at boot (directory,
  * recovery report, clean stop) from that. Most idle queues opened a directory in which recovery
  * found nothing: they keep its {@link StoreSite} (shared), its name as a number ({@link
  * StoreDirName}) and the clean-shutdown marker taken at open, a few bytes; any other (a priority
  * queue's levels) keeps its {@link PreparedStore}s until the parts are built.
  *
- * <p>Threading: the parts are built under {@link #lock} and published through a volatile field,
+ * <p>Threading: the parts are built under {@link #lock()} and published through a volatile field,
  * so {@link #parts()} costs a volatile read once they exist; {@link #idleLevels} is read and
  * dropped under the lock; the final fields are read without it.
  */
 abstract sealed class LazyParts permits ClassicQueue {
-  /** Guards the queue's state and that of its parts (see {@link ClassicQueue}). */
-  final ReentrantLock lock = new ReentrantLock();
+  private static final VarHandle LOCK;
+
+  static {
+    try {
+      LOCK = MethodHandles.lookup().findVarHandle(LazyParts.class, "lock", ReentrantLock.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** See {@link #lock()}: made on first use, as 100,000 idle queues need none (40 bytes each). */
+  private volatile @Nullable ReentrantLock lock;
   /** Built under the lock on first use; null while the queue is idle. */
   volatile @Nullable QueueParts parts;
 
@@ -48,6 +60,22 @@ abstract sealed class LazyParts permits ClassicQueue {
     this.idleLevels = nothingRecovered ? null : opened;
   }
 
+  /**
+   * Guards the queue's state and that of its parts (see {@link ClassicQueue}); made by the first
+   * caller (any thread: the first to set it wins), the same lock ever after.
+   */
+  final ReentrantLock lock() {
+    ReentrantLock l = lock;
+    if (l == null) {
+      ReentrantLock made = new ReentrantLock();
+      l = (ReentrantLock) LOCK.compareAndExchange(this, null, made);
+      if (l == null) {
+        l = made;
+      }
+    }
+    return l;
+  }
+
   /** The queue's name (its store directory's name is made from it). */
   abstract String storeName();
 
@@ -59,11 +87,11 @@ abstract sealed class LazyParts permits ClassicQueue {
     if (p != null) {
       return p;
     }
-    lock.lock();
+    lock().lock();
     try {
       return partsLocked();
     } finally {
-      lock.unlock();
+      lock().unlock();
     }
   }
 
@@ -89,12 +117,12 @@ abstract sealed class LazyParts permits ClassicQueue {
     if (nothingRecovered) {
       return RecoveryReport.EMPTY; // read without the lock: fixed at open
     }
-    lock.lock();
+    lock().lock();
     try {
       QueueParts p = parts;
       return p != null ? p.store.recoveryReport() : QueueStore.recoveryReport(idle());
     } finally {
-      lock.unlock();
+      lock().unlock();
     }
   }
 
@@ -103,12 +131,12 @@ abstract sealed class LazyParts permits ClassicQueue {
     if (nothingRecovered) {
       return marker != CleanShutdown.ABSENT; // read without the lock: fixed at open
     }
-    lock.lock();
+    lock().lock();
     try {
       QueueParts p = parts;
       return p != null ? p.store.recoveredClean() : QueueStore.recoveredClean(idle());
     } finally {
-      lock.unlock();
+      lock().unlock();
     }
   }
 

@@ -44,7 +44,7 @@ final class QueueConsumers {
 
   /** See {@link Queue#get}. */
   @Nullable Delivery get(boolean noAck) {
-    queue.lock.lock();
+    queue.lock().lock();
     try {
       if (queue.deleted) {
         return null;
@@ -71,7 +71,7 @@ final class QueueConsumers {
 
   /** See {@link Queue#addConsumer}. */
   void add(Consumer consumer) {
-    queue.lock.lock();
+    queue.lock().lock();
     try {
       if (queue.deleted) {
         throw AmqpException.channelError(ReplyCode.NOT_FOUND, "no %s", queue.spec().resource());
@@ -86,7 +86,7 @@ final class QueueConsumers {
 
   /** See {@link Queue#removeConsumer}. */
   boolean remove(Consumer consumer) {
-    queue.lock.lock();
+    queue.lock().lock();
     try {
       consumer.deactivate();
       boolean removed = consumers.remove(consumer);
@@ -105,7 +105,7 @@ final class QueueConsumers {
 
   /** See {@link ClassicQueue#peekMessages}. */
   List<ClassicQueue.Peeked> peek(int n, ByteBufAllocator alloc) {
-    queue.lock.lock();
+    queue.lock().lock();
     try {
       List<ClassicQueue.Peeked> out = new ArrayList<>();
       if (!queue.deleted) {
@@ -118,25 +118,25 @@ final class QueueConsumers {
       }
       return out;
     } finally {
-      queue.lock.unlock();
+      queue.lock().unlock();
     }
   }
 
   List<Consumer> snapshot() {
-    queue.lock.lock();
+    queue.lock().lock();
     try {
       return consumers.snapshot();
     } finally {
-      queue.lock.unlock();
+      queue.lock().unlock();
     }
   }
 
   boolean isActive(Consumer c) {
-    queue.lock.lock();
+    queue.lock().lock();
     try {
       return consumers.isActive(c);
     } finally {
-      queue.lock.unlock();
+      queue.lock().unlock();
     }
   }
 

@@ -39,7 +39,7 @@ final class QueueIntake {
   QueueIntake(ClassicQueue queue, QueueStore store, ByteBufAllocator alloc, ConsumerSet consumers,
       QueueTimers timers, Expiry expiry, Deduplication dedup, Disposal disposal, Dispatcher dispatcher) {
     this.queue = queue;
-    this.lock = queue.lock;
+    this.lock = queue.lock();
     this.durable = queue.spec().durable();
     this.store = store;
     this.alloc = alloc;

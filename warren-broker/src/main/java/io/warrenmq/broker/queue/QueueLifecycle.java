@@ -46,7 +46,7 @@ final class QueueLifecycle {
 
   /** Right after the store opened: expiry deadlines and deduplication ids from the records. */
   void recover() throws IOException {
-    queue.lock.lock();
+    queue.lock().lock();
     try {
       QueueSettings settings = queue.settings();
       if (store.readyCount() > 0) {
@@ -58,30 +58,30 @@ final class QueueLifecycle {
       }
       timers.touch(settings.expires());
     } finally {
-      queue.lock.unlock();
+      queue.lock().unlock();
     }
   }
 
   /** See {@link ClassicQueue#touch()}. */
   void touch() {
-    queue.lock.lock();
+    queue.lock().lock();
     try {
       if (consumers.isEmpty()) {
         timers.touch(queue.settings().expires());
       }
     } finally {
-      queue.lock.unlock();
+      queue.lock().unlock();
     }
   }
 
   /** Timer: unused for x-expires; the vhost deletes the queue if it is still unused. */
   void onUnusedTimer() {
     boolean unused;
-    queue.lock.lock();
+    queue.lock().lock();
     try {
       unused = !queue.deleted && consumers.isEmpty() && timers.unusedFor(queue.settings().expires());
     } finally {
-      queue.lock.unlock();
+      queue.lock().unlock();
     }
     if (unused) {
       log.info("{} expired after {} ms unused", queue.spec().resource(), queue.settings().expires());
@@ -91,7 +91,7 @@ final class QueueLifecycle {
 
   /** See {@link ClassicQueue#purge()}. */
   long purge() {
-    queue.lock.lock();
+    queue.lock().lock();
     try {
       if (queue.deleted) {
         return 0;
@@ -105,14 +105,14 @@ final class QueueLifecycle {
       queue.fail(e.getCause());
       return 0;
     } finally {
-      queue.lock.unlock();
+      queue.lock().unlock();
     }
   }
 
   /** See {@link ClassicQueue#delete()}. */
   void delete() {
     List<Consumer> cancelled;
-    queue.lock.lock();
+    queue.lock().lock();
     try {
       if (queue.deleted) {
         return;
@@ -124,7 +124,7 @@ final class QueueLifecycle {
       consumers.clear();
       cancelled.forEach(Consumer::deactivate);
     } finally {
-      queue.lock.unlock();
+      queue.lock().unlock();
     }
     for (Consumer c : cancelled) {
       c.target().cancelledByBroker(c);
@@ -143,7 +143,7 @@ final class QueueLifecycle {
 
   /** See {@link ClassicQueue#close()}. */
   void close() {
-    queue.lock.lock();
+    queue.lock().lock();
     try {
       boolean clean = !queue.deleted && !queue.failed;
       queue.deleted = true;
@@ -162,7 +162,7 @@ final class QueueLifecycle {
         store.close();
       }
     } finally {
-      queue.lock.unlock();
+      queue.lock().unlock();
     }
   }
 }

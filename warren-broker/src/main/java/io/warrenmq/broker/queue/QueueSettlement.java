@@ -42,7 +42,7 @@ final class QueueSettlement {
 
   /** See {@link ClassicQueue#ack(Consumer, long[], int)}. */
   void ack(@Nullable Consumer consumer, long[] positions, int count) {
-    queue.lock.lock();
+    queue.lock().lock();
     try {
       if (queue.deleted) {
         return;
@@ -59,7 +59,7 @@ final class QueueSettlement {
 
   /** See {@link ClassicQueue#requeue(Consumer, long[], int)}. */
   void requeue(@Nullable Consumer consumer, long[] positions, int count) {
-    queue.lock.lock();
+    queue.lock().lock();
     try {
       if (queue.deleted) {
         return;
@@ -91,7 +91,7 @@ final class QueueSettlement {
       requeue(consumer, positions, count);
       return;
     }
-    queue.lock.lock();
+    queue.lock().lock();
     try {
       if (queue.deleted) {
         return;
@@ -116,7 +116,7 @@ final class QueueSettlement {
 
   /** See {@link ClassicQueue#reject(Consumer, long[], int)}. */
   void reject(@Nullable Consumer consumer, long[] positions, int count) {
-    queue.lock.lock();
+    queue.lock().lock();
     try {
       if (queue.deleted) {
         return;
@@ -132,7 +132,7 @@ final class QueueSettlement {
 
   /** Timer: retried messages whose back-off is over are ready again, at their place. */
   void onRetryTimer() {
-    queue.lock.lock();
+    queue.lock().lock();
     try {
       timers.retryFired();
       if (queue.deleted) {
