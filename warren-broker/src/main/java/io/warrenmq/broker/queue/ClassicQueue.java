@@ -1,7 +1,6 @@
 package io.warrenmq.broker.queue;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.message.Message;
@@ -40,9 +39,7 @@ public final class ClassicQueue extends LazyParts implements Queue {
   private static final Logger log = LoggerFactory.getLogger(ClassicQueue.class);
 
   private final QueueSpec spec;
-  private final ByteBufAllocator alloc;
   private final @Nullable Object owner;
-  private final QueueHost host;
   private volatile QueueSettings settings;
   /** Allocated under the lock on first use, so that 100,000 idle queues carry no counters. */
   private volatile @Nullable MessageCounts counts;
@@ -51,13 +48,11 @@ public final class ClassicQueue extends LazyParts implements Queue {
   boolean deleted;
   boolean failed;
 
-  private ClassicQueue(QueueSpec spec, StoreSite site, String dirName, PreparedStore[] opened, ByteBufAllocator alloc,
-      @Nullable Object owner, QueueHost host, QueueSettings settings) {
+  private ClassicQueue(QueueSpec spec, StoreSite site, String dirName, PreparedStore[] opened, @Nullable Object owner,
+      QueueSettings settings) {
     super(spec.name(), site, dirName, opened);
     this.spec = spec;
-    this.alloc = alloc;
     this.owner = owner;
-    this.host = host;
     this.settings = settings;
   }
 
@@ -68,10 +63,10 @@ public final class ClassicQueue extends LazyParts implements Queue {
    * depends on the records (expiry deadlines, deduplication ids); any other queue stays idle until
    * first used. Blocks on disk: call it off the event loop.
    */
-  public static ClassicQueue open(QueueSpec spec, StoreSite site, String dirName, ByteBufAllocator alloc,
-      @Nullable Object owner, QueueHost host, QueueSettings settings) throws IOException {
+  public static ClassicQueue open(QueueSpec spec, StoreSite site, String dirName, @Nullable Object owner,
+      QueueSettings settings) throws IOException {
     PreparedStore[] prepared = QueueStore.prepare(site.parent().resolve(dirName), site.options(), settings.maxPriority());
-    ClassicQueue q = new ClassicQueue(spec, site, dirName, prepared, alloc, owner, host, settings);
+    ClassicQueue q = new ClassicQueue(spec, site, dirName, prepared, owner, settings);
     if (!QueueStore.empty(prepared) || settings.expires() > 0) {
       q.parts().lifecycle.recover();
     }
@@ -85,7 +80,7 @@ public final class ClassicQueue extends LazyParts implements Queue {
 
   @Override
   QueueParts newParts(QueueStore store) {
-    return new QueueParts(this, store, alloc, host);
+    return new QueueParts(this, store, site.alloc(), site.host());
   }
 
   @Override
@@ -323,7 +318,7 @@ public final class ClassicQueue extends LazyParts implements Queue {
    */
   public List<Peeked> peekMessages(int n) {
     QueueParts p = parts;
-    return p == null ? new java.util.ArrayList<>() : p.consumerSide.peek(n, alloc);
+    return p == null ? new java.util.ArrayList<>() : p.consumerSide.peek(n, site.alloc());
   }
 
   /** Body bytes of the ready messages (RabbitMQ's message_bytes_ready). */
@@ -386,7 +381,7 @@ public final class ClassicQueue extends LazyParts implements Queue {
     if (dlx == null) {
       letters.forEach(d -> d.record().release());
     } else {
-      host.deadLetter(this, dlx, settings.deadLetterRoutingKey(), letters);
+      site.host().deadLetter(this, dlx, settings.deadLetterRoutingKey(), letters);
     }
   }
 

@@ -37,8 +37,11 @@ abstract sealed class LazyParts permits ClassicQueue {
   /** Built under the lock on first use; null while the queue is idle. */
   volatile @Nullable QueueParts parts;
 
-  /** Where the store directory is: {@code site}'s parent and the name of {@link #dirCode}. */
-  private final StoreSite site;
+  /**
+   * Shared by the vhost's queues of one kind: where the store directory is ({@code site}'s parent
+   * and the name of {@link #dirCode}), the allocator and the host.
+   */
+  final StoreSite site;
   /** The store directory's name as {@link StoreDirName#encode} made it; see {@link #dirOther}. */
   private final long dirCode;
   /** The store directory's name when it is of no form {@link StoreDirName} encodes, else null. */

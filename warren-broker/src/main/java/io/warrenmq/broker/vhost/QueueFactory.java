@@ -31,10 +31,9 @@ final class QueueFactory {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final String vhost;
-  /** Where the vhost's durable and transient queues keep their stores (shared by all of them). */
+  /** Where the vhost's durable and transient queues keep their stores, and what they share. */
   private final StoreSite durableSite;
   private final StoreSite transientSite;
-  private final ByteBufAllocator alloc;
   private final Policies policies;
   private final QueueHost host;
 
@@ -52,9 +51,8 @@ final class QueueFactory {
       Policies policies,
       QueueHost host) {
     this.vhost = vhost;
-    this.durableSite = new StoreSite(durableDir, storeOptions.withDurable(true));
-    this.transientSite = new StoreSite(transientDir, storeOptions.withDurable(false));
-    this.alloc = alloc;
+    this.durableSite = new StoreSite(durableDir, storeOptions.withDurable(true), alloc, host);
+    this.transientSite = new StoreSite(transientDir, storeOptions.withDurable(false), alloc, host);
     this.policies = policies;
     this.host = host;
   }
@@ -81,8 +79,7 @@ final class QueueFactory {
    */
   Queue open(QueueSpec spec, @Nullable Object owner, String dirName) {
     try {
-      return ClassicQueue.open(spec, spec.durable() ? durableSite : transientSite, dirName, alloc, owner, host,
-          settingsOf(spec));
+      return ClassicQueue.open(spec, spec.durable() ? durableSite : transientSite, dirName, owner, settingsOf(spec));
     } catch (IOException e) {
       throw new UncheckedIOException("could not open the store of " + spec.resource(), e);
     }
