@@ -7,12 +7,14 @@
 #
 #   bench/footprint.sh [delayed] [topology]         (default: both)
 # Env: DELAYED_N (1000000), QUEUES_N (100000), THREADS (8), BROKERS ("warren rabbitmq"),
-#      DURABLE (0; 1: the topology's queues are durable).
+#      DURABLE (0; 1: the topology's queues are durable), SETTLE (3: the topology's RssAnon is read
+#      right after the declares and the bindings, and again SETTLE seconds later, when WarrenMQ's
+#      periodic native-heap trim, every 2 s, has returned what the JIT compilers freed meanwhile).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 WHAT=${*:-"delayed topology"}
-DELAYED_N=${DELAYED_N:-1000000}; QUEUES_N=${QUEUES_N:-100000}; THREADS=${THREADS:-8}
+DELAYED_N=${DELAYED_N:-1000000}; QUEUES_N=${QUEUES_N:-100000}; THREADS=${THREADS:-8}; SETTLE=${SETTLE:-3}
 BROKERS=${BROKERS:-"warren rabbitmq"}
 WPORT=5743; RPORT=5702
 JAVA_HOME=$("$ROOT/bin/java-home"); export JAVA_HOME
@@ -57,8 +59,10 @@ if [[ " $WHAT " == *" topology "* ]]; then
     echo "$b empty:                 $(mem $pid)"
     load queues "$uri" "$QUEUES_N" "$THREADS" sync | sed "s/^/$b /"
     echo "$b $QUEUES_N queues:     $(mem $pid)"
+    sleep "$SETTLE"; echo "$b $QUEUES_N queues, ${SETTLE} s later: $(mem $pid)"
     load bind "$uri" "$QUEUES_N" "$THREADS" sync | sed "s/^/$b /"
     echo "$b $QUEUES_N bound:      $(mem $pid)"
+    sleep "$SETTLE"; echo "$b $QUEUES_N bound, ${SETTLE} s later: $(mem $pid)"
     load cleanup "$uri" "$QUEUES_N" >/dev/null
     load queues "$uri" "$QUEUES_N" "$THREADS" nowait | sed "s/^/$b /"
     load bind "$uri" "$QUEUES_N" "$THREADS" nowait | sed "s/^/$b /"
