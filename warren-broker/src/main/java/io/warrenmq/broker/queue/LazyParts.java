@@ -10,8 +10,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A classic queue's lock and its {@link QueueParts}, both made on first use. Until then the queue holds
- * where its store directory is and answers what is asked of its store at boot (directory,
+ * A classic queue's lock and its {@link QueueParts}, both made on first use. Until then the queue
+ * holds where its store directory is and answers what is asked of its store at boot (directory,
  * recovery report, clean stop) from that. Most idle queues opened a directory in which recovery
  * found nothing: they keep its {@link StoreSite} (shared), its name as a number ({@link
  * StoreDirName}) and the clean-shutdown marker taken at open, a few bytes; any other (a priority
