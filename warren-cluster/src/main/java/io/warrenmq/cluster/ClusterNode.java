@@ -392,6 +392,24 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
     return status().members().stream().map(m -> new ClusterView.Member(m.name(), m.online(), m.self())).toList();
   }
 
+  @Override
+  public void addQueueMember(io.warrenmq.broker.queue.Queue q, String node) {
+    quorumQueue(q).addMember(node, this);
+  }
+
+  @Override
+  public void deleteQueueMember(io.warrenmq.broker.queue.Queue q, String node) {
+    quorumQueue(q).deleteMember(node, this);
+  }
+
+  private static io.warrenmq.cluster.quorum.QuorumQueue quorumQueue(io.warrenmq.broker.queue.Queue q) {
+    var quorum = QuorumGroups.of(q);
+    if (quorum == null) {
+      throw new IllegalArgumentException(q.spec().resource() + " is not a quorum queue");
+    }
+    return quorum;
+  }
+
   public ClusterSettings settings() {
     return settings;
   }

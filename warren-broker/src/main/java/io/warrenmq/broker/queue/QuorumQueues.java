@@ -25,6 +25,13 @@ public interface QuorumQueues {
    */
   Queue open(QueueSpec spec, FieldTable record, QueueHost host);
 
+  /**
+   * A definition record of quorum queue {@code q} that changes its members (add_member,
+   * delete_member), applied on every node: this node joins or leaves the queue's group. Returns
+   * whether the members changed (false for a record replayed).
+   */
+  boolean changeMembers(Queue q, FieldTable record);
+
   /** Whether the declaration asks for a quorum queue. */
   static boolean requested(QueueSpec spec) {
     Object t = spec.arguments().get("x-queue-type");

@@ -346,6 +346,11 @@ final class QueueRegistry {
       Queue existing = queues.get(spec.name());
       if (existing != null) {
         QueueArguments.assertEquivalent(existing.spec(), spec);
+        QuorumQueues qq = quorum;
+        if (qq != null && Boolean.TRUE.equals(record.getBoolean("membersChange")) && qq.changeMembers(existing, record)) {
+          definitions.write(Records.queue(existing.spec(), "", home).with("members", record.get("members"))
+              .with("group", record.get("group")));
+        }
         return false;
       }
       create(spec, owner, home, self, record);

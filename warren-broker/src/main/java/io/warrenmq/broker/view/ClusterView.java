@@ -1,5 +1,6 @@
 package io.warrenmq.broker.view;
 
+import io.warrenmq.broker.queue.Queue;
 import java.util.List;
 
 /** The cluster a node is part of, as that node sees it: for the API's and warrenctl's node listings. */
@@ -12,4 +13,24 @@ public interface ClusterView {
 
   /** Every member, in the configured order. */
   List<Member> members();
+
+  /**
+   * {@code add_member}: {@code node} becomes a member of quorum queue {@code q}; blocks until the
+   * queue's group has taken it.
+   *
+   * @throws IllegalArgumentException if it cannot be, with why (not a quorum queue, no such node...)
+   */
+  default void addQueueMember(Queue q, String node) {
+    throw new IllegalArgumentException("this node is not in a cluster");
+  }
+
+  /**
+   * {@code delete_member}: {@code node} is a member of quorum queue {@code q} no longer; blocks
+   * until the queue's group has let it go.
+   *
+   * @throws IllegalArgumentException if it cannot be, with why
+   */
+  default void deleteQueueMember(Queue q, String node) {
+    throw new IllegalArgumentException("this node is not in a cluster");
+  }
 }

@@ -24,17 +24,18 @@ final class LeaderLookup {
   private LeaderLookup() {}
 
   /**
-   * @param open whether the queue is still open
+   * @param members the queue's members now
+   * @param open whether the queue is still open and this node not a member
    * @param known the node this node believes leads, or null
    * @param changed told the leader's peer when it is another node than {@code known}
    */
-  static void start(String queue, RaftGroup group, List<String> members, QuorumGroups groups, BooleanSupplier open,
+  static void start(String queue, RaftGroup group, Supplier<List<String>> members, QuorumGroups groups, BooleanSupplier open,
       Supplier<@Nullable String> known, Consumer<RaftPeerId> changed) {
     Thread.ofVirtual().name("warren-qq-leader-lookup").start(() -> {
       while (open.getAsBoolean()) {
         String node = null;
         try {
-          RaftPeerId found = groups.findLeader(group, members);
+          RaftPeerId found = groups.findLeader(group, members.get());
           node = found == null ? null : groups.nodeOf(found);
           if (node != null && !node.equals(known.get())) {
             changed.accept(found);

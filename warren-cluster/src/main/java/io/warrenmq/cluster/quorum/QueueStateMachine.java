@@ -46,6 +46,17 @@ final class QueueStateMachine extends BaseStateMachine {
     void leaderChanged(boolean self, @Nullable RaftPeerId leader);
   }
 
+  /** The replica of a group this node left: applies nothing, hears nothing. */
+  private static final Replica DISCARD = new Replica() {
+    @Override
+    public Message apply(long index, List<Command> commands, long segment) {
+      return Message.EMPTY;
+    }
+
+    @Override
+    public void leaderChanged(boolean self, @Nullable RaftPeerId leader) {}
+  };
+
   private final long segmentMax;
   private volatile @Nullable Replica replica;
   /** The last leader change heard ({@code heardSelf} null if none yet), for a replica bound after it. */
@@ -71,6 +82,17 @@ final class QueueStateMachine extends BaseStateMachine {
     }
     if (self != null) {
       r.leaderChanged(self, l);
+    }
+  }
+
+  /**
+   * This node left the group (delete_member): what the group still applies or hears until it is
+   * closed goes nowhere, the queue is no longer its replica.
+   */
+  void unbind() {
+    synchronized (this) {
+      replica = DISCARD;
+      notifyAll();
     }
   }
 

@@ -94,7 +94,16 @@ public final class QuorumGroups implements QuorumQueues {
 
   /** The Ratis registry's part: the state machine of queue group {@code id}. */
   public StateMachine machineFor(RaftGroupId id) {
+    return machineOf(id);
+  }
+
+  QueueStateMachine machineOf(RaftGroupId id) {
     return machines.computeIfAbsent(id, g -> new QueueStateMachine(SEGMENT_BYTES));
+  }
+
+  /** How this node knows the members, once the cluster node is up. */
+  @Nullable Nodes nodes() {
+    return nodes;
   }
 
   /**
@@ -173,14 +182,29 @@ public final class QuorumGroups implements QuorumQueues {
     }
     List<String> members = m.stream().map(String::valueOf).toList();
     RaftGroupId id = RaftGroupId.valueOf(UUID.fromString(g));
-    QueueStateMachine machine = members.contains(self) ? (QueueStateMachine) machineFor(id) : null;
-    QuorumQueue q = new QuorumQueue(spec, groupOf(id, members), members, this, alloc,
-        QuorumQueues.deliveryLimit(spec), machine, host);
+    QueueStateMachine machine = members.contains(self) ? machineOf(id) : null;
+    String declaredOn = record.getString("node");
+    QuorumQueue q = new QuorumQueue(spec, groupOf(id, members), members, declaredOn == null ? self : declaredOn,
+        this, alloc, QuorumQueues.deliveryLimit(spec), machine, host);
     queues.put(id, q);
     if (server != null) {
       join(q);
     }
     return q;
+  }
+
+  @Override
+  public boolean changeMembers(Queue q, FieldTable record) {
+    List<@Nullable Object> m = record.getArray("members");
+    if (!(q instanceof QuorumQueue quorum) || m == null || m.isEmpty()) {
+      return false;
+    }
+    List<String> now = m.stream().map(String::valueOf).toList();
+    if (now.equals(quorum.members())) {
+      return false; // replayed
+    }
+    quorum.membersChanged(now);
+    return true;
   }
 
   /** The group with its peers as far as their addresses are known (all of them once the cluster is up). */
@@ -199,9 +223,13 @@ public final class QuorumGroups implements QuorumQueues {
   }
 
   /** Adds the queue's group to this node's server if this node is a member and it is not there yet. */
-  private void join(QuorumQueue q) {
+  void join(QuorumQueue q) {
     RaftServer s = server;
-    if (s == null || !q.members().contains(self)) {
+    if (s == null) {
+      return;
+    }
+    if (!q.members().contains(self)) {
+      dropStale(q, s);
       return;
     }
     Thread.ofVirtual().name("warren-qq-join").start(() -> {
@@ -242,12 +270,40 @@ public final class QuorumGroups implements QuorumQueues {
     });
   }
 
+  /**
+   * A node that is not a member of the queue may still have its group on disk: it was removed
+   * (delete_member) while it was down, or went down before it had deleted the group. The group's
+   * entries would wait for a replica forever: it is removed, with its data.
+   */
+  private void dropStale(QuorumQueue q, RaftServer s) {
+    try {
+      for (RaftGroupId have : s.getGroupIds()) {
+        if (have.equals(q.group().getGroupId())) {
+          log.info("{}: this node is not a member: it removes the group {} it still had", q.spec().resource(), have);
+          leave(q);
+          return;
+        }
+      }
+    } catch (RuntimeException e) {
+      log.debug("{}: looking for a stale group: {}", q.spec().resource(), e.toString());
+    }
+  }
+
   /** The queue was deleted: this node leaves its group and deletes its data. */
   void removed(QuorumQueue q) {
+    queues.remove(q.group().getGroupId());
+    if (!q.members().contains(self)) {
+      machines.remove(q.group().getGroupId());
+      return;
+    }
+    leave(q);
+  }
+
+  /** This node leaves the queue's group (the queue was deleted, or this node is no longer a member) and deletes its data. */
+  void leave(QuorumQueue q) {
     RaftGroupId id = q.group().getGroupId();
-    queues.remove(id);
     RaftServer s = server;
-    if (s == null || !q.members().contains(self)) {
+    if (s == null) {
       machines.remove(id);
       return;
     }
@@ -356,15 +412,23 @@ public final class QuorumGroups implements QuorumQueues {
 
   /** A Ratis client of the queue's group, for this node's commands to it. */
   RaftClient newClient(RaftGroup known) {
-    RaftGroup g = groupOf(known.getGroupId(), queues.containsKey(known.getGroupId())
-        ? queues.get(known.getGroupId()).members() : List.of());
-    return RaftClient.newBuilder()
+    return newClient(known, null);
+  }
+
+  /** A Ratis client of the queue's group that asks {@code leader} first (null: any member). */
+  RaftClient newClient(RaftGroup known, @Nullable RaftPeerId leader) {
+    QuorumQueue q = queues.get(known.getGroupId());
+    RaftGroup g = groupOf(known.getGroupId(), q != null ? q.members() : List.of());
+    RaftClient.Builder b = RaftClient.newBuilder()
         .setProperties(io.warrenmq.cluster.RaftTuning.client(3))
         .setRaftGroup(g)
         .setClientId(ClientId.randomId())
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(40,
-            TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
-        .build();
+            TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)));
+    if (leader != null) {
+      b.setLeaderId(leader);
+    }
+    return b.build();
   }
 
   /** For {@code warrenctl} and the management API: the quorum queue of this name, if it is one. */

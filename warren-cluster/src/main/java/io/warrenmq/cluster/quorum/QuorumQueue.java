@@ -53,13 +53,17 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
 
   private final QueueSpec spec;
   private final RaftGroup group;
-  private final List<String> members;
+  /** The members as the metadata log last said (add_member and delete_member change them). */
+  private volatile List<String> members;
+  /** The node that declared the queue, as its definition says. */
+  private final String declaredOn;
   private final QuorumGroups groups;
   private final ByteBufAllocator alloc;
   private final QuorumState state;
   private final CommandPipe pipe;
   private final Deliveries deliveries;
-  private final @Nullable QueueStateMachine machine;
+  /** This node's member of the group, or null while this node is not one. */
+  private volatile @Nullable QueueStateMachine machine;
   private volatile @Nullable String leader;
   private volatile @Nullable RemoteQueue remote;
   /** This node's consumers while it does not lead: attached through the leader's node or waiting for one. */
@@ -72,11 +76,12 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
 
   private record Committed(CompletableFuture<Void> durable) implements RemoteSyncable {}
 
-  QuorumQueue(QueueSpec spec, RaftGroup group, List<String> members, QuorumGroups groups, ByteBufAllocator alloc,
-      int deliveryLimit, @Nullable QueueStateMachine machine, @Nullable QueueHost host) {
+  QuorumQueue(QueueSpec spec, RaftGroup group, List<String> members, String declaredOn, QuorumGroups groups,
+      ByteBufAllocator alloc, int deliveryLimit, @Nullable QueueStateMachine machine, @Nullable QueueHost host) {
     this.spec = spec;
     this.group = group;
     this.members = List.copyOf(members);
+    this.declaredOn = declaredOn;
     this.groups = groups;
     this.alloc = alloc;
     this.state = new QuorumState(deliveryLimit, io.warrenmq.broker.queue.QuorumQueues.maxLength(spec),
@@ -89,8 +94,51 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     if (machine != null) {
       machine.bind(this);
     } else {
-      LeaderLookup.start(spec.resource(), group, members, groups, () -> !deleted && !closed, () -> leader,
-          found -> leaderChanged(false, found));
+      lookUpLeader();
+    }
+  }
+
+  /** While this node is not a member, it asks the members who leads. */
+  private void lookUpLeader() {
+    LeaderLookup.start(spec.resource(), group, () -> members, groups,
+        () -> !deleted && !closed && machine == null, () -> leader, found -> leaderChanged(false, found));
+  }
+
+  /** The node that declared the queue. */
+  String declaredOn() {
+    return declaredOn;
+  }
+
+  /**
+   * The metadata log changed the members (add_member, delete_member; on the metadata's apply
+   * thread): a node now named joins the group with its state from nothing (its member catches up
+   * from the leader's log), a node no longer named leaves it, and its log and bodies are deleted.
+   */
+  void membersChanged(List<String> now) {
+    String self = groups.selfName();
+    members = List.copyOf(now);
+    QueueStateMachine m = machine;
+    if (m == null && now.contains(self) && !deleted) {
+      QueueStateMachine joined = groups.machineOf(group.getGroupId());
+      synchronized (this) {
+        state.clear();
+        machine = joined;
+      }
+      joined.bind(this);
+      groups.join(this);
+      log.info("{}: this node is a member now", spec.resource());
+    } else if (m != null && !now.contains(self)) {
+      m.unbind();
+      if (leading) {
+        leaderChanged(false, null); // its consumers wait for the leader the lookup finds
+      }
+      synchronized (this) {
+        machine = null;
+        state.clear();
+      }
+      groups.leave(this);
+      lookUpLeader();
+      log.info("{}: this node is no longer a member", spec.resource());
     }
   }
 
@@ -209,6 +257,9 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
   public org.apache.ratis.protocol.Message apply(long index, List<Command> commands, long segment) {
     QuorumState.Applied a;
     synchronized (this) {
+      if (machine == null) {
+        return org.apache.ratis.protocol.Message.EMPTY; // this node has just left the group
+      }
       a = state.apply(index, commands, segment);
       dropSettledSegments();
       dispatchLocked();
@@ -537,6 +588,26 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
       throw new IllegalArgumentException("node " + node + " is not a member of " + spec.resource() + ": " + members);
     }
     groups.transferLeadership(group, node);
+  }
+
+  /**
+   * {@code add_member}: {@code node} becomes a member; blocks until the group's configuration has
+   * it (its member has caught up).
+   *
+   * @throws IllegalArgumentException if it cannot be added, with why
+   */
+  public void addMember(String node, io.warrenmq.broker.MetadataReplication metadata) {
+    new MemberChanges(this, groups, metadata).add(node);
+  }
+
+  /**
+   * {@code delete_member}: {@code node} is a member no longer; blocks until the group's
+   * configuration lacks it.
+   *
+   * @throws IllegalArgumentException if it cannot be removed, with why
+   */
+  public void deleteMember(String node, io.warrenmq.broker.MetadataReplication metadata) {
+    new MemberChanges(this, groups, metadata).delete(node);
   }
 
   /** {@code warrenctl quorum_status}: this node's view of the queue, as name and value pairs. */

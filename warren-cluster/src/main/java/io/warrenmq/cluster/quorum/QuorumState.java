@@ -49,6 +49,19 @@ final class QuorumState {
     this.rejectPublish = rejectPublish;
   }
 
+  /**
+   * Back to the state before any entry: for a node that leaves the group (its log and bodies are
+   * deleted) and may join it again, when it applies the whole log anew.
+   */
+  void clear() {
+    nextSeq = 0;
+    settled.clear();
+    failures.clear();
+    deliveredThrough = -1;
+    segmentSeqs.clear();
+    lastApplied = -1;
+  }
+
   QuorumState(int deliveryLimit) {
     this(deliveryLimit, -1, false);
   }

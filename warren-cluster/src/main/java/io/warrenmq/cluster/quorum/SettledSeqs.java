@@ -15,6 +15,15 @@ final class SettledSeqs {
   private int used;
   private long setAbove;
 
+  /** Back to nothing settled, from number 0 (a member that joins the group again replays its log). */
+  void clear() {
+    base = 0;
+    words = new long[16];
+    head = 0;
+    used = 0;
+    setAbove = 0;
+  }
+
   /** Every number below this one is settled. */
   long floor() {
     if (used == 0) {

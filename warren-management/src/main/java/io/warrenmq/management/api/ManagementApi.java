@@ -43,6 +43,7 @@ public final class ManagementApi {
     new BindingsController(objects).register(api);
     new QueuesController(objects).register(api);
     new QueueGetController(objects).register(api);
+    new QuorumReplicasController(broker).register(api);
     new HealthController(objects).register(api);
     // the web UI's files: every GET no route above matches (issue 9, i9-ui); keep it last
     router.fallback(new StaticFiles());

@@ -237,13 +237,7 @@ final class ClusterCommands implements CommandGroup {
   }
 
   private io.warrenmq.cluster.quorum.QuorumQueue quorumQueue(CtlArgs a, String name) {
-    VirtualHost vh = broker.vhost(a.vhost);
-    var q = vh == null ? null : vh.queue(name);
-    var quorum = q == null ? null : io.warrenmq.cluster.quorum.QuorumGroups.of(q);
-    if (quorum == null) {
-      throw CtlError.error("queue '" + name + "' in vhost '" + a.vhost + "' is not a quorum queue");
-    }
-    return quorum;
+    return QuorumMemberCommands.quorumQueue(broker, a.vhost, name);
   }
 
   /** A classic queue's leader is its home node, a quorum queue's the leader of its group. */

@@ -35,6 +35,10 @@ final class CtlArgs {
   @Nullable String defaultQueueType;
   /** list_user_limits --user. */
   @Nullable String user;
+  /** grow and shrink: --vhost-pattern, --queue-pattern (regular expressions), --errors-only. */
+  String vhostPattern = ".*";
+  String queuePattern = ".*";
+  boolean errorsOnly;
   /** import_definitions: the document warrenctl read from the file or standard input. */
   @Nullable String payload;
 
@@ -59,11 +63,13 @@ final class CtlArgs {
         case "--no-table-headers" -> tableHeaders = false;
         case "--table-headers" -> tableHeaders = true;
         case "--global" -> global = true;
+        case "--errors-only" -> errorsOnly = true;
         case "--priority" -> priority = (int) number(s, hasValue ? argv.get(++i) : null);
         case "--limit" -> limit = (int) number(s, hasValue ? argv.get(++i) : null);
         case "--per-connection-delay" -> perConnectionDelayMs = number(s, hasValue ? argv.get(++i) : null);
         case "-t", "--timeout" -> timeoutSeconds = number(s, hasValue ? argv.get(++i) : null);
-        case "--description", "--tags", "--default-queue-type", "--user", "--payload" -> {
+        case "--description", "--tags", "--default-queue-type", "--user", "--payload", "--vhost-pattern",
+            "--queue-pattern" -> {
           if (!hasValue) {
             throw new UsageException(s + " needs a value");
           }
@@ -73,6 +79,8 @@ final class CtlArgs {
             case "--tags" -> tags = v;
             case "--default-queue-type" -> defaultQueueType = v;
             case "--user" -> user = v;
+            case "--vhost-pattern" -> vhostPattern = v;
+            case "--queue-pattern" -> queuePattern = v;
             default -> payload = v;
           }
         }

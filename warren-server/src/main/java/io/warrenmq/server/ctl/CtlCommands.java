@@ -31,7 +31,8 @@ public final class CtlCommands {
   public CtlCommands(Broker broker, @Nullable ClusterNode cluster, Supplier<String> status) {
     this.groups = List.of(new NodeCommands(broker, status), new AccessCommands(broker), new QueueCommands(broker),
         new ConnectionCommands(broker), new PolicyCommands(broker), new TraceCommands(broker), new LimitsCommands(broker),
-        new DefinitionsCommands(broker), new ClusterCommands(broker, cluster));
+        new DefinitionsCommands(broker), new ClusterCommands(broker, cluster),
+        new QuorumMemberCommands(broker));
   }
 
   public Result run(List<String> argv) {
