@@ -402,6 +402,11 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
     quorumQueue(q).deleteMember(node, this);
   }
 
+  @Override
+  public void transferQueueLeadership(io.warrenmq.broker.queue.Queue q, String node) {
+    quorumQueue(q).transferLeadership(node);
+  }
+
   private static io.warrenmq.cluster.quorum.QuorumQueue quorumQueue(io.warrenmq.broker.queue.Queue q) {
     var quorum = QuorumGroups.of(q);
     if (quorum == null) {

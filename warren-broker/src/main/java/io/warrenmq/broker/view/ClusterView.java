@@ -33,4 +33,14 @@ public interface ClusterView {
   default void deleteQueueMember(Queue q, String node) {
     throw new IllegalArgumentException("this node is not in a cluster");
   }
+
+  /**
+   * {@code transfer_leadership}: {@code node}'s member of quorum queue {@code q} leads it; blocks
+   * up to 10 s.
+   *
+   * @throws IllegalArgumentException if it cannot, with why
+   */
+  default void transferQueueLeadership(Queue q, String node) {
+    throw new IllegalArgumentException("this node is not in a cluster");
+  }
 }

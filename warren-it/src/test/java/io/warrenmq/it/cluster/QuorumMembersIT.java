@@ -268,4 +268,35 @@ class QuorumMembersIT {
       ch.queueDelete("qq.api");
     }
   }
+
+  @Test
+  void rebalanceSpreadsTheLeaders() throws Exception {
+    List<String> queues = List.of("qq.bal.a", "qq.bal.b", "qq.bal.c");
+    for (String q : queues) {
+      declare(q, 3); // declared on n1: n1 leads them all (client-local)
+      eventually(Duration.ofSeconds(20), q + " led by n1", () -> leader(2, q).equals("n1"));
+    }
+    var r = ctl(2, "rebalance", "quorum", "--queue-pattern", "^qq\\.bal\\.");
+    assertThat(r.code()).as(r.text()).isZero();
+    assertThat(r.text()).contains("Re-balancing leaders of quorum queues...").contains("Node name\tNumber of quorum queues")
+        .contains("n1\t1").contains("n2\t1").contains("n3\t1");
+    eventually(Duration.ofSeconds(20), "one leader a node", () -> queues.stream().map(q -> leader(1, q))
+        .collect(java.util.stream.Collectors.toSet()).equals(java.util.Set.of("n1", "n2", "n3")));
+
+    for (String q : queues) {
+      assertThat(ctl(1, "transfer_leadership", q, "n3").code()).isZero();
+    }
+    var api = cluster.management(1).post("/api/rebalance/queues", null);
+    assertThat(api.status()).as(api.body()).isEqualTo(204);
+    eventually(Duration.ofSeconds(30), "one leader a node again", () -> queues.stream().map(q -> leader(2, q))
+        .collect(java.util.stream.Collectors.toSet()).equals(java.util.Set.of("n1", "n2", "n3")));
+    var bad = ctl(1, "rebalance", "some");
+    assertThat(bad.code()).isNotZero();
+    assertThat(bad.text()).contains("type some is not supported. Try one of all, classic, quorum.");
+    try (Connection conn = connect(1); Channel ch = conn.createChannel()) {
+      for (String q : queues) {
+        ch.queueDelete(q);
+      }
+    }
+  }
 }

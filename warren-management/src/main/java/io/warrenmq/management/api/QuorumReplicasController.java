@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /api/queues/quorum/replicas/on/{node}/grow} {@code {"strategy": "all"|"even",
  *       "vhost_pattern": RE, "queue_pattern": RE}}: grow (204; 404 if the node is not running);
  *   <li>{@code DELETE /api/queues/quorum/replicas/on/{node}/shrink}: shrink of every quorum queue
- *       (202, as RabbitMQ: what failed for a queue is logged, not answered).
+ *       (202, as RabbitMQ: what failed for a queue is logged, not answered);
+ *   <li>{@code POST /api/rebalance/queues}: rebalance of the quorum queues' leaders, in the
+ *       background (204 at once).
  * </ul>
  */
 final class QuorumReplicasController {
@@ -42,6 +44,21 @@ final class QuorumReplicasController {
     api.delete("/api/queues/quorum/{vhost}/{name}/replicas/delete", Access.ADMIN, c -> member(c, false));
     api.post("/api/queues/quorum/replicas/on/{node}/grow", Access.ADMIN, this::grow);
     api.delete("/api/queues/quorum/replicas/on/{node}/shrink", Access.ADMIN, this::shrink);
+    api.post("/api/rebalance/queues", Access.ADMIN, this::rebalance);
+  }
+
+  /** As RabbitMQ: the rebalance goes on in the background, the call answers at once. */
+  private Response rebalance(Call c) {
+    view();
+    log.info("user '{}' has started a rebalance of the quorum queues' leaders", c.principal().name());
+    Thread.ofVirtual().name("warren-rebalance").start(() -> {
+      try {
+        QuorumReplicas.rebalance(broker, QuorumReplicas.Selection.ALL);
+      } catch (RuntimeException e) {
+        log.warn("the rebalance of the quorum queues' leaders failed", e);
+      }
+    });
+    return Response.noContent();
   }
 
   private Response member(Call c, boolean add) {

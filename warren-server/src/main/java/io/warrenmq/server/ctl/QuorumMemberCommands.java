@@ -15,7 +15,8 @@ import java.util.regex.PatternSyntaxException;
  * The members of quorum queues, as {@code rabbitmq-queues} changes them: {@code add_member} and
  * {@code delete_member} of one queue, {@code grow} (a member on a node for every matching queue,
  * or for those with an even number of members) and {@code shrink} (a node's members removed from
- * every queue it is a member of but the last). grow and shrink print a row per queue: vhost,
+ * every queue it is a member of but the last), {@code rebalance} (the leaders spread over the
+ * running nodes: a row per node and how many it leads). grow and shrink print a row per queue: vhost,
  * name, members after, result; both take {@code --vhost-pattern} and {@code --queue-pattern}
  * (RabbitMQ's shrink does not).
  */
@@ -67,6 +68,23 @@ final class QuorumMemberCommands implements CommandGroup {
         a.info(out, "Shrinking quorum queues on " + node + "...");
         view();
         table(a, out, QuorumReplicas.shrink(broker, node, selection(a)));
+      }
+      case "rebalance" -> {
+        String usage = "rebalance <all | classic | quorum> [--vhost-pattern <pattern>] [--queue-pattern <pattern>]";
+        a.atMost(1, usage);
+        String type = a.arg(0, usage);
+        switch (type) {
+          case "all" -> a.info(out, "Re-balancing leaders of all replicated queues...");
+          case "quorum" -> a.info(out, "Re-balancing leaders of quorum queues...");
+          // WarrenMQ has no replicated classic queues: there is nothing to move
+          case "classic" -> a.info(out, "Re-balancing leaders of replicated (mirrored, non-exclusive) classic queues...");
+          default -> throw CtlError.error("type " + type + " is not supported. Try one of all, classic, quorum.");
+        }
+        view();
+        QuorumReplicas.Selection which = type.equals("classic")
+            ? new QuorumReplicas.Selection(Pattern.compile("(?!)"), Pattern.compile("(?!)")) : selection(a);
+        Table.write(out, a, List.of("Node name", "Number of quorum queues"), QuorumReplicas.rebalance(broker, which),
+            List.of(QuorumReplicas.Leaders::node, l -> Integer.toString(l.queues())));
       }
       default -> {
         return false;
