@@ -720,6 +720,38 @@ class ClusterQuorumIT {
   }
 
   /**
+   * x-consumer-timeout: a consumer on a node that is not the leader, which keeps a delivery
+   * unacked too long, is cancelled by the broker (the client announced consumer_cancel_notify), and
+   * the message goes back to the queue, redelivered.
+   */
+  @Test
+  void aConsumerThatDoesNotAckInTimeIsCancelled() throws Exception {
+    Map<String, Object> args = quorum();
+    args.put("x-consumer-timeout", 1000);
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      ch.queueDeclare("qq.timeout", true, false, false, args);
+    }
+    publish(1, "qq.timeout", 0, 1);
+    int other = leaderIndex("qq.timeout") % 3 + 1;
+    try (Connection c = connect(other); Channel ch = c.createChannel()) {
+      BlockingQueue<String> got = new LinkedBlockingQueue<>();
+      BlockingQueue<String> cancelled = new LinkedBlockingQueue<>();
+      ch.basicConsume("qq.timeout", false, (t, m) -> got.add(new String(m.getBody(), StandardCharsets.UTF_8)),
+          cancelled::add);
+      assertThat(got.poll(20, TimeUnit.SECONDS)).isEqualTo("m-0");
+      assertThat(cancelled.poll(20, TimeUnit.SECONDS)).as("the broker cancelled the consumer").isNotNull();
+    }
+    eventually(Duration.ofSeconds(10), "back in the queue", () -> count(2, "qq.timeout") == 1);
+    try (Connection c = connect(2); Channel ch = c.createChannel()) {
+      GetResponse r = ch.basicGet("qq.timeout", true);
+      assertThat(r).isNotNull();
+      assertThat(body(r)).isEqualTo("m-0");
+      assertThat(r.getEnvelope().isRedeliver()).isTrue();
+      ch.queueDelete("qq.timeout");
+    }
+  }
+
+  /**
    * What operators see and do: the management API's quorum fields, transfer_leadership moving the
    * leader, and check_if_node_is_quorum_critical (and its health check) failing once stopping a
    * node would cost a queue its majority.

@@ -4,6 +4,8 @@ import io.warrenmq.amqp.AmqpException;
 import io.warrenmq.amqp.ReplyCode;
 import io.warrenmq.amqp.method.BasicConsume;
 import io.warrenmq.broker.queue.ArgumentTypes;
+import io.warrenmq.broker.policy.Policies;
+import io.warrenmq.broker.policy.Policy;
 import io.warrenmq.broker.queue.ClassicQueue;
 import io.warrenmq.broker.queue.Queue;
 
@@ -28,7 +30,7 @@ final class ConsumeArguments {
   }
 
   /** The consumer's x-consumer-timeout argument, else its queue's (argument or policy); -1 = none. */
-  static long timeout(BasicConsume m, Queue q) {
+  static long timeout(BasicConsume m, Queue q, Policies policies) {
     if (m.arguments().containsKey("x-consumer-timeout")) {
       Object v = m.arguments().get("x-consumer-timeout");
       if (!ArgumentTypes.isInteger(v)) {
@@ -40,7 +42,12 @@ final class ConsumeArguments {
       }
       return t;
     }
-    return q instanceof ClassicQueue cq ? cq.settings().consumerTimeout() : -1;
+    if (q instanceof ClassicQueue cq) {
+      return cq.settings().consumerTimeout();
+    }
+    // a quorum queue, or a classic queue on another node: its x-consumer-timeout or its policy's
+    return policies.resolve(q.spec().vhost(), Policy.Kind.QUEUE, q.spec().name(), q.spec().arguments())
+        .getLong("consumer-timeout", -1);
   }
 
   /** check_int_arg's term for another type is a string, so ~p prints it quoted. */

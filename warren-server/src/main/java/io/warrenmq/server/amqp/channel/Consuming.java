@@ -112,7 +112,7 @@ final class Consuming {
     Queue q = session.vhost().queueOrDie(queueName, session.owner());
     Consumer c = new Consumer(tag, q, sink, m.noAck(), m.exclusive(), consumerPrefetch, credit,
         m.arguments(), ConsumeArguments.priority(m, q), session.owner());
-    c.setTimeoutMs(ConsumeArguments.timeout(m, q));
+    c.setTimeoutMs(ConsumeArguments.timeout(m, q, session.broker().policies()));
     consumers.put(tag, c);
     resumeOrder = null;
     try {
