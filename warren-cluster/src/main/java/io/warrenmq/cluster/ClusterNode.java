@@ -364,6 +364,11 @@ public final class ClusterNode implements MetadataReplication, ClusterView, Auto
         RaftPeer p = PeerAddress.parse(address, settings.self().port()).peer();
         return RaftPeer.newBuilder(p).setPriority(priority).build();
       }
+
+      @Override
+      public boolean featureEnabled(String name) {
+        return flags.enabled(name);
+      }
     };
   }
 

@@ -38,7 +38,9 @@ final class FeatureFlags {
       new Flag("implicit_default_bindings", "Default bindings are now implicit, instead of being stored in the database"),
       new Flag("virtual_host_metadata", "Virtual host metadata (description, tags, etc)"),
       new Flag("user_limits", "Configure connection and channel limits for a user"),
-      new Flag("metadata_log", "Vhosts, users, permissions, policies and parameters in the cluster's Raft log"));
+      new Flag("metadata_log", "Vhosts, users, permissions, policies and parameters in the cluster's Raft log"),
+      new Flag(io.warrenmq.cluster.quorum.QuorumGroups.POLICIES_FLAG,
+          "Policies set the limits of quorum queues (max-length, overflow, delivery-limit) through their logs"));
 
   private final Set<String> supported;
   private final Set<String> enabled = new LinkedHashSet<>();

@@ -161,16 +161,24 @@ public record Policy(
     boolean covers(Kind kind) {
       return switch (this) {
         case ALL -> true;
-        case QUEUES, CLASSIC_QUEUES -> kind == Kind.QUEUE;
-        case QUORUM_QUEUES, STREAMS -> false;
+        case QUEUES -> kind == Kind.QUEUE || kind == Kind.QUORUM_QUEUE;
+        case CLASSIC_QUEUES -> kind == Kind.QUEUE;
+        case QUORUM_QUEUES -> kind == Kind.QUORUM_QUEUE;
+        case STREAMS -> false;
         case EXCHANGES -> kind == Kind.EXCHANGE;
       };
     }
   }
 
-  /** The kinds of entity policies apply to. */
+  /** The kinds of entity policies apply to: a classic queue, a quorum queue, an exchange. */
   public enum Kind {
     QUEUE,
-    EXCHANGE
+    QUORUM_QUEUE,
+    EXCHANGE;
+
+    /** The kind of a queue of type {@code type} ({@code Queue.type()}). */
+    public static Kind ofQueue(String type) {
+      return "quorum".equals(type) ? QUORUM_QUEUE : QUEUE;
+    }
   }
 }

@@ -118,4 +118,10 @@ public interface Queue extends MessageSource, Consumer.Dispatchable {
 
   /** Stops the queue at broker shutdown, keeping its durable state on disk. */
   void close();
+
+  /**
+   * The policies changed: {@code effective} is the queue's arguments combined with its policies
+   * now. A classic queue takes its settings otherwise ({@code ClassicQueue.applySettings}).
+   */
+  default void policyChanged(io.warrenmq.broker.policy.EffectiveArguments effective) {}
 }

@@ -21,9 +21,9 @@ public interface QuorumQueues {
 
   /**
    * The quorum queue of a definition record on this node, member of its group or not; {@code host}
-   * (the vhost) takes its dead letters.
+   * (the vhost) takes its dead letters, {@code effective} is its arguments with its policies.
    */
-  Queue open(QueueSpec spec, FieldTable record, QueueHost host);
+  Queue open(QueueSpec spec, FieldTable record, QueueHost host, io.warrenmq.broker.policy.EffectiveArguments effective);
 
   /**
    * A definition record of quorum queue {@code q} that changes its members (add_member,
@@ -115,13 +115,13 @@ public interface QuorumQueues {
   }
 
   /**
-   * When {@code m}, published {@code now} to quorum queue {@code spec}, expires: by its x-message-ttl
-   * or its expiration property, whichever comes first (epoch ms, 0 = never). The node that takes the
+   * When {@code m}, published {@code now} to a quorum queue whose message TTL is {@code ttl} ms
+   * (negative for none: x-message-ttl or the message-ttl policy), expires: by that TTL or its
+   * expiration property, whichever comes first (epoch ms, 0 = never). The node that takes the
    * publish sets it in the record, so every member drops the same messages.
    */
-  static long expiresAt(QueueSpec spec, io.warrenmq.broker.message.Message m, long now) {
-    Long n = FieldTable.integral(spec.arguments().get("x-message-ttl"));
-    return Expiry.deadline(now, n == null || n < 0 ? -1 : n, Expiry.perMessageDeadline(m, now));
+  static long expiresAt(long ttl, io.warrenmq.broker.message.Message m, long now) {
+    return Expiry.deadline(now, ttl < 0 ? -1 : ttl, Expiry.perMessageDeadline(m, now));
   }
 
   /** RabbitMQ's x-quorum-initial-group-size, default 3. */
@@ -129,18 +129,5 @@ public interface QuorumQueues {
     Object size = spec.arguments().get("x-quorum-initial-group-size");
     Long n = FieldTable.integral(size);
     return n == null ? 3 : (int) Math.min(Integer.MAX_VALUE, n);
-  }
-
-  /** x-max-length: the most messages the queue holds (ready and out), or -1 for no limit. */
-  static long maxLength(QueueSpec spec) {
-    Long n = FieldTable.integral(spec.arguments().get("x-max-length"));
-    return n == null || n < 0 ? -1 : n;
-  }
-
-  /** RabbitMQ's x-delivery-limit, default 20 (RabbitMQ 4); negative for none. */
-  static int deliveryLimit(QueueSpec spec) {
-    Object l = spec.arguments().get("x-delivery-limit");
-    Long n = FieldTable.integral(l);
-    return n == null ? 20 : (int) Math.max(-1, Math.min(Integer.MAX_VALUE, n));
   }
 }

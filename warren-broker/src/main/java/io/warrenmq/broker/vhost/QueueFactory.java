@@ -85,9 +85,14 @@ final class QueueFactory {
     }
   }
 
+  /** The arguments of a queue of {@code kind} combined with the policies that match it now. */
+  EffectiveArguments effectiveOf(QueueSpec spec, Policy.Kind kind) {
+    return policies.resolve(vhost, kind, spec.name(), spec.arguments());
+  }
+
   /** The queue's effective settings: its arguments with the policies that match it. */
   QueueSettings settingsOf(QueueSpec spec) {
-    EffectiveArguments a = policies.resolve(vhost, Policy.Kind.QUEUE, spec.name(), spec.arguments());
+    EffectiveArguments a = effectiveOf(spec, Policy.Kind.QUEUE);
     Long prio = spec.arguments().getLong("x-max-priority");
     return QueueSettings.resolve(a, prio == null ? 0 : (int) Math.min(255, Math.max(0, prio)),
         Boolean.TRUE.equals(spec.arguments().getBoolean("x-single-active-consumer")));

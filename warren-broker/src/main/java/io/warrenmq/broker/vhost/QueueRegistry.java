@@ -13,6 +13,7 @@ import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.QueueArguments;
 import io.warrenmq.broker.queue.QueueLink;
 import io.warrenmq.broker.queue.QueueSpec;
+import io.warrenmq.broker.policy.Policy;
 import io.warrenmq.broker.queue.QuorumQueues;
 import io.warrenmq.amqp.types.FieldTable;
 import io.warrenmq.broker.queue.RemoteQueue;
@@ -230,7 +231,7 @@ final class QueueRegistry {
     String dir = "";
     QuorumQueues qq = quorum;
     if (qq != null && record != null && QuorumQueues.requested(spec)) {
-      q = qq.open(spec, record, factory.host());
+      q = qq.open(spec, record, factory.host(), factory.effectiveOf(spec, Policy.Kind.QUORUM_QUEUE));
       queues.put(spec.name(), q);
       sorted.put(spec.name(), q);
       definitions.write(Records.queue(spec, dir, home).with("members", record.get("members"))
@@ -300,7 +301,7 @@ final class QueueRegistry {
     }
     lock.lock();
     try {
-      Queue q = qq.open(spec, record, factory.host());
+      Queue q = qq.open(spec, record, factory.host(), factory.effectiveOf(spec, Policy.Kind.QUORUM_QUEUE));
       queues.put(spec.name(), q);
       sorted.put(spec.name(), q);
       return q;
@@ -477,6 +478,8 @@ final class QueueRegistry {
     for (Queue q : queues.values()) {
       if (q instanceof ClassicQueue c) {
         c.applySettings(factory.settingsOf(q.spec()));
+      } else {
+        q.policyChanged(factory.effectiveOf(q.spec(), Policy.Kind.ofQueue(q.type())));
       }
     }
   }

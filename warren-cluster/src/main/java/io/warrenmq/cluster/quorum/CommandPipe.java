@@ -13,6 +13,7 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,8 @@ final class CommandPipe {
   private long[] plainReturns = new long[16];
   private int plainCount;
   private final List<Purge> purges = new ArrayList<>();
+  /** The limits to log next (configure), or null. */
+  private QuorumState.@Nullable Config config;
 
   private record Purge(long below, long[] keep, CompletableFuture<Long> done) {}
 
@@ -160,8 +163,18 @@ final class CommandPipe {
     return f;
   }
 
+  /**
+   * Logs the queue's new limits, in the next entry, before its publishes. Only a leader's: a CONFIG
+   * that fails is not sent again (the next leader compares the limits itself).
+   */
+  synchronized void configure(QuorumState.Config c) {
+    config = c;
+    sendIfIdle();
+  }
+
   private boolean pending() {
-    return enqueued > 0 || settleCount > 0 || markPending || failedCount > 0 || plainCount > 0 || !purges.isEmpty();
+    return config != null || enqueued > 0 || settleCount > 0 || markPending || failedCount > 0 || plainCount > 0
+        || !purges.isEmpty();
   }
 
   private void sendIfIdle() {
@@ -169,6 +182,10 @@ final class CommandPipe {
       return;
     }
     QuorumCommands.Header h = new QuorumCommands.Header();
+    if (config != null) {
+      h.config(config);
+      config = null;
+    }
     ByteString body = ByteString.EMPTY;
     List<CompletableFuture<Void>> sentPublishes = List.of();
     if (enqueued > 0) {

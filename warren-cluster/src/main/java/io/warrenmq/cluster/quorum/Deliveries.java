@@ -28,7 +28,6 @@ final class Deliveries {
   private final QuorumState state;
   private final CommandPipe pipe;
   private final boolean singleActive;
-  private final int deliveryLimit;
   private final @Nullable QuorumDeadLetters deadLetters;
   private final List<Consumer> consumers = new ArrayList<>();
   private int next;
@@ -43,13 +42,12 @@ final class Deliveries {
   record Taken(Out where, ByteBuf record, boolean redelivered, int failures) {}
 
   /**
-   * @param deliveryLimit failed deliveries after which a message is dropped (dead-lettered if
-   *     {@code deadLetters}); negative for none
+   * The delivery limit is the state's ({@link QuorumState#config}): a message returned once more
+   * than it allows is dropped (dead-lettered if {@code deadLetters} has an exchange).
    */
   Deliveries(MessageSource source, QuorumState state, ByteBufAllocator alloc, CommandPipe pipe, boolean singleActive,
-      int deliveryLimit, @Nullable QuorumDeadLetters deadLetters) {
+      @Nullable QuorumDeadLetters deadLetters) {
     this.singleActive = singleActive;
-    this.deliveryLimit = deliveryLimit;
     this.deadLetters = deadLetters;
     this.source = source;
     this.state = state;
@@ -167,7 +165,7 @@ final class Deliveries {
 
   /** Rejected without requeue: settled, dead-lettered if the queue has a dead-letter exchange. */
   void reject(@Nullable Consumer consumer, long[] positions, int count) throws IOException {
-    if (deadLetters != null) {
+    if (deadLetters != null && deadLetters.enabled()) {
       for (int i = 0; i < count; i++) {
         Out o = out.get(positions[i]);
         ByteBuf record = o == null ? null : ready.recordOf(o);
@@ -189,7 +187,8 @@ final class Deliveries {
       if (o == null) {
         continue;
       }
-      if (deliveryLimit >= 0 && Math.max(state.failures(o.seq()), o.failures()) + 1 > deliveryLimit) {
+      int limit = state.config().deliveryLimit();
+      if (limit >= 0 && Math.max(state.failures(o.seq()), o.failures()) + 1 > limit) {
         ByteBuf record = ready.recordOf(o);
         if (record != null) {
           ready.drop(record, "delivery_limit");

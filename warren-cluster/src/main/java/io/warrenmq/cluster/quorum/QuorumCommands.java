@@ -21,6 +21,9 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
  *       (reject, a consumer gone) counts toward the delivery limit.
  *   <li>PURGE {@code [long below][int n][long seq]...}: every number below {@code below} but those
  *       listed (out to consumers) is settled.
+ *   <li>CONFIG {@code [int deliveryLimit][long maxLength][byte rejectPublish]}: the queue's limits
+ *       from now on (its policies changed them; {@link QuorumState.Config}). Logged only once the
+ *       feature flag {@code quorum_queue_policies} is on: an older member could not apply it.
  * </ul>
  *
  * <p>A client request is {@code [int header length][header][data]}: the leader's state machine
@@ -32,16 +35,26 @@ final class QuorumCommands {
   static final byte SETTLE = 2;
   static final byte RETURN = 3;
   static final byte PURGE = 4;
+  static final byte CONFIG = 5;
 
   private QuorumCommands() {}
 
-  /** One decoded command; {@code seqs} are its sequence numbers (empty for ENQUEUE). */
+  /**
+   * One decoded command; {@code seqs} are its sequence numbers (empty for ENQUEUE and CONFIG). A
+   * CONFIG has its delivery limit in {@code count}, its length limit in {@code mark} and
+   * reject-publish in {@code failed}.
+   */
   record Command(byte kind, int count, long mark, boolean failed, long[] seqs) {}
 
   /** Builds one entry's header. */
   static final class Header {
     private final List<byte[]> parts = new ArrayList<>();
     private int size = 5;
+
+    Header config(QuorumState.Config c) {
+      return add(ByteBuffer.allocate(1 + 4 + 8 + 1).put(CONFIG).putInt(c.deliveryLimit()).putLong(c.maxLength())
+          .put((byte) (c.rejectPublish() ? 1 : 0)).array());
+    }
 
     Header enqueue(int count) {
       return add(ByteBuffer.allocate(5).put(ENQUEUE).putInt(count).array());
@@ -121,6 +134,11 @@ final class QuorumCommands {
         case PURGE -> {
           long below = b.getLong();
           out.add(new Command(kind, 0, below, false, seqs(b)));
+        }
+        case CONFIG -> {
+          int limit = b.getInt();
+          long max = b.getLong();
+          out.add(new Command(kind, limit, max, b.get() != 0, new long[0]));
         }
         default -> throw new IllegalArgumentException("unknown quorum queue command " + kind);
       }

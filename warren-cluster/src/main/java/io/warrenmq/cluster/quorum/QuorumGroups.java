@@ -69,7 +69,13 @@ public final class QuorumGroups implements QuorumQueues {
 
     /** Makes a Raft peer of a Raft address. */
     RaftPeer peer(String address, int priority);
+
+    /** Whether the cluster has feature flag {@code name} on. */
+    boolean featureEnabled(String name);
   }
+
+  /** The feature flag that lets a queue's leader log the limits its policies set (CONFIG entries). */
+  public static final String POLICIES_FLAG = "quorum_queue_policies";
 
   private final String self;
   private final ByteBufAllocator alloc;
@@ -138,6 +144,12 @@ public final class QuorumGroups implements QuorumQueues {
     }
   }
 
+  /** Whether the queues' leaders may log their policies' limits ({@link #POLICIES_FLAG}). */
+  boolean policiesEnabled() {
+    Nodes n = nodes;
+    return n != null && n.featureEnabled(POLICIES_FLAG);
+  }
+
   @Nullable QueueLink link() {
     return link.get();
   }
@@ -174,7 +186,8 @@ public final class QuorumGroups implements QuorumQueues {
   }
 
   @Override
-  public Queue open(QueueSpec spec, FieldTable record, QueueHost host) {
+  public Queue open(QueueSpec spec, FieldTable record, QueueHost host,
+      io.warrenmq.broker.policy.EffectiveArguments effective) {
     List<@Nullable Object> m = record.getArray("members");
     String g = record.getString("group");
     if (m == null || g == null) {
@@ -185,7 +198,7 @@ public final class QuorumGroups implements QuorumQueues {
     QueueStateMachine machine = members.contains(self) ? machineOf(id) : null;
     String declaredOn = record.getString("node");
     QuorumQueue q = new QuorumQueue(spec, groupOf(id, members), members, declaredOn == null ? self : declaredOn,
-        this, alloc, QuorumQueues.deliveryLimit(spec), machine, host);
+        this, alloc, effective, machine, host);
     queues.put(id, q);
     if (server != null) {
       join(q);

@@ -8,6 +8,7 @@ import io.warrenmq.broker.consumer.Consumer;
 import io.warrenmq.broker.consumer.Delivery;
 import io.warrenmq.broker.message.Message;
 import io.warrenmq.broker.message.MessageCodec;
+import io.warrenmq.broker.policy.EffectiveArguments;
 import io.warrenmq.broker.queue.EnqueueResult;
 import io.warrenmq.broker.queue.Queue;
 import io.warrenmq.broker.queue.QueueFlow;
@@ -73,23 +74,26 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
   /** Whether this node leads the group, as its last leader change said (read without the lock). */
   private volatile boolean leading;
   private final QueueFlow flow = new QueueFlow();
+  /** The queue's arguments with its policies, as this node last resolved them. */
+  private volatile EffectiveArguments effective;
 
   private record Committed(CompletableFuture<Void> durable) implements RemoteSyncable {}
 
   QuorumQueue(QueueSpec spec, RaftGroup group, List<String> members, String declaredOn, QuorumGroups groups,
-      ByteBufAllocator alloc, int deliveryLimit, @Nullable QueueStateMachine machine, @Nullable QueueHost host) {
+      ByteBufAllocator alloc, EffectiveArguments effective, @Nullable QueueStateMachine machine,
+      @Nullable QueueHost host) {
     this.spec = spec;
     this.group = group;
     this.members = List.copyOf(members);
     this.declaredOn = declaredOn;
     this.groups = groups;
     this.alloc = alloc;
-    this.state = new QuorumState(deliveryLimit, io.warrenmq.broker.queue.QuorumQueues.maxLength(spec),
-        "reject-publish".equals(String.valueOf(spec.arguments().get("x-overflow"))));
+    this.effective = effective;
+    this.state = new QuorumState(QuorumState.Config.of(EffectiveArguments.of(spec.arguments())));
     this.pipe = new CommandPipe(spec.resource(), () -> groups.newClient(group), flow, this::submitIfLeader);
     this.deliveries = new Deliveries(this, state, alloc, pipe,
-        Boolean.TRUE.equals(spec.arguments().get("x-single-active-consumer")), deliveryLimit,
-        QuorumDeadLetters.of(this, host));
+        Boolean.TRUE.equals(spec.arguments().get("x-single-active-consumer")),
+        QuorumDeadLetters.of(this, host, () -> this.effective));
     this.machine = machine;
     if (machine != null) {
       machine.bind(this);
@@ -221,7 +225,8 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     if (deleted) {
       return EnqueueResult.REJECTED;
     }
-    ByteBuf record = MessageCodec.encode(alloc, message, QuorumQueues.expiresAt(spec, message, System.currentTimeMillis()));
+    ByteBuf record = MessageCodec.encode(alloc, message,
+        QuorumQueues.expiresAt(effective.getLong("message-ttl", -1), message, System.currentTimeMillis()));
     try {
       LAST.set(new Committed(pipe.publish(record)));
     } finally {
@@ -283,6 +288,30 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
   }
 
   @Override
+  public void policyChanged(EffectiveArguments now) {
+    effective = now;
+    reconfigure();
+  }
+
+  /**
+   * The leader logs the limits of the queue's policies (a CONFIG entry) when they are not those the
+   * state applies; every member takes them at that point of the log. Not before the cluster has
+   * the feature flag on: an older member could not apply the entry.
+   */
+  private void reconfigure() {
+    if (!leading || !groups.policiesEnabled()) {
+      return;
+    }
+    QuorumState.Config want = QuorumState.Config.of(effective);
+    synchronized (this) {
+      if (deliveries.active() && !want.equals(state.config())) {
+        log.info("{}: its policies set its limits to {}", spec.resource(), want);
+        pipe.configure(want);
+      }
+    }
+  }
+
+  @Override
   public void leaderChanged(boolean self, @Nullable RaftPeerId leaderId) {
     List<Consumer> linked = new ArrayList<>();
     synchronized (this) {
@@ -322,6 +351,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     }
     releaseGetters();
     attachParked();
+    reconfigure(); // a policy changed while another node led
   }
 
   /** The basic.get calls waiting for a leader go on, if one is known now. */

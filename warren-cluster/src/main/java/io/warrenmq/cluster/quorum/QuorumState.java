@@ -1,6 +1,7 @@
 package io.warrenmq.cluster.quorum;
 
 import io.warrenmq.cluster.quorum.QuorumCommands.Command;
+import io.warrenmq.broker.policy.EffectiveArguments;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,22 +32,44 @@ final class QuorumState {
   /** First record index of each segment of the member's log -> sequence number of its first message. */
   private final TreeMap<Long, Long> segmentSeqs = new TreeMap<>();
   private long lastApplied = -1;
-  private final int deliveryLimit;
-  private final long maxLength;
-  private final boolean rejectPublish;
+  /** The limits as the queue's arguments set them, before any CONFIG entry. */
+  private final Config declared;
+  /** The limits now: the arguments', or the last CONFIG entry's (policies). */
+  private Config config;
 
   /** What applying an entry did that the node must act on ({@code refused}: publishes over the length limit). */
   record Applied(long firstSeq, int enqueued, long purged, int dropped, int refused) {}
 
+  /** @param declared the limits the queue's arguments set */
+  QuorumState(Config declared) {
+    this.declared = declared;
+    this.config = declared;
+  }
+
   /**
+   * The limits the state applies, the same on every member: set by the queue's arguments, then by
+   * the CONFIG entries a leader logs when the queue's policies change them.
+   *
    * @param deliveryLimit failed deliveries after which a message is dropped; negative for none
-   * @param maxLength x-max-length, negative for none
-   * @param rejectPublish x-overflow reject-publish (else drop-head)
+   * @param maxLength the most messages the queue holds; negative for no limit
+   * @param rejectPublish what a full queue does: refuse publishes (else it drops its head)
    */
-  QuorumState(int deliveryLimit, long maxLength, boolean rejectPublish) {
-    this.deliveryLimit = deliveryLimit;
-    this.maxLength = maxLength;
-    this.rejectPublish = rejectPublish;
+  record Config(int deliveryLimit, long maxLength, boolean rejectPublish) {
+    /**
+     * The limits of a queue's effective settings (RabbitMQ 4's quorum-queue defaults: a delivery
+     * limit of 20, a negative one for none; drop-head but with reject-publish).
+     */
+    static Config of(EffectiveArguments e) {
+      Object l = e.get("delivery-limit");
+      Long limit = l == null ? null : io.warrenmq.amqp.types.FieldTable.integral(l);
+      long max = e.getLong("max-length", -1);
+      return new Config(limit == null ? 20 : (int) Math.max(-1, Math.min(Integer.MAX_VALUE, limit)),
+          max < 0 ? -1 : max, "reject-publish".equals(e.getString("overflow")));
+    }
+  }
+
+  Config config() {
+    return config;
   }
 
   /**
@@ -60,11 +83,9 @@ final class QuorumState {
     deliveredThrough = -1;
     segmentSeqs.clear();
     lastApplied = -1;
+    config = declared;
   }
 
-  QuorumState(int deliveryLimit) {
-    this(deliveryLimit, -1, false);
-  }
 
   /**
    * Applies entry {@code index}; {@code segment} is the first index of the log segment that holds
@@ -85,7 +106,8 @@ final class QuorumState {
           long first = nextSeq;
           nextSeq += c.count();
           enqueued += c.count();
-          if (maxLength >= 0 && rejectPublish) {
+          long maxLength = config.maxLength();
+          if (maxLength >= 0 && config.rejectPublish()) {
             // the entry's first messages up to the limit are taken, the rest refused (numbered, settled at once)
             long room = Math.max(0, maxLength - (messages() - c.count()));
             for (long s = first + Math.min(room, c.count()); s < nextSeq; s++) {
@@ -93,12 +115,13 @@ final class QuorumState {
               refused++;
             }
           } else if (maxLength >= 0) {
-            for (long s = settled.floor(); messages() > maxLength && s < nextSeq; s++) {
-              if (!settled.isSettled(s)) {
-                settle(s); // drop-head: the oldest go
-                dropped++;
-              }
-            }
+            dropped += dropHead(maxLength);
+          }
+        }
+        case QuorumCommands.CONFIG -> {
+          config = new Config(c.count(), c.mark(), c.failed());
+          if (config.maxLength() >= 0 && !config.rejectPublish()) {
+            dropped += dropHead(config.maxLength()); // a lower limit applies at once
           }
         }
         case QuorumCommands.SETTLE -> {
@@ -112,7 +135,7 @@ final class QuorumState {
             deliveredThrough = Math.max(deliveredThrough, s);
             if (c.failed() && !settled.isSettled(s) && s < nextSeq) {
               int n = failures.merge(s, 1, Integer::sum);
-              if (deliveryLimit >= 0 && n > deliveryLimit) {
+              if (config.deliveryLimit() >= 0 && n > config.deliveryLimit()) {
                 settle(s);
                 dropped++;
               }
@@ -131,6 +154,18 @@ final class QuorumState {
     if (s < nextSeq && settled.settle(s)) {
       failures.remove(s);
     }
+  }
+
+  /** drop-head: the oldest messages are settled until the queue holds at most {@code maxLength}; how many. */
+  private int dropHead(long maxLength) {
+    int dropped = 0;
+    for (long s = settled.floor(); messages() > maxLength && s < nextSeq; s++) {
+      if (!settled.isSettled(s)) {
+        settle(s);
+        dropped++;
+      }
+    }
+    return dropped;
   }
 
   private long purge(long below, long[] keep) {
@@ -204,6 +239,9 @@ final class QuorumState {
     m.put("delivery mark", deliveredThrough);
     m.put("returned with failures", failures.size());
     m.put("segments", segmentSeqs.toString());
+    m.put("delivery limit", config.deliveryLimit());
+    m.put("max length", config.maxLength());
+    m.put("overflow", config.rejectPublish() ? "reject-publish" : "drop-head");
   }
 
   /** Messages not settled (ready and out to consumers). */

@@ -751,6 +751,65 @@ class ClusterQuorumIT {
     }
   }
 
+  /** Every node's quorum_status of {@code queue} has {@code line}. */
+  private static boolean everyStatusHas(String queue, String line) {
+    for (int i = 1; i <= 3; i++) {
+      try {
+        if (!cluster.ctl(i, "quorum_status", queue).out().contains(line + "\n")) {
+          return false;
+        }
+      } catch (IOException | InterruptedException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Policies set a quorum queue's limits (max-length, overflow) on every member alike (the leader
+   * logs them), and its dead-letter exchange; clearing the policy takes them away.
+   */
+  @Test
+  void policiesSetTheLimitsOfAQuorumQueue() throws Exception {
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      ch.queueDeclare("qq.pol", true, false, false, quorum());
+      ch.queueDeclare("qq.pol.dead", true, false, false, quorum());
+    }
+    publish(1, "qq.pol", 0, 5);
+    var set = cluster.ctl(2, "set_policy", "pol.limit", "^qq\\.pol$", "{\"max-length\":2}", "--apply-to",
+        "quorum_queues");
+    assertThat(set.code()).as(set.out() + set.err()).isZero();
+    eventually(Duration.ofSeconds(20), "the head dropped on every member", () -> everyStatusHas("qq.pol", "messages\t2")
+        && everyStatusHas("qq.pol", "max length\t2"));
+
+    set = cluster.ctl(3, "set_policy", "pol.limit", "^qq\\.pol$", "{\"max-length\":2,\"overflow\":\"reject-publish\","
+        + "\"dead-letter-exchange\":\"\",\"dead-letter-routing-key\":\"qq.pol.dead\"}", "--apply-to", "quorum_queues");
+    assertThat(set.code()).as(set.out() + set.err()).isZero();
+    eventually(Duration.ofSeconds(20), "reject-publish on every member", () -> everyStatusHas("qq.pol",
+        "overflow\treject-publish"));
+    try (Connection c = connect(2); Channel ch = c.createChannel()) {
+      ch.confirmSelect();
+      ch.basicPublish("", "qq.pol", MessageProperties.PERSISTENT_TEXT_PLAIN, "m-5".getBytes(StandardCharsets.UTF_8));
+      assertThat(ch.waitForConfirms(20_000)).as("nacked: the queue is full").isFalse();
+    }
+    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+      GetResponse r = ch.basicGet("qq.pol", false);
+      assertThat(body(r)).isEqualTo("m-3"); // m-0 to m-2 were dropped
+      ch.basicReject(r.getEnvelope().getDeliveryTag(), false);
+    }
+    eventually(Duration.ofSeconds(20), "dead-lettered by the policy", () -> count(1, "qq.pol.dead") == 1);
+
+    assertThat(cluster.ctl(1, "clear_policy", "pol.limit").code()).isZero();
+    eventually(Duration.ofSeconds(20), "no limit", () -> everyStatusHas("qq.pol", "max length\t-1"));
+    publish(2, "qq.pol", 6, 9); // confirmed: no limit any more
+    assertThat(count(1, "qq.pol")).isEqualTo(4);
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      assertThat(body(ch.basicGet("qq.pol.dead", true))).isEqualTo("m-3");
+      ch.queueDelete("qq.pol");
+      ch.queueDelete("qq.pol.dead");
+    }
+  }
+
   /**
    * What operators see and do: the management API's quorum fields, transfer_leadership moving the
    * leader, and check_if_node_is_quorum_critical (and its health check) failing once stopping a

@@ -77,7 +77,7 @@ final class QueueJson {
     } else {
       m.put("state", "running");
     }
-    EffectiveArguments policies = broker.policies().resolve(q.spec().vhost(), Policy.Kind.QUEUE, q.name(),
+    EffectiveArguments policies = broker.policies().resolve(q.spec().vhost(), Policy.Kind.ofQueue(q.type()), q.name(),
         q.spec().arguments());
     if (!o.stats()) {
       if (o.totals()) {

@@ -46,7 +46,7 @@ final class ConsumeArguments {
       return cq.settings().consumerTimeout();
     }
     // a quorum queue, or a classic queue on another node: its x-consumer-timeout or its policy's
-    return policies.resolve(q.spec().vhost(), Policy.Kind.QUEUE, q.spec().name(), q.spec().arguments())
+    return policies.resolve(q.spec().vhost(), Policy.Kind.ofQueue(q.type()), q.spec().name(), q.spec().arguments())
         .getLong("consumer-timeout", -1);
   }
 
