@@ -2,14 +2,18 @@
 # Three-node clusters on this machine, one after the other in one run: WarrenMQ (quorum queues on
 # Ratis) and RabbitMQ 3.10.8 (quorum queues on Ra), the same PerfTest load against each.
 #
-#   bench/cluster.sh [c] [backlog] [failover]        (default: c failover)
+#   bench/cluster.sh [c] [backlog] [failover] [queues]        (default: c failover)
 #     c         quorum queue, persistent 1 KB, confirms (100 in flight), manual ack, prefetch 100,
 #               publisher and consumer on node 1; broker CPU summed over the three nodes
 #     backlog   BACKLOG_N x 1 KB into a quorum queue with no consumer: RssAnon of every node before
 #               and full, then the drain
 #     failover  a confirming publisher on a node that does not lead; the leader is killed -9:
 #               time from the kill to the next confirmed publish (FAILOVERS times; median and max)
-# Env: BROKERS ("warren rabbitmq"), DUR (30), BACKLOG_N (1000000), FAILOVERS (5), WARMUP (0: seconds
+#     queues    QUEUES_N idle quorum queues, declared through the three nodes in turn (so each
+#               node leads a third): threads, RssAnon and idle CPU of every node before and after,
+#               and what one queue costs
+# Env: BROKERS ("warren rabbitmq"), DUR (30), BACKLOG_N (1000000), FAILOVERS (5), QUEUES_N (1000),
+#      IDLE (20: seconds of idle CPU measured), WARMUP (0: seconds
 #      of the c load run first and not measured, for each broker).
 # Prints RESULT lines (as ../shared/bench/perftest.sh) and a summary.
 set -uo pipefail
@@ -18,7 +22,7 @@ ROOT=$(cd "$HERE/.." && pwd)
 SHARED=$(cd "$ROOT/../shared/bench" 2>/dev/null && pwd) || { echo "needs ../shared/bench (perftest.sh)" >&2; exit 2; }
 WHAT=${*:-"c failover"}
 BROKERS=${BROKERS:-"warren rabbitmq"}
-DUR=${DUR:-30}; FAILOVERS=${FAILOVERS:-5}; WARMUP=${WARMUP:-0}
+DUR=${DUR:-30}; FAILOVERS=${FAILOVERS:-5}; WARMUP=${WARMUP:-0}; QUEUES_N=${QUEUES_N:-1000}; IDLE=${IDLE:-20}
 BASE=/tmp/warren-cbench
 JAVA_HOME=$("$ROOT/bin/java-home"); export JAVA_HOME
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || BROKERS=${BROKERS//rabbitmq/}
@@ -167,6 +171,41 @@ import sys, statistics
 v = [float(x) for x in sys.stdin.read().split() if x != 'NA']
 print('RESULT broker=$KIND-3n scenario=failover kills=$FAILOVERS measured=%d median_s=%s max_s=%s' % (len(v), '%.2f' % statistics.median(v) if v else 'NA', '%.2f' % max(v) if v else 'NA'))"
 }
+threads() { local p out=""; for p in "${PIDS[@]}"; do out+="$(awk '/^Threads:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)/"; done; echo "${out%/}"; }
+idle_cpu() {  # per node, ms of CPU per second over IDLE seconds
+  local p a=() b=() out="" i
+  for p in "${PIDS[@]}"; do a+=("$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)"); done
+  sleep "$IDLE"
+  for p in "${PIDS[@]}"; do b+=("$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)"); done
+  for i in "${!a[@]}"; do out+="$(( (b[i] - a[i]) * 10 / IDLE ))/"; done  # ticks of 10 ms
+  echo "${out%/}"
+}
+
+run_queues() {
+  local t0 t1 th0 rss0 cpu0 th1 rss1 cpu1
+  th0=$(threads); rss0=$(rssanon); cpu0=$(idle_cpu)
+  t0=$(date +%s.%N)
+  /usr/bin/python3 - "$(port 0)" "$(port 1)" "$(port 2)" "$QUEUES_N" <<'PY' || { log "$KIND: the declares failed"; return 1; }
+import sys, pika
+ports, n = [int(p) for p in sys.argv[1:4]], int(sys.argv[4])
+chans = [pika.BlockingConnection(pika.ConnectionParameters('127.0.0.1', p)).channel() for p in ports]
+for i in range(n):
+    chans[i % 3].queue_declare('qq.idle.%d' % i, durable=True, arguments={'x-queue-type': 'quorum'})
+PY
+  t1=$(date +%s.%N)
+  sleep 10  # the groups elect their leaders and settle
+  th1=$(threads); rss1=$(rssanon); cpu1=$(idle_cpu)
+  python3 -c "
+n = $QUEUES_N
+def v(s): return [int(x) for x in s.split('/')]
+th0, th1, r0, r1, c0, c1 = v('$th0'), v('$th1'), v('$rss0'), v('$rss1'), v('$cpu0'), v('$cpu1')
+f = lambda l: '/'.join(str(x) for x in l)
+per = lambda a, b, k: '/'.join('%.2f' % ((y - x) * k / n) for x, y in zip(a, b))
+print('RESULT broker=$KIND-3n scenario=queues queues=%d declare_s=%.1f threads_per_node=%s->%s rssanon_kb_per_node=%s->%s'
+      ' idle_cpu_ms_per_s_per_node=%s->%s threads_per_queue=%s rssanon_kb_per_queue=%s idle_cpu_us_per_s_per_queue=%s'
+      % (n, $t1 - $t0, f(th0), f(th1), f(r0), f(r1), f(c0), f(c1), per(th0, th1, 1), per(r0, r1, 1), per(c0, c1, 1000)))"
+}
+
 export -f log
 
 cleanup() { [ -n "$KIND" ] && "${KIND}_stop"; }
@@ -180,6 +219,7 @@ for b in $BROKERS; do
       c) run_c ;;
       backlog) run_backlog ;;
       failover) run_failover ;;
+      queues) run_queues ;;
       *) echo "unknown measurement $w" >&2 ;;
     esac
   done
