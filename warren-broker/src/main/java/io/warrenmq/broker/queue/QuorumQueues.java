@@ -47,7 +47,7 @@ public interface QuorumQueues {
    * Quorum-queue arguments RabbitMQ takes that WarrenMQ's quorum queues do not implement yet: refused
    * with 406 rather than taken and ignored (docs/clustering.md lists them).
    */
-  Set<String> NOT_YET_ARGUMENTS = Set.of("x-expires", "x-max-length-bytes");
+  Set<String> NOT_YET_ARGUMENTS = Set.of("x-max-length-bytes");
 
   /**
    * RabbitMQ 4.3's declare rules for quorum queues: 406 for exclusive, auto-delete, non-durable or

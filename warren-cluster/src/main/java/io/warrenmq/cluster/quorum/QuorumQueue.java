@@ -76,6 +76,14 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
   private final QueueFlow flow = new QueueFlow();
   /** The queue's arguments with its policies, as this node last resolved them. */
   private volatile EffectiveArguments effective;
+  /** The vhost: it takes the queue's dead letters and deletes it when it expires; null in tests. */
+  private final @Nullable QueueHost host;
+  /**
+   * When the leader last saw the queue used (x-expires: a consumer, a basic.get, its taking the
+   * lead); under the lock.
+   */
+  private long lastUsed = System.currentTimeMillis();
+  private boolean expiring;
 
   private record Committed(CompletableFuture<Void> durable) implements RemoteSyncable {}
 
@@ -94,6 +102,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     this.deliveries = new Deliveries(this, state, alloc, pipe,
         Boolean.TRUE.equals(spec.arguments().get("x-single-active-consumer")),
         QuorumDeadLetters.of(this, host, () -> this.effective));
+    this.host = host;
     this.machine = machine;
     if (machine != null) {
       machine.bind(this);
@@ -319,6 +328,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
       if (self && bodies != null) {
         if (!deliveries.active()) {
           deliveries.activate(bodies);
+          lastUsed = System.currentTimeMillis(); // x-expires counts from here on a new leader
           log.info("{}: this node leads it now", spec.resource());
         }
         leading = true;
@@ -416,6 +426,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     if (!deliveries.active()) {
       throw noLeader();
     }
+    lastUsed = System.currentTimeMillis();
     try {
       return deliveries.get(noAck);
     } catch (IOException e) {
@@ -486,13 +497,42 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     viaLink.forEach(RemoteQueue::dispatch); // deliveries from the leader waiting for this channel's credit
   }
 
-  /** The leader's clock tick: drops the expired messages at the head (TTL), then hands out what is ready. */
-  synchronized void expireTick() {
-    if (!leading || deleted || closed) {
-      return;
+  /**
+   * The leader's clock tick: drops the expired messages at the head (TTL), hands out what is
+   * ready, and deletes the queue if it has been unused longer than its x-expires.
+   */
+  void expireTick() {
+    boolean expired;
+    synchronized (this) {
+      if (!leading || deleted || closed) {
+        return;
+      }
+      reading(deliveries::expireHead);
+      dispatchLocked();
+      expired = unusedTooLong();
     }
-    reading(deliveries::expireHead);
-    dispatchLocked();
+    if (expired && host != null) {
+      log.info("{}: unused for longer than its x-expires: deleted", spec.resource());
+      host.expired(this); // through the metadata log, as a queue.delete
+    }
+  }
+
+  /**
+   * Under the lock, on the leader: whether the queue has had no consumer and no basic.get for
+   * longer than its expires (x-expires or policy); once.
+   */
+  private boolean unusedTooLong() {
+    long expires = effective.getLong("expires", -1);
+    long now = System.currentTimeMillis();
+    if (expires <= 0 || expiring || !deliveries.consumers().isEmpty()) {
+      lastUsed = now; // a consumer keeps it in use; the time runs from the last one's leaving
+      return false;
+    }
+    if (now - lastUsed < expires) {
+      return false;
+    }
+    expiring = true;
+    return true;
   }
 
   private void dispatchLocked() {

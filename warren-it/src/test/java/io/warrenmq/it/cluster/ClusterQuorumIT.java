@@ -175,11 +175,11 @@ class ClusterQuorumIT {
     Map<String, Object> zero = quorum();
     zero.put("x-quorum-initial-group-size", 0);
     assertThat(declareError(1, "qq.zero", true, false, false, zero).getReplyText()).contains("value_zero");
-    Map<String, Object> expires = quorum();
-    expires.put("x-expires", 60_000);
-    AMQP.Channel.Close notYet = declareError(2, "qq.expires", true, false, false, expires);
+    Map<String, Object> bytes = quorum();
+    bytes.put("x-max-length-bytes", 1_000_000);
+    AMQP.Channel.Close notYet = declareError(2, "qq.bytes", true, false, false, bytes);
     assertThat(notYet.getReplyCode()).isEqualTo(406);
-    assertThat(notYet.getReplyText()).contains("invalid arg 'x-expires'").contains("not support it yet");
+    assertThat(notYet.getReplyText()).contains("invalid arg 'x-max-length-bytes'").contains("not support it yet");
     Map<String, Object> badTtl = quorum();
     badTtl.put("x-message-ttl", -1);
     AMQP.Channel.Close negative = declareError(3, "qq.badttl", true, false, false, badTtl);
@@ -749,6 +749,40 @@ class ClusterQuorumIT {
       assertThat(r.getEnvelope().isRedeliver()).isTrue();
       ch.queueDelete("qq.timeout");
     }
+  }
+
+  /** Whether {@code queue} exists as node {@code node} sees it (a passive declare). */
+  private static boolean exists(int node, String queue) {
+    try (Connection c = connect(node); Channel ch = c.createChannel()) {
+      ch.queueDeclarePassive(queue);
+      return true;
+    } catch (IOException e) {
+      return false;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * x-expires: a quorum queue with no consumer and no basic.get for that long is deleted on every
+   * node; a consumer on another node than the leader keeps it, and the time runs from its leaving.
+   */
+  @Test
+  void anUnusedQuorumQueueExpires() throws Exception {
+    Map<String, Object> args = quorum();
+    args.put("x-expires", 3000);
+    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+      ch.queueDeclare("qq.expires", true, false, false, args);
+    }
+    publish(1, "qq.expires", 0, 1);
+    int other = leaderIndex("qq.expires") % 3 + 1;
+    try (Connection c = connect(other); Channel ch = c.createChannel()) {
+      ch.basicConsume("qq.expires", false, (t, m) -> { }, t -> { });
+      Thread.sleep(5000); // longer than x-expires: the consumer keeps the queue
+      assertThat(exists(1, "qq.expires")).as("in use").isTrue();
+    }
+    eventually(Duration.ofSeconds(20), "deleted on every node", () -> !exists(1, "qq.expires")
+        && !exists(2, "qq.expires") && !exists(3, "qq.expires"));
   }
 
   /** Every node's quorum_status of {@code queue} has {@code line}. */
