@@ -32,22 +32,8 @@ final class QuorumMemberCommands implements CommandGroup {
   @Override
   public boolean run(String cmd, CtlArgs a, StringBuilder out) {
     switch (cmd) {
-      case "add_member" -> {
-        String usage = "add_member [-p <vhost>] <queue> <node>";
-        a.atMost(2, usage);
-        String name = a.arg(0, usage);
-        String node = a.arg(1, usage);
-        a.info(out, "Adding a replica for queue " + name + " on node " + node + "...");
-        view().addQueueMember(quorumQueue(broker, a.vhost, name), node);
-      }
-      case "delete_member" -> {
-        String usage = "delete_member [-p <vhost>] <queue> <node>";
-        a.atMost(2, usage);
-        String name = a.arg(0, usage);
-        String node = a.arg(1, usage);
-        a.info(out, "Removing a replica for queue " + name + " on node " + node + "...");
-        view().deleteQueueMember(quorumQueue(broker, a.vhost, name), node);
-      }
+      case "add_member" -> member(a, out, true);
+      case "delete_member" -> member(a, out, false);
       case "grow" -> {
         String usage = "grow <node> <all | even> [--vhost-pattern <pattern>] [--queue-pattern <pattern>] [--errors-only]";
         a.atMost(2, usage);
@@ -91,6 +77,21 @@ final class QuorumMemberCommands implements CommandGroup {
       }
     }
     return true;
+  }
+
+  /** add_member or delete_member of one queue. */
+  private void member(CtlArgs a, StringBuilder out, boolean add) {
+    String usage = (add ? "add_member" : "delete_member") + " [-p <vhost>] <queue> <node>";
+    a.atMost(2, usage);
+    String name = a.arg(0, usage);
+    String node = a.arg(1, usage);
+    a.info(out, (add ? "Adding" : "Removing") + " a replica for queue " + name + " on node " + node + "...");
+    QuorumQueue q = quorumQueue(broker, a.vhost, name);
+    if (add) {
+      view().addQueueMember(q, node);
+    } else {
+      view().deleteQueueMember(q, node);
+    }
   }
 
   private ClusterView view() {
