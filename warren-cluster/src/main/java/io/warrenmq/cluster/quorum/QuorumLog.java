@@ -46,11 +46,13 @@ final class QuorumLog implements AutoCloseable {
   private long readNext;
   /** The segments written to since the last force. */
   private final List<Segment> unforced = new ArrayList<>();
+  private boolean closed;
 
   private static final class Segment {
     final long first;
     final Path path;
-    final FileChannel ch;
+    /** Opened again when an interrupted thread closed it ({@link #channel}); under the log's lock. */
+    FileChannel ch;
     long size;
     long lastIndex = -1;
 
@@ -156,8 +158,9 @@ final class QuorumLog implements AutoCloseable {
     ByteBuffer head = ByteBuffer.allocate(HEADER);
     head.putInt(len).putLong(index).putInt(count).putInt(crc(payload)).flip();
     long pos = seg.size;
-    pos = writeFully(seg.ch, head, pos);
-    writeFully(seg.ch, payload.duplicate(), pos);
+    FileChannel ch = channel(seg);
+    pos = writeFully(ch, head, pos);
+    writeFully(ch, payload.duplicate(), pos);
     seg.size += 4 + len;
     seg.lastIndex = index;
     lastIndex = index;
@@ -173,7 +176,25 @@ final class QuorumLog implements AutoCloseable {
     return pos;
   }
 
-  /** Forces what was appended since the last call (fdatasync). */
+  /**
+   * A segment's channel, opened again if it was closed under it. A FileChannel is interruptible:
+   * a thread interrupted during one of its reads or writes closes it for every thread (Ratis
+   * interrupts its appenders when a leader steps down, and they read bodies here). The data
+   * written through the closed channel is in the file; the new channel reads it and forces it.
+   * Under the lock.
+   */
+  private FileChannel channel(Segment s) throws IOException {
+    if (!s.ch.isOpen() && !closed && segments.get(s.first) == s) {
+      log.info("{}: reopening {} (an interrupted thread closed it)", dir, s.path.getFileName());
+      s.ch = FileChannel.open(s.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+    return s.ch;
+  }
+
+  /**
+   * Forces what was appended since the last call (fdatasync), also what went through a channel
+   * closed meanwhile: fdatasync flushes the file, whichever channel wrote it.
+   */
   void force() throws IOException {
     List<Segment> todo;
     synchronized (this) {
@@ -181,8 +202,22 @@ final class QuorumLog implements AutoCloseable {
       unforced.clear();
     }
     for (Segment s : todo) {
-      if (s.ch.isOpen()) {
-        s.ch.force(false);
+      for (int attempt = 0; ; attempt++) {
+        FileChannel ch;
+        synchronized (this) {
+          if (closed || segments.get(s.first) != s) {
+            break; // deleted (settled) or cut by a truncate: nothing of it to keep
+          }
+          ch = channel(s);
+        }
+        try {
+          ch.force(false);
+          break;
+        } catch (java.nio.channels.ClosedChannelException e) {
+          if (attempt > 0 || Thread.currentThread().isInterrupted()) {
+            throw e;
+          }
+        }
       }
     }
   }
@@ -210,7 +245,7 @@ final class QuorumLog implements AutoCloseable {
       last = e.index();
     }
     if (pos < s.size) {
-      s.ch.truncate(pos);
+      channel(s).truncate(pos);
       s.size = pos;
     }
     s.lastIndex = last;
@@ -282,7 +317,8 @@ final class QuorumLog implements AutoCloseable {
       return null;
     }
     ByteBuffer head = ByteBuffer.allocate(HEADER);
-    readFully(s.ch, head, pos);
+    FileChannel ch = channel(s);
+    readFully(ch, head, pos);
     head.flip();
     int len = head.getInt();
     long index = head.getLong();
@@ -290,7 +326,7 @@ final class QuorumLog implements AutoCloseable {
     head.getInt();
     ByteBuffer payload = ByteBuffer.allocate(withPayload ? len - (HEADER - 4) : 0);
     if (withPayload) {
-      readFully(s.ch, payload, pos + HEADER);
+      readFully(ch, payload, pos + HEADER);
       payload.flip();
     }
     return new Entry(index, count, payload, s.first, pos, pos + 4 + len);
@@ -333,6 +369,7 @@ final class QuorumLog implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true;
     for (Segment s : segments.values()) {
       try {
         s.ch.close();
