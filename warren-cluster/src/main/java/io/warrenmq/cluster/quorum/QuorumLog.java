@@ -184,6 +184,10 @@ final class QuorumLog implements AutoCloseable {
    * Under the lock.
    */
   private FileChannel channel(Segment s) throws IOException {
+    if (Thread.currentThread().isInterrupted()) {
+      // its I/O would close the channel: it fails alone (an interrupt during the I/O still closes it)
+      throw new java.io.InterruptedIOException("interrupted before reading or writing " + s.path.getFileName());
+    }
     if (!s.ch.isOpen() && !closed && segments.get(s.first) == s) {
       log.info("{}: reopening {} (an interrupted thread closed it)", dir, s.path.getFileName());
       s.ch = FileChannel.open(s.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
