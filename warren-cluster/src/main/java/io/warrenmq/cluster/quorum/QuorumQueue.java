@@ -74,16 +74,9 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
   /** Whether this node leads the group, as its last leader change said (read without the lock). */
   private volatile boolean leading;
   private final QueueFlow flow = new QueueFlow();
-  /** The queue's arguments with its policies, as this node last resolved them. */
-  private volatile EffectiveArguments effective;
+  private final QuorumPolicy policy;
   /** The vhost: it takes the queue's dead letters and deletes it when it expires; null in tests. */
   private final @Nullable QueueHost host;
-  /**
-   * When the leader last saw the queue used (x-expires: a consumer, a basic.get, its taking the
-   * lead); under the lock.
-   */
-  private long lastUsed = System.currentTimeMillis();
-  private boolean expiring;
 
   private record Committed(CompletableFuture<Void> durable) implements RemoteSyncable {}
 
@@ -96,12 +89,12 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     this.declaredOn = declaredOn;
     this.groups = groups;
     this.alloc = alloc;
-    this.effective = effective;
+    this.policy = new QuorumPolicy(effective);
     this.state = new QuorumState(QuorumState.Config.of(EffectiveArguments.of(spec.arguments())));
     this.pipe = new CommandPipe(spec.resource(), () -> groups.newClient(group), flow, this::submitIfLeader);
     this.deliveries = new Deliveries(this, state, alloc, pipe,
         Boolean.TRUE.equals(spec.arguments().get("x-single-active-consumer")),
-        QuorumDeadLetters.of(this, host, () -> this.effective));
+        QuorumDeadLetters.of(this, host, policy::effective));
     this.host = host;
     this.machine = machine;
     if (machine != null) {
@@ -235,7 +228,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
       return EnqueueResult.REJECTED;
     }
     ByteBuf record = MessageCodec.encode(alloc, message,
-        QuorumQueues.expiresAt(effective.getLong("message-ttl", -1), message, System.currentTimeMillis()));
+        QuorumQueues.expiresAt(policy.messageTtl(), message, System.currentTimeMillis()));
     try {
       LAST.set(new Committed(pipe.publish(record)));
     } finally {
@@ -298,7 +291,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
 
   @Override
   public void policyChanged(EffectiveArguments now) {
-    effective = now;
+    policy.changed(now);
     reconfigure();
   }
 
@@ -311,7 +304,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     if (!leading || !groups.policiesEnabled()) {
       return;
     }
-    QuorumState.Config want = QuorumState.Config.of(effective);
+    QuorumState.Config want = policy.limits();
     synchronized (this) {
       if (deliveries.active() && !want.equals(state.config())) {
         log.info("{}: its policies set its limits to {}", spec.resource(), want);
@@ -328,7 +321,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
       if (self && bodies != null) {
         if (!deliveries.active()) {
           deliveries.activate(bodies);
-          lastUsed = System.currentTimeMillis(); // x-expires counts from here on a new leader
+          policy.used(); // x-expires counts from here on a new leader
           log.info("{}: this node leads it now", spec.resource());
         }
         leading = true;
@@ -426,7 +419,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     if (!deliveries.active()) {
       throw noLeader();
     }
-    lastUsed = System.currentTimeMillis();
+    policy.used();
     try {
       return deliveries.get(noAck);
     } catch (IOException e) {
@@ -509,30 +502,12 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
       }
       reading(deliveries::expireHead);
       dispatchLocked();
-      expired = unusedTooLong();
+      expired = policy.unusedTooLong(!deliveries.consumers().isEmpty());
     }
     if (expired && host != null) {
       log.info("{}: unused for longer than its x-expires: deleted", spec.resource());
       host.expired(this); // through the metadata log, as a queue.delete
     }
-  }
-
-  /**
-   * Under the lock, on the leader: whether the queue has had no consumer and no basic.get for
-   * longer than its expires (x-expires or policy); once.
-   */
-  private boolean unusedTooLong() {
-    long expires = effective.getLong("expires", -1);
-    long now = System.currentTimeMillis();
-    if (expires <= 0 || expiring || !deliveries.consumers().isEmpty()) {
-      lastUsed = now; // a consumer keeps it in use; the time runs from the last one's leaving
-      return false;
-    }
-    if (now - lastUsed < expires) {
-      return false;
-    }
-    expiring = true;
-    return true;
   }
 
   private void dispatchLocked() {
