@@ -12,12 +12,14 @@ import io.warrenmq.broker.policy.EffectiveArguments;
  */
 final class QuorumPolicy {
   private volatile EffectiveArguments effective;
+  /** message-ttl, resolved once per change: every publish reads it. */
+  private volatile long messageTtl;
   /** When the leader last saw the queue used: a consumer, a basic.get, its taking the lead. */
   private long lastUsed = System.currentTimeMillis();
   private boolean expiring;
 
   QuorumPolicy(EffectiveArguments effective) {
-    this.effective = effective;
+    changed(effective);
   }
 
   EffectiveArguments effective() {
@@ -27,6 +29,7 @@ final class QuorumPolicy {
   /** The policies changed. */
   void changed(EffectiveArguments now) {
     effective = now;
+    messageTtl = now.getLong("message-ttl", -1);
   }
 
   /** The limits the state should apply: max-length, overflow, delivery-limit. */
@@ -36,7 +39,7 @@ final class QuorumPolicy {
 
   /** message-ttl in ms, negative for none. */
   long messageTtl() {
-    return effective.getLong("message-ttl", -1);
+    return messageTtl;
   }
 
   /** Under the queue's lock: the queue was used now (x-expires counts from here). */
