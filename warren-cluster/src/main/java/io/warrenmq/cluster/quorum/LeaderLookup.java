@@ -35,7 +35,7 @@ final class LeaderLookup {
       while (open.getAsBoolean()) {
         String node = null;
         try {
-          RaftPeerId found = groups.findLeader(group, members.get());
+          RaftPeerId found = groups.clients().findLeader(group, members.get());
           node = found == null ? null : groups.nodeOf(found);
           if (node != null && !node.equals(known.get())) {
             changed.accept(found);

@@ -60,7 +60,7 @@ final class MemberChanges {
     RaftPeer peer = n.peer(address, 0);
     List<RaftPeer> conf;
     RaftPeerId leader = leader(before);
-    try (RaftClient c = groups.newClient(queue.group())) {
+    try (RaftClient c = groups.clients().newClient(queue.group())) {
       conf = configuration(c, leader);
     } catch (IOException e) {
       throw error("adding node %s to %s failed: %s", node, queue.spec().resource(), e.getMessage());
@@ -79,7 +79,7 @@ final class MemberChanges {
       return; // an earlier add_member that failed after the configuration change
     }
     // a client that knows the new member's address: the queue's members are the new ones now
-    try (RaftClient c = groups.newClient(queue.group(), leader)) {
+    try (RaftClient c = groups.clients().newClient(queue.group(), leader)) {
       awaitGroup(c, peer.getId(), node);
       List<RaftPeer> next = new ArrayList<>(conf);
       next.add(peer);
@@ -105,7 +105,7 @@ final class MemberChanges {
       throw error("node %s is the last member of %s: delete the queue instead", node, queue.spec().resource());
     }
     RaftPeerId leader = leader(before);
-    try (RaftClient c = groups.newClient(queue.group(), leader)) {
+    try (RaftClient c = groups.clients().newClient(queue.group(), leader)) {
       List<RaftPeer> conf = configuration(c, leader);
       List<RaftPeer> next = new ArrayList<>();
       for (RaftPeer p : conf) {
@@ -139,7 +139,7 @@ final class MemberChanges {
   private RaftPeerId leader(List<String> members) {
     long until = System.currentTimeMillis() + LEADER_WAIT_MS;
     while (true) {
-      RaftPeerId leader = groups.findLeader(queue.group(), members);
+      RaftPeerId leader = groups.clients().findLeader(queue.group(), members);
       if (leader != null) {
         return leader;
       }

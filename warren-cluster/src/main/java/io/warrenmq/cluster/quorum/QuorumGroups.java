@@ -16,10 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -27,10 +25,8 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.statemachine.StateMachine;
-import org.apache.ratis.util.TimeDuration;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +84,7 @@ public final class QuorumGroups implements QuorumQueues {
   private volatile @Nullable RaftServer server;
   private volatile @Nullable Nodes nodes;
   private volatile Supplier<@Nullable QueueLink> link = () -> null;
+  private final GroupClients clients = new GroupClients(this);
 
   public QuorumGroups(String self, ByteBufAllocator alloc) {
     this.self = self;
@@ -221,7 +218,7 @@ public final class QuorumGroups implements QuorumQueues {
   }
 
   /** The group with its peers as far as their addresses are known (all of them once the cluster is up). */
-  private RaftGroup groupOf(RaftGroupId id, List<String> members) {
+  RaftGroup groupOf(RaftGroupId id, List<String> members) {
     Nodes n = nodes;
     List<RaftPeer> peers = new ArrayList<>();
     if (n != null) {
@@ -363,85 +360,15 @@ public final class QuorumGroups implements QuorumQueues {
     }
   }
 
-  /**
-   * Makes {@code node}'s member the leader of {@code known}'s group (blocks up to 10 s). Ratis
-   * hands leadership only to the member of the highest priority, and a leader yields to one of
-   * higher priority once it has caught up: the target's priority is raised above the others'
-   * first (a configuration change through the log), so it also stays the leader after a restart.
-   */
-  void transferLeadership(RaftGroup known, String node) {
-    Nodes n = nodes;
-    String address = n == null ? null : n.addressOf(node);
-    if (address == null) {
-      throw new IllegalArgumentException("node " + node + " is not known to this node");
-    }
-    RaftPeerId target = n.peer(address, 0).getId();
-    try (RaftClient c = newClient(known)) {
-      List<RaftPeer> peers = new ArrayList<>();
-      for (RaftPeer p : c.getGroupManagementApi(target).info(known.getGroupId()).getGroup().getPeers()) {
-        peers.add(RaftPeer.newBuilder(p).setPriority(p.getId().equals(target) ? 2 : 0).build());
-      }
-      RaftClientReply r = c.admin().setConfiguration(peers);
-      if (r.isSuccess()) {
-        r = c.admin().transferLeadership(target, 10_000);
-      }
-      if (!r.isSuccess()) {
-        throw new IllegalArgumentException("the transfer to " + node + " failed: " + r.getException());
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("the transfer to " + node + " failed: " + e.getMessage(), e);
-    }
+  /** The Ratis clients of the queues' groups: leadership transfers, leader lookups, commands. */
+  GroupClients clients() {
+    return clients;
   }
 
-  /**
-   * The leader of {@code known}'s group as its members say (for a node that is not a member, which
-   * hears of no leader change): asks each member in turn, once; null if none answers with one.
-   */
-  @Nullable RaftPeerId findLeader(RaftGroup known, List<String> members) {
-    RaftGroup g = groupOf(known.getGroupId(), members);
-    if (g.getPeers().isEmpty()) {
-      return null; // the cluster is starting: the members' addresses are not known yet
-    }
-    try (RaftClient c = RaftClient.newBuilder().setProperties(io.warrenmq.cluster.RaftTuning.client(2)).setRaftGroup(g).setClientId(ClientId.randomId())
-        .setRetryPolicy(RetryPolicies.noRetry()).build()) {
-      for (RaftPeer peer : g.getPeers()) {
-        try {
-          var role = c.getGroupManagementApi(peer.getId()).info(known.getGroupId()).getRoleInfoProto();
-          if (role.getRole() == org.apache.ratis.proto.RaftProtos.RaftPeerRole.LEADER) {
-            return peer.getId();
-          }
-          if (role.hasFollowerInfo() && !role.getFollowerInfo().getLeaderInfo().getId().getId().isEmpty()) {
-            return RaftPeerId.valueOf(role.getFollowerInfo().getLeaderInfo().getId().getId());
-          }
-        } catch (IOException | RuntimeException e) {
-          log.debug("{}: asking {} for its leader: {}", known.getGroupId(), peer.getId(), e.toString());
-        }
-      }
-    } catch (IOException e) {
-      log.debug("closing a Raft client", e);
-    }
-    return null;
-  }
-
-  /** A Ratis client of the queue's group, for this node's commands to it. */
-  RaftClient newClient(RaftGroup known) {
-    return newClient(known, null);
-  }
-
-  /** A Ratis client of the queue's group that asks {@code leader} first (null: any member). */
-  RaftClient newClient(RaftGroup known, @Nullable RaftPeerId leader) {
-    QuorumQueue q = queues.get(known.getGroupId());
-    RaftGroup g = groupOf(known.getGroupId(), q != null ? q.members() : List.of());
-    RaftClient.Builder b = RaftClient.newBuilder()
-        .setProperties(io.warrenmq.cluster.RaftTuning.client(3))
-        .setRaftGroup(g)
-        .setClientId(ClientId.randomId())
-        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(40,
-            TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)));
-    if (leader != null) {
-      b.setLeaderId(leader);
-    }
-    return b.build();
+  /** The members of the queue of group {@code id} as this node knows them; none if no such queue is open. */
+  List<String> membersOf(RaftGroupId id) {
+    QuorumQueue q = queues.get(id);
+    return q != null ? q.members() : List.of();
   }
 
   /** For {@code warrenctl} and the management API: the quorum queue of this name, if it is one. */

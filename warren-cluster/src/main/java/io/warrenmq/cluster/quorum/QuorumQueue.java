@@ -91,7 +91,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     this.alloc = alloc;
     this.policy = new QuorumPolicy(effective);
     this.state = new QuorumState(QuorumState.Config.of(EffectiveArguments.of(spec.arguments())));
-    this.pipe = new CommandPipe(spec.resource(), () -> groups.newClient(group), flow, this::submitIfLeader);
+    this.pipe = new CommandPipe(spec.resource(), () -> groups.clients().newClient(group), flow, this::submitIfLeader);
     this.deliveries = new Deliveries(this, state, alloc, pipe,
         Boolean.TRUE.equals(spec.arguments().get("x-single-active-consumer")),
         QuorumDeadLetters.of(this, host, policy::effective));
@@ -632,7 +632,7 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     if (!members.contains(node)) {
       throw new IllegalArgumentException("node " + node + " is not a member of " + spec.resource() + ": " + members);
     }
-    groups.transferLeadership(group, node);
+    groups.clients().transferLeadership(group, node);
   }
 
   /**
