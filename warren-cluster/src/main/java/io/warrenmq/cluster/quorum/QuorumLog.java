@@ -44,6 +44,10 @@ final class QuorumLog implements AutoCloseable {
   private long readSegment = -1;
   private long readIndex = -1;
   private long readNext;
+  /** Where {@link #recordsBefore} found its last record: the next one starts at {@code appliedNext}. */
+  private long appliedIndex = Long.MIN_VALUE;
+  private long appliedSegment = -1;
+  private long appliedNext;
   /** The segments written to since the last force. */
   private final List<Segment> unforced = new ArrayList<>();
   private boolean closed;
@@ -229,6 +233,7 @@ final class QuorumLog implements AutoCloseable {
   /** Cuts every record of index {@code index} or above. */
   synchronized void truncate(long index) throws IOException {
     readSegment = -1;
+    appliedIndex = Long.MIN_VALUE;
     while (!segments.isEmpty() && segments.lastKey() >= index) {
       Segment s = segments.pollLastEntry().getValue();
       s.ch.close();
@@ -336,6 +341,60 @@ final class QuorumLog implements AutoCloseable {
     return new Entry(index, count, payload, s.first, pos, pos + 4 + len);
   }
 
+  /**
+   * What lies in this log between the records of two entries that carry publishes, applied one
+   * after the other ({@code after} and {@code at}): normally nothing. A record there was written
+   * for an entry that never made it into the Raft log: Ratis hands the bodies over before it
+   * writes the entry, and a node killed in between comes back with the record but without the
+   * entry, which the next leader may fill with one that has no bodies (so nothing cuts the record).
+   *
+   * @param after the previous entry with publishes, or -1
+   * @return the indexes of the records in between, and whether the record of {@code at} follows them
+   */
+  synchronized Between recordsBefore(long after, long at) throws IOException {
+    long segment;
+    long pos;
+    if (appliedIndex == after && after >= 0 && segments.containsKey(appliedSegment)) {
+      segment = appliedSegment;
+      pos = appliedNext;
+    } else {
+      Map.Entry<Long, Segment> e = after < 0 ? null : segments.floorEntry(after);
+      if (e == null) {
+        e = segments.firstEntry();
+      }
+      if (e == null) {
+        return new Between(new long[0], false);
+      }
+      segment = e.getKey();
+      pos = 0;
+    }
+    long[] found = new long[0];
+    for (Map.Entry<Long, Segment> e = segments.ceilingEntry(segment); e != null; e = segments.higherEntry(e.getKey())) {
+      Segment s = e.getValue();
+      for (long p = e.getKey() == segment ? pos : 0; p < s.size; ) {
+        Entry r = readAt(s, p, false);
+        if (r == null || r.index() > at) {
+          return new Between(found, false);
+        }
+        if (r.index() == at) {
+          appliedIndex = at;
+          appliedSegment = s.first;
+          appliedNext = r.next();
+          return new Between(found, true);
+        }
+        if (r.index() > after) {
+          found = java.util.Arrays.copyOf(found, found.length + 1);
+          found[found.length - 1] = r.index();
+        }
+        p = r.next();
+      }
+    }
+    return new Between(found, false);
+  }
+
+  /** See {@link #recordsBefore}. */
+  record Between(long[] stale, boolean found) {}
+
   /** The first index of each segment, oldest first. */
   synchronized List<Long> segmentStarts() {
     return List.copyOf(segments.keySet());
@@ -348,6 +407,7 @@ final class QuorumLog implements AutoCloseable {
       return; // the open segment stays
     }
     segments.remove(first);
+    appliedIndex = Long.MIN_VALUE;
     unforced.remove(s);
     s.ch.close();
     Files.deleteIfExists(s.path);

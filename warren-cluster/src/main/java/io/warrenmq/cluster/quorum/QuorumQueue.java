@@ -267,11 +267,34 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
       if (machine == null) {
         return org.apache.ratis.protocol.Message.EMPTY; // this node has just left the group
       }
+      if (segment >= 0) {
+        skipStaleRecords(index);
+      }
       a = state.apply(index, commands, segment);
       dropSettledSegments();
       dispatchLocked();
     }
     return org.apache.ratis.protocol.Message.valueOf(new QuorumCommands.Reply(true, a.purged(), a.refused()).encode());
+  }
+
+  /** Before entry {@code index}, which carries publishes, is applied: records no entry wrote are skipped. */
+  private void skipStaleRecords(long index) {
+    QuorumLog bodies = machine == null ? null : machine.bodies();
+    if (bodies == null) {
+      return;
+    }
+    try {
+      QuorumLog.Between b = state.checkRecords(bodies, index);
+      if (b.stale().length > 0) {
+        log.warn("{}: skipping {} records of entries the Raft log does not have (a crash between writing the bodies "
+            + "and the entry): {}", spec.resource(), b.stale().length, java.util.Arrays.toString(b.stale()));
+      }
+      if (!b.found()) {
+        log.error("{}: no bodies here for entry {}, which carries publishes", spec.resource(), index);
+      }
+    } catch (IOException e) {
+      log.error("{}: could not read its bodies before entry {}", spec.resource(), index, e);
+    }
   }
 
   private void dropSettledSegments() {

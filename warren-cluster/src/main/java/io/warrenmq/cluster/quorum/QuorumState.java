@@ -32,6 +32,10 @@ final class QuorumState {
   /** First record index of each segment of the member's log -> sequence number of its first message. */
   private final TreeMap<Long, Long> segmentSeqs = new TreeMap<>();
   private long lastApplied = -1;
+  /** The last applied entry with publishes (its record is the last one the leader may hand out). */
+  private long lastEnqueued = -1;
+  /** Records of the member's log that belong to no entry of the Raft log ({@link QuorumLog#recordsBefore}). */
+  private final java.util.TreeSet<Long> stale = new java.util.TreeSet<>();
   /** The limits as the queue's arguments set them, before any CONFIG entry. */
   private final Config declared;
   /** The limits now: the arguments', or the last CONFIG entry's (policies). */
@@ -83,6 +87,8 @@ final class QuorumState {
     deliveredThrough = -1;
     segmentSeqs.clear();
     lastApplied = -1;
+    lastEnqueued = -1;
+    stale.clear();
     config = declared;
   }
 
@@ -147,6 +153,9 @@ final class QuorumState {
       }
     }
     lastApplied = index;
+    if (enqueued > 0) {
+      lastEnqueued = index;
+    }
     return new Applied(firstSeq, enqueued, purged, dropped, refused);
   }
 
@@ -193,6 +202,30 @@ final class QuorumState {
 
   void segmentDeleted(long segment) {
     segmentSeqs.remove(segment);
+    if (!segmentSeqs.isEmpty()) {
+      stale.headSet(segmentSeqs.firstKey()).clear();
+    }
+  }
+
+  /**
+   * Before entry {@code index}, which carries publishes, is applied: the records of {@code bodies}
+   * between the last applied one and its own belong to no entry ({@link QuorumLog#recordsBefore})
+   * and are skipped from now on, else the messages after them would be numbered wrong.
+   */
+  QuorumLog.Between checkRecords(QuorumLog bodies, long index) throws java.io.IOException {
+    QuorumLog.Between b = bodies.recordsBefore(lastEnqueued, index);
+    for (long i : b.stale()) {
+      stale.add(i);
+    }
+    return b;
+  }
+
+  boolean isStale(long index) {
+    return stale.contains(index);
+  }
+
+  long lastEnqueued() {
+    return lastEnqueued;
   }
 
   /** The sequence number of the first message in the segment that starts at {@code segment}, or -1. */
@@ -239,6 +272,7 @@ final class QuorumState {
     m.put("delivery mark", deliveredThrough);
     m.put("returned with failures", failures.size());
     m.put("segments", segmentSeqs.toString());
+    m.put("stale records", stale.size());
     m.put("delivery limit", config.deliveryLimit());
     m.put("max length", config.maxLength());
     m.put("overflow", config.rejectPublish() ? "reject-publish" : "drop-head");

@@ -242,16 +242,14 @@ final class ReadyMessages {
       if (seg < 0) {
         return false;
       }
-      e = log.next(seg, 0);
-      firstSeq = state.firstSeqOf(seg);
-      if (e != null && e.segment() != seg) {
-        firstSeq = state.firstSeqOf(e.segment());
-      }
+      e = skipStale(log, log.next(seg, 0));
+      firstSeq = e == null ? -1 : state.firstSeqOf(e.segment());
     } else {
-      e = log.next(current.segment(), current.next());
+      e = skipStale(log, log.next(current.segment(), current.next()));
       firstSeq = currentFirstSeq + current.count();
     }
-    if (e == null || e.index() > state.lastApplied() || firstSeq < 0) {
+    // a record past the last applied publishes is not one yet (or is one no entry will apply)
+    if (e == null || e.index() > state.lastEnqueued() || firstSeq < 0) {
       return false;
     }
     current = e;
@@ -259,6 +257,14 @@ final class ReadyMessages {
     ordinal = 0;
     offsetInPayload = 0;
     return true;
+  }
+
+  /** The first record from {@code e} on that an applied entry wrote (see {@link QuorumLog#recordsBefore}). */
+  private QuorumLog.@Nullable Entry skipStale(QuorumLog log, QuorumLog.@Nullable Entry e) throws IOException {
+    while (e != null && state.isStale(e.index())) {
+      e = log.next(e.segment(), e.next());
+    }
+    return e;
   }
 
   /** Back to the queue, ahead of the messages never delivered; {@code failed} counts one more failed delivery. */
