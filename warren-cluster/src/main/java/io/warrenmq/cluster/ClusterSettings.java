@@ -14,9 +14,14 @@ import java.util.List;
  * @param clusterName names the cluster's metadata group: nodes with another name do not join it
  * @param raftDir where the Raft log lives
  * @param metadataTimeout how long a metadata change waits for the log to commit and apply it
+ * @param snapshotInterval entries of a quorum queue's log after which its member takes a snapshot
+ *     (and the entries before it can go)
+ * @param logSegmentBytes the size of a Raft log's segment files: the entries before a snapshot go a
+ *     whole segment at a time
  */
 public record ClusterSettings(String nodeName, PeerAddress self, List<PeerAddress> peers, String clusterName,
-    Path raftDir, Duration metadataTimeout) {
+    Path raftDir, Duration metadataTimeout, long snapshotInterval,
+    long logSegmentBytes) {
   public ClusterSettings {
     peers = List.copyOf(peers);
     if (!peers.contains(self)) {

@@ -40,7 +40,9 @@ final class FeatureFlags {
       new Flag("user_limits", "Configure connection and channel limits for a user"),
       new Flag("metadata_log", "Vhosts, users, permissions, policies and parameters in the cluster's Raft log"),
       new Flag(io.warrenmq.cluster.quorum.QuorumGroups.POLICIES_FLAG,
-          "Policies set the limits of quorum queues (max-length, overflow, delivery-limit) through their logs"));
+          "Policies set the limits of quorum queues (max-length, overflow, delivery-limit) through their logs"),
+      new Flag(io.warrenmq.cluster.quorum.QuorumGroups.SNAPSHOTS_FLAG,
+          "Quorum queues' members snapshot their state, and their logs are compacted"));
 
   private final Set<String> supported;
   private final Set<String> enabled = new LinkedHashSet<>();

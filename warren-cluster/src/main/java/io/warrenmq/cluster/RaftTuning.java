@@ -28,11 +28,14 @@ public final class RaftTuning {
     // quorum queues' entries carry batches of publishes, up to QuorumGroups.ENTRY_BYTES (Ratis sends
     // no entry larger than this limit, and each group's log writer holds a direct buffer as large)
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(QuorumGroups.ENTRY_BYTES));
-    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
-    RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("1MB"));
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(s.logSegmentBytes()));
+    RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf(Math.min(1 << 20, s.logSegmentBytes())));
     RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
-    // the definitions log is the state; Ratis keeps its whole log (no snapshot to install yet)
-    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, false);
+    // quorum queues' members snapshot their state every so many entries, and the entries before go
+    // once every member has them; the definitions log takes no snapshot (it is the state)
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, s.snapshotInterval());
+    RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, s.snapshotInterval()));
     // quorum queues' bodies are state-machine data: the log cache keeps only the headers
     RaftServerConfigKeys.Log.StateMachineData.setCachingEnabled(p, true);
     return p;

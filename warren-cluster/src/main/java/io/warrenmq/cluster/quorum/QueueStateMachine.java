@@ -44,6 +44,12 @@ final class QueueStateMachine extends BaseStateMachine {
 
     /** This member's leader changed: {@code self} whether it is this node now. */
     void leaderChanged(boolean self, @Nullable RaftPeerId leader);
+
+    /** The state as of the last applied entry (on the apply thread, between entries), or null for none. */
+    byte @Nullable [] snapshot();
+
+    /** The state is that of a snapshot now (at start, or installed from the leader). */
+    void restore(byte[] state);
   }
 
   /** The replica of a group this node left: applies nothing, hears nothing. */
@@ -55,25 +61,48 @@ final class QueueStateMachine extends BaseStateMachine {
 
     @Override
     public void leaderChanged(boolean self, @Nullable RaftPeerId leader) {}
+
+    @Override
+    public byte @Nullable [] snapshot() {
+      return null;
+    }
+
+    @Override
+    public void restore(byte[] state) {}
   };
 
   private final long segmentMax;
+  private final java.util.function.BooleanSupplier snapshotsEnabled;
   private volatile @Nullable Replica replica;
   /** The last leader change heard ({@code heardSelf} null if none yet), for a replica bound after it. */
   private @Nullable Boolean heardSelf;
   private @Nullable RaftPeerId heardLeader;
-  private @Nullable QuorumLog bodies;
+  private volatile @Nullable QuorumLog bodies;
+  private @Nullable Path bodiesDir;
+  private final QueueSnapshots snapshots = new QueueSnapshots();
+  /** A snapshot's state loaded before a replica was bound: the replica starts from it. */
+  private byte @Nullable [] toRestore;
   /** Bodies written and not yet applied, for the appenders (the log cache holds headers only). */
   private final Map<Long, ByteString> recent = new ConcurrentSkipListMap<>();
 
-  QueueStateMachine(long segmentMax) {
+  /** @param snapshots whether snapshots may be taken (the cluster's feature flag) */
+  QueueStateMachine(long segmentMax, java.util.function.BooleanSupplier snapshots) {
     this.segmentMax = segmentMax;
+    this.snapshotsEnabled = snapshots;
   }
 
   /** Binds the queue; a leader change heard before it is passed on. */
   void bind(Replica r) {
     Boolean self;
     RaftPeerId l;
+    byte[] restore;
+    synchronized (this) {
+      restore = toRestore;
+      toRestore = null;
+    }
+    if (restore != null) {
+      r.restore(restore); // before any entry: the apply thread waits for the replica
+    }
     synchronized (this) {
       replica = r;
       notifyAll();
@@ -115,9 +144,97 @@ final class QueueStateMachine extends BaseStateMachine {
 
   @Override
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage storage) throws IOException {
-    super.initialize(server, groupId, storage);
-    Path dir = storage.getStorageDir().getStateMachineDir().toPath().resolve("bodies");
-    bodies = QuorumLog.open(dir, segmentMax);
+    getLifeCycle().startAndTransition(() -> {
+      super.initialize(server, groupId, storage);
+      snapshots.init(storage);
+      bodiesDir = storage.getStorageDir().getStateMachineDir().toPath().resolve("bodies");
+      bodies = QuorumLog.open(bodiesDir, segmentMax);
+      load();
+    }, IOException.class);
+  }
+
+  /** Starts from the latest snapshot, if there is one: Ratis applies the entries after it. */
+  private void load() throws IOException {
+    QueueSnapshots.Loaded l = snapshots.load();
+    if (l == null) {
+      return;
+    }
+    setLastAppliedTermIndex(l.at());
+    Replica r;
+    synchronized (this) {
+      r = replica;
+      if (r == null) {
+        toRestore = l.state();
+      }
+    }
+    if (r != null) {
+      r.restore(l.state());
+    }
+    log.info("{}: state from the snapshot at {}", getGroupId(), l.at());
+  }
+
+  @Override
+  public org.apache.ratis.statemachine.StateMachineStorage getStateMachineStorage() {
+    return snapshots.storage();
+  }
+
+  @Override
+  public long takeSnapshot() throws IOException {
+    Replica r = replica;
+    QuorumLog b = bodies;
+    if (r == null || b == null || !snapshotsEnabled.getAsBoolean()) {
+      return org.apache.ratis.server.raftlog.RaftLog.INVALID_LOG_INDEX;
+    }
+    org.apache.ratis.server.protocol.TermIndex at = getLastAppliedTermIndex();
+    byte[] state = r.snapshot();
+    if (state == null) {
+      return org.apache.ratis.server.raftlog.RaftLog.INVALID_LOG_INDEX;
+    }
+    b.force(); // the bodies of the entries it covers are on disk before the entries may go
+    snapshots.save(at, state);
+    return at.getIndex();
+  }
+
+  @Override
+  public org.apache.ratis.statemachine.@Nullable SnapshotInfo getLatestSnapshot() {
+    return snapshots.latest(() -> bodies);
+  }
+
+  /** Before an installed snapshot replaces the state-machine directory: the bodies are closed. */
+  @Override
+  public void pause() {
+    getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSING);
+    QuorumLog b = bodies;
+    bodies = null;
+    recent.clear();
+    if (b != null) {
+      b.close();
+    }
+    getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSED);
+  }
+
+  /**
+   * A snapshot was installed from the leader: the bodies are the ones it sent, cut after the
+   * snapshot's index (the entries after it come next, with their bodies), and the state is the
+   * snapshot's.
+   */
+  @Override
+  public void reinitialize() throws IOException {
+    Path dir = bodiesDir;
+    if (dir == null) {
+      return;
+    }
+    QuorumLog b = QuorumLog.open(dir, segmentMax);
+    QueueSnapshots.Loaded l = snapshots.load();
+    if (l != null) {
+      b.truncate(l.at().getIndex() + 1);
+    }
+    bodies = b;
+    load();
+    if (getLifeCycleState() == org.apache.ratis.util.LifeCycle.State.PAUSED) {
+      getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.STARTING);
+      getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.RUNNING);
+    }
   }
 
   /** The member's bodies (after {@link #initialize}). */

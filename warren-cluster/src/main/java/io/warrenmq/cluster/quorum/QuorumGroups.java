@@ -72,6 +72,8 @@ public final class QuorumGroups implements QuorumQueues {
 
   /** The feature flag that lets a queue's leader log the limits its policies set (CONFIG entries). */
   public static final String POLICIES_FLAG = "quorum_queue_policies";
+  /** Members take snapshots (an older member could not install one, nor start from its own). */
+  public static final String SNAPSHOTS_FLAG = "quorum_queue_snapshots";
 
   private final String self;
   private final ByteBufAllocator alloc;
@@ -101,7 +103,7 @@ public final class QuorumGroups implements QuorumQueues {
   }
 
   QueueStateMachine machineOf(RaftGroupId id) {
-    return machines.computeIfAbsent(id, g -> new QueueStateMachine(SEGMENT_BYTES));
+    return machines.computeIfAbsent(id, g -> new QueueStateMachine(SEGMENT_BYTES, this::snapshotsEnabled));
   }
 
   /** How this node knows the members, once the cluster node is up. */
@@ -139,6 +141,12 @@ public final class QuorumGroups implements QuorumQueues {
         }
       }
     }
+  }
+
+  /** Whether the members may take snapshots ({@link #SNAPSHOTS_FLAG}). */
+  boolean snapshotsEnabled() {
+    Nodes n = nodes;
+    return n != null && n.featureEnabled(SNAPSHOTS_FLAG);
   }
 
   /** Whether the queues' leaders may log their policies' limits ({@link #POLICIES_FLAG}). */
@@ -391,6 +399,9 @@ public final class QuorumGroups implements QuorumQueues {
       m.put("raft last log index", d.getRaftLog().getLastEntryTermIndex() == null ? -1
           : d.getRaftLog().getLastEntryTermIndex().getIndex());
       m.put("raft last applied", info.getLastAppliedIndex());
+      var snapshot = d.getStateMachine().getLatestSnapshot();
+      m.put("raft snapshot index", snapshot == null ? -1 : snapshot.getIndex());
+      m.put("raft log start index", d.getRaftLog().getStartIndex());
     } catch (IOException e) {
       m.put("raft", "not on this node (" + e.getMessage() + ")");
     }

@@ -395,6 +395,11 @@ final class QuorumLog implements AutoCloseable {
   /** See {@link #recordsBefore}. */
   record Between(long[] stale, boolean found) {}
 
+  /** The segment files, oldest first. */
+  synchronized List<Path> segmentPaths() {
+    return segments.values().stream().map(x -> x.path).toList();
+  }
+
   /** The first index of each segment, oldest first. */
   synchronized List<Long> segmentStarts() {
     return List.copyOf(segments.keySet());

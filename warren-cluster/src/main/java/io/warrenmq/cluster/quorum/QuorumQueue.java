@@ -297,6 +297,18 @@ public final class QuorumQueue implements Queue, QueueStateMachine.Replica, Remo
     }
   }
 
+  @Override
+  public synchronized byte @Nullable [] snapshot() {
+    return machine == null ? null : state.snapshot();
+  }
+
+  @Override
+  public synchronized void restore(byte[] snapshot) {
+    state.restore(snapshot);
+    log.info("{}: state from a snapshot at entry {} ({} messages)", spec.resource(), state.lastApplied(),
+        state.messages());
+  }
+
   private void dropSettledSegments() {
     QuorumLog bodies = machine == null ? null : machine.bodies();
     if (bodies == null) {

@@ -282,4 +282,70 @@ final class QuorumState {
   long messages() {
     return nextSeq - settled.base() - settled.settledAboveBase();
   }
+
+  private static final int SNAPSHOT_VERSION = 1;
+
+  /** The state as bytes, for a snapshot ({@link QueueSnapshots}); {@link #restore} reads them back. */
+  byte[] snapshot() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      out.writeInt(SNAPSHOT_VERSION);
+      out.writeLong(nextSeq);
+      out.writeLong(deliveredThrough);
+      out.writeLong(lastApplied);
+      out.writeLong(lastEnqueued);
+      out.writeInt(config.deliveryLimit());
+      out.writeLong(config.maxLength());
+      out.writeBoolean(config.rejectPublish());
+      settled.writeTo(out);
+      out.writeInt(failures.size());
+      for (Map.Entry<Long, Integer> f : failures.entrySet()) {
+        out.writeLong(f.getKey());
+        out.writeInt(f.getValue());
+      }
+      out.writeInt(segmentSeqs.size());
+      for (Map.Entry<Long, Long> e : segmentSeqs.entrySet()) {
+        out.writeLong(e.getKey());
+        out.writeLong(e.getValue());
+      }
+      out.writeInt(stale.size());
+      for (long i : stale) {
+        out.writeLong(i);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // in memory
+    }
+    return bytes.toByteArray();
+  }
+
+  /** The state {@link #snapshot} wrote, in place of this one. */
+  void restore(byte[] state) {
+    try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(state))) {
+      int version = in.readInt();
+      if (version != SNAPSHOT_VERSION) {
+        throw new IllegalStateException("a quorum queue snapshot of version " + version + ", this node reads "
+            + SNAPSHOT_VERSION);
+      }
+      nextSeq = in.readLong();
+      deliveredThrough = in.readLong();
+      lastApplied = in.readLong();
+      lastEnqueued = in.readLong();
+      config = new Config(in.readInt(), in.readLong(), in.readBoolean());
+      settled.readFrom(in);
+      failures.clear();
+      for (int n = in.readInt(); n > 0; n--) {
+        failures.put(in.readLong(), in.readInt());
+      }
+      segmentSeqs.clear();
+      for (int n = in.readInt(); n > 0; n--) {
+        segmentSeqs.put(in.readLong(), in.readLong());
+      }
+      stale.clear();
+      for (int n = in.readInt(); n > 0; n--) {
+        stale.add(in.readLong());
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("a quorum queue snapshot that cannot be read", e);
+    }
+  }
 }

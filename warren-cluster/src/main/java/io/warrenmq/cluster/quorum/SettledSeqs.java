@@ -103,4 +103,30 @@ final class SettledSeqs {
     words = n;
     head = 0;
   }
+
+  /** Writes the numbers settled (for a snapshot). */
+  void writeTo(java.io.DataOutput out) throws java.io.IOException {
+    out.writeLong(base);
+    out.writeInt(used);
+    for (int k = 0; k < used; k++) {
+      out.writeLong(words[(head + k) % words.length]);
+    }
+  }
+
+  /** Back to what {@link #writeTo} wrote. */
+  void readFrom(java.io.DataInput in) throws java.io.IOException {
+    base = in.readLong();
+    used = in.readInt();
+    int n = 16;
+    while (n < used) {
+      n *= 2;
+    }
+    words = new long[n];
+    head = 0;
+    setAbove = 0;
+    for (int k = 0; k < used; k++) {
+      words[k] = in.readLong();
+      setAbove += Long.bitCount(words[k]);
+    }
+  }
 }

@@ -39,6 +39,10 @@ final class ClusterKeys {
       new Key("cluster_name", "warren", "the cluster's name (RabbitMQ's key); nodes with another name do not join"),
       new Key("cluster_metadata_timeout", "15000",
           "milliseconds a definition change waits for a majority of the cluster before it fails"),
+      new Key("quorum_queue_snapshot_interval", "16384",
+          "log entries after which a quorum queue's member snapshots its state and drops the entries before it"),
+      new Key("raft_log_segment_bytes", "8388608",
+          "size of the Raft logs' segment files; entries before a snapshot are dropped a whole segment at a time"),
       Key.rabbit(BACKEND, "peer-discovery-backend", "classic_config",
           "how the peers are found (RabbitMQ's key): classic_config (the nodes listed) or dns"),
       Key.rabbit(NODES, "cluster-nodes", "",
@@ -69,8 +73,10 @@ final class ClusterKeys {
       name = "warren@" + (shared ? self.hostPort() : self.host());
     }
     long timeout = ConfigLoader.longValue(v, "cluster_metadata_timeout", 100, 3_600_000);
+    long snapshots = ConfigLoader.longValue(v, "quorum_queue_snapshot_interval", 16, 1L << 30);
+    long segment = ConfigLoader.longValue(v, "raft_log_segment_bytes", 64 << 10, 1L << 30);
     return new ClusterSettings(name, self, peers, v.get("cluster_name").strip(), dataDir.resolve("raft"),
-        Duration.ofMillis(timeout));
+        Duration.ofMillis(timeout), snapshots, segment);
   }
 
   private static List<PeerAddress> peers(Map<String, String> v, int port) {
