@@ -80,8 +80,11 @@ final class QueueStateMachine extends BaseStateMachine {
   private volatile @Nullable QuorumLog bodies;
   private @Nullable Path bodiesDir;
   private final QueueSnapshots snapshots = new QueueSnapshots();
-  /** A snapshot's state loaded before a replica was bound: the replica starts from it. */
+  /** A snapshot's state not yet handed to the replica (loaded before it was bound); guarded by this. */
   private byte @Nullable [] toRestore;
+  /** Whether a snapshot's state is being handed to the replica; guarded by this. */
+  private boolean restoring;
+  private final Object restoreLock = new Object();
   /** Bodies written and not yet applied, for the appenders (the log cache holds headers only). */
   private final Map<Long, ByteString> recent = new ConcurrentSkipListMap<>();
 
@@ -95,20 +98,12 @@ final class QueueStateMachine extends BaseStateMachine {
   void bind(Replica r) {
     Boolean self;
     RaftPeerId l;
-    byte[] restore;
-    synchronized (this) {
-      restore = toRestore;
-      toRestore = null;
-    }
-    if (restore != null) {
-      r.restore(restore); // before any entry: the apply thread waits for the replica
-    }
     synchronized (this) {
       replica = r;
-      notifyAll();
       self = heardSelf;
       l = heardLeader;
     }
+    restoreInto(r); // a snapshot loaded before the replica was bound, before any entry
     if (self != null) {
       r.leaderChanged(self, l);
     }
@@ -132,7 +127,7 @@ final class QueueStateMachine extends BaseStateMachine {
    */
   private synchronized Replica awaitReplica() throws InterruptedException {
     long warnAt = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-    while (replica == null) {
+    while (replica == null || toRestore != null || restoring) {
       wait(1000);
       if (replica == null && System.nanoTime() > warnAt) {
         log.warn("{}: no queue has opened this group yet; its entries wait", getGroupId());
@@ -162,15 +157,35 @@ final class QueueStateMachine extends BaseStateMachine {
     setLastAppliedTermIndex(l.at());
     Replica r;
     synchronized (this) {
+      toRestore = l.state();
       r = replica;
-      if (r == null) {
-        toRestore = l.state();
-      }
     }
     if (r != null) {
-      r.restore(l.state());
+      restoreInto(r);
     }
     log.info("{}: state from the snapshot at {}", getGroupId(), l.at());
+  }
+
+  /**
+   * Hands the snapshot's state loaded last to {@code r}, if one waits: whichever of the replica's
+   * binding and the snapshot's loading comes second does it, and no entry is applied meanwhile.
+   */
+  private void restoreInto(Replica r) {
+    synchronized (restoreLock) { // one at a time: the flag is true until the last one is in
+      while (true) {
+        byte[] s;
+        synchronized (this) {
+          s = toRestore;
+          toRestore = null;
+          restoring = s != null;
+          if (s == null) {
+            notifyAll();
+            return;
+          }
+        }
+        r.restore(s);
+      }
+    }
   }
 
   @Override

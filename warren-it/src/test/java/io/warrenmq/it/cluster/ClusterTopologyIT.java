@@ -13,7 +13,6 @@ import com.rabbitmq.client.ShutdownSignalException;
 import io.warrenmq.it.support.ClusterProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +21,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The topology (exchanges, queues with their home node, bindings) is replicated through the
@@ -33,24 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * contradicts it; queues live on the node that declared them.
  */
 class ClusterTopologyIT {
-  @TempDir static Path dir;
-  static ClusterProcesses cluster;
-
-  @BeforeAll
-  static void form() throws Exception {
-    cluster = new ClusterProcesses(dir, 3, List.of("--cluster-metadata-timeout", "3000")).start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
-  private static Connection connect(int node) throws Exception {
-    return cluster.factory(node).newConnection();
-  }
+  @RegisterExtension
+  static final ClusterProcesses cluster = ClusterProcesses.perClass(3, List.of("--cluster-metadata-timeout", "3000"));
 
   /** The channel error an operation on a fresh channel of {@code c} closed it with. */
   private static AMQP.Channel.Close channelError(Connection c, ChannelOp op) throws Exception {
@@ -69,7 +50,7 @@ class ClusterTopologyIT {
   }
 
   private static boolean exists(int node, String kind, String name) {
-    try (Connection c = connect(node); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(node); Channel ch = c.createChannel()) {
       if (kind.equals("queue")) {
         ch.queueDeclarePassive(name);
       } else {
@@ -87,7 +68,7 @@ class ClusterTopologyIT {
 
   @Test
   void whatOneNodeDeclaresEveryNodeKnowsAndRoutesWith() throws Exception {
-    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(1); Channel ch = c.createChannel()) {
       ch.exchangeDeclare("orders", "topic", true);
       ch.exchangeDeclare("orders.audit", "fanout", false); // transient exchanges are cluster-wide too
       ch.queueDeclare("orders.eu", true, false, false, Map.of("x-max-length", 100));
@@ -106,7 +87,7 @@ class ClusterTopologyIT {
           .as("bindings on node %d", i).containsExactlyInAnyOrder("orders.eu eu.#", "orders.audit #");
     }
     // a conflicting redeclaration through another node is refused as on one node
-    try (Connection c = connect(2)) {
+    try (Connection c = cluster.connect(2)) {
       AMQP.Channel.Close e = channelError(c, ch -> ch.queueDeclare("orders.eu", true, false, false, null));
       assertThat(e.getReplyCode()).isEqualTo(406);
       assertThat(e.getReplyText()).contains("x-max-length");
@@ -117,14 +98,14 @@ class ClusterTopologyIT {
       }
     }
     // a publish through the queue's home node routes by the bindings made there
-    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(1); Channel ch = c.createChannel()) {
       ch.confirmSelect();
       ch.basicPublish("orders", "eu.fr", MessageProperties.PERSISTENT_TEXT_PLAIN, "o-1".getBytes(StandardCharsets.UTF_8));
       ch.waitForConfirmsOrDie(5000);
       assertThat(body(ch.basicGet("orders.eu", true))).isEqualTo("o-1");
     }
     // deleted through node 3, it is gone everywhere, bindings with it
-    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(3); Channel ch = c.createChannel()) {
       ch.queueDelete("orders.eu");
       ch.exchangeDelete("orders.audit");
     }
@@ -143,10 +124,10 @@ class ClusterTopologyIT {
    */
   @Test
   void aQueueOnAnotherNodeIsPublishedToAndConsumedFromThroughAnyNode() throws Exception {
-    try (Connection c = connect(2); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(2); Channel ch = c.createChannel()) {
       ch.queueDeclare("homed.on.n2", true, false, false, null);
     }
-    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(1); Channel ch = c.createChannel()) {
       ch.confirmSelect();
       for (int i = 0; i < 50; i++) {
         ch.basicPublish("", "homed.on.n2", MessageProperties.PERSISTENT_TEXT_PLAIN,
@@ -157,10 +138,10 @@ class ClusterTopologyIT {
     cluster.node(2).kill();
     cluster.node(2).start();
     cluster.awaitOnline(2, 3);
-    try (Connection c = connect(2); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(2); Channel ch = c.createChannel()) {
       assertThat(ch.messageCount("homed.on.n2")).as("confirmed through node 1, kept by node 2's disk").isEqualTo(50);
     }
-    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(1); Channel ch = c.createChannel()) {
       GetResponse r = ch.basicGet("homed.on.n2", false);
       assertThat(body(r)).as("basic.get through node 1").isEqualTo("m-0");
       assertThat(r.getMessageCount()).as("left on node 2").isEqualTo(49);
@@ -169,15 +150,15 @@ class ClusterTopologyIT {
       assertThat(body(again)).isEqualTo("m-0");
       assertThat(again.getEnvelope().isRedeliver()).isTrue();
     } // closed unacked: back to the queue
-    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(1); Channel ch = c.createChannel()) {
       ch.queueDeclare("empty.on.n1", false, false, true, null);
     }
-    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(3); Channel ch = c.createChannel()) {
       assertThat(ch.basicGet("empty.on.n1", true)).as("basic.get-empty through node 3").isNull();
       ch.queueDelete("empty.on.n1");
     }
     java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
-    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(3); Channel ch = c.createChannel()) {
       ch.basicQos(5);
       ch.basicConsume("homed.on.n2", false, (tag, m) -> {
         ch.basicAck(m.getEnvelope().getDeliveryTag(), false); // before the test sees it and closes the channel
@@ -192,13 +173,13 @@ class ClusterTopologyIT {
       assertThat(all).as("in order").startsWith("m-0", "m-1", "m-2").endsWith("m-49");
     }
     eventually(Duration.ofSeconds(10), "acks reached node 2", () -> {
-      try (Connection c = connect(2); Channel ch = c.createChannel()) {
+      try (Connection c = cluster.connect(2); Channel ch = c.createChannel()) {
         return ch.messageCount("homed.on.n2") == 0;
       } catch (Exception e) {
         return false;
       }
     });
-    try (Connection c = connect(2); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(2); Channel ch = c.createChannel()) {
       ch.queueDelete("homed.on.n2");
     }
   }
@@ -206,7 +187,7 @@ class ClusterTopologyIT {
   /** queue.declare's counts and queue.purge through another node are the home node's. */
   @Test
   void countsAndPurgeThroughAnotherNodeAreTheHomeNodes() throws Exception {
-    try (Connection c = connect(2); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(2); Channel ch = c.createChannel()) {
       ch.queueDeclare("counted.on.n2", true, false, false, null);
       ch.confirmSelect();
       for (int i = 0; i < 5; i++) {
@@ -218,7 +199,7 @@ class ClusterTopologyIT {
       java.util.concurrent.CountDownLatch delivered = new java.util.concurrent.CountDownLatch(1);
       consumer.basicConsume("counted.on.n2", false, (t, m) -> delivered.countDown(), t -> { });
       assertThat(delivered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-      try (Connection c1 = connect(1); Channel x = c1.createChannel()) {
+      try (Connection c1 = cluster.connect(1); Channel x = c1.createChannel()) {
         AMQP.Queue.DeclareOk ok = x.queueDeclarePassive("counted.on.n2");
         assertThat(ok.getMessageCount()).as("ready on node 2 (one is out to its consumer)").isEqualTo(4);
         assertThat(ok.getConsumerCount()).isEqualTo(1);
@@ -237,20 +218,20 @@ class ClusterTopologyIT {
    */
   @Test
   void unackedDeliveriesThroughAnotherNodeGoBackAndTheConsumerEndsWithItsHome() throws Exception {
-    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(3); Channel ch = c.createChannel()) {
       ch.queueDeclare("homed.on.n3", true, false, false, null);
       ch.confirmSelect();
       ch.basicPublish("", "homed.on.n3", MessageProperties.PERSISTENT_TEXT_PLAIN, "once".getBytes(StandardCharsets.UTF_8));
       ch.waitForConfirmsOrDie(5000);
     }
     java.util.concurrent.BlockingQueue<Boolean> redelivered = new java.util.concurrent.LinkedBlockingQueue<>();
-    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(1); Channel ch = c.createChannel()) {
       ch.basicQos(1);
       ch.basicConsume("homed.on.n3", false, (tag, m) -> redelivered.add(m.getEnvelope().isRedeliver()), tag -> { });
       assertThat(redelivered.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isFalse();
     } // closed without an ack
     java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
-    Connection c = connect(1);
+    Connection c = cluster.connect(1);
     try {
       Channel ch = c.createChannel();
       ch.basicQos(1);
@@ -264,7 +245,7 @@ class ClusterTopologyIT {
       cluster.node(3).start();
       cluster.awaitOnline(3, 3);
     }
-    try (Connection c3 = connect(3); Channel ch = c3.createChannel()) {
+    try (Connection c3 = cluster.connect(3); Channel ch = c3.createChannel()) {
       assertThat(ch.messageCount("homed.on.n3")).as("never acked: still there").isEqualTo(1);
       ch.queueDelete("homed.on.n3");
     }
@@ -272,13 +253,13 @@ class ClusterTopologyIT {
 
   @Test
   void anExclusiveQueueIsLockedOnEveryNodeAndGoesWithItsConnection() throws Exception {
-    Connection owner = connect(1);
+    Connection owner = cluster.connect(1);
     String name;
     try {
       name = owner.createChannel().queueDeclare("", false, true, false, null).getQueue();
       assertThat(name).startsWith("amq.gen-");
       for (int i = 2; i <= 3; i++) {
-        try (Connection c = connect(i)) {
+        try (Connection c = cluster.connect(i)) {
           AMQP.Channel.Close e = channelError(c, ch -> ch.queueDeclarePassive(name));
           assertThat(e.getReplyCode()).as("node %d", i).isEqualTo(405);
         }
@@ -294,7 +275,7 @@ class ClusterTopologyIT {
 
   @Test
   void anAutoDeleteQueueGoesEverywhereWithItsLastConsumer() throws Exception {
-    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(3); Channel ch = c.createChannel()) {
       ch.queueDeclare("ephemeral", false, false, true, null);
       String tag = ch.basicConsume("ephemeral", true, (t, m) -> { }, t -> { });
       assertThat(exists(1, "queue", "ephemeral")).isTrue();
@@ -313,7 +294,7 @@ class ClusterTopologyIT {
       List<Future<String>> results = new ArrayList<>();
       for (int node : new int[] {1, 2}) {
         Callable<String> declare = () -> {
-          try (Connection c = connect(node); Channel ch = c.createChannel()) {
+          try (Connection c = cluster.connect(node); Channel ch = c.createChannel()) {
             return ch.queueDeclare("contended", true, false, false, null).getQueue();
           }
         };
@@ -330,7 +311,7 @@ class ClusterTopologyIT {
     for (int i = 2; i <= 3; i++) {
       assertThat(cluster.management(i).get("/api/queues/%2F/contended").json().get("node")).isEqualTo(home);
     }
-    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(3); Channel ch = c.createChannel()) {
       ch.queueDelete("contended");
     }
   }
@@ -342,7 +323,7 @@ class ClusterTopologyIT {
    */
   @Test
   void aRestartedNodeKeepsTheTopologyAndDropsItsTransientQueues() throws Exception {
-    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(3); Channel ch = c.createChannel()) {
       ch.exchangeDeclare("events", "fanout", false);
       ch.queueDeclare("n3.durable", true, false, false, null);
       ch.queueDeclare("n3.transient", false, false, false, null);
@@ -351,11 +332,11 @@ class ClusterTopologyIT {
       ch.basicPublish("events", "", MessageProperties.PERSISTENT_TEXT_PLAIN, "e-1".getBytes(StandardCharsets.UTF_8));
       ch.waitForConfirmsOrDie(5000);
     }
-    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(1); Channel ch = c.createChannel()) {
       ch.queueDeclare("n1.durable", true, false, false, null);
     }
     assertThat(cluster.node(3).stop()).isZero();
-    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(1); Channel ch = c.createChannel()) {
       ch.exchangeDeclare("while.down", "direct", true); // node 3 catches up on this
     }
     cluster.node(3).start();
@@ -367,7 +348,7 @@ class ClusterTopologyIT {
       int node = i;
       eventually(Duration.ofSeconds(15), "n3.transient gone on node " + node, () -> !exists(node, "queue", "n3.transient"));
     }
-    try (Connection c = connect(3); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(3); Channel ch = c.createChannel()) {
       assertThat(body(ch.basicGet("n3.durable", true))).isEqualTo("e-1");
       ch.queueDelete("n3.durable");
       ch.queueDelete("n1.durable");
@@ -380,7 +361,7 @@ class ClusterTopologyIT {
   void withoutAMajorityADeclarationFailsAndNothingDiverges() throws Exception {
     cluster.node(1).kill();
     cluster.node(2).kill();
-    try (Connection c = connect(3)) {
+    try (Connection c = cluster.connect(3)) {
       assertThatThrownBy(() -> {
         try (Channel ch = c.createChannel()) {
           ch.queueDeclare("lonely", true, false, false, null);
@@ -395,7 +376,7 @@ class ClusterTopologyIT {
       boolean one = exists(1, "queue", "lonely");
       return one == exists(2, "queue", "lonely") && one == exists(3, "queue", "lonely");
     });
-    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(1); Channel ch = c.createChannel()) {
       ch.queueDelete("lonely");
     }
   }

@@ -10,15 +10,12 @@ import com.rabbitmq.client.MessageProperties;
 import io.warrenmq.it.support.ClusterProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The members of a quorum queue changed by warrenctl as rabbitmq-queues does ({@code add_member},
@@ -27,36 +24,20 @@ import org.junit.jupiter.api.io.TempDir;
  * node serves the queue all along.
  */
 class QuorumMembersIT {
-  @TempDir static Path dir;
-  static ClusterProcesses cluster;
-
-  @BeforeAll
-  static void form() throws Exception {
-    cluster = new ClusterProcesses(dir, 3, List.of("--cluster-metadata-timeout", "5000")).start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
-  private static Connection connect(int node) throws Exception {
-    return cluster.factory(node).newConnection();
-  }
+  @RegisterExtension
+  static final ClusterProcesses cluster = ClusterProcesses.perClass(3, List.of("--cluster-metadata-timeout", "5000"));
 
   private static void declare(String queue, int size) throws Exception {
     Map<String, Object> a = new HashMap<>();
     a.put("x-queue-type", "quorum");
     a.put("x-quorum-initial-group-size", size);
-    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(1); Channel ch = c.createChannel()) {
       ch.queueDeclare(queue, true, false, false, a);
     }
   }
 
   private static void publish(String queue, int from, int to) throws Exception {
-    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(1); Channel ch = c.createChannel()) {
       ch.confirmSelect();
       for (int i = from; i < to; i++) {
         ch.basicPublish("", queue, MessageProperties.PERSISTENT_TEXT_PLAIN, ("m-" + i).getBytes(StandardCharsets.UTF_8));
@@ -66,7 +47,7 @@ class QuorumMembersIT {
   }
 
   private static String get(int node, String queue) throws Exception {
-    try (Connection c = connect(node); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(node); Channel ch = c.createChannel()) {
       GetResponse r = ch.basicGet(queue, true);
       return r == null ? "(empty)" : new String(r.getBody(), StandardCharsets.UTF_8);
     }
@@ -187,7 +168,7 @@ class QuorumMembersIT {
     assertThat(get(index(c), "qq.members")).isEqualTo("m-2");
     eventually(Duration.ofSeconds(10), "3 messages", () -> Integer.valueOf(3).equals(
         cluster.management(1).get("/api/queues/%2F/qq.members").json().get("messages")));
-    try (Connection conn = connect(1); Channel ch = conn.createChannel()) {
+    try (Connection conn = cluster.connect(1); Channel ch = conn.createChannel()) {
       ch.queueDelete("qq.members");
     }
   }
@@ -227,7 +208,7 @@ class QuorumMembersIT {
     var unknown = ctl(1, "add_member", "qq.other", "n9");
     assertThat(unknown.code()).isNotZero();
     assertThat(unknown.text()).contains("node n9 is not a member of the cluster");
-    try (Connection conn = connect(1); Channel ch = conn.createChannel()) {
+    try (Connection conn = cluster.connect(1); Channel ch = conn.createChannel()) {
       for (String q : List.of("qq.grow.a", "qq.grow.b", "qq.other")) {
         ch.queueDelete(q);
       }
@@ -264,7 +245,7 @@ class QuorumMembersIT {
     assertThat(api.post("/api/queues/quorum/%2F/nope/replicas/add", Map.of("node", "n3")).status()).isEqualTo(404);
     assertThat(api.post("/api/queues/quorum/replicas/on/n9/grow",
         Map.of("strategy", "all", "vhost_pattern", ".*", "queue_pattern", ".*")).status()).isEqualTo(404);
-    try (Connection conn = connect(1); Channel ch = conn.createChannel()) {
+    try (Connection conn = cluster.connect(1); Channel ch = conn.createChannel()) {
       ch.queueDelete("qq.api");
     }
   }
@@ -293,7 +274,7 @@ class QuorumMembersIT {
     var bad = ctl(1, "rebalance", "some");
     assertThat(bad.code()).isNotZero();
     assertThat(bad.text()).contains("type some is not supported. Try one of all, classic, quorum.");
-    try (Connection conn = connect(1); Channel ch = conn.createChannel()) {
+    try (Connection conn = cluster.connect(1); Channel ch = conn.createChannel()) {
       for (String q : queues) {
         ch.queueDelete(q);
       }

@@ -10,48 +10,28 @@ import com.rabbitmq.client.MessageProperties;
 import io.warrenmq.it.support.ClusterProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A quorum queue's log does not grow for ever: every member snapshots its state each so many
  * entries ({@code quorum_queue_snapshot_interval}, 64 here) and Ratis drops the entries before, a
- * segment file at a time ({@code raft_log_segment_bytes}, 64 KB here).
+ * segment file at a time ({@code raft_log_segment_bytes}, 32 KB here).
  * A member started again starts from its snapshot; a member added after the entries went gets the
  * snapshot and the bodies of the messages still waiting, and hands them out in order.
  */
 class QuorumSnapshotIT {
-  @TempDir static Path dir;
-  static ClusterProcesses cluster;
-
-  @BeforeAll
-  static void form() throws Exception {
-    cluster = new ClusterProcesses(dir, 3,
-        List.of("--cluster-metadata-timeout", "5000", "--quorum-queue-snapshot-interval", "64",
-            "--raft-log-segment-bytes", "65536")).start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
-  private static Connection connect(int node) throws Exception {
-    return cluster.factory(node).newConnection();
-  }
+  @RegisterExtension
+  static final ClusterProcesses cluster = ClusterProcesses.perClass(3, List.of("--cluster-metadata-timeout", "5000",
+      "--quorum-queue-snapshot-interval", "64", "--raft-log-segment-bytes", "32768"));
 
   /** Publishes m-from .. m-(to-1) one entry each (a confirm awaited after each). */
   private static void publish(String queue, int from, int to) throws Exception {
-    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(1); Channel ch = c.createChannel()) {
       ch.confirmSelect();
       for (int i = from; i < to; i++) {
         ch.basicPublish("", queue, MessageProperties.PERSISTENT_TEXT_PLAIN, ("m-" + i).getBytes(StandardCharsets.UTF_8));
@@ -62,7 +42,7 @@ class QuorumSnapshotIT {
 
   /** Takes {@code n} messages through {@code node} with basic.get and acks each: n entries more. */
   private static void take(int node, String queue, int from, int n) throws Exception {
-    try (Connection c = connect(node); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(node); Channel ch = c.createChannel()) {
       for (int i = from; i < from + n; i++) {
         GetResponse r = ch.basicGet(queue, false);
         assertThat(r).as("message m-%d", i).isNotNull();
@@ -90,6 +70,16 @@ class QuorumSnapshotIT {
     }
   }
 
+  /** Waits until {@code node}'s member took a snapshot and dropped the log entries before it. */
+  private static void awaitCompacted(int node, String queue) throws Exception {
+    try {
+      eventually(Duration.ofSeconds(40), "n" + node + " took a snapshot and dropped the entries before it",
+          () -> compacted(node, queue));
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n" + cluster.ctl(node, "quorum_status", queue).out(), e);
+    }
+  }
+
   private static String leader(int node, String queue) {
     try {
       return cluster.ctl(node, "queue_leader", queue).out().trim();
@@ -108,7 +98,7 @@ class QuorumSnapshotIT {
     Map<String, Object> a = new HashMap<>();
     a.put("x-queue-type", "quorum");
     a.put("x-quorum-initial-group-size", 2);
-    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(1); Channel ch = c.createChannel()) {
       ch.queueDeclare("qq.snap", true, false, false, a);
     }
     @SuppressWarnings("unchecked")
@@ -120,20 +110,24 @@ class QuorumSnapshotIT {
     take(1, "qq.snap", 0, 500);
     for (String m : members) {
       int i = Integer.parseInt(m.substring(1));
-      eventually(Duration.ofSeconds(20), m + " took a snapshot and dropped the entries before it",
-          () -> compacted(i, "qq.snap"));
+      awaitCompacted(i, "qq.snap");
     }
 
     var added = cluster.ctl(1, "add_member", "qq.snap", outside);
     assertThat(added.code()).as(added.out() + added.err()).isZero();
-    eventually(Duration.ofSeconds(30), outside + " installed the snapshot", () -> {
-      try {
-        return status(out, "qq.snap", "raft snapshot index") > 0
-            && status(out, "qq.snap", "messages") == 500;
-      } catch (IOException | InterruptedException | NumberFormatException e) {
-        return false;
-      }
-    });
+    try {
+      eventually(Duration.ofSeconds(60), outside + " installed the snapshot", () -> {
+        try {
+          return status(out, "qq.snap", "raft snapshot index") > 0 && status(out, "qq.snap", "messages") == 500;
+        } catch (IOException | InterruptedException | NumberFormatException e) {
+          return false;
+        }
+      });
+    } catch (AssertionError e) {
+      String log = cluster.node(out).logText().lines().filter(l -> l.contains("napshot") || l.contains("ERROR")
+          || l.contains("WARN")).reduce("", (x, y) -> x + "\n" + y);
+      throw new AssertionError(e.getMessage() + "\n" + cluster.ctl(out, "quorum_status", "qq.snap").out() + log, e);
+    }
     assertThat(cluster.node(out).logText()).as("the entries it lacked were gone: it was sent the snapshot")
         .contains("Installed snapshot");
     var moved = cluster.ctl(1, "transfer_leadership", "qq.snap", outside);
@@ -143,7 +137,7 @@ class QuorumSnapshotIT {
     take(out, "qq.snap", 500, 500);
     eventually(Duration.ofSeconds(10), "empty on every node", () -> messages(1, "qq.snap") == 0
         && messages(2, "qq.snap") == 0 && messages(3, "qq.snap") == 0);
-    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(1); Channel ch = c.createChannel()) {
       ch.queueDelete("qq.snap");
     }
   }
@@ -152,12 +146,12 @@ class QuorumSnapshotIT {
   void aMemberStartedAgainStartsFromItsSnapshot() throws Exception {
     Map<String, Object> a = new HashMap<>();
     a.put("x-queue-type", "quorum");
-    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(1); Channel ch = c.createChannel()) {
       ch.queueDeclare("qq.restart.snap", true, false, false, a);
     }
     publish("qq.restart.snap", 0, 800);
     take(2, "qq.restart.snap", 0, 300);
-    eventually(Duration.ofSeconds(20), "n3 compacted its log", () -> compacted(3, "qq.restart.snap"));
+    awaitCompacted(3, "qq.restart.snap");
 
     cluster.node(3).kill();
     publish("qq.restart.snap", 800, 810); // while it is down
@@ -175,7 +169,7 @@ class QuorumSnapshotIT {
     assertThat(moved.code()).as(moved.out() + moved.err()).isZero();
     eventually(Duration.ofSeconds(20), "n3 leads", () -> leader(1, "qq.restart.snap").equals("n3"));
     take(1, "qq.restart.snap", 300, 510);
-    try (Connection c = connect(1); Channel ch = c.createChannel()) {
+    try (Connection c = cluster.connect(1); Channel ch = c.createChannel()) {
       ch.queueDelete("qq.restart.snap");
     }
   }

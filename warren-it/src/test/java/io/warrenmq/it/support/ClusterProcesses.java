@@ -12,12 +12,53 @@ import java.util.stream.Collectors;
  * port (ephemeral ports picked up front) and data directory, formed from the same peer list as
  * {@code bin/warren --cluster-peers} would be given. Nodes are numbered from 1.
  */
-public final class ClusterProcesses implements AutoCloseable {
+public final class ClusterProcesses implements AutoCloseable, org.junit.jupiter.api.extension.BeforeAllCallback,
+    org.junit.jupiter.api.extension.AfterAllCallback {
   private final List<BrokerProcess> nodes = new ArrayList<>();
   private final List<Integer> managementPorts = new ArrayList<>();
   private final List<Path> dataDirs = new ArrayList<>();
 
   private final int initial;
+  /** The directory {@link #perClass} made, deleted after the class's tests; null otherwise. */
+  private @org.jspecify.annotations.Nullable Path ownDir;
+
+  /**
+   * A cluster of {@code count} nodes for one test class ({@code @RegisterExtension static final}):
+   * formed before its tests, stopped after them, in a temporary directory of its own.
+   */
+  public static ClusterProcesses perClass(int count, List<String> extraArgs) {
+    try {
+      Path dir = java.nio.file.Files.createTempDirectory("warren-cluster-it");
+      ClusterProcesses c = new ClusterProcesses(dir, count, extraArgs);
+      c.ownDir = dir;
+      return c;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void beforeAll(org.junit.jupiter.api.extension.ExtensionContext context) throws Exception {
+    start();
+  }
+
+  @Override
+  public void afterAll(org.junit.jupiter.api.extension.ExtensionContext context) throws Exception {
+    close();
+    Path d = ownDir;
+    if (d != null && context.getExecutionException().isEmpty()) { // kept for a look when a test failed
+      try (var files = java.nio.file.Files.walk(d)) {
+        for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          java.nio.file.Files.deleteIfExists(f);
+        }
+      }
+    }
+  }
+
+  /** A client connection to node {@code i}. */
+  public com.rabbitmq.client.Connection connect(int i) throws Exception {
+    return factory(i).newConnection();
+  }
 
   /** @param extraArgs more flags for every node ({@code --cluster-metadata-timeout 3000}) */
   public ClusterProcesses(Path dir, int count, List<String> extraArgs) throws IOException {

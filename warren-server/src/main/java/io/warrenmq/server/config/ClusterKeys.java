@@ -74,7 +74,7 @@ final class ClusterKeys {
     }
     long timeout = ConfigLoader.longValue(v, "cluster_metadata_timeout", 100, 3_600_000);
     long snapshots = ConfigLoader.longValue(v, "quorum_queue_snapshot_interval", 16, 1L << 30);
-    long segment = ConfigLoader.longValue(v, "raft_log_segment_bytes", 64 << 10, 1L << 30);
+    long segment = ConfigLoader.longValue(v, "raft_log_segment_bytes", 16 << 10, 1L << 30);
     return new ClusterSettings(name, self, peers, v.get("cluster_name").strip(), dataDir.resolve("raft"),
         Duration.ofMillis(timeout), snapshots, segment);
   }
