@@ -37,40 +37,6 @@ import org.slf4j.LoggerFactory;
 final class QueueStateMachine extends BaseStateMachine {
   private static final Logger log = LoggerFactory.getLogger(QueueStateMachine.class);
 
-  /** What the committed entries are applied to: the queue on this node. */
-  interface Replica {
-    /** Applies committed entry {@code index} ({@code segment}: where its bodies are, or -1); its reply. */
-    Message apply(long index, List<Command> commands, long segment);
-
-    /** This member's leader changed: {@code self} whether it is this node now. */
-    void leaderChanged(boolean self, @Nullable RaftPeerId leader);
-
-    /** The state as of the last applied entry (on the apply thread, between entries), or null for none. */
-    byte @Nullable [] snapshot();
-
-    /** The state is that of a snapshot now (at start, or installed from the leader). */
-    void restore(byte[] state);
-  }
-
-  /** The replica of a group this node left: applies nothing, hears nothing. */
-  private static final Replica DISCARD = new Replica() {
-    @Override
-    public Message apply(long index, List<Command> commands, long segment) {
-      return Message.EMPTY;
-    }
-
-    @Override
-    public void leaderChanged(boolean self, @Nullable RaftPeerId leader) {}
-
-    @Override
-    public byte @Nullable [] snapshot() {
-      return null;
-    }
-
-    @Override
-    public void restore(byte[] state) {}
-  };
-
   private final long segmentMax;
   private final java.util.function.BooleanSupplier snapshotsEnabled;
   private volatile @Nullable Replica replica;
@@ -115,7 +81,7 @@ final class QueueStateMachine extends BaseStateMachine {
    */
   void unbind() {
     synchronized (this) {
-      replica = DISCARD;
+      replica = Replica.DISCARD;
       notifyAll();
     }
   }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 final class QuorumLog implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QuorumLog.class);
-  static final int HEADER = 4 + 8 + 4 + 4;
   private static final String SUFFIX = ".qlog";
 
   private final Path dir;
@@ -96,49 +94,15 @@ final class QuorumLog implements AutoCloseable {
 
   /** Cuts a segment after its last whole record whose CRC matches; notes its last index. */
   private void scan(Segment seg) throws IOException {
-    long pos = 0;
-    ByteBuffer head = ByteBuffer.allocate(HEADER);
-    while (pos + HEADER <= seg.size) {
-      head.clear();
-      readFully(seg.ch, head, pos);
-      head.flip();
-      int len = head.getInt();
-      long index = head.getLong();
-      head.getInt();
-      int crc = head.getInt();
-      if (len < HEADER - 4 || pos + 4 + len > seg.size) {
-        break;
-      }
-      ByteBuffer payload = ByteBuffer.allocate(len - (HEADER - 4));
-      readFully(seg.ch, payload, pos + HEADER);
-      payload.flip();
-      if (crc(payload) != crc) {
-        break;
-      }
-      seg.lastIndex = index;
-      lastIndex = index;
-      pos += 4 + len;
+    QuorumRecords.Scan sc = QuorumRecords.scan(seg.ch, seg.size);
+    if (sc.lastIndex() >= 0) {
+      seg.lastIndex = sc.lastIndex();
+      lastIndex = sc.lastIndex();
     }
-    if (pos < seg.size) {
-      log.warn("{}: cutting {} bytes of a torn or corrupt tail at {}", seg.path, seg.size - pos, pos);
-      seg.ch.truncate(pos);
-      seg.size = pos;
-    }
-  }
-
-  private static int crc(ByteBuffer b) {
-    CRC32C c = new CRC32C();
-    c.update(b.duplicate());
-    return (int) c.getValue();
-  }
-
-  private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
-    while (b.hasRemaining()) {
-      int n = ch.read(b, pos);
-      if (n < 0) {
-        throw new IOException("unexpected end of file");
-      }
-      pos += n;
+    if (sc.end() < seg.size) {
+      log.warn("{}: cutting {} bytes of a torn or corrupt tail at {}", seg.path, seg.size - sc.end(), sc.end());
+      seg.ch.truncate(sc.end());
+      seg.size = sc.end();
     }
   }
 
@@ -151,33 +115,19 @@ final class QuorumLog implements AutoCloseable {
       truncate(index);
     }
     Segment seg = segments.isEmpty() ? null : segments.lastEntry().getValue();
-    int len = HEADER - 4 + payload.remaining();
-    if (seg == null || (seg.size > 0 && seg.size + 4 + len > segmentMax)) {
+    if (seg == null || (seg.size > 0 && seg.size + QuorumRecords.size(payload) > segmentMax)) {
       Path p = dir.resolve(String.format("%020d%s", index, SUFFIX));
       FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING);
       seg = new Segment(index, p, ch, 0);
       segments.put(index, seg);
     }
-    ByteBuffer head = ByteBuffer.allocate(HEADER);
-    head.putInt(len).putLong(index).putInt(count).putInt(crc(payload)).flip();
-    long pos = seg.size;
-    FileChannel ch = channel(seg);
-    pos = writeFully(ch, head, pos);
-    writeFully(ch, payload.duplicate(), pos);
-    seg.size += 4 + len;
+    seg.size += QuorumRecords.write(channel(seg), seg.size, index, count, payload);
     seg.lastIndex = index;
     lastIndex = index;
     if (!unforced.contains(seg)) {
       unforced.add(seg);
     }
-  }
-
-  private static long writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
-    while (b.hasRemaining()) {
-      pos += ch.write(b, pos);
-    }
-    return pos;
   }
 
   /**
@@ -322,23 +272,13 @@ final class QuorumLog implements AutoCloseable {
   }
 
   private @Nullable Entry readAt(Segment s, long pos, boolean withPayload) throws IOException {
-    if (pos + HEADER > s.size) {
+    if (pos + QuorumRecords.HEADER > s.size) {
       return null;
     }
-    ByteBuffer head = ByteBuffer.allocate(HEADER);
     FileChannel ch = channel(s);
-    readFully(ch, head, pos);
-    head.flip();
-    int len = head.getInt();
-    long index = head.getLong();
-    int count = head.getInt();
-    head.getInt();
-    ByteBuffer payload = ByteBuffer.allocate(withPayload ? len - (HEADER - 4) : 0);
-    if (withPayload) {
-      readFully(ch, payload, pos + HEADER);
-      payload.flip();
-    }
-    return new Entry(index, count, payload, s.first, pos, pos + 4 + len);
+    QuorumRecords.Header h = QuorumRecords.header(ch, pos);
+    ByteBuffer payload = withPayload ? QuorumRecords.payload(ch, pos, h) : ByteBuffer.allocate(0);
+    return new Entry(h.index(), h.count(), payload, s.first, pos, h.next(pos));
   }
 
   /**

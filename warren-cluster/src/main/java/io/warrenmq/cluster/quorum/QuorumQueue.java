@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: thread-safe; this object's monitor is the queue lock under which consumers' credit
  * is taken and the state is applied.
  */
-public final class QuorumQueue implements Queue, QueueStateMachine.Replica, RemoteQueue.Rehome {
+public final class QuorumQueue implements Queue, Replica, RemoteQueue.Rehome {
   private static final Logger log = LoggerFactory.getLogger(QuorumQueue.class);
   private static final Syncable NOTHING = () -> {};
   private static final ThreadLocal<Committed> LAST = new ThreadLocal<>();
