@@ -103,7 +103,7 @@ public final class QuorumGroups implements QuorumQueues {
   }
 
   QueueStateMachine machineOf(RaftGroupId id) {
-    return machines.computeIfAbsent(id, g -> new QueueStateMachine(SEGMENT_BYTES, this::snapshotsEnabled));
+    return machines.computeIfAbsent(id, g -> new QueueStateMachine(SEGMENT_BYTES, () -> featureEnabled(SNAPSHOTS_FLAG)));
   }
 
   /** How this node knows the members, once the cluster node is up. */
@@ -143,16 +143,10 @@ public final class QuorumGroups implements QuorumQueues {
     }
   }
 
-  /** Whether the members may take snapshots ({@link #SNAPSHOTS_FLAG}). */
-  boolean snapshotsEnabled() {
+  /** Whether the cluster has feature flag {@code flag} on ({@link #POLICIES_FLAG}, {@link #SNAPSHOTS_FLAG}). */
+  boolean featureEnabled(String flag) {
     Nodes n = nodes;
-    return n != null && n.featureEnabled(SNAPSHOTS_FLAG);
-  }
-
-  /** Whether the queues' leaders may log their policies' limits ({@link #POLICIES_FLAG}). */
-  boolean policiesEnabled() {
-    Nodes n = nodes;
-    return n != null && n.featureEnabled(POLICIES_FLAG);
+    return n != null && n.featureEnabled(flag);
   }
 
   @Nullable QueueLink link() {

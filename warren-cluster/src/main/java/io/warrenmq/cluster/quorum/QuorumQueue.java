@@ -336,7 +336,7 @@ public final class QuorumQueue implements Queue, Replica, RemoteQueue.Rehome {
    * the feature flag on: an older member could not apply the entry.
    */
   private void reconfigure() {
-    if (!leading || !groups.policiesEnabled()) {
+    if (!leading || !groups.featureEnabled(QuorumGroups.POLICIES_FLAG)) {
       return;
     }
     QuorumState.Config want = policy.limits();
