@@ -61,6 +61,7 @@ public final class QuorumQueue implements Queue, Replica, RemoteQueue.Rehome {
   private final QuorumGroups groups;
   private final ByteBufAllocator alloc;
   private final QuorumState state;
+  private final AppliedBodies applied;
   private final CommandPipe pipe;
   private final Deliveries deliveries;
   /** This node's member of the group, or null while this node is not one. */
@@ -91,6 +92,10 @@ public final class QuorumQueue implements Queue, Replica, RemoteQueue.Rehome {
     this.alloc = alloc;
     this.policy = new QuorumPolicy(effective);
     this.state = new QuorumState(QuorumState.Config.of(EffectiveArguments.of(spec.arguments())));
+    this.applied = new AppliedBodies(spec.resource(), state, () -> {
+      QueueStateMachine m = this.machine;
+      return m == null ? null : m.bodies();
+    });
     this.pipe = new CommandPipe(spec.resource(), () -> groups.clients().newClient(group), flow, this::submitIfLeader);
     this.deliveries = new Deliveries(this, state, alloc, pipe,
         Boolean.TRUE.equals(spec.arguments().get("x-single-active-consumer")),
@@ -268,33 +273,13 @@ public final class QuorumQueue implements Queue, Replica, RemoteQueue.Rehome {
         return org.apache.ratis.protocol.Message.EMPTY; // this node has just left the group
       }
       if (segment >= 0) {
-        skipStaleRecords(index);
+        applied.beforeEnqueue(index);
       }
       a = state.apply(index, commands, segment);
-      dropSettledSegments();
+      applied.dropSettled();
       dispatchLocked();
     }
     return org.apache.ratis.protocol.Message.valueOf(new QuorumCommands.Reply(true, a.purged(), a.refused()).encode());
-  }
-
-  /** Before entry {@code index}, which carries publishes, is applied: records no entry wrote are skipped. */
-  private void skipStaleRecords(long index) {
-    QuorumLog bodies = machine == null ? null : machine.bodies();
-    if (bodies == null) {
-      return;
-    }
-    try {
-      QuorumLog.Between b = state.checkRecords(bodies, index);
-      if (b.stale().length > 0) {
-        log.warn("{}: skipping {} records of entries the Raft log does not have (a crash between writing the bodies "
-            + "and the entry): {}", spec.resource(), b.stale().length, java.util.Arrays.toString(b.stale()));
-      }
-      if (!b.found()) {
-        log.error("{}: no bodies here for entry {}, which carries publishes", spec.resource(), index);
-      }
-    } catch (IOException e) {
-      log.error("{}: could not read its bodies before entry {}", spec.resource(), index, e);
-    }
   }
 
   @Override
@@ -307,21 +292,6 @@ public final class QuorumQueue implements Queue, Replica, RemoteQueue.Rehome {
     state.restore(snapshot);
     log.info("{}: state from a snapshot at entry {} ({} messages)", spec.resource(), state.lastApplied(),
         state.messages());
-  }
-
-  private void dropSettledSegments() {
-    QuorumLog bodies = machine == null ? null : machine.bodies();
-    if (bodies == null) {
-      return;
-    }
-    for (long s; (s = state.deletableSegment()) >= 0; ) {
-      try {
-        bodies.deleteSegment(s);
-      } catch (IOException e) {
-        log.warn("{}: could not delete a settled segment", spec.resource(), e);
-      }
-      state.segmentDeleted(s);
-    }
   }
 
   @Override
